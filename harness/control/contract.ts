@@ -1,0 +1,47 @@
+// The SUT control adapter ([MS-CMRP] cannot make a NIC fail or a group move): the optional second
+// interface through which a test changes the cluster. A clause whose test needs a verb the target
+// does not offer is NOT-TESTED with that reason, never PASS.
+
+export type ObjectType = 'node' | 'group' | 'resource' | 'resourceType' | 'network' | 'netInterface';
+
+export type Stimulus =
+  /** Creates an object; `group` places a resource, `node` and `network` place a net interface. */
+  | { verb: 'AddObject'; objectType: ObjectType; name: string; group?: string; node?: string; network?: string }
+  | { verb: 'DeleteObject'; objectType: ObjectType; name: string }
+  /** `state` is the value of the object's state enumeration (CLUSTER_GROUP_STATE and so on). */
+  | { verb: 'SetState'; objectType: 'node' | 'group' | 'resource' | 'network' | 'netInterface'; name: string; state: number }
+  /** A common or private property changed; objectType 'cluster' is the cluster object itself. */
+  | { verb: 'SetProperty'; objectType: ObjectType | 'cluster'; name: string; property: string; value: string | number }
+  | { verb: 'MoveResource'; name: string; group: string }
+  | { verb: 'SetQuorum'; resource: string }
+  /** Cluster registry changes; `path` is relative to the root key, components separated by "\\". */
+  | { verb: 'RegistryCreateKey'; path: string }
+  | { verb: 'RegistryDeleteKey'; path: string }
+  | { verb: 'RegistrySetValue'; path: string; valueName: string; data: string | number }
+  | { verb: 'RegistrySetSecurity'; path: string }
+  /** The protocol server state of [MS-CMRP] 3.1.1. */
+  | { verb: 'SetServerState'; state: 'read-write' | 'read-only' }
+  /** The server loses the events queued on every port (what makes a v3 server post CLUSTER_RECONNECT). */
+  | { verb: 'DropEvents' }
+  /** Fail over: every client connection is lost, with its context handles and ports. */
+  | { verb: 'Failover' }
+  /** Back to the initial cluster (fresh objects, states and registry; no ports). */
+  | { verb: 'Reset' };
+
+export type ControlVerb = Stimulus['verb'];
+
+export const CONTROL_VERBS: readonly ControlVerb[] = [
+  'AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'SetQuorum',
+  'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistrySetSecurity',
+  'SetServerState', 'DropEvents', 'Failover', 'Reset',
+];
+
+export interface ClusterControl {
+  readonly verbs: ReadonlySet<ControlVerb>;
+  /**
+   * Applies a change and resolves only once the server has queued, on every port, every event
+   * indication the change causes. This "settled" promise is what lets a test prove an event absent
+   * (a pending ApiGetNotify released by ApiUnblockGetNotifyCall) without sleeping.
+   */
+  apply(stimulus: Stimulus): Promise<void>;
+}
