@@ -1,0 +1,101 @@
+// Scripted call sequences as data (vectors/sequences/*.json): the format, as docs/sequences.md explains.
+import type { Stimulus } from '../control/contract';
+import type { MethodName } from '../target/contract';
+import type { ProtocolVersion } from '../spec/constants';
+
+/** A clause label of a sequence, mapped to the catalogue id it means in each protocol version. */
+export type ClauseMap = Record<string, Partial<Record<'2' | '3', string>>>;
+
+/** A literal, a "$variable" (or "$variable.field"), "$FABRICATED", or a CLUSTER_CHANGE / status name. */
+export type Value = string | number | boolean | null;
+
+/** Comparisons a step can demand of a value. */
+export type ValueSpec = Value | { ne: Value } | { oneOf: Value[] };
+
+export interface Expectation {
+  /** A status name or number; "!NAME" for anything but it; a list for any of them. */
+  status?: ValueSpec | string[];
+  /** Also accept an RPC fault (the spec's reading for handles the runtime rejects before the method runs). */
+  faultAllowed?: boolean;
+  /** Out parameters. */
+  out?: Record<string, ValueSpec>;
+}
+
+export interface EventPattern {
+  dwNotifyKey?: ValueSpec;
+  dwFilter?: ValueSpec;
+  dwStateSequence?: ValueSpec;
+  Name?: ValueSpec;
+}
+
+interface Checked {
+  /** The clause labels this step's expectation checks. */
+  check?: string | string[];
+}
+
+export interface CallStep extends Checked {
+  call: MethodName;
+  /** Positional, in the IDL's parameter order. */
+  args?: Value[];
+  expect?: Expectation;
+  /** Out parameter name -> variable name. */
+  save?: Record<string, string>;
+  /** Start without waiting; a later `await` step collects it. */
+  async?: string;
+}
+
+export interface AwaitStep extends Checked {
+  await: string;
+  expect?: Expectation;
+  save?: Record<string, string>;
+  /** Verdict when the call is still pending after the call timeout (default: fail). */
+  ifPending?: 'fail' | 'inconclusive';
+}
+
+export interface ControlStep {
+  control: Stimulus;
+}
+
+/** Reads exactly `expect.length` events from a port and compares them. */
+export interface ReadStep extends Checked {
+  read: string;
+  expect: EventPattern[];
+  /** "fifo": in this order; "any" (default): as a multiset. */
+  order?: 'fifo' | 'any';
+  /** Variable names for the events read, in order of `expect`. */
+  saveAs?: string[];
+}
+
+/** Proves that a port holds no further event: a pending read released by Unblock (v3) or timing out (v2). */
+export interface AbsentStep extends Checked {
+  absent: string;
+}
+
+/** Opens a fresh connection (after a failover); variables keep their values. */
+export interface ReconnectStep {
+  reconnect: true;
+}
+
+export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | ReconnectStep;
+
+export interface Sequence {
+  id: string;
+  title: string;
+  versions?: ProtocolVersion[];
+  accessLevel?: 'read';
+  clauses: ClauseMap;
+  steps: Step[];
+}
+
+/** A family: one sequence shape run once per row, with {{param}} substituted from the row. */
+export interface Family extends Omit<Sequence, 'clauses'> {
+  rows: (Record<string, Value> & { clauses: ClauseMap })[];
+}
+
+export interface SequenceFile {
+  /** The spec section pair this file covers, e.g. "3.1.4.x.60" (x = 1 for version 2, 2 for version 3). */
+  suite: string;
+  heading: string;
+  sequences?: Sequence[];
+  families?: Family[];
+}

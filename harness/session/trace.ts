@@ -1,0 +1,56 @@
+// The call trace of one test: what a failure message shows as "the call sequence that led there".
+// Handles appear by symbolic name (hNotify#1), never by value: traces stay stable from run to run and
+// say nothing a server would rather keep to itself.
+import type { Handle } from '../target/contract';
+import { clusterChangeName, hex, statusName } from '../spec/constants';
+
+const FILTER_PARAMS = new Set(['dwFilter', 'Filter']);
+
+export class Trace {
+  readonly lines: string[] = [];
+  private readonly names = new Map<Handle, string>();
+  private readonly counts = new Map<string, number>();
+
+  /** Gives a handle its symbolic name the first time it is seen, from the parameter it came in. */
+  name(handle: Handle, kind: string): string {
+    let name = this.names.get(handle);
+    if (!name) {
+      const n = (this.counts.get(kind) ?? 0) + 1;
+      this.counts.set(kind, n);
+      name = `${kind}#${n}`;
+      this.names.set(handle, name);
+    }
+    return name;
+  }
+
+  known(handle: Handle): string | undefined {
+    return this.names.get(handle);
+  }
+
+  add(line: string): void {
+    this.lines.push(line);
+  }
+
+  formatValue(param: string, value: unknown): string {
+    if (typeof value === 'string' && this.names.has(value)) return this.names.get(value)!;
+    if (typeof value === 'number' && FILTER_PARAMS.has(param)) return filterText(value);
+    if (typeof value === 'number' && /^(dw|State)/.test(param)) return String(value >>> 0);
+    if (typeof value === 'string') return JSON.stringify(value);
+    if (typeof value === 'bigint') return `0x${value.toString(16)}`;
+    return String(value);
+  }
+}
+
+/** "GROUP_STATE|GROUP_DELETED" for a filter mask. */
+export function filterText(mask: number): string {
+  const parts: string[] = [];
+  for (let bit = 0; bit < 32; bit++) {
+    const value = (1 << bit) >>> 0;
+    if ((mask >>> 0) & value) parts.push(clusterChangeName(value));
+  }
+  return parts.length ? parts.join('|') : hex(0);
+}
+
+export function statusText(status: number): string {
+  return statusName(status);
+}
