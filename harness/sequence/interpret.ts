@@ -8,7 +8,7 @@ import { PARAMETERS } from '../session/parameters';
 import { Session, STILL_PENDING, type PendingCall, type Timeouts } from '../session/session';
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
-import type { AbsentStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, Sequence, Step } from './types';
+import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, Sequence, Step } from './types';
 
 export interface SequenceContext {
   target: Target;
@@ -103,6 +103,7 @@ class SequenceRun {
     }
     if ('read' in step) return this.readStep(step);
     if ('absent' in step) return this.absentStep(step);
+    if ('assert' in step) return this.assertStep(step);
     if ('reconnect' in step) {
       this.trace.add('reconnect');
       return this.connect();
@@ -246,6 +247,19 @@ class SequenceRun {
       throw new CheckFailed(detail);
     }
     this.record(labels(step), 'pass', `no further event: the read ${how}`);
+  }
+
+  private assertStep(step: AssertStep): void {
+    const field = step.assert.split('.').pop() ?? step.assert;
+    const kind = kindOf(field);
+    const actual = this.vars.resolve(step.assert);
+    if (matches(step.is, actual, kind, this.vars)) {
+      this.record(labels(step), 'pass', `${step.assert} is ${describeValue(actual, kind)} as expected`);
+      return;
+    }
+    const detail = `expected ${step.assert} ${describeSpec(step.is, kind, this.vars)}, observed ${describeValue(actual, kind)}`;
+    this.record(labels(step), 'fail', detail);
+    throw new CheckFailed(detail);
   }
 
   private compareEvents(step: ReadStep, events: GetNotifyOut[]): string | undefined {

@@ -10,7 +10,8 @@ export type ClauseMap = Record<string, Partial<Record<'2' | '3', string>>>;
 export type Value = string | number | boolean | null;
 
 /** Comparisons a step can demand of a value. */
-export type ValueSpec = Value | { ne: Value } | { oneOf: Value[] };
+/** `bitsClear`: none of these CLUSTER_CHANGE bits is set (alone or with others). */
+export type ValueSpec = Value | { ne: Value } | { oneOf: Value[] } | { bitsClear: Value };
 
 export interface Expectation {
   /** A status name or number; "!NAME" for anything but it; a list for any of them. */
@@ -71,12 +72,18 @@ export interface AbsentStep extends Checked {
   absent: string;
 }
 
+/** Checks a value an earlier step kept ("$event.dwNotifyKey"): one clause, judged apart from the read. */
+export interface AssertStep extends Checked {
+  assert: string;
+  is: ValueSpec;
+}
+
 /** Opens a fresh connection (after a failover); variables keep their values. */
 export interface ReconnectStep {
   reconnect: true;
 }
 
-export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | ReconnectStep;
+export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep;
 
 export interface Sequence {
   id: string;

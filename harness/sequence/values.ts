@@ -54,6 +54,7 @@ export function matches(spec: ValueSpec | string[], actual: unknown, kind: Kind,
   if (Array.isArray(spec)) return spec.some((s) => matches(s, actual, kind, vars));
   if (spec !== null && typeof spec === 'object') {
     if ('ne' in spec) return !same(vars.resolve(spec.ne, kind), actual);
+    if ('bitsClear' in spec) return typeof actual === 'number' && ((actual >>> 0) & (vars.resolve(spec.bitsClear, kind) as number)) === 0;
     return spec.oneOf.some((s) => matches(s, actual, kind, vars));
   }
   if (typeof spec === 'string' && spec.startsWith('!')) return !same(vars.resolve(spec.slice(1), kind), actual);
@@ -70,6 +71,7 @@ export function describeSpec(spec: ValueSpec | string[], kind: Kind, vars: Varia
   if (Array.isArray(spec)) return `one of ${spec.map((s) => describeSpec(s, kind, vars)).join(', ')}`;
   if (spec !== null && typeof spec === 'object') {
     if ('ne' in spec) return `anything but ${describeSpec(spec.ne, kind, vars)}`;
+    if ('bitsClear' in spec) return `none of the bits ${describeSpec(spec.bitsClear, kind, vars)}`;
     return `one of ${spec.oneOf.map((s) => describeSpec(s, kind, vars)).join(', ')}`;
   }
   if (typeof spec === 'string' && spec.startsWith('!')) return `anything but ${describeSpec(spec.slice(1), kind, vars)}`;

@@ -126,8 +126,12 @@ function checkReply(label: string, reply: unknown): Reply<Record<string, unknown
   if (!Number.isInteger(r.status) || (r.status as number) < 0 || (r.status as number) > 0xffffffff) {
     throw new TargetError(label, 'malformed', `status is ${JSON.stringify(r.status)}`);
   }
+  // A NULL context handle is 20 zero bytes on the wire; every binding's form of it reads as null.
+  for (const [key, value] of Object.entries(r)) if (isHandleParam(key) && typeof value === 'string' && NULL_HANDLE.test(value)) r[key] = null;
   return r as Reply<Record<string, unknown>>;
 }
+
+const NULL_HANDLE = /^0{40}$/;
 
 function isHandleParam(name: string): boolean {
   return /^h[A-Z]/.test(name) || name === 'pKey' || name === 'phKey';
