@@ -1,0 +1,20 @@
+// The `builtin` target: the in-process reference server (server/), optionally one of its mutants. It
+// goes through the server's public API only (server/index.ts), never its internals.
+import { createServer, type ServerOptions } from '../../server';
+import type { ClusapiConnection, ConnectOptions, Target } from './contract';
+
+export function createBuiltinTarget(options: ServerOptions = {}): Target {
+  // Throws for an unknown mutant, with the list of valid names.
+  const server = createServer(options);
+  return {
+    description: options.mutant ? `builtin (mutant ${options.mutant})` : 'builtin',
+    capabilities: { protocolVersions: [2, 3], notifyV2: false, accessLevels: ['full', 'read'] },
+    control: server.control,
+    async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
+      return server.connect(connectOptions);
+    },
+    async dispose(): Promise<void> {
+      server.dispose();
+    },
+  };
+}

@@ -1,0 +1,197 @@
+// Each mutant differs from the reference on the behaviour it breaks (a probe per mutant, run against
+// both), its trips name real catalogue clauses, and the builtin target exposes them by name.
+import { loadCatalogue } from '../../harness/catalogue/load';
+import { createBuiltinTarget } from '../../harness/target/builtin';
+import { CLUSTER_CHANGE as C } from '../../harness/spec/constants';
+import { FABRICATED_HANDLE } from '../../harness/target/contract';
+import { MUTANTS, MUTANT_NAMES } from '../../server';
+import { disposeAll, drain, ok, openPort, PENDING, rig, status, within } from './helpers';
+
+afterEach(disposeAll);
+
+type Probe = (mutant: string | undefined) => Promise<unknown>;
+
+/** v3 port with a registration on one group (App Group), the connection and the rig. */
+async function groupPort(version: 2 | 3, mutant: string | undefined, key = 1) {
+  const r = rig(version, mutant);
+  const h = await openPort(r.conn);
+  const hGroup = ok(await r.conn.ApiOpenGroup('App Group')).hGroup;
+  const { dwStateSequence } = ok(await r.conn.ApiAddNotifyGroup(h, hGroup, C.GROUP_STATE | C.GROUP_PROPERTY, key));
+  return { ...r, h, hGroup, seq: dwStateSequence };
+}
+
+const setGroupState = { verb: 'SetState', objectType: 'group', name: 'App Group', state: 1 } as const;
+
+/** A blocked read, released (or not) by `release`: its status, or PENDING. */
+async function releasedBy(mutant: string | undefined, release: 'unblock' | 'close'): Promise<unknown> {
+  const { conn, h } = await groupPort(3, mutant);
+  const read = conn.ApiGetNotify(h);
+  ok(release === 'unblock' ? await conn.ApiUnblockGetNotifyCall(h) : await conn.ApiCloseNotify(h));
+  const outcome = await within(read);
+  return outcome === PENDING ? 'pending' : status(outcome);
+}
+
+const PROBES: Record<string, Probe> = {
+  'merge-filters': async (m) => {
+    const { conn, h, hGroup, apply } = await groupPort(3, m);
+    ok(await conn.ApiAddNotifyGroup(h, hGroup, C.GROUP_STATE, 2));
+    await apply(setGroupState);
+    return (await drain(conn, h)).length;
+  },
+  'drop-catch-up': async (m) => {
+    const { conn, hGroup, seq } = await groupPort(3, m);
+    const h2 = await openPort(conn);
+    ok(await conn.ApiReAddNotifyGroup(h2, hGroup, C.GROUP_STATE, 2, (seq + 5) >>> 0));
+    return (await drain(conn, h2)).length;
+  },
+  'catch-up-wrong-key': async (m) => {
+    const { conn, hGroup, seq } = await groupPort(3, m);
+    const h2 = await openPort(conn);
+    ok(await conn.ApiReAddNotifyGroup(h2, hGroup, C.GROUP_STATE, 7, (seq + 5) >>> 0));
+    return (await drain(conn, h2)).map((e) => e.dwNotifyKey);
+  },
+  'wrong-type-handle-ok': async (m) => {
+    const { conn, h, hGroup } = await groupPort(3, m);
+    return [status(await conn.ApiAddNotifyGroup(hGroup, hGroup, C.GROUP_STATE, 1)), status(await conn.ApiAddNotifyNode(h, hGroup, C.NODE_STATE, 1))];
+  },
+  'refuse-read-only': async (m) => {
+    const { conn, h, hGroup, apply } = await groupPort(3, m);
+    await apply({ verb: 'SetServerState', state: 'read-only' });
+    return status(await conn.ApiAddNotifyGroup(h, hGroup, C.GROUP_STATE, 1));
+  },
+  'early-events': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const h = await openPort(conn);
+    await apply(setGroupState);
+    ok(await conn.ApiAddNotifyCluster(h, ok(await conn.ApiOpenCluster()).hCluster, C.NODE_ADDED, 1));
+    return (await drain(conn, h)).length;
+  },
+  'client-only-value': async (m) => {
+    const { conn, h, hGroup } = await groupPort(3, m);
+    ok(await conn.ApiCloseGroup(hGroup));
+    return (await drain(conn, h)).map((e) => e.dwFilter);
+  },
+  'wrong-key': async (m) => {
+    const { conn, h, apply } = await groupPort(3, m, 40);
+    await apply(setGroupState);
+    return (await drain(conn, h)).map((e) => e.dwNotifyKey);
+  },
+  'ignore-unblock': (m) => releasedBy(m, 'unblock'),
+  'close-no-release': (m) => releasedBy(m, 'close'),
+  'close-keeps-handle': async (m) => {
+    const { conn, h } = await groupPort(3, m);
+    return ok(await conn.ApiCloseNotify(h)).hNotify;
+  },
+  'scope-leak': async (m) => {
+    const { conn, h, apply } = await groupPort(3, m);
+    await apply({ verb: 'SetState', objectType: 'group', name: 'Available Storage', state: 1 });
+    return (await drain(conn, h)).length;
+  },
+  'lifo-queue': async (m) => {
+    const { conn, h, apply } = await groupPort(3, m);
+    await apply(setGroupState);
+    await apply({ verb: 'SetProperty', objectType: 'group', name: 'App Group', property: 'p', value: 1 });
+    return (await drain(conn, h)).map((e) => e.dwFilter);
+  },
+  'add-wrong-sequence': async (m) => {
+    const { conn, h, seq, apply } = await groupPort(3, m);
+    await apply(setGroupState);
+    const [event] = await drain(conn, h);
+    return event?.dwStateSequence === seq;
+  },
+  'subtree-ignored': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const h = await openPort(conn);
+    ok(await conn.ApiAddNotifyKey(h, ok(await conn.ApiGetRootKey(0x20019)).hKey, 1, C.REGISTRY_VALUE, true));
+    await apply({ verb: 'RegistrySetValue', path: 'Parameters', valueName: 'v', data: 1 });
+    return (await drain(conn, h)).length;
+  },
+  'v2-create-read-only': async (m) => {
+    const { conn, apply } = rig(2, m);
+    await apply({ verb: 'SetServerState', state: 'read-only' });
+    return status(await conn.ApiCreateNotify());
+  },
+  'v2-no-timeout': async (m) => {
+    const { conn, h } = await groupPort(2, m);
+    const outcome = await within(conn.ApiGetNotify(h, 20), 300);
+    return outcome === PENDING ? 'pending' : status(outcome);
+  },
+  'no-reconnect-event': async (m) => {
+    const { conn, h, apply } = await groupPort(3, m);
+    await apply({ verb: 'DropEvents' });
+    return (await drain(conn, h)).map((e) => e.dwFilter);
+  },
+  'v2-reconnect': async (m) => {
+    const { conn, h, apply } = await groupPort(2, m);
+    await apply({ verb: 'DropEvents' });
+    return (await drain(conn, h)).map((e) => e.dwFilter);
+  },
+  'invalid-hnotify-ok': async (m) => {
+    const { conn, hGroup } = await groupPort(3, m);
+    return status(await conn.ApiAddNotifyGroup(FABRICATED_HANDLE, hGroup, C.GROUP_STATE, 1));
+  },
+  'refuse-read-access': async (m) => {
+    const { server } = rig(3, m);
+    return status(await server.connect({ protocolVersion: 3, accessLevel: 'read' }).ApiCreateNotify());
+  },
+  'release-success': (m) => releasedBy(m, 'unblock'),
+  'report-subtree-bit': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const h = await openPort(conn);
+    ok(await conn.ApiAddNotifyKey(h, ok(await conn.ApiGetRootKey(0x20019)).hKey, 1, C.REGISTRY_VALUE, true));
+    await apply({ verb: 'RegistrySetValue', path: 'Parameters', valueName: 'v', data: 1 });
+    return (await drain(conn, h)).map((e) => e.dwFilter);
+  },
+  'v2-quorum-state': async (m) => {
+    const { conn, apply } = rig(2, m);
+    const h = await openPort(conn);
+    ok(await conn.ApiAddNotifyCluster(h, ok(await conn.ApiOpenCluster()).hCluster, C.QUORUM_STATE, 1));
+    await apply({ verb: 'SetQuorum', resource: 'Cluster Disk 2' });
+    return (await drain(conn, h)).length;
+  },
+  'v2-read-access': async (m) => {
+    const { server } = rig(2, m);
+    return status(await server.connect({ protocolVersion: 2, accessLevel: 'read' }).ApiOpenCluster());
+  },
+};
+
+it('has a probe for every mutant, and at least 20 mutants', () => {
+  expect(MUTANT_NAMES.length).toBeGreaterThanOrEqual(20);
+  expect(Object.keys(PROBES).sort()).toEqual([...MUTANT_NAMES].sort());
+});
+
+describe.each(MUTANT_NAMES.map((name) => [name]))('mutant %s', (name) => {
+  it('differs from the reference on its behaviour', async () => {
+    const probe = PROBES[name];
+    if (!probe) throw new Error(`no probe for ${name}`);
+    const reference = await probe(undefined);
+    const mutant = await probe(name);
+    expect(mutant).not.toEqual(reference);
+  });
+});
+
+it('names catalogue clauses (section + title) in every trip', () => {
+  const known = new Set(loadCatalogue().map((c) => `${c.section}|${c.title}`));
+  const missing = MUTANTS.flatMap((m) => m.trips.filter((t) => !known.has(`${t.section}|${t.title}`)).map((t) => `${m.name}: ${t.section} "${t.title}"`));
+  expect(missing).toEqual([]);
+  expect(MUTANTS.every((m) => m.trips.length > 0 && m.description.length > 0)).toBe(true);
+});
+
+describe('builtin target', () => {
+  it('declares its capabilities and serves connections', async () => {
+    const target = createBuiltinTarget({});
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: false, accessLevels: ['full', 'read'] });
+    expect(target.control?.verbs.has('Failover')).toBe(true);
+    const conn = await target.connect({ protocolVersion: 3 });
+    ok(await conn.ApiCreateNotify());
+    await target.dispose();
+    expect(await conn.ApiOpenCluster()).toEqual({ fault: 0x6be });
+  });
+
+  it('builds a named mutant and refuses an unknown name, listing the valid ones', async () => {
+    const target = createBuiltinTarget({ mutant: 'lifo-queue' });
+    expect(target.description).toContain('lifo-queue');
+    await target.dispose();
+    expect(() => createBuiltinTarget({ mutant: 'no-such' })).toThrow(/unknown mutant 'no-such'; valid mutants: merge-filters, .*lifo-queue/);
+  });
+});
