@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+'use strict';
+// The CLI is compiled TypeScript: `npm ci` builds dist/ through the prepare script.
+let cli;
+try {
+  ({ cli } = require('../dist/harness/cli/main.js'));
+} catch (err) {
+  if (err && err.code === 'MODULE_NOT_FOUND' && /dist[\\/]harness[\\/]cli[\\/]main/.test(err.message)) {
+    process.stderr.write('cmrp-notify-conformance: not built yet: run `npm run build` (npm ci does it through prepare)\n');
+    process.exit(2);
+  }
+  throw err;
+}
+cli();

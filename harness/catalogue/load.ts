@@ -1,0 +1,119 @@
+// Reads the clause catalogue (vectors/catalogue/*.json), validates every file against the published
+// schema and the id rules the schema cannot express, and returns the clauses in spec order. A broken
+// file is a configuration error: the message names the file and the problem on one line.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import { packageRoot } from '../package-info';
+import { compareClauseIds } from './order';
+import type { CatalogueSection, Clause } from './types';
+
+export class CatalogueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CatalogueError';
+  }
+}
+
+export interface Catalogue {
+  clauses: Clause[];
+  /** Section number to the spec's heading, for report class names. */
+  headings: Map<string, string>;
+}
+
+export function defaultCatalogueDir(): string {
+  return path.join(packageRoot(), 'vectors', 'catalogue');
+}
+
+let validator: ValidateFunction | undefined;
+
+function schemaValidator(): ValidateFunction {
+  if (!validator) {
+    const schemaFile = path.join(packageRoot(), 'vectors', 'catalogue.schema.json');
+    const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as object;
+    validator = new Ajv2020({ allErrors: false, strict: true }).compile(schema);
+  }
+  return validator;
+}
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** One line out of ajv's first error, with the offending clause's id when there is one. */
+function describeSchemaError(error: ErrorObject, data: unknown): string {
+  const where = error.instancePath || '(top level)';
+  const clauseIndex = /^\/clauses\/(\d+)/.exec(error.instancePath)?.[1];
+  let clauseId: string | undefined;
+  if (clauseIndex !== undefined) {
+    const clause = (data as { clauses?: { id?: unknown }[] }).clauses?.[Number(clauseIndex)];
+    if (clause && typeof clause.id === 'string') clauseId = clause.id;
+  }
+  const params = error.params as Record<string, unknown>;
+  let detail = error.message ?? 'is invalid';
+  if (Array.isArray(params.allowedValues)) detail += ` (${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')})`;
+  if (typeof params.additionalProperty === 'string') detail += ` ('${params.additionalProperty}')`;
+  return `${where}${clauseId ? ` (${clauseId})` : ''} ${detail}`;
+}
+
+function readSectionFile(file: string): CatalogueSection {
+  const shown = displayPath(file);
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CatalogueError(`${shown}: not valid JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const validate = schemaValidator();
+  if (!validate(data)) {
+    throw new CatalogueError(`${shown}: ${describeSchemaError(validate.errors![0], data)}`);
+  }
+  const section = data as CatalogueSection;
+  if (path.basename(file) !== `${section.section}.json`) {
+    throw new CatalogueError(`${shown}: holds section ${section.section}, so it must be named ${section.section}.json`);
+  }
+  for (const clause of section.clauses) {
+    if (clause.section !== section.section) {
+      throw new CatalogueError(`${shown}: clause ${clause.id} says section ${clause.section}, but the file is section ${section.section}`);
+    }
+    if (!clause.id.startsWith(`${section.section}/R`)) {
+      throw new CatalogueError(`${shown}: clause id ${clause.id} is not prefixed by the file's section ${section.section}/`);
+    }
+  }
+  return section;
+}
+
+export function readCatalogue(dir: string = defaultCatalogueDir()): Catalogue {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((name) => name.endsWith('.json'));
+  } catch (err) {
+    throw new CatalogueError(`${displayPath(dir)}: cannot read the catalogue directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (names.length === 0) throw new CatalogueError(`${displayPath(dir)}: no catalogue files (*.json)`);
+
+  const clauses: Clause[] = [];
+  const headings = new Map<string, string>();
+  const origin = new Map<string, string>();
+  for (const name of names.sort()) {
+    const file = path.join(dir, name);
+    const section = readSectionFile(file);
+    headings.set(section.section, section.heading);
+    for (const clause of section.clauses) {
+      const first = origin.get(clause.id);
+      if (first !== undefined) {
+        const where = first === name ? 'twice in this file' : `also in ${first}`;
+        throw new CatalogueError(`${displayPath(file)}: duplicate clause id ${clause.id} (${where})`);
+      }
+      origin.set(clause.id, name);
+      clauses.push(clause);
+    }
+  }
+  clauses.sort((a, b) => compareClauseIds(a.id, b.id));
+  return { clauses, headings };
+}
+
+export function loadCatalogue(dir?: string): Clause[] {
+  return readCatalogue(dir).clauses;
+}

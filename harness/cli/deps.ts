@@ -1,0 +1,50 @@
+// What the CLI needs from the outside world, injectable so tests drive the whole CLI in-process
+// (a fake runner, captured output) and the real bin gets the real thing.
+import { randomInt } from 'node:crypto';
+import type { RunOptions, RunOutcome } from '../runner/run';
+import type { Mutant } from '../target/mutants';
+
+export type ExecuteRun = (options: RunOptions) => Promise<RunOutcome>;
+
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliDeps {
+  executeRun: ExecuteRun;
+  listMutants: () => Mutant[];
+  stdout: Output;
+  stderr: Output;
+  env: Record<string, string | undefined>;
+  /** Relative report and input paths resolve against this. */
+  cwd: string;
+  /** The catalogue directory; the package's vectors/catalogue by default. */
+  catalogueDir?: string;
+  now: () => Date;
+  /** A seed for a run given no --seed. */
+  randomSeed: () => number;
+}
+
+export function defaultDeps(): CliDeps {
+  return {
+    // Loaded on first use: the runner pulls in Jest and the reference server, which list, merge and
+    // --dry-run never need.
+    executeRun: (options) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const runner = require('../runner/run') as typeof import('../runner/run');
+      return runner.executeRun(options);
+    },
+    listMutants: () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mutants = require('../target/mutants') as typeof import('../target/mutants');
+      return mutants.listMutants();
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+    randomSeed: () => randomInt(0, 2 ** 31),
+  };
+}

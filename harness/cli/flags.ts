@@ -1,0 +1,58 @@
+// Flags shared by several commands, and their conversion to typed options.
+import * as path from 'node:path';
+import type { SelectionFlags } from '../catalogue/select';
+import type { FlagSpecs, FlagValues } from './args';
+
+const positive = (v: number | string) => ((v as number) > 0 ? undefined : 'must be greater than 0');
+
+export const SELECTION_FLAGS: FlagSpecs = {
+  section: { kind: 'list', value: 'SECTION' },
+  clause: { kind: 'list', value: 'ID' },
+  level: { kind: 'list', value: 'LEVEL' },
+  exclude: { kind: 'list', value: 'ID|SECTION' },
+  'protocol-version': { kind: 'integer', value: '2|3', check: (v) => (v === 2 || v === 3 ? undefined : 'must be 2 or 3') },
+};
+
+export const REPORT_FLAGS: FlagSpecs = {
+  junit: { kind: 'string', value: 'FILE' },
+  json: { kind: 'string', value: 'FILE' },
+  markdown: { kind: 'string', value: 'FILE' },
+};
+
+export const RUN_FLAGS: FlagSpecs = {
+  ...SELECTION_FLAGS,
+  ...REPORT_FLAGS,
+  target: { kind: 'string', value: 'SPEC' },
+  control: { kind: 'string', value: 'SPEC' },
+  strict: { kind: 'switch' },
+  'timeout-multiplier': { kind: 'number', value: 'X', check: positive },
+  baseline: { kind: 'string', value: 'FILE' },
+  seed: { kind: 'integer', value: 'N', check: (v) => ((v as number) >= 0 && (v as number) < 2 ** 32 ? undefined : 'must be between 0 and 4294967295') },
+  runs: { kind: 'integer', value: 'N', check: positive },
+  shard: { kind: 'string', value: 'I/N', check: (v) => shardProblem(String(v)) },
+  'dry-run': { kind: 'switch' },
+};
+
+function shardProblem(text: string): string | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) return 'must look like 1/4';
+  const [i, n] = [Number(m[1]), Number(m[2])];
+  return i >= 1 && i <= n ? undefined : 'needs 1 <= I <= N';
+}
+
+export const DEFAULT_REPORTS = { junit: 'reports/junit.xml', json: 'reports/results.json', markdown: 'reports/summary.md' };
+
+export function selectionFlags(flags: FlagValues): SelectionFlags {
+  const out: SelectionFlags = {};
+  if (flags.section) out.sections = flags.section as string[];
+  if (flags.clause) out.clauseIds = flags.clause as string[];
+  if (flags.level) out.levels = flags.level as string[];
+  if (flags.exclude) out.exclude = flags.exclude as string[];
+  if (flags['protocol-version'] !== undefined) out.protocolVersion = flags['protocol-version'] as number;
+  return out;
+}
+
+export function reportPaths(flags: FlagValues, cwd: string): { junit: string; json: string; markdown: string } {
+  const at = (key: keyof typeof DEFAULT_REPORTS) => path.resolve(cwd, (flags[key] as string | undefined) ?? DEFAULT_REPORTS[key]);
+  return { junit: at('junit'), json: at('json'), markdown: at('markdown') };
+}

@@ -1,0 +1,60 @@
+// Usage texts. Kept next to the flag tables they describe; docs/cli.md says the same at length.
+import { TOOL_NAME } from '../package-info';
+
+const SELECTION = `Selection:
+  --section S            a section and its subsections (3.1.4.2 selects 3.1.4.2.66); repeatable
+  --clause ID            one clause (3.1.4.2.66/R3); repeatable
+  --level L              MUST, MUST NOT (or MUST_NOT), SHOULD, SHOULD NOT, MAY, descriptive; repeatable
+  --exclude ID|S         drop a clause or a section; repeatable
+  --protocol-version V   2 or 3`;
+
+export const HELP: Record<string, string> = {
+  main: `Usage: ${TOOL_NAME} <command> [flags]
+
+Conformance suite for the notification ports of [MS-CMRP].
+
+Commands:
+  run       judge a target clause by clause; writes JUnit, JSON and Markdown reports
+  list      print the clause catalogue (or a selection of it)
+  merge     combine the results files of shards into one report
+  mutants   list the reference server's mutants and the clauses each trips
+
+Flags: --help (also after a command), --version
+Exit codes: 0 conformant, 1 not conformant, 2 nothing judged or usage error.
+Details: docs/cli.md`,
+
+  run: `Usage: ${TOOL_NAME} run [flags]
+
+  --target SPEC              server under test (default builtin; builtin:mutant=NAME)
+  --control SPEC             control adapter that changes cluster state for stimulus tests
+  --strict                   a SHOULD / SHOULD NOT / MAY shortfall (NON-STRICT) fails the gate
+  --timeout-multiplier X     scale every timeout (default 1)
+  --seed N                   seed for property runs (default: random, printed and recorded)
+  --runs N                   property runs per property
+  --shard I/N                run this machine's share of the suite files; merge the results after
+  --baseline FILE            expected failures: { "<clause id>": { "reason": "...", "verdict"?: "FAIL" } }
+  --junit FILE               default reports/junit.xml
+  --json FILE                default reports/results.json
+  --markdown FILE            default reports/summary.md
+  --dry-run                  print what would run, run nothing
+
+${SELECTION} (default 3)`,
+
+  list: `Usage: ${TOOL_NAME} list [--json] [selection flags]
+
+  --json                 a JSON array of clauses instead of a table
+
+${SELECTION} (default: both)`,
+
+  merge: `Usage: ${TOOL_NAME} merge A.json B.json ... [--junit OUT] [--json OUT] [--markdown OUT] [selection flags]
+
+Fails (exit 1) when the shards together miss a clause of the selection, or two shards exercised one
+clause with different verdicts. The selection is the one given here, else the one all shards
+recorded, else the whole catalogue for the shards' protocol version.
+
+${SELECTION}`,
+
+  mutants: `Usage: ${TOOL_NAME} mutants [--json]
+
+  --json                 a JSON array: name, description, trips (section, title, clause id or null)`,
+};

@@ -1,0 +1,92 @@
+// The command line's entry point. main() never throws and never exits the process: it returns the
+// exit code, so tests run the whole CLI in-process and the bin alone calls process.exit.
+import { CatalogueError } from '../catalogue/load';
+import { TOOL_NAME, toolVersion } from '../package-info';
+import { MergeError } from '../report/merge';
+import { TargetUnreachableError, UsageError } from '../runner/errors';
+import { defaultDeps, type CliDeps } from './deps';
+import { HELP } from './help';
+import { listCommand } from './list';
+import { mergeCommand } from './merge';
+import { mutantsCommand } from './mutants';
+import { runCommand } from './run';
+
+const COMMANDS: Record<string, (argv: string[], deps: CliDeps) => Promise<number>> = {
+  run: runCommand,
+  list: listCommand,
+  merge: mergeCommand,
+  mutants: mutantsCommand,
+};
+
+/** Errors that mean "nothing was judged" (exit 2): their message is meant for the user as is. */
+function isConfigurationError(err: unknown): err is Error {
+  return err instanceof UsageError || err instanceof TargetUnreachableError || err instanceof CatalogueError ||
+    (err instanceof Error && ['UsageError', 'TargetUnreachableError', 'CatalogueError'].includes(err.name));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+async function dispatch(argv: string[], deps: CliDeps): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    deps.stderr.write(`${HELP.main}\n`);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const topic = command === 'help' && rest[0] && HELP[rest[0]] ? rest[0] : 'main';
+    deps.stdout.write(`${HELP[topic]}\n`);
+    return 0;
+  }
+  if (command === '--version') {
+    deps.stdout.write(`${toolVersion()}\n`);
+    return 0;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    const what = command.startsWith('-') ? `unknown flag ${command} (flags come after the command)` : `unknown command '${command}'`;
+    throw new UsageError(`${what}; commands: ${Object.keys(COMMANDS).join(', ')} (see --help)`);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    deps.stdout.write(`${HELP[command]}\n`);
+    return 0;
+  }
+  return run(rest, deps);
+}
+
+export async function main(argv: string[], overrides: Partial<CliDeps> = {}): Promise<number> {
+  const deps: CliDeps = { ...defaultDeps(), ...overrides };
+  try {
+    return await dispatch(argv, deps);
+  } catch (err) {
+    if (isConfigurationError(err)) {
+      deps.stderr.write(`${TOOL_NAME}: ${oneLine(err.message)}\n`);
+      return 2;
+    }
+    if (err instanceof MergeError) {
+      deps.stderr.write(`${TOOL_NAME}: merge failed: ${oneLine(err.message)}\n`);
+      return 1;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    deps.stderr.write(`${TOOL_NAME}: internal error: ${oneLine(message)}\n`);
+    if (deps.env.CMRP_DEBUG === '1' && err instanceof Error && err.stack) deps.stderr.write(`${err.stack}\n`);
+    return 2;
+  }
+}
+
+/** For the bin: run with the process's arguments and exit with the code. */
+export function cli(): void {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    // Exit explicitly, so a target binding or Jest worker left open cannot keep a CI gate hanging,
+    // but only once stdout and stderr are flushed: a pipe that is full (a large `list --json` read
+    // by a slow consumer) is written asynchronously, and exiting earlier would truncate it.
+    let pending = 2;
+    const done = () => {
+      if (--pending === 0) process.exit(code);
+    };
+    process.stdout.write('', done);
+    process.stderr.write('', done);
+  });
+}

@@ -1,0 +1,113 @@
+// `run`: select clauses, have the runner exercise them against the target, judge, report, gate.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compareBaseline, newEntries } from '../baseline/compare';
+import { readBaseline } from '../baseline/load';
+import type { Catalogue } from '../catalogue/load';
+import type { SelectionFlags } from '../catalogue/select';
+import type { Clause } from '../catalogue/types';
+import { TOOL_NAME } from '../package-info';
+import { assembleResults } from '../report/results';
+import { terminalSummary } from '../report/terminal';
+import { writeReports } from '../report/write';
+import { judge } from '../verdict/judge';
+import { parseArgs, type FlagValues } from './args';
+import { loadCatalogueFor, requireSelection } from './catalogue';
+import type { CliDeps } from './deps';
+import { reportPaths, RUN_FLAGS, selectionFlags } from './flags';
+import { progressPrinter } from './progress';
+
+export const DEFAULT_TARGET = 'builtin';
+export const DEFAULT_PROTOCOL_VERSION = 3;
+
+function dryRun(selection: Clause[], catalogue: Catalogue, flags: FlagValues, target: string, protocolVersion: number, deps: CliDeps): number {
+  const bySection = new Map<string, Clause[]>();
+  for (const c of selection) bySection.set(c.section, [...(bySection.get(c.section) ?? []), c]);
+  const lines = [
+    `dry run: ${selection.length} clause(s) in ${bySection.size} section(s) would be judged against target ${target}, protocol version ${protocolVersion}${flags.strict ? ', strict' : ''}`,
+  ];
+  for (const [section, clauses] of bySection) {
+    const client = clauses.filter((c) => c.party === 'client').length;
+    const untestable = clauses.filter((c) => c.party === 'server' && !c.testable).length;
+    const notes = [client ? `${client} client-side` : '', untestable ? `${untestable} untestable` : ''].filter(Boolean).join(', ');
+    lines.push(`${section} ${catalogue.headings.get(section) ?? ''}: ${clauses.length} clause(s)${notes ? ` (${notes}: NOT-TESTED)` : ''}`);
+    lines.push(`  ${clauses.map((c) => c.id.slice(section.length + 1)).join(' ')}`);
+  }
+  const paths = reportPaths(flags, deps.cwd);
+  lines.push(`reports would be written to ${[paths.junit, paths.json, paths.markdown].map((p) => path.relative(deps.cwd, p) || p).join(', ')}`);
+  deps.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export async function runCommand(argv: string[], deps: CliDeps): Promise<number> {
+  const { flags } = parseArgs('run', argv, RUN_FLAGS);
+  const protocolVersion = ((flags['protocol-version'] as number | undefined) ?? DEFAULT_PROTOCOL_VERSION) as 2 | 3;
+  const selFlags: SelectionFlags = { ...selectionFlags(flags), protocolVersion };
+  const target = (flags.target as string | undefined) ?? DEFAULT_TARGET;
+  const strict = Boolean(flags.strict);
+  const catalogue = loadCatalogueFor(deps);
+  const selection = requireSelection(catalogue, selFlags);
+  const baselineArg = flags.baseline as string | undefined;
+  const baseline = baselineArg ? readBaseline(path.resolve(deps.cwd, baselineArg), baselineArg) : null;
+  if (flags['dry-run']) return dryRun(selection, catalogue, flags, target, protocolVersion, deps);
+
+  // A report left by an earlier run must not pass for this one's (a CI workspace that persists would
+  // publish the old green JUnit if this run dies before writing).
+  const paths = reportPaths(flags, deps.cwd);
+  for (const file of Object.values(paths)) fs.rmSync(file, { force: true });
+
+  const seed = (flags.seed as number | undefined) ?? deps.randomSeed();
+  const timeoutMultiplier = (flags['timeout-multiplier'] as number | undefined) ?? 1;
+  const runs = flags.runs as number | undefined;
+  const control = flags.control as string | undefined;
+  const startedAt = deps.now();
+  const progress = progressPrinter(deps.stderr);
+  let outcome;
+  try {
+    outcome = await deps.executeRun({
+      target,
+      control,
+      protocolVersion,
+      selection,
+      timeoutMultiplier,
+      seed,
+      runs,
+      shard: flags.shard as string | undefined,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    progress.finish();
+  }
+
+  const catalogueIds = catalogue.clauses.map((c) => c.id);
+  const verdicts = judge(selection, outcome.observations, { catalogueIds });
+  const baselineOutcome = baseline && baselineArg ? compareBaseline(verdicts, baseline, { file: baselineArg, catalogueIds, strict }) : null;
+  const results = assembleResults({
+    target,
+    targetDescription: outcome.targetDescription,
+    control,
+    protocolVersion,
+    seed,
+    runs,
+    strict,
+    timeoutMultiplier,
+    startedAt,
+    durationMs: outcome.durationMs,
+    flags: selFlags,
+    selectionIds: selection.map((c) => c.id),
+    verdicts,
+    headings: catalogue.headings,
+    baseline: baselineOutcome,
+  });
+  const written = writeReports(results, paths);
+  deps.stdout.write(terminalSummary(results));
+  if (baselineOutcome) {
+    const fresh = newEntries(baselineOutcome);
+    if (Object.keys(fresh).length > 0) {
+      deps.stdout.write(`\nnew failures not in ${baselineArg}; to accept them, add these entries (and write the reasons):\n${JSON.stringify(fresh, null, 2)}\n`);
+    }
+  }
+  deps.stdout.write(`reports: ${written.map((p) => path.relative(deps.cwd, p) || p).join(', ')}\n`);
+  if (results.exitCode === 2) deps.stderr.write(`${TOOL_NAME}: ${results.reasons[0]}\n`);
+  return results.exitCode;
+}

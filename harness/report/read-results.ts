@@ -1,0 +1,36 @@
+// Reads a results file written by `run` (a shard, for `merge`), checked against docs/results.schema.json
+// so a truncated or foreign file is refused with one line instead of merged into nonsense.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import { packageRoot } from '../package-info';
+import { UsageError } from '../runner/errors';
+import type { RunResults } from './results';
+
+let validator: ValidateFunction | undefined;
+
+export function resultsValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'docs', 'results.schema.json'), 'utf8')) as object;
+    // Formats (date-time) are documentation here; ajv-formats is not a dependency.
+    validator = new Ajv2020({ strict: true, validateFormats: false }).compile(schema);
+  }
+  return validator;
+}
+
+/** `shown` is the path as the user typed it, for messages. */
+export function readResults(file: string, shown = file): RunResults {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(`${shown}: ${e.code ? `cannot read it (${e.code})` : `not valid JSON: ${e.message.split('\n')[0]}`}`);
+  }
+  const validate = resultsValidator();
+  if (!validate(data)) {
+    const first = validate.errors![0];
+    throw new UsageError(`${shown}: not a cmrp-notify-conformance results file: ${first.instancePath || '(top level)'} ${first.message ?? 'is invalid'}`);
+  }
+  return data as RunResults;
+}

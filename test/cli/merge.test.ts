@@ -1,0 +1,93 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { resultsValidator } from '../../harness/report/read-results';
+import type { RunResults } from '../../harness/report/results';
+import { fakeRunner, runCli, tempDir } from '../support/cli-fixtures';
+
+const FIRST_HALF = { '3.1.4.2.6/R1': 'pass', '3.1.4.2.6/R2': 'pass' } as const;
+const SECOND_HALF = { '3.1.4.2.66/R1': 'pass', '3.1.4.2.66/R2': 'fail', '3.1.4.2.66/R3': 'pass', '3.1.4.2.66/R10': 'pass' } as const;
+
+async function shard(dir: string, name: string, argv: string[], outcomes: Parameters<typeof fakeRunner>[0]): Promise<void> {
+  const r = await runCli(['run', ...argv, '--json', name, '--junit', `${name}.xml`, '--markdown', `${name}.md`], { dir, executeRun: fakeRunner(outcomes) });
+  expect(r.code).not.toBe(undefined);
+}
+
+describe('merge', () => {
+  it('combines shards of one selection into one report and gate', async () => {
+    const dir = tempDir();
+    await shard(dir, 'a.json', ['--shard', '1/2'], FIRST_HALF);
+    await shard(dir, 'b.json', ['--shard', '2/2'], SECOND_HALF);
+    const r = await runCli(['merge', 'a.json', 'b.json', '--junit', 'm.xml', '--json', 'm.json', '--markdown', 'm.md'], { dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0); // the only miss is a SHOULD
+    const merged = JSON.parse(fs.readFileSync(path.join(dir, 'm.json'), 'utf8')) as RunResults;
+    expect(resultsValidator()(merged)).toBe(true);
+    expect(merged.summary).toMatchObject({ pass: 5, nonStrict: 1, notTested: 1, fail: 0, total: 7 });
+    expect(merged.shards!.map((s) => s.file)).toEqual(['a.json', 'b.json']);
+    expect(merged.clauses.find((c) => c.id === '3.1.4.2.66/R4')!.message).toMatch(/client-side/);
+    expect(XMLValidator.validate(fs.readFileSync(path.join(dir, 'm.xml'), 'utf8'))).toBe(true);
+    expect(r.stdout).toContain('merged 2 shard(s): a.json, b.json');
+  });
+
+  it('gates the merged verdicts like a single run', async () => {
+    const dir = tempDir();
+    await shard(dir, 'a.json', ['--shard', '1/2'], { ...FIRST_HALF, '3.1.4.2.6/R2': 'fail' });
+    await shard(dir, 'b.json', ['--shard', '2/2'], SECOND_HALF);
+    const r = await runCli(['merge', 'a.json', 'b.json'], { dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('NOT CONFORMANT (exit 1): 1 FAIL');
+    expect(fs.existsSync(path.join(dir, 'reports/junit.xml'))).toBe(true);
+  });
+
+  it('fails with one line when the shards did not cover the selection', async () => {
+    const dir = tempDir();
+    await shard(dir, 'a.json', ['--section', '3.1.4.2.6'], FIRST_HALF);
+    await shard(dir, 'b.json', ['--clause', '3.1.4.2.66/R1'], SECOND_HALF);
+    const r = await runCli(['merge', 'a.json', 'b.json'], { dir });
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: 'cmrp-notify-conformance: merge failed: the shards do not cover the selection: 4 clause(s) in no shard: 3.1.4.2.66/R2, 3.1.4.2.66/R3, 3.1.4.2.66/R4, 3.1.4.2.66/R10\n',
+    });
+    // Given the selection the shards were meant to cover, the same shards are complete.
+    expect((await runCli(['merge', 'a.json', 'b.json', '--section', '3.1.4.2.6', '--clause', '3.1.4.2.66/R1'], { dir })).code).toBe(0);
+  });
+
+  it('fails with one line when two shards gave one clause different verdicts', async () => {
+    const dir = tempDir();
+    await shard(dir, 'a.json', ['--shard', '1/2'], { ...FIRST_HALF, ...SECOND_HALF });
+    await shard(dir, 'b.json', ['--shard', '2/2'], { '3.1.4.2.66/R1': 'fail' });
+    const r = await runCli(['merge', 'a.json', 'b.json'], { dir });
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: 'cmrp-notify-conformance: merge failed: clause 3.1.4.2.66/R1 was covered by several shards with different verdicts: PASS in a.json, FAIL in b.json\n',
+    });
+  });
+
+  it('sums the hits of a clause two shards agree on', async () => {
+    const dir = tempDir();
+    await shard(dir, 'a.json', ['--shard', '1/2'], { ...FIRST_HALF, ...SECOND_HALF });
+    await shard(dir, 'b.json', ['--shard', '2/2'], { '3.1.4.2.66/R1': ['pass', 'pass'] });
+    expect((await runCli(['merge', 'a.json', 'b.json', '--json', 'm.json'], { dir })).code).toBe(0);
+    const merged = JSON.parse(fs.readFileSync(path.join(dir, 'm.json'), 'utf8')) as RunResults;
+    expect(merged.clauses.find((c) => c.id === '3.1.4.2.66/R1')!.hits).toBe(3);
+  });
+
+  it.each([
+    [[], 'cmrp-notify-conformance: merge: name the results files of the shards (merge A.json B.json ... --junit OUT --json OUT)\n'],
+    [['missing.json'], 'cmrp-notify-conformance: missing.json: cannot read it (ENOENT)\n'],
+    [['bad.json'], "cmrp-notify-conformance: bad.json: not a cmrp-notify-conformance results file: (top level) must have required property 'format'\n"],
+  ])('refuses %j with one line (exit 2)', async (files, stderr) => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"clauses": []}');
+    expect(await runCli(['merge', ...files], { dir })).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('refuses shards of different runs (exit 2)', async () => {
+    const dir = tempDir();
+    await shard(dir, 'a.json', [], FIRST_HALF);
+    await shard(dir, 'b.json', ['--strict'], SECOND_HALF);
+    const r = await runCli(['merge', 'a.json', 'b.json'], { dir });
+    expect(r).toMatchObject({ code: 2, stderr: 'cmrp-notify-conformance: b.json: strict is true, but a.json has false: these are not shards of one run\n' });
+  });
+});
