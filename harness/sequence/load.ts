@@ -2,10 +2,11 @@
 // harness error with its file named, never a silently skipped test.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { packageRoot } from '../package-info';
 import { expandFile } from './expand';
 import type { Sequence, SequenceFile, Step } from './types';
 
-export const SEQUENCES_DIR = resolve(__dirname, '../../vectors/sequences');
+export const SEQUENCES_DIR = resolve(packageRoot(), 'vectors/sequences');
 
 export function loadSequenceFile(path: string): { file: SequenceFile; sequences: Sequence[] } {
   let file: SequenceFile;

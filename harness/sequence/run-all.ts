@@ -1,0 +1,17 @@
+// Every scripted sequence against one target, in-process: what the mutant proofs and the benchmark
+// use to judge a target without starting Jest once per target.
+import type { Observation } from '../recorder/observation';
+import type { ProtocolVersion } from '../spec/constants';
+import type { Timeouts } from '../session/session';
+import type { Target } from '../target/contract';
+import { clausesIn, runSequence } from './interpret';
+import { loadAllSequences } from './load';
+
+export async function runAllSequences(target: Target, protocolVersion: ProtocolVersion, timeouts: Timeouts): Promise<Observation[]> {
+  const observations: Observation[] = [];
+  for (const sequence of loadAllSequences()) {
+    if (!clausesIn(sequence, protocolVersion).length) continue;
+    observations.push(...(await runSequence(sequence, { target, protocolVersion, timeouts, replay: (id) => `--clause ${id}` })));
+  }
+  return observations;
+}

@@ -1,0 +1,4 @@
+// [MS-CMRP] 3.2.4.6: Reconnect procedure
+import { sequenceSuite } from '../harness/suite/sequences';
+
+sequenceSuite('3.2.4.6-reconnect');

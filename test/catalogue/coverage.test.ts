@@ -1,0 +1,68 @@
+// The catalogue is enforced: npm test fails when a test names an unknown clause, an id repeats, or a
+// testable server clause has neither a test nor a reason.
+import { checkCoverage, collectReferences } from '../../harness/catalogue/coverage';
+import { loadCatalogue } from '../../harness/catalogue/load';
+import type { Clause } from '../../harness/catalogue/types';
+import { packageRoot } from '../../harness/package-info';
+
+const clause = (id: string, more: Partial<Clause> = {}): Clause => ({
+  id,
+  section: id.split('/')[0],
+  title: 'a clause',
+  versions: [3],
+  level: 'MUST',
+  party: 'server',
+  summary: 'A server does a thing.',
+  errors: [],
+  testable: true,
+  needs: ['calls'],
+  ...more,
+});
+
+describe('the coverage check itself', () => {
+  it('reports a test that names an id the catalogue lacks', () => {
+    const problems = checkCoverage([clause('3.1.4.2.60/R1')], [
+      { id: '3.1.4.2.60/R1', where: 'a.json' },
+      { id: '3.1.4.2.60/R99', where: 'b.json' },
+    ]);
+    expect(problems).toEqual(['b.json: names 3.1.4.2.60/R99, which is not in the catalogue']);
+  });
+
+  it('reports a duplicated id', () => {
+    const problems = checkCoverage([clause('3.1.4.2.60/R1'), clause('3.1.4.2.60/R1')], [{ id: '3.1.4.2.60/R1', where: 'a.json' }]);
+    expect(problems).toEqual(['3.1.4.2.60/R1: id is used twice in the catalogue']);
+  });
+
+  it('reports a testable server clause with neither a test nor a reason, and only that one', () => {
+    const problems = checkCoverage(
+      [
+        clause('3.1.4.2.60/R1'),
+        clause('3.1.4.2.60/R2', { untestedReason: 'needs fault injection in the server' }),
+        clause('3.1.4.2.60/R3', { party: 'client', testable: false }),
+        clause('3.1.4.2.60/R4', { testable: false, untestedReason: 'placement policy has no observable outcome' }),
+      ],
+      [],
+    );
+    expect(problems).toEqual(['3.1.4.2.60/R1 (a clause): testable server clause with no test and no untestedReason']);
+  });
+
+  it('finds the ids that sequence files name', () => {
+    const refs = collectReferences(packageRoot());
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.every((r) => /^\d+(\.\d+)+\/R\d+$/.test(r.id))).toBe(true);
+  });
+});
+
+describe('the clause catalogue', () => {
+  const clauses = loadCatalogue();
+
+  it('holds both protocol versions of every notification method', () => {
+    for (const minor of [56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 90, 91, 99, 100, 107]) {
+      for (const v of [1, 2]) expect(clauses.some((c) => c.section === `3.1.4.${v}.${minor}`)).toBe(true);
+    }
+  });
+
+  it('agrees with the tests: no unknown id, no duplicate, no testable server clause left without test or reason', () => {
+    expect(checkCoverage(clauses, collectReferences(packageRoot()))).toEqual([]);
+  });
+});
