@@ -1,5 +1,6 @@
 // Usage texts. Kept next to the flag tables they describe; docs/cli.md says the same at length.
 import { TOOL_NAME } from '../package-info';
+import { SERVE_HELP } from './serve';
 
 const SELECTION = `Selection:
   --section S            a section and its subsections (3.1.4.2 selects 3.1.4.2.66); repeatable
@@ -18,6 +19,7 @@ Commands:
   list      print the clause catalogue (or a selection of it)
   merge     combine the results files of shards into one report
   mutants   list the reference server's mutants and the clauses each trips
+  serve     serve the reference server (or a mutant) over the adapter protocol
 
 Flags: --help (also after a command), --version
 Exit codes: 0 conformant, 1 not conformant, 2 nothing judged or usage error.
@@ -53,6 +55,8 @@ clause with different verdicts. The selection is the one given here, else the on
 recorded, else the whole catalogue for the shards' protocol version.
 
 ${SELECTION}`,
+
+  serve: SERVE_HELP,
 
   mutants: `Usage: ${TOOL_NAME} mutants [--json]
 

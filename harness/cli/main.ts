@@ -9,6 +9,7 @@ import { HELP } from './help';
 import { listCommand } from './list';
 import { mergeCommand } from './merge';
 import { mutantsCommand } from './mutants';
+import { serveCommand } from './serve';
 import { runCommand } from './run';
 
 const COMMANDS: Record<string, (argv: string[], deps: CliDeps) => Promise<number>> = {
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (argv: string[], deps: CliDeps) => Promise<number
   list: listCommand,
   merge: mergeCommand,
   mutants: mutantsCommand,
+  serve: serveCommand,
 };
 
 /** Errors that mean "nothing was judged" (exit 2): their message is meant for the user as is. */

@@ -78,7 +78,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
 /** A target that cannot be created or connected to ends the run before anything is judged (exit 2). */
 async function preflight(options: RunOptions): Promise<string> {
-  const target = await createTarget(options.target);
+  const target = await createTarget(options.target, { timeoutMultiplier: options.timeoutMultiplier });
   try {
     if (!target.capabilities.protocolVersions.includes(options.protocolVersion)) {
       throw new UsageError(`--protocol-version ${options.protocolVersion}: target ${target.description} speaks only ${target.capabilities.protocolVersions.join(', ')}`);

@@ -21,7 +21,7 @@ export function sequenceSuite(name: string): void {
   describe(`${file.suite} ${file.heading}`, () => {
     let target: Target | undefined;
     beforeAll(async () => {
-      target = await createTarget(config.target);
+      target = await createTarget(config.target, { timeoutMultiplier: config.timeoutMultiplier });
     });
     afterAll(async () => {
       await target?.dispose();

@@ -1,0 +1,95 @@
+// A ClusapiConnection over the adapter protocol: each contract method becomes a request named after it,
+// its arguments become params by their IDL names, and the result is checked against the method's out
+// parameters before a test sees it. The methods are built from the table in methods.ts, so the wire
+// and the contract cannot drift apart one method at a time.
+import { TargetError, type ClusapiConnection, type MethodName, type Reply } from '../contract';
+import type { ProtocolVersion } from '../../spec/constants';
+import type { RpcChannel } from './channel';
+import { fromWire, preview, toWire, wireProblem } from './codec';
+import { METHOD_NAMES, METHODS } from './methods';
+
+export interface ConnectionOptions {
+  channel: RpcChannel;
+  /** The adapter's name for this connection ("connection" in every request). */
+  id: string;
+  protocolVersion: ProtocolVersion;
+  notifyV2: boolean;
+  /** Bound on Disconnect, which the harness itself does not time out. */
+  closeTimeoutMs: number;
+}
+
+/**
+ * How long after its Disconnect reply a connection's outstanding requests may take to be answered: a
+ * fraction of the Disconnect timeout, so a hung adapter is found (and restarted) before the harness,
+ * which waits for close() no longer than its call timeout, starts the next test.
+ */
+function drainMs(closeTimeoutMs: number): number {
+  return Math.min(500, closeTimeoutMs / 3);
+}
+
+type AnyMethod = (...args: unknown[]) => Promise<Reply<Record<string, unknown>>>;
+
+export function createAdapterConnection(options: ConnectionOptions): ClusapiConnection {
+  const { channel, id } = options;
+  const connection: Record<string, unknown> = {
+    protocolVersion: options.protocolVersion,
+    close: async (): Promise<void> => {
+      // Nothing to close on a channel that already failed: the adapter holding it is gone.
+      if (channel.failure) return;
+      await channel.request('Disconnect', { connection: id }, 'Disconnect', { timeoutMs: options.closeTimeoutMs });
+      // The adapter must answer every request of a closed connection (a fault will do). One that stays
+      // unanswered is a hung call: restart the adapter rather than let the next test inherit it.
+      const left = await channel.answered(id, drainMs(options.closeTimeoutMs));
+      if (left.length) {
+        channel.abandon('timeout', `the adapter left ${left.join(', ')} unanswered after the connection was closed`);
+      }
+    },
+  };
+  for (const method of METHOD_NAMES) {
+    // The v2 port methods exist only where the adapter offers them: a test checks for the method.
+    if (METHODS[method].notifyV2 && !options.notifyV2) continue;
+    const call: AnyMethod = async (...args) =>
+      decodeReply(method, await channel.request(method, encodeParams(method, id, args), method, { tag: id }));
+    connection[method] = call;
+  }
+  return connection as unknown as ClusapiConnection;
+}
+
+/** Positional contract arguments -> named params. An argument the caller left undefined is left out. */
+export function encodeParams(method: MethodName, connection: string, args: readonly unknown[]): Record<string, unknown> {
+  const params: Record<string, unknown> = { connection };
+  METHODS[method].params.forEach((spec, i) => {
+    if (args[i] !== undefined) params[spec.name] = toWire(spec.kind, args[i]);
+  });
+  return params;
+}
+
+/** A result -> the contract's Reply, or a TargetError('malformed') saying what is wrong with it. */
+export function decodeReply(method: MethodName, result: unknown): Reply<Record<string, unknown>> {
+  const bad = (problem: string) => new TargetError(method, 'malformed', `${problem}: ${preview(result)}`);
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) throw bad('the result is not an object');
+  const r = result as Record<string, unknown>;
+  if (r.fault !== undefined) {
+    if (wireProblem('uint32', r.fault)) throw bad(`"fault" is ${wireProblem('uint32', r.fault)}`);
+    if (r.status !== undefined) throw bad('a result has "status" or "fault", not both');
+    return { fault: r.fault as number };
+  }
+  if (r.status === undefined) throw bad('the result has neither "status" nor "fault"');
+  const statusProblem = wireProblem('uint32', r.status);
+  if (statusProblem) throw bad(`"status" is ${statusProblem}`);
+  const reply: Record<string, unknown> = { status: r.status };
+  for (const [name, kind] of Object.entries(METHODS[method].outs)) {
+    const value = r[name];
+    if (value === undefined) {
+      // A failed call may leave out parameters out; a successful one must return them. A handle left
+      // out of a failed call is NULL: what an Open* or ApiCreateNotify that fails hands back.
+      if (r.status === 0) throw bad(`status ERROR_SUCCESS without the out parameter "${name}"`);
+      if (kind === 'handle') reply[name] = null;
+      continue;
+    }
+    const problem = wireProblem(kind, value);
+    if (problem) throw bad(`"${name}" is ${problem}`);
+    reply[name] = fromWire(kind, value);
+  }
+  return reply as Reply<Record<string, unknown>>;
+}
