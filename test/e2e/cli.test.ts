@@ -1,0 +1,135 @@
+// The gate as a user's pipeline sees it: the built command line, run as a child process against the real
+// runner and suites, with its exit code, its one-line errors and well-formed reports.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { packageRoot } from '../../harness/package-info';
+
+const BIN = join(packageRoot(), 'bin/cmrp-notify-conformance.js');
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  results?: { summary: Record<string, number>; clauses: { id: string; verdict: string }[] };
+  junit?: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
+  const dir = mkdtempSync(join(tmpdir(), 'cmrp-e2e-'));
+  const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md')];
+  const run = spawnSync(process.execPath, [BIN, ...args, ...(args[0] === 'run' ? reports : [])], {
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, ...env },
+  });
+  const read = (f: string) => {
+    try {
+      return readFileSync(join(dir, f), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const json = read('r.json');
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, results: json ? JSON.parse(json) : undefined, junit: read('j.xml') };
+}
+
+const fast = ['--timeout-multiplier', '0.1', '--seed', '7'];
+const verdict = (o: Outcome, id: string) => o.results?.clauses.find((c) => c.id === id)?.verdict;
+
+function expectWellFormedJUnit(o: Outcome): void {
+  expect(o.junit).toBeDefined();
+  const doc = new XMLParser({ ignoreAttributes: false }).parse(o.junit!);
+  expect(doc.testsuites).toBeDefined();
+}
+
+describe('cmrp-notify-conformance run', () => {
+  it('passes the reference server in both protocol versions (exit 0)', () => {
+    for (const version of ['2', '3']) {
+      const o = cli(['run', '--protocol-version', version, ...fast]);
+      expect(o.stderr).not.toMatch(/at .*\.js:\d+/);
+      expect(o.status).toBe(0);
+      expect(o.results!.summary.fail).toBe(0);
+      expect(o.results!.summary.pass).toBeGreaterThan(150);
+      expectWellFormedJUnit(o);
+    }
+  });
+
+  it('fails a mutant with the clause it breaks (exit 1)', () => {
+    const o = cli(['run', '--target', 'builtin:mutant=merge-filters', '--section', '3.1.4.2.60', ...fast]);
+    expect(o.status).toBe(1);
+    expect(verdict(o, '3.1.4.2.60/R2')).toBe('FAIL');
+    expect(o.junit).toContain('3.1.4.2.60/R2');
+    expectWellFormedJUnit(o);
+  });
+
+  it('fails a SHOULD-only shortfall only with --strict', () => {
+    const args = ['run', '--target', 'builtin:mutant=refuse-read-only', '--section', '3.1.4.2.60', ...fast];
+    const lenient = cli(args);
+    expect(verdict(lenient, '3.1.4.2.60/R3')).toBe('NON-STRICT');
+    expect(lenient.status).toBe(0);
+    const strict = cli([...args, '--strict']);
+    expect(strict.status).toBe(1);
+    expectWellFormedJUnit(lenient);
+    expectWellFormedJUnit(strict);
+  });
+
+  it.each([
+    [['run', '--no-such-flag'], /--no-such-flag/],
+    [['run', '--section', '9.9.9'], /9\.9\.9/],
+    [['run', '--target', 'stdio:/nonexistent/adapter'], /nonexistent/],
+    [['run', '--target', 'tcp:127.0.0.1:1'], /127\.0\.0\.1:1/],
+  ])('exits 2 with one line for %j', (args, pattern) => {
+    const o = cli(args as string[]);
+    expect(o.status).toBe(2);
+    expect(o.stderr.trim().split('\n')).toHaveLength(1);
+    expect(o.stderr).toMatch(pattern);
+    expect(o.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('judges the reference served over the adapter protocol exactly as builtin', () => {
+    const served = cli(['run', '--target', `stdio:${process.execPath} ${BIN} serve --listen stdio`, '--protocol-version', '3', ...fast]);
+    const builtin = cli(['run', '--protocol-version', '3', ...fast]);
+    expect(served.status).toBe(0);
+    const byId = (o: Outcome) => Object.fromEntries(o.results!.clauses.map((c) => [c.id, c.verdict]));
+    expect(byId(served)).toEqual(byId(builtin));
+  });
+
+  it('splits a run into shards whose merge covers the selection', () => {
+    const shards = ['1/2', '2/2'].map((shard) => cli(['run', '--shard', shard, '--protocol-version', '3', ...fast]));
+    for (const s of shards) expect(s.status === 0 || s.status === 2).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'cmrp-merge-'));
+    const files = shards.map((s, i) => {
+      const file = join(dir, `shard${i}.json`);
+      writeFileSync(file, JSON.stringify(s.results));
+      return file;
+    });
+    const merged = spawnSync(process.execPath, [BIN, 'merge', ...files, '--json', join(dir, 'm.json'), '--junit', join(dir, 'm.xml')], { encoding: 'utf8' });
+    expect(merged.stderr).toBe('');
+    expect(merged.status).toBe(0);
+    const whole = cli(['run', '--protocol-version', '3', ...fast]);
+    const mergedResults = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as NonNullable<Outcome['results']>;
+    expect(mergedResults.summary.pass).toBe(whole.results!.summary.pass);
+  });
+
+  it('round-trips a baseline: expected failures pass the gate, a fixed bug makes the entry stale', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmrp-baseline-'));
+    const baseline = join(dir, 'baseline.json');
+    writeFileSync(baseline, '{}');
+    const args = ['run', '--section', '3.1.4.2.60', ...fast, '--baseline', baseline];
+    const red = cli(['run', '--target', 'builtin:mutant=merge-filters', ...args.slice(1)]);
+    expect(red.status).toBe(1);
+    const block = red.stdout.slice(red.stdout.indexOf('\n{\n', red.stdout.indexOf('add these entries')));
+    const entries = JSON.parse(block.slice(0, block.indexOf('\n}\n') + 3)) as Record<string, { reason: string }>;
+    expect(Object.keys(entries)).toContain('3.1.4.2.60/R2');
+    for (const entry of Object.values(entries)) entry.reason = 'known: events of two filters merged (ticket 42)';
+    writeFileSync(baseline, JSON.stringify(entries));
+    const green = cli(['run', '--target', 'builtin:mutant=merge-filters', ...args.slice(1)]);
+    expect(green.status).toBe(0);
+    const fixed = cli(args);
+    expect(fixed.status).toBe(1);
+    expectWellFormedJUnit(fixed);
+  });
+});
