@@ -1,0 +1,164 @@
+// The generic NDR20 codec: walks a method's Shape to encode or decode its request and response
+// stubs. Top-level parameters are marshalled in IDL order, each with its pointees right after it
+// (C706 14.3.12: only embedded pointers' referents are deferred), then the return value.
+// Bytes after the last parameter are ignored: NDR does not forbid them, and the stub's length is
+// the PDU layer's business (it strips the auth padding and checks frag_length).
+import { NdrError } from '../ndr/errors';
+import { NdrReader } from '../ndr/reader';
+import { NdrWriter } from '../ndr/writer';
+import type { Field, Shape } from './shape';
+import { readFilterAndType, readNotifications, readOpVerInfo, writeFilterAndType, writeNotifications, writeOpVerInfo } from './structs';
+import type { MethodCodec, ProtocolVersion, ReplyRecord, WireMethodName } from './types';
+
+export interface MethodDef {
+  name: WireMethodName;
+  opnum: number;
+  versions: readonly ProtocolVersion[];
+  shape(version: ProtocolVersion): Shape;
+}
+
+/** How many positional arguments an [in] field takes. */
+function arity(f: Field): number {
+  return f.kind === 'filterAndType' ? 2 : 1;
+}
+
+/** The argument names of a shape, flattened the way encodeRequest takes them. */
+export function argNames(shape: Shape): string[] {
+  return shape.ins.flatMap((f) => (f.kind === 'filterAndType' ? ['dwObjectType', 'FilterFlags'] : [f.name]));
+}
+
+/** The reply field names of a shape, in wire order (dwNumNotifications follows Notifications). */
+export function replyNames(shape: Shape): string[] {
+  return [...shape.outs, shape.ret].flatMap((f) => (f.kind === 'notifications' ? [f.name, 'dwNumNotifications'] : [f.name]));
+}
+
+function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): void {
+  switch (f.kind) {
+    case 'handle':
+      return w.contextHandle(value, f.name);
+    case 'dword':
+      return w.u32(value ?? f.default, f.name);
+    case 'word':
+      return w.u16(value, f.name);
+    case 'bool':
+      return w.bool32(value, f.name);
+    case 'wstring':
+      return w.wstring(value, f.name);
+    case 'uniqueWstring':
+      return w.uniqueWstring(value, f.name);
+    case 'filterAndType':
+      return writeFilterAndType(w, value, next, 'filter');
+    case 'opVerInfo':
+      return writeOpVerInfo(w, value, f.name);
+    case 'notifications': {
+      writeNotifications(w, value, f.name);
+      const count = next ?? (Array.isArray(value) ? value.length : 0);
+      return w.u32(count, 'dwNumNotifications');
+    }
+  }
+}
+
+/** Reads one field into `into` (by name); filterAndType and notifications fill two names. */
+function readField(r: NdrReader, f: Field, into: Record<string, unknown>): void {
+  switch (f.kind) {
+    case 'handle':
+      into[f.name] = r.contextHandle(f.name);
+      return;
+    case 'dword':
+      into[f.name] = r.u32(f.name);
+      return;
+    case 'word':
+      into[f.name] = r.u16(f.name);
+      return;
+    case 'bool':
+      into[f.name] = r.bool32(f.name);
+      return;
+    case 'wstring':
+      into[f.name] = r.wstring(f.name);
+      return;
+    case 'uniqueWstring':
+      into[f.name] = r.uniqueWstring(f.name);
+      return;
+    case 'filterAndType':
+      Object.assign(into, readFilterAndType(r, 'filter'));
+      return;
+    case 'opVerInfo':
+      into[f.name] = readOpVerInfo(r, f.name);
+      return;
+    case 'notifications': {
+      const list = readNotifications(r, f.name);
+      const at = r.offset;
+      const count = r.u32('dwNumNotifications');
+      // size_is(,*dwNumNotifications): the array's conformance and the count must agree.
+      if (list !== null && list.length !== count) r.fail(`dwNumNotifications ${count} differs from the ${list.length} notifications sent`, at);
+      into[f.name] = list;
+      into.dwNumNotifications = count;
+      return;
+    }
+  }
+}
+
+/** Makes one MethodCodec from a definition. */
+export function makeCodec(def: MethodDef): MethodCodec {
+  const shapeOf = (version: ProtocolVersion, part: string): Shape => {
+    if (!def.versions.includes(version)) throw new NdrError(`${def.name} ${part}`, 0, `not in protocol version ${version}`);
+    return def.shape(version);
+  };
+  return {
+    name: def.name,
+    opnum: def.opnum,
+    versions: def.versions,
+    argNames: (v) => argNames(shapeOf(v, 'arguments')),
+    replyNames: (v) => replyNames(shapeOf(v, 'reply')),
+
+    encodeRequest(version, args) {
+      const shape = shapeOf(version, 'request');
+      const w = new NdrWriter(`${def.name} request`);
+      let i = 0;
+      for (const f of shape.ins) {
+        writeField(w, f, args[i], args[i + 1]);
+        i += arity(f);
+      }
+      return w.toBuffer();
+    },
+
+    decodeRequest(version, stub) {
+      const shape = shapeOf(version, 'request');
+      const r = new NdrReader(stub, `${def.name} request`);
+      const into: Record<string, unknown> = {};
+      for (const f of shape.ins) readField(r, f, into);
+      return argNames(shape).map((n) => into[n]);
+    },
+
+    encodeResponse(version, reply) {
+      const shape = shapeOf(version, 'response');
+      const w = new NdrWriter(`${def.name} response`);
+      for (const f of [...shape.outs, shape.ret]) {
+        const value = reply[f.name];
+        writeField(w, f, value === undefined ? missing(f) : value, f.kind === 'notifications' ? reply.dwNumNotifications : undefined);
+      }
+      return w.toBuffer();
+    },
+
+    decodeResponse(version, stub) {
+      const shape = shapeOf(version, 'response');
+      const r = new NdrReader(stub, `${def.name} response`);
+      const into: Record<string, unknown> = {};
+      for (const f of [...shape.outs, shape.ret]) readField(r, f, into);
+      return into as ReplyRecord;
+    },
+  };
+}
+
+/** What an [out] parameter the server left unset goes out as: zero, NULL, the NULL handle. */
+function missing(f: Field): unknown {
+  switch (f.kind) {
+    case 'dword':
+    case 'word':
+      return 0;
+    case 'bool':
+      return false;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,205 @@
+// The values behind the hex vectors in vectors/wire/: for every method and protocol version, the
+// arguments of one request and one or two replies (a success and, where it changes the stub, an
+// error). The vectors test checks the checked-in hex against these values in both directions;
+// `UPDATE_VECTORS=1 npx jest test/wire/codec/vectors.test.ts` rewrites the files from them.
+import type { ProtocolVersion, WireMethodName } from '../../../harness/wire/clusapi';
+
+/** A context handle as a Windows server hands it out: attributes 0, then a uuid. */
+const handle = (tag: number): string => '00000000' + '3f2504e04f8941d39a0c0305e82c33' + tag.toString(16).padStart(2, '0');
+
+export const HANDLES = {
+  hCluster: handle(0x01),
+  hNode: handle(0x02),
+  hGroup: handle(0x03),
+  hResource: handle(0x04),
+  hKey: handle(0x05),
+  hNotify: handle(0x06),
+  hNetwork: handle(0x07),
+  hNetInterface: handle(0x08),
+  phKey: handle(0x09),
+};
+
+const ERROR_INVALID_HANDLE = 6;
+const WAIT_TIMEOUT = 0x102;
+// ERROR_CLUSTER_NODE_NOT_FOUND: any status works here, the stub only carries the number.
+const NOT_FOUND = 5042;
+
+export interface WireCase {
+  /** Short label: what the case shows. */
+  name: string;
+  /** The [in] arguments by name (encodeRequest takes them in argNames order). */
+  args: Record<string, unknown>;
+  /** The reply record, every [out] parameter present. */
+  reply: Record<string, unknown>;
+}
+
+type CaseTable = Partial<Record<WireMethodName, (v: ProtocolVersion) => WireCase[]>>;
+
+/** rpc_status only in version 3. */
+const rpc = (v: ProtocolVersion, value = 0): Record<string, number> => (v === 3 ? { rpc_status: value } : {});
+
+const open = (arg: string, value: string, out: keyof typeof HANDLES) => (v: ProtocolVersion): WireCase[] => [
+  { name: 'success', args: { [arg]: value }, reply: { status: 0, ...rpc(v), [out]: HANDLES[out] } },
+  { name: 'not found: NULL handle', args: { [arg]: 'no-such' }, reply: { status: NOT_FOUND, ...rpc(v), [out]: null } },
+];
+
+const close = (param: string, value: string) => (): WireCase[] => [
+  { name: 'success: the handle comes back NULL', args: { [param]: value }, reply: { [param]: null, status: 0 } },
+  { name: 'invalid handle: the handle comes back unchanged', args: { [param]: value }, reply: { [param]: value, status: ERROR_INVALID_HANDLE } },
+];
+
+const addNotify = (object: keyof typeof HANDLES, filter: number) => (v: ProtocolVersion): WireCase[] => [
+  {
+    name: 'success with a state sequence',
+    args: { hNotify: HANDLES.hNotify, [object]: HANDLES[object], dwFilter: filter, dwNotifyKey: 0x1234 },
+    reply: { dwStateSequence: 7, ...rpc(v), status: 0 },
+  },
+  {
+    name: 'invalid handle',
+    args: { hNotify: HANDLES.hNotify, [object]: HANDLES.hCluster, dwFilter: filter, dwNotifyKey: 0xffffffff },
+    reply: { dwStateSequence: 0, ...rpc(v), status: ERROR_INVALID_HANDLE },
+  },
+];
+
+const reAddNotify = (object: keyof typeof HANDLES, filter: number) => (v: ProtocolVersion): WireCase[] => [
+  {
+    name: 'stale state sequence',
+    args: { hNotify: HANDLES.hNotify, [object]: HANDLES[object], dwFilter: filter, dwNotifyKey: 0x1234, StateSequence: 3 },
+    reply: { ...rpc(v), status: 0 },
+  },
+];
+
+const getState = (object: keyof typeof HANDLES, state: number, names: Record<string, string | null> = {}) => (v: ProtocolVersion): WireCase[] => [
+  { name: 'success', args: { [object]: HANDLES[object] }, reply: { State: state, ...names, ...rpc(v), status: 0 } },
+  {
+    name: 'invalid handle',
+    args: { [object]: HANDLES[object] },
+    reply: { State: 0xffffffff, ...Object.fromEntries(Object.keys(names).map((k) => [k, null])), ...rpc(v), status: ERROR_INVALID_HANDLE },
+  },
+];
+
+export const CASES: CaseTable = {
+  ApiOpenCluster: () => [{ name: 'success (no rpc_status in either version)', args: {}, reply: { status: 0, hCluster: HANDLES.hCluster } }],
+  ApiCloseCluster: close('Cluster', HANDLES.hCluster),
+  ApiGetClusterName: () => [
+    { name: 'success', args: {}, reply: { ClusterName: 'CLUSTER1', NodeName: 'NODE1', status: 0 } },
+  ],
+  ApiGetClusterVersion2: (v) => [
+    {
+      name: 'Windows Server 2022 values',
+      args: {},
+      reply: {
+        lpwMajorVersion: 10,
+        lpwMinorVersion: 0,
+        lpwBuildNumber: 20348,
+        lpszVendorId: 'Microsoft(R) Cluster Service',
+        lpszCSDVersion: '',
+        ppClusterOpVerInfo: { dwSize: 20, dwClusterHighestVersion: 0x000b0003, dwClusterLowestVersion: 0x000b0003, dwFlags: 0, dwReserved: 0 },
+        ...rpc(v),
+        status: 0,
+      },
+    },
+  ],
+  ApiOpenResource: open('lpszResourceName', 'Cluster IP Address', 'hResource'),
+  ApiCloseResource: close('Resource', HANDLES.hResource),
+  ApiGetResourceState: getState('hResource', 2, { NodeName: 'NODE1', GroupName: 'Cluster Group' }),
+  ApiGetRootKey: (v) => [{ name: 'success', args: { samDesired: 0x02000000 }, reply: { status: 0, ...rpc(v), hKey: HANDLES.hKey } }],
+  ApiOpenKey: (v) => [
+    { name: 'success', args: { hKey: HANDLES.hKey, lpSubKey: 'Parameters', samDesired: 0x20019 }, reply: { status: 0, ...rpc(v), phKey: HANDLES.phKey } },
+    { name: 'empty subkey, not found', args: { hKey: HANDLES.hKey, lpSubKey: '', samDesired: 0x20019 }, reply: { status: 2, ...rpc(v), phKey: null } },
+  ],
+  ApiCloseKey: close('pKey', HANDLES.phKey),
+  ApiOpenGroup: open('lpszGroupName', 'Cluster Group', 'hGroup'),
+  ApiCloseGroup: close('Group', HANDLES.hGroup),
+  ApiGetGroupState: getState('hGroup', 0, { NodeName: 'NODE2' }),
+  ApiCreateNotify: (v) => [{ name: 'success', args: {}, reply: { status: 0, ...rpc(v), hNotify: HANDLES.hNotify } }],
+  ApiCloseNotify: close('hNotify', HANDLES.hNotify),
+  ApiAddNotifyCluster: (v) => [
+    { name: 'success', args: { hNotify: HANDLES.hNotify, hCluster: HANDLES.hCluster, dwFilter: 0x20000000, dwNotifyKey: 1 }, reply: { ...rpc(v), status: 0 } },
+  ],
+  ApiAddNotifyNode: addNotify('hNode', 0x00000001),
+  ApiAddNotifyGroup: addNotify('hGroup', 0x00001000),
+  ApiAddNotifyResource: addNotify('hResource', 0x00000100),
+  ApiAddNotifyKey: (v) => [
+    {
+      name: 'key before filter, WatchSubTree TRUE as a 32-bit 1',
+      args: { hNotify: HANDLES.hNotify, hKey: HANDLES.hKey, dwNotifyKey: 0x55, Filter: 0x00000040, WatchSubTree: true },
+      reply: { ...rpc(v), status: 0 },
+    },
+    {
+      name: 'WatchSubTree FALSE',
+      args: { hNotify: HANDLES.hNotify, hKey: HANDLES.hKey, dwNotifyKey: 0x56, Filter: 0x000000f0, WatchSubTree: false },
+      reply: { ...rpc(v), status: ERROR_INVALID_HANDLE },
+    },
+  ],
+  ApiReAddNotifyNode: reAddNotify('hNode', 0x00000001),
+  ApiReAddNotifyGroup: reAddNotify('hGroup', 0x00001000),
+  ApiReAddNotifyResource: reAddNotify('hResource', 0x00000100),
+  ApiGetNotify: (v) => [
+    {
+      name: 'an event',
+      args: { hNotify: HANDLES.hNotify, ...(v === 2 ? { Timeout: 5000 } : {}) },
+      reply: { dwNotifyKey: 0x1234, dwFilter: 0x00001000, dwStateSequence: 8, Name: 'Cluster Group', ...rpc(v), status: 0 },
+    },
+    {
+      name: v === 2 ? 'Timeout expired: WAIT_TIMEOUT, NULL Name' : 'unblocked: NULL Name',
+      args: { hNotify: HANDLES.hNotify, ...(v === 2 ? { Timeout: 0xffffffff } : {}) },
+      reply: { dwNotifyKey: 0, dwFilter: 0, dwStateSequence: 0, Name: null, ...rpc(v), status: v === 2 ? WAIT_TIMEOUT : 0x103 },
+    },
+  ],
+  ApiOpenNode: open('lpszNodeName', 'NODE1', 'hNode'),
+  ApiCloseNode: close('Node', HANDLES.hNode),
+  ApiGetNodeState: getState('hNode', 0),
+  ApiOpenNetwork: open('lpszNetworkName', 'Cluster Network 1', 'hNetwork'),
+  ApiCloseNetwork: close('Network', HANDLES.hNetwork),
+  ApiGetNetworkState: getState('hNetwork', 3),
+  ApiAddNotifyNetwork: addNotify('hNetwork', 0x00100000),
+  ApiReAddNotifyNetwork: reAddNotify('hNetwork', 0x00100000),
+  ApiOpenNetInterface: open('lpszNetInterfaceName', 'NODE1 - Ethernet', 'hNetInterface'),
+  ApiCloseNetInterface: close('NetInterface', HANDLES.hNetInterface),
+  ApiGetNetInterfaceState: getState('hNetInterface', 3),
+  ApiAddNotifyNetInterface: addNotify('hNetInterface', 0x01000000),
+  ApiReAddNotifyNetInterface: reAddNotify('hNetInterface', 0x01000000),
+  ApiUnblockGetNotifyCall: () => [{ name: 'success', args: { hNotify: HANDLES.hNotify }, reply: { status: 0 } }],
+  ApiCreateNotifyV2: () => [{ name: 'success: rpc_error is the status', args: {}, reply: { status: 0, rpc_status: 0, hNotify: HANDLES.hNotify } }],
+  ApiAddNotifyV2: () => [
+    {
+      name: 'a group filter, targeted at the object',
+      args: { hNotify: HANDLES.hNotify, hObject: HANDLES.hGroup, dwObjectType: 2, FilterFlags: 0x00000000000000f0n, dwNotifyKey: 0x77, dwVersion: 2, isTargetedAtObject: true },
+      reply: { rpc_status: 0, status: 0 },
+    },
+  ],
+  ApiGetNotifyV2: () => [
+    {
+      name: 'two notifications, one without payload or parent',
+      args: { hNotify: HANDLES.hNotify },
+      reply: {
+        Notifications: [
+          { dwNotifyKey: 0x77, dwObjectType: 2, FilterFlags: 0x10n, buffer: '01000000', ObjectId: 'a1b2', ParentId: 'NODE1', Name: 'Cluster Group', Type: '' },
+          { dwNotifyKey: 0x78, dwObjectType: 3, FilterFlags: 0x2n, buffer: null, ObjectId: 'c3', ParentId: null, Name: 'Disk', Type: 'Physical Disk' },
+        ],
+        dwNumNotifications: 2,
+        status: 0,
+      },
+    },
+    { name: 'no notifications: NULL array', args: { hNotify: HANDLES.hNotify }, reply: { Notifications: null, dwNumNotifications: 0, status: 0x103 } },
+  ],
+};
+
+/** JSON cannot hold a bigint: vectors write one as { "bigint": "decimal" }. */
+export function toJson(value: unknown): unknown {
+  if (typeof value === 'bigint') return { bigint: value.toString() };
+  if (Array.isArray(value)) return value.map(toJson);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
+  return value;
+}
+
+export function fromJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(fromJson);
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (Object.keys(o).length === 1 && typeof o.bigint === 'string') return BigInt(o.bigint);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fromJson(v)]));
+  }
+  return value;
+}
