@@ -24,6 +24,7 @@ export const RUN_FLAGS: FlagSpecs = {
   ...REPORT_FLAGS,
   target: { kind: 'string', value: 'SPEC' },
   control: { kind: 'string', value: 'SPEC' },
+  auth: { kind: 'string', value: 'none' },
   strict: { kind: 'switch' },
   'timeout-multiplier': { kind: 'number', value: 'X', check: positive },
   baseline: { kind: 'string', value: 'FILE' },

@@ -19,7 +19,8 @@ Commands:
   list      print the clause catalogue (or a selection of it)
   merge     combine the results files of shards into one report
   mutants   list the reference server's mutants and the clauses each trips
-  serve     serve the reference server (or a mutant) over the adapter protocol
+  serve     serve the reference server (or a mutant) over the adapter protocol or DCE/RPC
+  replay    rerun the shrunk sequence of a failed property run (reports/replays/*.json)
 
 Flags: --help (also after a command), --version
 Exit codes: 0 conformant, 1 not conformant, 2 nothing judged or usage error.
@@ -27,8 +28,12 @@ Details: docs/cli.md`,
 
   run: `Usage: ${TOOL_NAME} run [flags]
 
-  --target SPEC              server under test (default builtin; builtin:mutant=NAME)
-  --control SPEC             control adapter that changes cluster state for stimulus tests
+  --target SPEC              server under test (default builtin; builtin:mutant=NAME; stdio:COMMAND,
+                             tcp:HOST:PORT for adapters; dcerpc:HOST[:PORT] for a server on the wire,
+                             port from the endpoint mapper when left out)
+  --auth none                with dcerpc: connect unauthenticated (required; the only value for now)
+  --control SPEC             with dcerpc: the control adapter (stdio:COMMAND or tcp:HOST:PORT) that
+                             changes cluster state for stimulus tests; without it those are NOT-TESTED
   --strict                   a SHOULD / SHOULD NOT / MAY shortfall (NON-STRICT) fails the gate
   --timeout-multiplier X     scale every timeout (default 1)
   --seed N                   seed for property runs (default: random, printed and recorded)
@@ -57,6 +62,11 @@ recorded, else the whole catalogue for the shards' protocol version.
 ${SELECTION}`,
 
   serve: SERVE_HELP,
+
+  replay: `Usage: ${TOOL_NAME} replay FILE [--target SPEC] [--timeout-multiplier X]
+
+Reruns the sequence a failed property run saved (reports/replays/*.json) against the target the file
+names, or --target. Exit 1 if the failure reproduces, 0 if the target now passes, 2 for a bad file.`,
 
   mutants: `Usage: ${TOOL_NAME} mutants [--json]
 

@@ -60,6 +60,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   const timeoutMultiplier = (flags['timeout-multiplier'] as number | undefined) ?? 1;
   const runs = flags.runs as number | undefined;
   const control = flags.control as string | undefined;
+  const auth = flags.auth as string | undefined;
   const startedAt = deps.now();
   const progress = progressPrinter(deps.stderr);
   let outcome;
@@ -67,12 +68,14 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     outcome = await deps.executeRun({
       target,
       control,
+      auth,
       protocolVersion,
       selection,
       timeoutMultiplier,
       seed,
       runs,
       shard: flags.shard as string | undefined,
+      replayDir: path.join(path.dirname(paths.json), 'replays'),
       onProgress: (p) => progress.update(p),
     });
   } finally {

@@ -1,21 +1,42 @@
 // `serve`: the reference server (or one of its mutants) behind the adapter protocol, on stdio or on a
-// TCP port of 127.0.0.1. It is what `--target stdio:...` and `--target tcp:...` are checked against,
-// and a working example of the serving end for adapter authors (docs/adapter-protocol.md).
+// TCP port of 127.0.0.1, or on the wire as an MS-CMRP server over DCE/RPC. It is what `--target
+// stdio:...`, `--target tcp:...` and `--target dcerpc:...` are checked against, and a working example
+// of the serving end for adapter authors (docs/adapter-protocol.md).
 import type { Readable, Writable } from 'node:stream';
+import { CLUSTER_NAME } from '../../server';
 import { UsageError } from '../runner/errors';
-import { LOOPBACK, serveAdapter, type Listen } from '../serve/serve';
+import { serveDcerpc, type ServedIdentity } from '../serve/dcerpc';
+import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../serve/serve';
 import { createBuiltinTarget } from '../target/builtin';
 import type { Target } from '../target/contract';
 import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 
 export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME]
+       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME]
 
-Serves the reference server over the adapter protocol (docs/adapter-protocol.md).
+Serves the reference server over the adapter protocol (docs/adapter-protocol.md), or on the wire.
   --listen stdio              JSON-RPC lines on stdin/stdout; ends when stdin closes
   --listen tcp:127.0.0.1:PORT listens on the loopback only (PORT 0: any free port, printed on stdout);
                               each TCP connection gets its own fresh server; ends on SIGINT/SIGTERM
+  --listen dcerpc:127.0.0.1:PORT
+                              an MS-CMRP server over DCE/RPC (ncacn_ip_tcp, clusapi 2.0 and 3.0, NDR20)
+                              on the loopback only; one cluster shared by every client; ends on
+                              SIGINT/SIGTERM
+  --auth none                 required with dcerpc: the server authenticates nobody (the only value
+                              for now)
+  --control-listen tcp:127.0.0.1:PORT
+                              with dcerpc: the control verbs of the adapter protocol for that same
+                              cluster (what run --control takes)
   --mutant NAME               serve a mutant instead (see the mutants command)`;
+
+/** What the served reference says of itself: a Windows Server 2016-era cluster named as the model's. */
+export const REFERENCE_IDENTITY: ServedIdentity = {
+  clusterName: CLUSTER_NAME,
+  nodeName: 'node1',
+  version: { major: 10, minor: 0, build: 14393, vendorId: 'Microsoft(R) Cluster Server', csdVersion: '' },
+  operationalVersion: { highest: 0x00090003, lowest: 0x00090003 },
+};
 
 /** What serve needs of the process beyond CliDeps: the streams it serves and a way to learn it must stop. */
 export interface ServeIo {
@@ -26,32 +47,50 @@ export interface ServeIo {
 }
 
 function processIo(): ServeIo {
-  return {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stopped: () =>
-      new Promise((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      }),
-  };
+  // Listen for the signals at once: a stop asked for while the listeners are still starting must end the
+  // server cleanly, not kill the process with the signal's default action.
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  return { stdin: process.stdin, stdout: process.stdout, stopped: () => stop };
 }
 
-export function parseListen(text: string): Listen {
+export type ServeListen = Listen | { dcerpc: true; host: string; port: number };
+
+export function parseListen(text: string, flag = '--listen'): ServeListen {
   if (text === 'stdio') return 'stdio';
-  const m = /^tcp:([^:]+):(\d{1,5})$/.exec(text);
-  if (!m) throw new UsageError(`--listen '${text}': expected stdio or tcp:${LOOPBACK}:PORT`);
-  if (m[1] !== LOOPBACK) throw new UsageError(`--listen '${text}': serve binds only to ${LOOPBACK} (the reference server has no authentication)`);
-  const port = Number(m[2]);
-  if (port > 65535) throw new UsageError(`--listen '${text}': port must be 0..65535`);
-  return { host: LOOPBACK, port };
+  const m = /^(tcp|dcerpc):([^:]+):(\d{1,5})$/.exec(text);
+  if (!m) throw new UsageError(`${flag} '${text}': expected stdio, tcp:${LOOPBACK}:PORT or dcerpc:${LOOPBACK}:PORT`);
+  if (m[2] !== LOOPBACK) throw new UsageError(`${flag} '${text}': serve binds only to ${LOOPBACK} (the reference server has no authentication)`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new UsageError(`${flag} '${text}': port must be 0..65535`);
+  return m[1] === 'dcerpc' ? { dcerpc: true, host: LOOPBACK, port } : { host: LOOPBACK, port };
+}
+
+function bindProblem(error: unknown, flag: string, text: string): UsageError {
+  const e = error as NodeJS.ErrnoException;
+  return new UsageError(`${flag} ${text}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`);
 }
 
 export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = processIo()): Promise<number> {
-  const { flags } = parseArgs('serve', argv, { listen: { kind: 'string', value: 'stdio|tcp:127.0.0.1:PORT' }, mutant: { kind: 'string', value: 'NAME' } });
-  if (flags.listen === undefined) throw new UsageError('serve: --listen is required (stdio or tcp:127.0.0.1:PORT)');
+  const { flags } = parseArgs('serve', argv, {
+    listen: { kind: 'string', value: 'stdio|tcp:127.0.0.1:PORT|dcerpc:127.0.0.1:PORT' },
+    'control-listen': { kind: 'string', value: 'tcp:127.0.0.1:PORT' },
+    auth: { kind: 'string', value: 'none' },
+    mutant: { kind: 'string', value: 'NAME' },
+  });
+  if (flags.listen === undefined) throw new UsageError('serve: --listen is required (stdio, tcp:127.0.0.1:PORT or dcerpc:127.0.0.1:PORT)');
   const listen = parseListen(flags.listen as string);
   const mutant = flags.mutant as string | undefined;
+  const auth = flags.auth as string | undefined;
+  if (auth !== undefined && auth !== 'none') throw new UsageError(`--auth '${auth}': only none is available for now (authentication comes with issue 8)`);
+  const controlListen = flags['control-listen'] as string | undefined;
+  if (typeof listen === 'object' && 'dcerpc' in listen) {
+    if (auth === undefined) throw new UsageError('serve --listen dcerpc:...: --auth none is required (the served reference authenticates nobody)');
+    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, deps, io);
+  }
+  if (controlListen !== undefined) throw new UsageError('--control-listen goes with --listen dcerpc:... (the adapter protocol carries the control verbs itself)');
   const makeTarget = (): Target => {
     try {
       return createBuiltinTarget({ mutant });
@@ -73,11 +112,53 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
   try {
     server = await serveAdapter(listen, makeTarget, { name, log });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new UsageError(`--listen ${flags.listen as string}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.message}`);
+    throw bindProblem(error, '--listen', flags.listen as string);
   }
   deps.stdout.write(`listening on tcp:${server.address!.host}:${server.address!.port}\n`);
   await io.stopped();
   await server.close();
   return 0;
+}
+
+/**
+ * The reference on the wire: one target (one cluster) for every association, and optionally the
+ * adapter protocol on a second port for its control verbs, so stimuli reach the same cluster.
+ */
+async function serveDcerpcCommand(port: number, listenText: string, controlListen: string | undefined, mutant: string | undefined, deps: CliDeps, io: ServeIo): Promise<number> {
+  const control = controlListen === undefined ? undefined : parseListen(controlListen, '--control-listen');
+  if (control !== undefined && (typeof control !== 'object' || 'dcerpc' in control)) {
+    throw new UsageError(`--control-listen '${controlListen}': expected tcp:${LOOPBACK}:PORT`);
+  }
+  let target: Target;
+  try {
+    target = createBuiltinTarget({ mutant });
+  } catch (error) {
+    throw new UsageError(`--mutant ${mutant}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}`;
+  const log = (line: string) => deps.stderr.write(`serve: ${line}\n`);
+  let wire;
+  let adapter: AdapterServer | undefined;
+  try {
+    try {
+      wire = await serveDcerpc(target, { port, identity: REFERENCE_IDENTITY, log });
+    } catch (error) {
+      throw bindProblem(error, '--listen', listenText);
+    }
+    deps.stdout.write(`listening on dcerpc:${wire.address.host}:${wire.address.port}\n`);
+    if (control) {
+      try {
+        adapter = await serveAdapter(control, target, { name: `${name} (control)`, log });
+      } catch (error) {
+        await wire.close();
+        throw bindProblem(error, '--control-listen', controlListen!);
+      }
+      deps.stdout.write(`control on tcp:${adapter.address!.host}:${adapter.address!.port}\n`);
+    }
+    await io.stopped();
+    await Promise.all([wire.close(), adapter?.close()]);
+    return 0;
+  } finally {
+    await target.dispose();
+  }
 }

@@ -7,6 +7,10 @@ import type { ProtocolVersion } from '../spec/constants';
 export interface RunConfig {
   target: string;
   control?: string;
+  /** --auth for wire targets ("none" until issue 8). */
+  auth?: string;
+  /** Where failed property runs leave replay files (default: reports/replays under the working directory). */
+  replayDir?: string;
   protocolVersion: ProtocolVersion;
   /** Selected clause ids; absent = every clause. */
   clauseIds?: string[];
@@ -25,9 +29,19 @@ export function loadRunConfig(): RunConfig {
   return JSON.parse(readFileSync(path, 'utf8')) as RunConfig;
 }
 
+/** What createTarget needs from the run's settings besides the spec. */
+export function targetOptions(config: { timeoutMultiplier: number; control?: string; auth?: string }): { timeoutMultiplier: number; control?: string; auth?: string } {
+  return {
+    timeoutMultiplier: config.timeoutMultiplier,
+    ...(config.control !== undefined ? { control: config.control } : {}),
+    ...(config.auth !== undefined ? { auth: config.auth } : {}),
+  };
+}
+
 /** The command line that reruns one clause with the same settings (no secrets are ever in a target spec). */
 export function replayCommand(config: RunConfig, clauseId: string): string {
   const parts = ['npx cmrp-notify-conformance run', `--target '${config.target}'`];
+  if (config.auth) parts.push(`--auth ${config.auth}`);
   if (config.control) parts.push(`--control '${config.control}'`);
   parts.push(`--protocol-version ${config.protocolVersion}`, `--clause ${clauseId}`, `--seed ${config.seed}`);
   return parts.join(' ');

@@ -9,7 +9,7 @@ import type { Observation } from '../recorder/observation';
 import { readObservations } from '../recorder/sink';
 import type { ProtocolVersion } from '../spec/constants';
 import { createTarget } from '../target/resolve';
-import { RUN_CONFIG_ENV, type RunConfig } from './config';
+import { RUN_CONFIG_ENV, targetOptions, type RunConfig } from './config';
 import { TargetUnreachableError, UsageError } from './errors';
 import { onProgress, type Progress } from './progress';
 import { packageRoot } from '../package-info';
@@ -17,11 +17,15 @@ import { packageRoot } from '../package-info';
 export interface RunOptions {
   target: string;
   control?: string;
+  /** --auth for wire targets ("none" until issue 8). */
+  auth?: string;
   protocolVersion: ProtocolVersion;
   selection: Clause[];
   timeoutMultiplier: number;
   seed: number;
   runs?: number;
+  /** Where a failed property run leaves its replay file. */
+  replayDir?: string;
   /** "i/n": this machine's share of the suite files (jest --shard). */
   shard?: string;
   onProgress?: (progress: Progress) => void;
@@ -41,6 +45,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const config: RunConfig = {
     target: options.target,
     control: options.control,
+    auth: options.auth,
+    replayDir: options.replayDir,
     protocolVersion: options.protocolVersion,
     clauseIds: options.selection.map((c) => c.id),
     timeoutMultiplier: options.timeoutMultiplier,
@@ -54,7 +60,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   process.env[RUN_CONFIG_ENV] = configPath;
   onProgress(options.onProgress);
   try {
-    const { results } = await runCLI(jestArgv(options.shard), [packageRoot()]);
+    const { results } = await runCLI(jestArgv(options.shard, sharedCluster(options.target)), [packageRoot()]);
     const observations = readObservations(dir);
     for (const file of results.testResults) {
       if (file.testExecError) {
@@ -78,7 +84,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
 /** A target that cannot be created or connected to ends the run before anything is judged (exit 2). */
 async function preflight(options: RunOptions): Promise<string> {
-  const target = await createTarget(options.target, { timeoutMultiplier: options.timeoutMultiplier });
+  const target = await createTarget(options.target, targetOptions(options));
   try {
     if (!target.capabilities.protocolVersions.includes(options.protocolVersion)) {
       throw new UsageError(`--protocol-version ${options.protocolVersion}: target ${target.description} speaks only ${target.capabilities.protocolVersions.join(', ')}`);
@@ -95,7 +101,15 @@ async function preflight(options: RunOptions): Promise<string> {
   }
 }
 
-function jestArgv(shard: string | undefined): Parameters<typeof runCLI>[0] {
+/**
+ * A wire target is one server whose cluster every connection shares (a control adapter's Reset acts
+ * on all of them): its suites run one at a time, so one test's stimulus never lands in another's.
+ */
+function sharedCluster(target: string): boolean {
+  return target.startsWith('dcerpc:');
+}
+
+function jestArgv(shard: string | undefined, serial = false): Parameters<typeof runCLI>[0] {
   const root = packageRoot();
   const suitesConfig = {
     rootDir: root,
@@ -109,7 +123,7 @@ function jestArgv(shard: string | undefined): Parameters<typeof runCLI>[0] {
     $0: 'cmrp-notify-conformance',
     config: JSON.stringify(suitesConfig),
     reporters: [join(__dirname, `progress-reporter${__filename.endsWith('.ts') ? '.ts' : '.js'}`)],
-    maxWorkers: '100%',
+    maxWorkers: serial ? 1 : '100%',
     silent: true,
     watchman: false,
     ci: true,

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { appendObservations } from '../recorder/sink';
 import type { Observation } from '../recorder/observation';
-import { loadRunConfig, replayCommand } from '../runner/config';
+import { loadRunConfig, replayCommand, targetOptions } from '../runner/config';
 import { clausesIn, runSequence } from '../sequence/interpret';
 import { SEQUENCES_DIR, loadSequenceFile } from '../sequence/load';
 import { defaultTimeouts } from '../session/session';
@@ -21,7 +21,7 @@ export function sequenceSuite(name: string): void {
   describe(`${file.suite} ${file.heading}`, () => {
     let target: Target | undefined;
     beforeAll(async () => {
-      target = await createTarget(config.target, { timeoutMultiplier: config.timeoutMultiplier });
+      target = await createTarget(config.target, targetOptions(config));
     });
     afterAll(async () => {
       await target?.dispose();

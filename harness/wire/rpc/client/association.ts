@@ -1,0 +1,157 @@
+// A client association group ([MS-RPCE] 3.3.1.1.x): the first connection's bind creates it, more
+// connections join it by binding with its assoc_group_id, and context handles are valid on all of
+// them. A call takes an idle connection or opens one more, so calls run in parallel (a blocked
+// ApiGetNotify on one connection, the ApiUnblockGetNotifyCall that frees it on another).
+import { NDR20, RESULT, type SyntaxId } from '../constants';
+import { RpcBindError, RpcTransportError } from '../errors';
+import type { PresentationContext } from '../pdu';
+import { RpcClientConnection, resultText, syntaxText, type CallOutcome, type ClientSecurity, type ConnectionLimits, type Endpoint } from './connection';
+
+export interface AssociationOptions extends ConnectionLimits {
+  /** Most connections open at once; a call beyond that waits for one to come free (within its deadline). */
+  maxConnections?: number;
+  security?: ClientSecurity;
+}
+
+/** The presentation context every connection of the association binds: one interface, NDR20. */
+const CONTEXT_ID = 0;
+
+export class RpcAssociation {
+  private readonly idle: RpcClientConnection[] = [];
+  private readonly all = new Set<RpcClientConnection>();
+  private readonly waiting: ((c: RpcClientConnection | Error) => void)[] = [];
+  private nextCallId = 1;
+  private closing = false;
+
+  private constructor(
+    readonly endpoint: Endpoint,
+    readonly syntax: SyntaxId,
+    readonly assocGroupId: number,
+    private readonly options: AssociationOptions,
+    first: RpcClientConnection,
+  ) {
+    this.adopt(first);
+    this.idle.push(first);
+  }
+
+  /** Opens the first connection and binds `syntax`; a refusal is an RpcBindError saying why. */
+  static async open(endpoint: Endpoint, syntax: SyntaxId, options: AssociationOptions): Promise<RpcAssociation> {
+    const connection = await RpcClientConnection.open(endpoint, options);
+    try {
+      const ack = await connection.bind(1, [context(syntax)], 0, options.security);
+      const [result] = ack.results;
+      if (result.result !== RESULT.acceptance) {
+        throw new RpcBindError(`the server rejected interface ${syntaxText(syntax)}: ${resultText(result.result, result.reason)}`);
+      }
+      return new RpcAssociation(endpoint, syntax, ack.assocGroupId, options, connection);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Runs one call on a free connection. Resolves with the response stub or the fault status; rejects
+   * with RpcProtocolError / RpcTransportError / RpcBindError when the server misbehaves.
+   */
+  async call(opnum: number, stub: Buffer, timeoutMs: number): Promise<CallOutcome> {
+    const deadline = Date.now() + timeoutMs;
+    const connection = await this.acquire(timeoutMs);
+    try {
+      return await connection.call(this.nextCallId++, CONTEXT_ID, opnum, stub, Math.max(1, deadline - Date.now()));
+    } finally {
+      this.release(connection);
+    }
+  }
+
+  /** Closes every connection: the server runs down the group's context handles. */
+  close(): void {
+    this.closing = true;
+    for (const c of this.all) c.close();
+    this.all.clear();
+    this.idle.length = 0;
+    for (const wake of this.waiting.splice(0)) wake(new RpcTransportError('closed', 'the association was closed'));
+  }
+
+  get connectionCount(): number {
+    return this.all.size;
+  }
+
+  private adopt(connection: RpcClientConnection): void {
+    this.all.add(connection);
+    void connection.closed.then(() => {
+      this.all.delete(connection);
+      const at = this.idle.indexOf(connection);
+      if (at >= 0) this.idle.splice(at, 1);
+      this.refill();
+    });
+  }
+
+  /** A connection died while calls wait for one: open a replacement for the first of them. */
+  private refill(): void {
+    if (this.closing || !this.waiting.length || this.all.size >= this.maxConnections) return;
+    const wake = this.waiting.shift()!;
+    this.join().then(wake, wake);
+  }
+
+  private get maxConnections(): number {
+    return this.options.maxConnections ?? 16;
+  }
+
+  private async acquire(timeoutMs: number): Promise<RpcClientConnection> {
+    if (this.closing) throw new RpcTransportError('closed', 'the association was closed');
+    while (this.idle.length) {
+      const connection = this.idle.pop()!;
+      if (connection.alive) return connection;
+    }
+    if (this.all.size < this.maxConnections) return this.join();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const at = this.waiting.indexOf(wake);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(new RpcTransportError('timeout', `every one of ${this.all.size} connections stayed busy for ${timeoutMs} ms`));
+      }, timeoutMs);
+      const wake = (c: RpcClientConnection | Error) => {
+        clearTimeout(timer);
+        if (c instanceof Error) reject(c);
+        else resolve(c);
+      };
+      this.waiting.push(wake);
+    });
+  }
+
+  /** A new connection joining the group: bound with the group's assoc_group_id. */
+  private async join(): Promise<RpcClientConnection> {
+    const connection = await RpcClientConnection.open(this.endpoint, this.options);
+    try {
+      const ack = await connection.bind(this.nextCallId++, [context(this.syntax)], this.assocGroupId, this.options.security);
+      const [result] = ack.results;
+      if (result.result !== RESULT.acceptance) {
+        throw new RpcBindError(`the server rejected interface ${syntaxText(this.syntax)} on a further connection: ${resultText(result.result, result.reason)}`);
+      }
+      if (ack.assocGroupId !== this.assocGroupId) {
+        throw new RpcBindError(`the server put a further connection in association group ${ack.assocGroupId}, not ${this.assocGroupId}: context handles would not carry over`);
+      }
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    if (this.closing) {
+      connection.close();
+      throw new RpcTransportError('closed', 'the association was closed');
+    }
+    this.adopt(connection);
+    return connection;
+  }
+
+  private release(connection: RpcClientConnection): void {
+    if (!connection.alive || this.closing) return;
+    const wake = this.waiting.shift();
+    if (wake) wake(connection);
+    else this.idle.push(connection);
+  }
+}
+
+export function context(syntax: SyntaxId, contextId = CONTEXT_ID): PresentationContext {
+  return { contextId, abstractSyntax: syntax, transferSyntaxes: [NDR20] };
+}

@@ -1,0 +1,107 @@
+// The command line of the wire: `serve --listen dcerpc:...` and `run --target dcerpc:...`, their
+// usage errors (--auth must be named, and only "none" exists for now), and one real run against the
+// served reference with its control listener, from the sources in a child process.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../harness/cli/main';
+import { TargetUnreachableError, UsageError } from '../../../harness/runner/errors';
+import { createTarget } from '../../../harness/target/resolve';
+import { parseDcerpcAddress } from '../../../harness/target/dcerpc';
+import { capture } from '../../support/cli-fixtures';
+import { startServe } from './served-process';
+
+const CLI = join(__dirname, 'fixtures/cli.js');
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = capture();
+  const stderr = capture();
+  const code = await main(argv, { stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('serve --listen dcerpc:', () => {
+  it.each([
+    [['--listen', 'dcerpc:127.0.0.1:0'], '--auth none is required'],
+    [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'ntlm'], "--auth 'ntlm': only none is available for now"],
+    [['--listen', 'dcerpc:0.0.0.0:0', '--auth', 'none'], 'serve binds only to 127.0.0.1'],
+    [['--listen', 'stdio', '--control-listen', 'tcp:127.0.0.1:0'], '--control-listen goes with --listen dcerpc:'],
+    [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'none', '--control-listen', 'dcerpc:127.0.0.1:0'], "--control-listen 'dcerpc:127.0.0.1:0': expected tcp:127.0.0.1:PORT"],
+    [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'none', '--mutant', 'no-such'], '--mutant no-such'],
+  ])('%j is a usage error', async (args, message) => {
+    const { code, stderr } = await cli(['serve', ...args]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('a port in use is a usage error saying so', async () => {
+    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'none']);
+    try {
+      const { code, stderr } = await cli(['serve', '--listen', `dcerpc:127.0.0.1:${served.port}`, '--auth', 'none']);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`--listen dcerpc:127.0.0.1:${served.port}: the port is in use`);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+});
+
+describe('--target dcerpc:', () => {
+  it('parses HOST, HOST:PORT and IPv6 literals', () => {
+    expect(parseDcerpcAddress('10.0.0.5')).toEqual({ host: '10.0.0.5' });
+    expect(parseDcerpcAddress('srv.example:49152')).toEqual({ host: 'srv.example', port: 49152 });
+    expect(parseDcerpcAddress('[::1]:135')).toEqual({ host: '::1', port: 135 });
+    expect(() => parseDcerpcAddress('a:b:c')).toThrow("'a:b:c' is not HOST or HOST:PORT");
+    expect(() => parseDcerpcAddress('host:0')).toThrow('port 0 is not in 1..65535');
+  });
+
+  it.each([
+    ['dcerpc:127.0.0.1:1', {}, UsageError, '--auth none is required'],
+    ['dcerpc:127.0.0.1:1', { auth: 'spnego' }, UsageError, "--auth 'spnego': only none is available for now"],
+    ['dcerpc:a:b:c', { auth: 'none' }, UsageError, "--target dcerpc:a:b:c: 'a:b:c' is not HOST or HOST:PORT"],
+    ['builtin', { auth: 'none' }, UsageError, '--auth goes with a dcerpc target'],
+    ['builtin', { control: 'tcp:127.0.0.1:1' }, UsageError, '--control goes with a dcerpc target'],
+    ['dcerpc:127.0.0.1:1', { auth: 'none' }, TargetUnreachableError, 'target dcerpc:127.0.0.1:1: bind: unreachable: cannot connect to 127.0.0.1:1'],
+    ['dcerpc:127.0.0.1:1', { auth: 'none', control: 'builtin' }, UsageError, '--control builtin: expected an adapter spec'],
+  ] as const)('%s %j: %p', async (spec, options, type, message) => {
+    const error = await createTarget(spec, options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect((error as Error).message).toContain(message);
+  });
+});
+
+describe('run --target dcerpc: against the served reference', () => {
+  it('judges a section with the control adapter, and NOT-TESTED stimulus clauses without it', async () => {
+    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--auth', 'none']);
+    const dir = mkdtempSync(join(tmpdir(), 'cmrp-wire-cli-'));
+    try {
+      const run = (...extra: string[]) => {
+        const out = spawnSync(
+          process.execPath,
+          [CLI, 'run', '--target', `dcerpc:127.0.0.1:${served.port}`, '--auth', 'none', '--section', '3.1.4.2.100', '--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md'), ...extra],
+          { encoding: 'utf8', timeout: 120_000 },
+        );
+        const results = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { clauses: { id: string; verdict: string; observations?: { message?: string }[] }[] };
+        return { status: out.status, stdout: out.stdout, results };
+      };
+      const withControl = run('--control', `tcp:127.0.0.1:${served.controlPort}`);
+      expect(withControl.status).toBe(0);
+      expect(withControl.stdout).toContain('CONFORMANT (exit 0)');
+      const verdicts = (r: typeof withControl.results) => new Map(r.clauses.map((c) => [c.id, c.verdict]));
+      const controlled = verdicts(withControl.results);
+      expect([...controlled.values()].filter((v) => v === 'PASS').length).toBeGreaterThanOrEqual(8);
+
+      const without = run();
+      expect(without.status).toBe(0);
+      const bare = verdicts(without.results);
+      // Fewer clauses judged: the stimulus-bound ones are NOT-TESTED, and none fails.
+      expect([...bare.values()].filter((v) => v === 'PASS').length).toBeLessThan([...controlled.values()].filter((v) => v === 'PASS').length);
+      expect([...bare.values()].filter((v) => v === 'FAIL' || v === 'ERROR')).toEqual([]);
+      expect(readFileSync(join(dir, 'r.json'), 'utf8')).toContain('the target has no control adapter');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await served.stop();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+// The external tools of the interop checks (Debian packages tshark, samba-testsuite, python3-impacket):
+// whether each is usable here, and thin wrappers to run it with a deadline.
+import { spawn, spawnSync } from 'node:child_process';
+
+export const PYTHON = '/usr/bin/python3';
+
+/** Why a tool cannot be used here, or undefined when it can. */
+export function missing(tool: 'tshark' | 'smbtorture' | 'impacket'): string | undefined {
+  if (tool === 'impacket') {
+    const probe = spawnSync(PYTHON, ['-c', 'import impacket.dcerpc.v5.ndr'], { encoding: 'utf8', timeout: 20_000 });
+    return probe.status === 0 ? undefined : `python3-impacket is not installed (${PYTHON} -c 'import impacket' failed)`;
+  }
+  const probe = spawnSync(tool, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  if (probe.error) return `${tool} is not installed (package ${tool === 'tshark' ? 'tshark' : 'samba-testsuite'})`;
+  if (tool === 'tshark') {
+    // Capturing needs CAP_NET_RAW: without it the loopback is not among the interfaces tshark lists.
+    const interfaces = spawnSync('tshark', ['-D'], { encoding: 'utf8', timeout: 20_000 });
+    if (!/\blo\b/.test(interfaces.stdout ?? '')) return 'tshark cannot capture on lo here (no CAP_NET_RAW; .ci/interop.sh runs it in a namespace of its own)';
+  }
+  return undefined;
+}
+
+export interface Capture {
+  /** Stops capturing and resolves once the file is complete. */
+  stop(): Promise<void>;
+}
+
+/** tshark capturing TCP port `port` on the loopback into `file`; resolves once it is capturing. */
+export function startCapture(port: number, file: string, timeoutMs = 15_000): Promise<Capture> {
+  const child = spawn('tshark', ['-i', 'lo', '-f', `tcp port ${port}`, '-w', file, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`tshark did not start capturing within ${timeoutMs} ms: ${err}`));
+    }, timeoutMs);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`tshark exited with ${code} before capturing: ${err}`));
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      // "Capturing on" comes before dumpcap is ready; "File:" follows "Capture started". A short
+      // grace after it keeps the first packets of the test in the capture.
+      if (!/Capturing on/.test(err) || !/File: /.test(err)) return;
+      clearTimeout(timer);
+      const ready = new Promise((r) => setTimeout(r, 500));
+      void ready.then(() => resolve({
+        stop: async () => {
+          // Let the last segments reach the capture before asking tshark to finish the file.
+          await new Promise((r) => setTimeout(r, 500));
+          child.kill('SIGINT');
+          await exited;
+        },
+      }));
+    });
+  });
+}
+
+/** Rows of `fields` for the packets of `file` matching `filter`, with `port` decoded as DCE/RPC. */
+export function tsharkFields(file: string, port: number, filter: string, fields: string[]): string[][] {
+  const run = spawnSync('tshark', ['-r', file, '-d', `tcp.port==${port},dcerpc`, '-Y', filter, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`tshark -Y '${filter}' failed (${run.status}): ${run.stderr}`);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split('\t'));
+}

@@ -1,0 +1,47 @@
+// The `serve --listen dcerpc:...` command in a child process (from the TypeScript sources), as a user
+// or CI starts it: the tests learn its ports from what it prints and stop it with SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const SERVE = join(__dirname, '../../adapter/fixtures/serve-reference.js');
+
+export interface ServedProcess {
+  port: number;
+  controlPort?: number;
+  stderr(): string;
+  stop(): Promise<number | null>;
+}
+
+export function startServe(args: string[], timeoutMs = 20000): Promise<ServedProcess> {
+  const child: ChildProcess = spawn(process.execPath, [SERVE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start within ${timeoutMs} ms: ${err}`));
+    }, timeoutMs);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${err}`));
+    });
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const port = /listening on dcerpc:127\.0\.0\.1:(\d+)\n/.exec(out);
+      const control = /control on tcp:127\.0\.0\.1:(\d+)\n/.exec(out);
+      if (!port || (args.includes('--control-listen') && !control)) return;
+      clearTimeout(timer);
+      resolve({
+        port: Number(port[1]),
+        ...(control ? { controlPort: Number(control[1]) } : {}),
+        stderr: () => err,
+        stop: () => {
+          child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    });
+  });
+}

@@ -1,0 +1,94 @@
+// Shared by the wire tests: the reference (or a mutant) served over DCE/RPC in this process, the
+// dcerpc target pointed at it, raw sockets for scripted peers, and verdict comparison.
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { REFERENCE_IDENTITY } from '../../../harness/cli/serve';
+import type { Observation } from '../../../harness/recorder/observation';
+import { serveDcerpc, type ServedIdentity } from '../../../harness/serve/dcerpc';
+import { createBuiltinTarget } from '../../../harness/target/builtin';
+import type { Target } from '../../../harness/target/contract';
+import { createDcerpcTarget } from '../../../harness/target/dcerpc';
+import type { ServerLimits } from '../../../harness/wire/rpc/server/app';
+
+export interface Served {
+  reference: Target;
+  port: number;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function serveReference(options: { mutant?: string; identity?: ServedIdentity; limits?: Partial<ServerLimits>; target?: Target } = {}): Promise<Served> {
+  const reference = options.target ?? createBuiltinTarget({ mutant: options.mutant });
+  const logs: string[] = [];
+  const listener = await serveDcerpc(reference, { port: 0, identity: options.identity ?? REFERENCE_IDENTITY, log: (l) => logs.push(l), limits: options.limits });
+  return {
+    reference,
+    port: listener.address.port,
+    logs,
+    close: async () => {
+      await listener.close();
+      await reference.dispose();
+    },
+  };
+}
+
+/** The dcerpc target for a served reference, with the reference's own control (in process). */
+export function wireTarget(served: Served, withControl = true): Promise<Target> {
+  return createDcerpcTarget(`dcerpc:127.0.0.1:${served.port}`, { host: '127.0.0.1', port: served.port }, withControl ? { control: served.reference.control } : {});
+}
+
+/** A scripted peer: a TCP server on 127.0.0.1 whose every connection `script` handles. */
+export async function scriptedServer(script: (socket: Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    script(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A raw client socket: write bytes, read what comes back until the peer closes or `ms` pass. */
+export function rawExchange(port: number, send: Buffer[], ms = 1000): Promise<{ received: Buffer; closedByPeer: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const chunks: Buffer[] = [];
+    let done = false;
+    const finish = (closedByPeer: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ received: Buffer.concat(chunks), closedByPeer });
+    };
+    const timer = setTimeout(() => finish(false), ms);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => finish(true));
+    socket.on('close', () => finish(true));
+    socket.on('connect', () => {
+      for (const b of send) socket.write(b);
+    });
+  });
+}
+
+/**
+ * Verdict-bearing outcomes by clause and test, in the order observed (a sequence may check one clause
+ * more than once): what two runs are compared on.
+ */
+export function outcomes(observations: Observation[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const o of observations) {
+    const key = `${o.clause} ${o.test}`;
+    out.set(key, out.has(key) ? `${out.get(key)},${o.outcome}` : o.outcome);
+  }
+  return out;
+}
