@@ -9,6 +9,7 @@ import { HELP } from './help';
 import { listCommand } from './list';
 import { mergeCommand } from './merge';
 import { mutantsCommand } from './mutants';
+import { replayCommand } from './replay';
 import { serveCommand } from './serve';
 import { runCommand } from './run';
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (argv: string[], deps: CliDeps) => Promise<number
   merge: mergeCommand,
   mutants: mutantsCommand,
   serve: serveCommand,
+  replay: replayCommand,
 };
 
 /** Errors that mean "nothing was judged" (exit 2): their message is meant for the user as is. */

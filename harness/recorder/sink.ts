@@ -10,14 +10,13 @@ export function appendObservations(dir: string, observations: Observation[]): vo
   appendFileSync(join(dir, `${process.pid}.jsonl`), observations.map((o) => JSON.stringify(o)).join('\n') + '\n');
 }
 
+/**
+ * Every observation of the run, in an order that does not depend on which worker made it (workers are
+ * named by pid): the same seed gives the same report, byte for byte.
+ */
 export function readObservations(dir: string): Observation[] {
-  return readdirSync(dir)
+  const lines = readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(join(dir, f), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Observation),
-    );
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean));
+  return lines.sort().map((line) => JSON.parse(line) as Observation);
 }

@@ -1,7 +1,7 @@
 // The gate as a user's pipeline sees it: the built command line, run as a child process against the real
 // runner and suites, with its exit code, its one-line errors and well-formed reports.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -10,6 +10,8 @@ import { packageRoot } from '../../harness/package-info';
 const BIN = join(packageRoot(), 'bin/cmrp-notify-conformance.js');
 
 interface Outcome {
+  /** Where the reports (and any replay files, under replays/) were written. */
+  dir: string;
   status: number | null;
   stdout: string;
   stderr: string;
@@ -33,7 +35,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
     }
   };
   const json = read('r.json');
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, results: json ? JSON.parse(json) : undefined, junit: read('j.xml') };
+  return { dir, status: run.status, stdout: run.stdout, stderr: run.stderr, results: json ? JSON.parse(json) : undefined, junit: read('j.xml') };
 }
 
 const fast = ['--timeout-multiplier', '0.1', '--seed', '7'];
@@ -112,6 +114,24 @@ describe('cmrp-notify-conformance run', () => {
     const whole = cli(['run', '--protocol-version', '3', ...fast]);
     const mergedResults = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as NonNullable<Outcome['results']>;
     expect(mergedResults.summary.pass).toBe(whole.results!.summary.pass);
+  });
+
+  it('gives identical verdicts and hits for the same seed', () => {
+    const verdicts = (o: Outcome) => JSON.stringify(o.results!.clauses.map((c) => [c.id, c.verdict, (c as { hits?: number }).hits]));
+    const args = ['run', '--target', 'builtin:mutant=lifo-queue', '--protocol-version', '3', ...fast];
+    expect(verdicts(cli(args))).toBe(verdicts(cli(args)));
+  });
+
+  it('replays a failed property run from its replay file', () => {
+    const failed = cli(['run', '--target', 'builtin:mutant=lifo-queue', '--section', '3.1.4.2.66', ...fast]);
+    expect(failed.status).toBe(1);
+    const dir = join(failed.dir, 'replays');
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
+    const again = spawnSync(process.execPath, [BIN, 'replay', file], { encoding: 'utf8' });
+    expect(again.status).toBe(1);
+    expect(again.stdout).toMatch(/reproduced/);
+    const fixed = spawnSync(process.execPath, [BIN, 'replay', file, '--target', 'builtin'], { encoding: 'utf8' });
+    expect(fixed.status).toBe(0);
   });
 
   it('round-trips a baseline: expected failures pass the gate, a fixed bug makes the entry stale', () => {

@@ -1,0 +1,145 @@
+// What the model cannot see: the contents of each port's queue and how the server reads "unblock".
+// Where the spec allows several answers the model keeps every server state consistent with what it
+// has observed so far (a "world"), and an observation keeps only the worlds that allow it. Optional
+// indications stay in the queue marked optional rather than splitting worlds up front: a read decides
+// lazily whether they were there, so worlds only multiply where an observation is truly ambiguous.
+import type { Batch, Entry } from './types';
+
+/**
+ * 'usable': after ApiUnblockGetNotifyCall the port works as before. 'closed': it counts as closed for
+ * retrieval, later reads completing at once with ERROR_NO_MORE_ITEMS or ERROR_INVALID_FUNCTION. The
+ * catalogue (3.1.4.x.66 R2, 3.1.4.x.107 R1) allows both.
+ */
+export type UnblockReading = 'usable' | 'closed';
+
+export type ReadOutcome =
+  | { kind: 'event'; entry: Entry }
+  | { kind: 'released'; by: 'unblock' | 'close' }
+  | { kind: 'closed-port' }
+  | { kind: 'timeout' };
+
+/** The ApiGetNotify in flight: pending (with a v2 timer or not), or already completed with `done`. */
+export interface Reader {
+  port: number;
+  timed: boolean;
+  done?: ReadOutcome;
+}
+
+export class World {
+  constructor(
+    readonly reading: UnblockReading,
+    readonly queues: ReadonlyMap<number, readonly Batch[]> = new Map(),
+    readonly unblocked: ReadonlySet<number> = new Set(),
+    readonly reader?: Reader,
+  ) {}
+
+  queue(port: number): readonly Batch[] {
+    return this.queues.get(port) ?? [];
+  }
+
+  withQueue(port: number, queue: readonly Batch[]): World {
+    const queues = new Map(this.queues);
+    if (queue.length) queues.set(port, queue);
+    else queues.delete(port);
+    return new World(this.reading, queues, this.unblocked, this.reader);
+  }
+
+  withReader(reader: Reader | undefined): World {
+    return new World(this.reading, this.queues, this.unblocked, reader);
+  }
+
+  withUnblocked(port: number): World {
+    return new World(this.reading, this.queues, new Set([...this.unblocked, port]), this.reader);
+  }
+
+  /** Identity for deduplication: worlds that will answer every future call alike are one. */
+  key(): string {
+    const queues = [...this.queues.entries()].sort((a, b) => a[0] - b[0]).map(([p, q]) => `${p}:${q.map((b) => b.map(entryKey).sort().join(',')).join(';')}`);
+    const reader = this.reader ? `${this.reader.port}/${this.reader.timed}/${this.reader.done ? outcomeKey(this.reader.done) : 'pending'}` : '-';
+    return `${this.reading}|${queues.join('|')}|${[...this.unblocked].sort().join(',')}|${reader}`;
+  }
+}
+
+function entryKey(e: Entry): string {
+  return `${e.bit}/${e.key ?? '*'}/${e.name ?? '*'}/${e.optional ? '?' : '!'}/${e.origin}`;
+}
+
+function outcomeKey(o: ReadOutcome): string {
+  return o.kind === 'event' ? `event:${entryKey(o.entry)}` : o.kind === 'released' ? `released:${o.by}` : o.kind;
+}
+
+export function dedupe(worlds: readonly World[]): World[] {
+  const seen = new Map<string, World>();
+  for (const w of worlds) if (!seen.has(w.key())) seen.set(w.key(), w);
+  return [...seen.values()];
+}
+
+/**
+ * The ways the head of a queue can be taken: any entry of the first batch; or, when that batch holds
+ * only optional entries (which then were never queued), any entry of the next one, and so on.
+ */
+export function heads(queue: readonly Batch[]): { entry: Entry; rest: Batch[] }[] {
+  const out: { entry: Entry; rest: Batch[] }[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const batch = queue[i];
+    const seen = new Set<string>();
+    for (let j = 0; j < batch.length; j++) {
+      const k = entryKey(batch[j]);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const remaining = [...batch.slice(0, j), ...batch.slice(j + 1)];
+      out.push({ entry: batch[j], rest: [...(remaining.length ? [remaining] : []), ...queue.slice(i + 1)] });
+    }
+    if (batch.some((e) => !e.optional)) break;
+  }
+  return out;
+}
+
+/** True when every entry still queued may be absent: the port may be empty. */
+export function mayBeEmpty(queue: readonly Batch[]): boolean {
+  return queue.every((b) => b.every((e) => e.optional));
+}
+
+/** Queues a batch on `port`, or hands one of its entries to a read pending there. */
+export function post(world: World, port: number, batch: Batch): World[] {
+  if (!batch.length) return [world];
+  const reader = world.reader;
+  if (!reader || reader.port !== port || reader.done) return [world.withQueue(port, [...world.queue(port), batch])];
+  const out: World[] = heads([batch]).map(({ entry, rest }) =>
+    world.withReader({ ...reader, done: { kind: 'event', entry } }).withQueue(port, [...world.queue(port), ...rest]),
+  );
+  // Nothing of an all-optional batch arrived: the read stays pending.
+  if (mayBeEmpty([batch])) out.push(world);
+  return out;
+}
+
+/** ApiGetNotify starts: it completes at once from the queue (or a closed-for-retrieval port), or blocks. */
+export function startRead(world: World, port: number, timed: boolean): World[] {
+  if (world.reading === 'closed' && world.unblocked.has(port)) return [world.withReader({ port, timed, done: { kind: 'closed-port' } })];
+  const queue = world.queue(port);
+  const out = heads(queue).map(({ entry, rest }) => world.withReader({ port, timed, done: { kind: 'event', entry } }).withQueue(port, rest));
+  if (mayBeEmpty(queue)) out.push(world.withQueue(port, []).withReader({ port, timed }));
+  return out;
+}
+
+/** ApiUnblockGetNotifyCall on a live port: releases a pending read; the port may now count as closed. */
+export function unblock(world: World, port: number): World {
+  const w = world.withUnblocked(port);
+  const r = w.reader;
+  return r && r.port === port && !r.done ? w.withReader({ ...r, done: { kind: 'released', by: 'unblock' } }) : w;
+}
+
+/** ApiCloseNotify on a live port: undelivered indications are flushed and a pending read released. */
+export function close(world: World, port: number): World {
+  const w = world.withQueue(port, []);
+  const r = w.reader;
+  return r && r.port === port && !r.done ? w.withReader({ ...r, done: { kind: 'released', by: 'close' } }) : w;
+}
+
+/** The outcome a read has in a world when the harness stops waiting for it. */
+export function settle(world: World): ReadOutcome | 'pending' {
+  const r = world.reader;
+  if (!r) throw new Error('no read in flight');
+  if (r.done) return r.done;
+  return r.timed ? { kind: 'timeout' } : 'pending';
+}

@@ -1,0 +1,145 @@
+// fast-check arbitraries of steps, wrapped as model-based commands. Weights favour what finds bugs:
+// registrations and stimuli that overlap, and reads that look at the result.
+import fc from 'fast-check';
+import { CLUSTER_CHANGE as C } from '../spec/constants';
+import { CLUSTER_FILTER_BITS, KEY_FILTER_BITS, KIND_BITS, REGISTRY_BITS, objectFilterBits } from '../model/bits';
+import type { NotifyModel } from '../model/oracle';
+import { OBJECT_KINDS, type ObjectKind } from '../model/types';
+import type { PropertyEnvironment, RunContext } from './context';
+import { runStep } from './execute';
+import { applicable } from './resolve';
+import { describeStep, type BadCall, type Racer, type Step, type StimulusChoice } from './steps';
+
+/** One step as a fast-check command: check() asks the model whether it applies, run() executes it. */
+export class StepCommand implements fc.AsyncCommand<NotifyModel, RunContext> {
+  constructor(
+    readonly step: Step,
+    private readonly env: PropertyEnvironment,
+  ) {}
+
+  check(m: Readonly<NotifyModel>): boolean {
+    return applicable(this.env, m as NotifyModel, this.step);
+  }
+
+  async run(_m: NotifyModel, r: RunContext): Promise<void> {
+    await runStep(r, this.step);
+  }
+
+  toString(): string {
+    return describeStep(this.step);
+  }
+}
+
+const orBits = (xs: readonly number[]): number => xs.reduce((a, b) => (a | b) >>> 0, 0);
+
+const port = fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 3 }) });
+const notifyKey = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 9 }) }, { weight: 1, arbitrary: fc.constant(0xffffffff) });
+
+/**
+ * Objects, weighted so that registrations and stimuli meet often: the first group and resource most,
+ * the second object of each kind now and then (its events must not reach the first one's filters).
+ */
+const target: fc.Arbitrary<{ kind: ObjectKind; object: number }> = fc.oneof(
+  ...(
+    [
+      ['group', 0, 5], ['resource', 0, 4], ['node', 0, 2], ['network', 0, 2], ['netInterface', 0, 2],
+      ['group', 1, 1], ['resource', 1, 1], ['node', 1, 1], ['network', 1, 1], ['netInterface', 1, 1],
+    ] as const
+  ).map(([kind, object, weight]) => ({ weight, arbitrary: fc.constant({ kind: kind as ObjectKind, object }) })),
+);
+
+/**
+ * Keys: registrations lean toward 'PBT' (index 1), changes toward the keys below it ('PBT\\Sub' and
+ * the dynamic 'PBT\\Dyn'), so subtree watches and their absence both get exercised.
+ */
+const keyIndex = fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.nat({ max: 3 }) });
+const changedKey = fc.oneof({ weight: 3, arbitrary: fc.constant(2) }, { weight: 2, arbitrary: fc.nat({ max: 3 }) });
+const dynamicKey = fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.nat({ max: 2 }) });
+
+/** Values a cluster-wide filter holds, weighted toward those the stimuli raise most. */
+const clusterBit = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(C.GROUP_STATE, C.RESOURCE_STATE, C.GROUP_PROPERTY, C.REGISTRY_VALUE, C.REGISTRY_NAME, C.QUORUM_STATE) },
+  { weight: 2, arbitrary: fc.constantFrom(C.REGISTRY_SUBTREE, C.NODE_STATE, C.NETWORK_STATE, C.NETINTERFACE_STATE) },
+  { weight: 2, arbitrary: fc.constantFrom(...CLUSTER_FILTER_BITS) },
+);
+
+/** A cluster-wide filter of 1-4 values; REGISTRY_SUBTREE never alone among the registry values (2.2.2.7 R12 reads both ways there). */
+const clusterBits = fc.array(clusterBit, { minLength: 1, maxLength: 4 }).map((xs) => {
+  const mask = orBits(xs);
+  return (mask & C.REGISTRY_SUBTREE) && !(mask & REGISTRY_BITS) ? (mask | C.REGISTRY_VALUE) >>> 0 : mask;
+});
+
+const keyBits = fc.subarray([...KEY_FILTER_BITS], { minLength: 1 }).map(orBits);
+
+const objectBits = (k: ObjectKind) => fc.subarray(objectFilterBits(k), { minLength: 1 }).map(orBits);
+
+/** A ReAdd always asks for the state value, so its catch-up matches a registered filter (3.1.4.x.66 R11). */
+const reAddBits = (k: ObjectKind) => fc.subarray([KIND_BITS[k].property!, KIND_BITS[k].deleted]).map((xs) => (orBits(xs) | KIND_BITS[k].state!) >>> 0);
+
+export function stimulusArbitrary(): fc.Arbitrary<StimulusChoice> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.record({ target, state: fc.nat({ max: 2 }) }).map(({ target: t, state }) => ({ verb: 'SetState' as const, ...t, state })) },
+    { weight: 2, arbitrary: target.map((t) => ({ verb: 'SetProperty' as const, ...t })) },
+    { weight: 1, arbitrary: fc.constant({ verb: 'SetProperty' as const, kind: 'cluster' as const, object: 0 }) },
+    { weight: 1, arbitrary: fc.record({ verb: fc.constant('MoveResource' as const), object: fc.nat({ max: 1 }) }) },
+    { weight: 1, arbitrary: fc.record({ verb: fc.constant('AddOrDeleteObject' as const), index: fc.nat({ max: 2 }) }) },
+    { weight: 3, arbitrary: fc.record({ verb: fc.constant('RegistrySetValue' as const), keyIndex: changedKey }) },
+    { weight: 1, arbitrary: fc.record({ verb: fc.constant('RegistrySetSecurity' as const), keyIndex: changedKey }) },
+    { weight: 2, arbitrary: fc.record({ verb: fc.constant('RegistryCreateOrDeleteKey' as const), index: dynamicKey }) },
+    { weight: 2, arbitrary: fc.record({ verb: fc.constant('SetQuorum' as const), object: fc.nat({ max: 1 }) }) },
+    { weight: 3, arbitrary: fc.constant({ verb: 'DropEvents' as const }) },
+    { weight: 1, arbitrary: fc.record({ verb: fc.constant('SetServerState' as const), readOnly: fc.boolean() }) },
+  );
+}
+
+const racer: fc.Arbitrary<Racer> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ op: 'Unblock' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'Close' as const }) },
+  { weight: 3, arbitrary: stimulusArbitrary().map((stimulus) => ({ op: 'Stimulus' as const, stimulus })) },
+);
+
+const kind = fc.constantFrom<ObjectKind>(...OBJECT_KINDS);
+
+const badCall: fc.Arbitrary<BadCall> = fc.oneof(
+  fc.constantFrom<BadCall>('ApiCloseNotify', 'ApiGetNotify', 'ApiUnblockGetNotifyCall', 'ApiAddNotifyCluster', 'ApiAddNotifyKey'),
+  kind.map((k): BadCall => `Add:${k}`),
+  kind.map((k): BadCall => `ReAdd:${k}`),
+);
+
+/** Every step kind, weighted by how often it appears in a sequence. */
+export function stepArbitraries(): fc.Arbitrary<Step>[] {
+  const create = fc.constant<Step>({ op: 'CreateNotify' });
+  const addCluster = fc.record({ op: fc.constant('AddNotifyCluster' as const), port, bits: clusterBits, key: notifyKey });
+  const addObject = target.chain(({ kind: k, object }) => fc.record({ op: fc.constant('AddNotifyObject' as const), kind: fc.constant(k), object: fc.constant(object), port, bits: objectBits(k), key: notifyKey }));
+  const addKey = fc.record({ op: fc.constant('AddNotifyKey' as const), keyIndex, port, bits: keyBits, key: notifyKey, subtree: fc.boolean() });
+  const reAdd = target.chain(({ kind: k, object }) =>
+    fc.record({ op: fc.constant('ReAddNotifyObject' as const), kind: fc.constant(k), object: fc.constant(object), port, bits: reAddBits(k), key: notifyKey, sequence: fc.constantFrom('stale' as const, 'current' as const) }),
+  );
+  const read = fc.record({ op: fc.constant('GetNotify' as const), port });
+  const blocked = fc.record({ op: fc.constant('BlockedRead' as const), port, racers: fc.array(racer, { minLength: 1, maxLength: 3 }) });
+  const unblock = fc.record({ op: fc.constant('Unblock' as const), port });
+  const close = fc.record({ op: fc.constant('CloseNotify' as const), port });
+  const stimulus = stimulusArbitrary().map((s): Step => ({ op: 'Stimulus', stimulus: s }));
+  const bad = fc.record({
+    op: fc.constant('BadHandle' as const),
+    call: badCall,
+    param: fc.constantFrom('hNotify' as const, 'object' as const),
+    bad: fc.constantFrom('fabricated' as const, 'closed' as const, 'wrong-type' as const),
+    pick: fc.nat({ max: 7 }),
+  });
+  const closeHandle = fc.oneof(
+    target.map(({ kind: k, object }): Step => ({ op: 'CloseObjectHandle', target: k, index: object })),
+    fc.record({ op: fc.constant('CloseObjectHandle' as const), target: fc.constantFrom<'cluster' | 'key'>('cluster', 'key'), index: keyIndex }),
+  );
+  // fc.commands picks uniformly among its arbitraries: repetition is the weighting. Registrations,
+  // stimuli and reads dominate; closing a port (a racer does it too) and bad handles are rarer.
+  const weighted: [fc.Arbitrary<Step>, number][] = [
+    [create, 1], [addCluster, 3], [addObject, 3], [addKey, 2], [reAdd, 2], [read, 5], [blocked, 2],
+    [unblock, 1], [close, 1], [stimulus, 5], [bad, 1], [closeHandle, 1],
+  ];
+  return weighted.flatMap(([a, n]) => Array<fc.Arbitrary<Step>>(n).fill(a));
+}
+
+export function commandArbitraries(env: PropertyEnvironment): fc.Arbitrary<StepCommand>[] {
+  return stepArbitraries().map((a) => a.map((step) => new StepCommand(step, env)));
+}

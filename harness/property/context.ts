@@ -1,0 +1,294 @@
+// One property run against a target: the fresh cluster fixture and connection it works on, the model
+// it judges by, the call trace, and the clause checks it made. Every call goes through a Session, so
+// it is bounded in time and traced with symbolic handle names.
+import type { ClusterControl, ControlVerb, Stimulus } from '../control/contract';
+import type { ClauseBook, ClauseRef } from '../model/clauses';
+import { FIXTURE_KEYS, FIXTURE_OBJECTS, STATES } from '../model/fixture';
+import { objectKey } from '../model/cluster';
+import { FABRICATED, handleParam } from '../model/handles';
+import { NotifyModel } from '../model/oracle';
+import type { Observed, Verdict } from '../model/observed';
+import type { HandleKind, ObjectKind } from '../model/types';
+import type { ProtocolVersion } from '../spec/constants';
+import { ERROR } from '../spec/constants';
+import { Session, STILL_PENDING, type PendingCall } from '../session/session';
+import { Trace } from '../session/trace';
+import { FABRICATED_HANDLE, TargetError, type AccessLevel, type Handle, type MethodName, type Reply, type Target } from '../target/contract';
+
+export interface PropertyTimeouts {
+  /** A call that must complete (and a read the model says has completed). */
+  callMs: number;
+  readMs: number;
+  /** Version 2: the Timeout of a read that proves a port empty (the server's GetNotify timer does the waiting). */
+  probeMs: number;
+  /**
+   * How long a read the model expects to complete at once (its indication is already queued) may
+   * take before the harness releases it with ApiUnblockGetNotifyCall and judges what comes back.
+   */
+  settleMs: number;
+}
+
+export function defaultPropertyTimeouts(multiplier = 1): PropertyTimeouts {
+  const scaled = (ms: number, min: number) => Math.max(min, Math.round(ms * multiplier));
+  return { callMs: scaled(5000, 50), readMs: scaled(2000, 20), probeMs: 2, settleMs: scaled(250, 20) };
+}
+
+/** A version 2 blocked read's Timeout: long enough never to expire while its racers run. */
+export const BLOCKING_TIMEOUT_MS = 60000;
+
+/** KEY_READ: enough to watch a key (KEY_NOTIFY is part of it). */
+export const KEY_READ = 0x20019;
+
+/** What a run may do against this target, fixed for a whole property run. */
+export interface PropertyEnvironment {
+  readonly target: Target;
+  readonly targetSpec: string;
+  readonly version: ProtocolVersion;
+  readonly timeouts: PropertyTimeouts;
+  readonly book: ClauseBook;
+  readonly verbs: ReadonlySet<ControlVerb>;
+  /** The target can build the run's own objects and keys (Reset, AddObject, SetState, RegistryCreateKey). */
+  readonly fixture: boolean;
+  readonly accessLevels: readonly AccessLevel[];
+}
+
+export const FIXTURE_VERBS: readonly ControlVerb[] = ['Reset', 'AddObject', 'SetState', 'RegistryCreateKey'];
+
+export function environmentFor(target: Target, targetSpec: string, version: ProtocolVersion, timeouts: PropertyTimeouts, book: ClauseBook): PropertyEnvironment {
+  const verbs = target.control?.verbs ?? new Set<ControlVerb>();
+  return {
+    target,
+    targetSpec,
+    version,
+    timeouts,
+    book,
+    verbs,
+    fixture: FIXTURE_VERBS.every((v) => verbs.has(v)),
+    accessLevels: target.capabilities.accessLevels,
+  };
+}
+
+/** A check the run could not pass: it ends the run (and fails the property). */
+export class PropertyFailure extends Error {
+  constructor(
+    readonly refs: ClauseRef[],
+    message: string,
+    readonly outcome: 'fail' | 'error' = 'fail',
+  ) {
+    super(message);
+    this.name = 'PropertyFailure';
+  }
+}
+
+/** The harness could not drive the target (a setup call failed): not a verdict on any clause. */
+export class HarnessProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HarnessProblem';
+  }
+}
+
+export interface ExecutedStep {
+  text: string;
+  /** The step as data, with every choice the run made pinned (the BlockedRead order). */
+  data: import('./steps').Step;
+}
+
+export class RunContext {
+  readonly trace = new Trace();
+  readonly passes = new Map<string, number>();
+  readonly executed: ExecutedStep[] = [];
+  failure?: PropertyFailure;
+  session!: Session;
+  /** Trace lines of the setup (fixture, connection, handles): failure reports summarise them. */
+  setupLines = 0;
+  private readonly wire = new Map<string, Handle>();
+  private counter = 0;
+
+  constructor(
+    readonly env: PropertyEnvironment,
+    readonly model: NotifyModel,
+    /** Orders racers: fast-check's scheduler in property runs, the recorded order in replays. */
+    readonly interleave: (labels: string[]) => Promise<number[]>,
+  ) {}
+
+  get control(): ClusterControl | undefined {
+    return this.env.target.control;
+  }
+
+  /** Replaces the record of the step running now: once a choice is made, a replay must make it again. */
+  pinLast(step: import('./steps').Step, text: string): void {
+    this.executed[this.executed.length - 1] = { text, data: step };
+  }
+
+  /** A number that changes at each use, for property values and registry data. */
+  next(): number {
+    return ++this.counter;
+  }
+
+  /** The wire handle behind a model handle id. */
+  handle(id: string): Handle {
+    if (id === FABRICATED) return FABRICATED_HANDLE;
+    const h = this.wire.get(id);
+    if (h === undefined) throw new Error(`no wire handle for ${id}`);
+    return h;
+  }
+
+  bind(id: string, handle: Handle): void {
+    this.wire.set(id, handle);
+  }
+
+  // ---- calls -----------------------------------------------------------------------------------
+
+  /** Calls a method that must complete; a hang or crash of the target is an ERROR for `refs`. */
+  async call(method: MethodName, args: unknown[], refs: ClauseRef[]): Promise<Observed> {
+    try {
+      return toObserved(await this.session.call(method, args));
+    } catch (error) {
+      if (error instanceof TargetError) throw new PropertyFailure(refs, error.message, 'error');
+      throw error;
+    }
+  }
+
+  start(method: MethodName, args: unknown[]): PendingCall {
+    return this.session.start(method, args);
+  }
+
+  async settle(pending: PendingCall, ms: number, refs: ClauseRef[]): Promise<Observed> {
+    try {
+      const reply = await pending.settle(ms);
+      if (reply === STILL_PENDING) {
+        this.trace.add(`${pending.label} -> still pending after ${ms} ms`);
+        return { kind: 'pending' };
+      }
+      return toObserved(reply);
+    } catch (error) {
+      if (error instanceof TargetError) throw new PropertyFailure(refs, error.message, 'error');
+      throw error;
+    }
+  }
+
+  /** Records a verdict; a failed one ends the run. */
+  judge(verdict: Verdict): void {
+    for (const id of this.env.book.ids(verdict.pass, this.env.version)) this.passes.set(id, (this.passes.get(id) ?? 0) + 1);
+    if (verdict.fail) throw new PropertyFailure(verdict.fail.refs, verdict.fail.message);
+  }
+
+  async apply(stimulus: Stimulus): Promise<void> {
+    this.trace.add(`control ${JSON.stringify(stimulus)}`);
+    try {
+      await this.control!.apply(stimulus);
+    } catch (error) {
+      throw new HarnessProblem(`the control adapter failed ${stimulus.verb}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.model.stimulus(stimulus);
+  }
+
+  // ---- setup -----------------------------------------------------------------------------------
+
+  /**
+   * A fresh cluster (Reset) with the run's own objects and keys, set to known states before any
+   * port exists, then a new connection with a handle to each.
+   */
+  async setUp(access: AccessLevel): Promise<void> {
+    const control = this.control;
+    if (control?.verbs.has('Reset')) await this.setupApply({ verb: 'Reset' });
+    // The model starts in read/write; a Reset need not say anything about the server state.
+    if (control?.verbs.has('SetServerState')) await this.setupApply({ verb: 'SetServerState', state: 'read-write' });
+    if (this.env.fixture) {
+      for (const o of FIXTURE_OBJECTS) await this.setupApply({ verb: 'AddObject', objectType: o.kind, name: o.name, group: o.group, node: o.node, network: o.network });
+      const order: ObjectKind[] = ['node', 'netInterface', 'network', 'resource', 'group'];
+      for (const kind of order) {
+        for (const o of FIXTURE_OBJECTS.filter((f) => f.kind === kind)) await this.setupApply({ verb: 'SetState', objectType: kind, name: o.name, state: STATES[kind][0] });
+      }
+      await this.setupApply({ verb: 'RegistryCreateKey', path: FIXTURE_KEYS[FIXTURE_KEYS.length - 1] });
+    }
+    const connection = await this.env.target.connect({ protocolVersion: this.env.version, accessLevel: access });
+    this.session = new Session(connection, this.trace, this.env.timeouts);
+    if (this.model.deniedEverything) return;
+    await this.open('cluster', 'cluster');
+    if (this.env.fixture) for (const o of FIXTURE_OBJECTS) await this.open(o.kind, objectKey(o.kind, o.name));
+    await this.openKey('');
+    if (this.env.fixture) for (const path of FIXTURE_KEYS.slice(1)) await this.openKey(path);
+    this.setupLines = this.trace.lines.length;
+  }
+
+  /** The call trace from the first step on, the setup summed up in one line. */
+  stepTrace(): string[] {
+    const handles = this.model.handles.all().filter((h) => h.kind !== 'notify').length;
+    const summary = this.env.fixture
+      ? `(setup: Reset; the run's ${FIXTURE_OBJECTS.length} objects and ${FIXTURE_KEYS.length - 1} keys created and set to known states; ${handles} handle(s) opened)`
+      : `(setup: ${handles} handle(s) opened)`;
+    return [summary, ...this.trace.lines.slice(this.setupLines)];
+  }
+
+  private async setupApply(stimulus: Stimulus): Promise<void> {
+    this.trace.add(`setup control ${JSON.stringify(stimulus)}`);
+    try {
+      await this.control!.apply(stimulus);
+    } catch (error) {
+      throw new HarnessProblem(`setup: the control adapter failed ${JSON.stringify(stimulus)}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Opens (or reopens) the handle of a cluster object; the model records it as current. */
+  async open(kind: Exclude<HandleKind, 'key' | 'notify'>, target: string): Promise<string> {
+    const name = target.includes(':') ? FIXTURE_OBJECTS.find((o) => objectKey(o.kind, o.name) === target)!.name : '';
+    const method = `ApiOpen${kind === 'netInterface' ? 'NetInterface' : kind[0].toUpperCase() + kind.slice(1)}` as MethodName;
+    const reply = await this.setupCall(method, kind === 'cluster' ? [] : [name]);
+    return this.keep(kind, target, reply[handleParam(kind)]);
+  }
+
+  async openKey(path: string): Promise<string> {
+    if (path === '') {
+      const reply = await this.setupCall('ApiGetRootKey', [KEY_READ]);
+      return this.keep('key', 'key:', reply.hKey);
+    }
+    const root = this.model.currentHandle('key:');
+    if (!root) throw new HarnessProblem('no live root key handle to open a subkey from');
+    const reply = await this.setupCall('ApiOpenKey', [this.handle(root), path, KEY_READ]);
+    return this.keep('key', `key:${path}`, reply.phKey);
+  }
+
+  private keep(kind: HandleKind, target: string, handle: unknown): string {
+    if (typeof handle !== 'string') throw new HarnessProblem(`setup: no ${handleParam(kind)} came back for ${target}`);
+    // The trace named the handle when it came back; the model uses the same name.
+    const id = this.model.addHandle(kind, target, this.trace.known(handle));
+    this.bind(id, handle);
+    return id;
+  }
+
+  /** A call the run needs to succeed that no clause of ours is about (Open*, Close* of objects). */
+  async setupCall(method: MethodName, args: unknown[]): Promise<Record<string, unknown>> {
+    let reply: Reply<Record<string, unknown>>;
+    try {
+      reply = await this.session.call(method, args);
+    } catch (error) {
+      throw new HarnessProblem(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (reply.fault !== undefined || reply.status !== ERROR.SUCCESS) {
+      throw new HarnessProblem(`${method} did not succeed (${reply.fault !== undefined ? `fault ${reply.fault}` : `status ${reply.status}`})`);
+    }
+    return reply as Record<string, unknown>;
+  }
+
+  /** Ends the connection: every pending call is released, every handle dropped. */
+  async tearDown(): Promise<void> {
+    if (!this.session) return;
+    let timer: NodeJS.Timeout | undefined;
+    const closing = this.session.connection.close().catch(() => undefined);
+    await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, this.env.timeouts.callMs)))]);
+    clearTimeout(timer);
+  }
+}
+
+export function toObserved(reply: Reply<Record<string, unknown>>): Observed {
+  if (reply.fault !== undefined) return { kind: 'fault', fault: reply.fault };
+  return { kind: 'reply', status: reply.status, out: reply };
+}
+
+/** Lets a call just started reach the server before the next one is issued. */
+export async function yieldToServer(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+}

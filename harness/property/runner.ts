@@ -1,0 +1,335 @@
+// The model-based property: fast-check generates call sequences (fc.commands), runs each against a
+// fresh fixture on the target with the oracle model alongside (fc.asyncModelRun), orders blocked-read
+// races with fc.scheduler, and shrinks a failure to its shortest form. Every check becomes an
+// observation in the same form the scripted suites produce, so hits add up in one report.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import fc from 'fast-check';
+import type { Observation } from '../recorder/observation';
+import type { ProtocolVersion } from '../spec/constants';
+import type { AccessLevel, Target } from '../target/contract';
+import { ClauseBook } from '../model/clauses';
+import { objectKey } from '../model/cluster';
+import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
+import { NotifyModel } from '../model/oracle';
+import { REGISTRATION_SECTION, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
+import { loadCatalogue } from '../catalogue/load';
+import { commandArbitraries } from './arbitraries';
+import { HarnessProblem, PropertyFailure, RunContext, environmentFor, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
+import { runStep } from './execute';
+import { applicable } from './resolve';
+import type { Step } from './steps';
+
+/** The test name every property observation carries (stable: never a seed). */
+export const PROPERTY_TEST = 'property/notification-ports';
+
+/** Default budget: sequences per protocol version and their length, a few seconds on two cores. */
+export const DEFAULT_RUNS = 200;
+export const DEFAULT_MAX_COMMANDS = 30;
+
+export interface PropertyRunOptions {
+  target: Target;
+  /** The target as given on the command line (what a replay file names). */
+  targetSpec: string;
+  /** --control and --auth of the run, kept in replay files so a replay reaches the target the same way. */
+  targetOptions?: { control?: string; auth?: string };
+  version: ProtocolVersion;
+  seed: number;
+  runs?: number;
+  maxCommands?: number;
+  timeouts: PropertyTimeouts;
+  /** Where a failure's replay file goes; none is written without it. */
+  replayDir?: string;
+  /** Keep only observations of these clauses (the run's selection). */
+  clauseIds?: ReadonlySet<string>;
+  /** fast-check's own replay of a known counterexample (with `replayPath`). */
+  path?: string;
+  replayPath?: string;
+}
+
+export interface FailureReport {
+  clauseIds: string[];
+  outcome: 'fail' | 'error';
+  message: string;
+  access: AccessLevel;
+  steps: ExecutedStep[];
+  trace: string[];
+  seed: number;
+  path: string;
+  replayPath: string;
+  replayFile?: string;
+  replayCommand?: string;
+  /** The shrunk sequence failed again, the same way, when rerun on its own. */
+  reproduced: boolean;
+}
+
+export interface PropertyResult {
+  observations: Observation[];
+  /** Sequences run before the first failure (all of them when none failed). */
+  runs: number;
+  failure?: FailureReport;
+  /** The property could not run at all (recorded as a harness error observation). */
+  problem?: string;
+}
+
+/** What one replay file holds: enough to rerun exactly the shrunk sequence. */
+export interface ReplayFile {
+  kind: 'cmrp-notify-conformance/property-replay';
+  seed: number;
+  path: string;
+  replayPath: string;
+  protocolVersion: ProtocolVersion;
+  target: string;
+  control?: string;
+  auth?: string;
+  accessLevel: AccessLevel;
+  commands: Step[];
+  failure: { clauses: string[]; outcome: 'fail' | 'error'; message: string };
+}
+
+let book: ClauseBook | undefined;
+export function clauseBook(): ClauseBook {
+  book ??= new ClauseBook(loadCatalogue());
+  return book;
+}
+
+/** Every clause id the property can observe in `version`. */
+export function propertyClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
+  const refs = [...allRefs(), ...allAcceptanceRefs(), ...Object.values(REGISTRATION_SECTION).map((s) => registrationRefs(s).perFilter)];
+  return b.ids(refs, version);
+}
+
+/** One sequence on a fresh fixture: setup, then each applicable step, stopping at the first failure. */
+export class SequenceRun {
+  readonly ctx: RunContext;
+
+  constructor(env: PropertyEnvironment, readonly access: AccessLevel, interleave: (labels: string[]) => Promise<number[]>) {
+    const initialStates = new Map<string, number>();
+    if (env.fixture) for (const o of FIXTURE_OBJECTS) initialStates.set(objectKey(o.kind, o.name), STATES[o.kind][0]);
+    this.ctx = new RunContext(env, new NotifyModel({ version: env.version, access, initialStates }), interleave);
+  }
+
+  /** Runs the setup; fast-check (or the replay loop) then runs the steps. */
+  async setUp(): Promise<void> {
+    await this.ctx.setUp(this.access);
+  }
+
+  /**
+   * Every generated sequence starts with a port: without one nearly every step is inapplicable. The
+   * prelude is an ordinary step, so it is in the executed list a replay file holds.
+   */
+  async prelude(): Promise<void> {
+    await runStep(this.ctx, { op: 'CreateNotify' });
+  }
+
+  /** The replay loop: the same check-then-run as fc.asyncModelRun. */
+  async steps(steps: readonly Step[]): Promise<void> {
+    for (const step of steps) if (applicable(this.ctx.env, this.ctx.model, step)) await runStep(this.ctx, step);
+  }
+
+  async tearDown(): Promise<void> {
+    await this.ctx.tearDown();
+  }
+
+  /** Turns a thrown error into the run's failure record (a setup problem is a harness error). */
+  static failureOf(error: unknown): PropertyFailure {
+    if (error instanceof PropertyFailure) return error;
+    if (error instanceof HarnessProblem) return new PropertyFailure([], error.message, 'error');
+    return new PropertyFailure([], `harness error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, 'error');
+  }
+}
+
+/** Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. */
+export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure }> {
+  const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i));
+  let failure: PropertyFailure | undefined;
+  try {
+    await run.setUp();
+    await run.steps(steps);
+  } catch (error) {
+    failure = SequenceRun.failureOf(error);
+  } finally {
+    await run.tearDown();
+  }
+  return { run, failure };
+}
+
+/** fast-check's scheduler picks the order racers run in; each completes before the next starts. */
+function schedulerInterleave(s: fc.Scheduler): (labels: string[]) => Promise<number[]> {
+  return async (labels) => {
+    const order: number[] = [];
+    const tasks = labels.map((label, i) => s.schedule(Promise.resolve(i), label).then(() => void order.push(i)));
+    await s.waitAll();
+    await Promise.all(tasks);
+    return order;
+  };
+}
+
+export async function runProperty(options: PropertyRunOptions): Promise<PropertyResult> {
+  const b = clauseBook();
+  const env = environmentFor(options.target, options.targetSpec, options.version, options.timeouts, b);
+  const observations: Observation[] = [];
+  const observed = new Set<string>();
+  let failing = false;
+  let runs = 0;
+  let last: { run: SequenceRun; failure: PropertyFailure } | undefined;
+
+  const access = env.accessLevels.includes('read')
+    ? fc.oneof({ weight: 5, arbitrary: fc.constant<AccessLevel>('full') }, { weight: 1, arbitrary: fc.constant<AccessLevel>('read') })
+    : fc.constant<AccessLevel>('full');
+  const commands = fc.commands(commandArbitraries(env), { size: 'max', maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS, replayPath: options.replayPath });
+
+  const property = fc.asyncProperty(fc.scheduler(), access, commands, async (s, level, cmds) => {
+    const run = new SequenceRun(env, level, schedulerInterleave(s));
+    try {
+      await run.setUp();
+      await run.prelude();
+      await fc.asyncModelRun(async () => ({ model: run.ctx.model, real: run.ctx }), cmds);
+    } catch (error) {
+      // Every failing run overwrites this: the last one is the shrunk counterexample.
+      last = { run, failure: SequenceRun.failureOf(error) };
+      failing = true;
+      throw error;
+    } finally {
+      await run.tearDown();
+    }
+    if (!failing) {
+      runs++;
+      observations.push(...passObservations(run.ctx.passes, options));
+      for (const id of run.ctx.passes.keys()) observed.add(id);
+    }
+  });
+
+  const details = await fc.check(property, { seed: options.seed, numRuns: options.runs ?? DEFAULT_RUNS, path: options.path });
+  let failure: FailureReport | undefined;
+  let problem: string | undefined;
+  if (details.failed && last) {
+    const reported = await reportFailure(env, last, details, options);
+    failure = reported.report;
+    observations.push(...passObservations(reported.again.run.ctx.passes, options));
+    observations.push(...failObservations(failure, options));
+    for (const id of [...reported.again.run.ctx.passes.keys(), ...failure.clauseIds]) observed.add(id);
+  } else if (details.failed) {
+    // fast-check itself gave up (a replay path that does not fit, say): a problem of the harness.
+    const message = `fast-check could not run the property: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`;
+    observations.push({ clause: 'harness', outcome: 'error', test: PROPERTY_TEST, protocolVersion: options.version, message, seed: options.seed });
+    problem = message;
+  }
+  observations.push(...notTested(env, observed, options));
+  return { observations: keep(observations, options.clauseIds), runs, failure, problem };
+}
+
+async function reportFailure(
+  env: PropertyEnvironment,
+  last: { run: SequenceRun; failure: PropertyFailure },
+  details: { seed: number; counterexamplePath: string | null; counterexample: unknown; errorInstance: unknown },
+  options: PropertyRunOptions,
+): Promise<{ report: FailureReport; again: Awaited<ReturnType<typeof rerun>> }> {
+  const steps = last.run.ctx.executed;
+  const replayPath = /replayPath="([^"]*)"/.exec(String((details.counterexample as unknown[] | null)?.[2] ?? ''))?.[1] ?? '';
+  const report: FailureReport = {
+    clauseIds: clauseIdsOf(last.failure, env.version),
+    outcome: last.failure.outcome,
+    message: last.failure.message,
+    access: last.run.access,
+    steps,
+    trace: last.run.ctx.stepTrace(),
+    seed: details.seed,
+    path: details.counterexamplePath ?? '',
+    replayPath,
+    reproduced: false,
+  };
+  // The shrunk sequence, rerun alone, must fail the same way: that is what a replay file promises.
+  const again = await rerun(env, report.access, steps.map((s) => s.data));
+  report.reproduced = again.failure !== undefined && sameIds(clauseIdsOf(again.failure, env.version), report.clauseIds);
+  if (again.failure) report.trace = again.run.ctx.stepTrace();
+  if (options.replayDir) {
+    mkdirSync(options.replayDir, { recursive: true });
+    const file = join(options.replayDir, `property-v${env.version}-${options.targetSpec.replace(/[^\w.-]+/g, '_')}-seed${details.seed}.json`);
+    const content: ReplayFile = {
+      kind: 'cmrp-notify-conformance/property-replay',
+      seed: details.seed,
+      path: report.path,
+      replayPath,
+      protocolVersion: env.version,
+      target: options.targetSpec,
+      ...(options.targetOptions?.control !== undefined ? { control: options.targetOptions.control } : {}),
+      ...(options.targetOptions?.auth !== undefined ? { auth: options.targetOptions.auth } : {}),
+      accessLevel: report.access,
+      commands: steps.map((s) => s.data),
+      failure: { clauses: report.clauseIds, outcome: report.outcome, message: report.message },
+    };
+    writeFileSync(file, JSON.stringify(content, null, 2) + '\n');
+    report.replayFile = file;
+    const shown = relative(process.cwd(), file);
+    report.replayCommand = `npx cmrp-notify-conformance replay ${shown && !shown.startsWith('..') ? shown : file}`;
+  }
+  return { report, again };
+}
+
+export function clauseIdsOf(failure: PropertyFailure, version: ProtocolVersion): string[] {
+  return clauseBook().ids(failure.refs, version);
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+function passObservations(passes: ReadonlyMap<string, number>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
+  return [...passes.keys()].map((clause) => ({
+    clause,
+    outcome: 'pass' as const,
+    test: PROPERTY_TEST,
+    protocolVersion: options.version,
+    // One message for every pass: a report groups them and counts them, and a run's text stays stable.
+    message: 'model-based property: the server agreed with the oracle model in a random call sequence',
+    seed: options.seed,
+  }));
+}
+
+/** The failure's observations: one per clause it names, with the shrunk steps and the call trace. */
+export function failObservations(failure: FailureReport, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
+  const trace = [
+    `shrunk sequence (${failure.steps.length} step(s), access level ${failure.access}, seed ${failure.seed}, path ${failure.path || '-'}, replayPath ${failure.replayPath || '-'}):`,
+    ...failure.steps.map((s, i) => `  ${i + 1}. ${s.text}`),
+    'calls:',
+    ...failure.trace.map((l) => `  ${l}`),
+  ];
+  const note = failure.reproduced ? '' : ' (the shrunk sequence did not fail the same way when rerun alone: the target may be nondeterministic)';
+  const message = `model-based property failed after shrinking to ${failure.steps.length} step(s): ${failure.message}${note}`;
+  const ids = failure.clauseIds.length ? failure.clauseIds : ['harness'];
+  return ids.map((clause) => ({
+    clause,
+    outcome: failure.outcome,
+    test: PROPERTY_TEST,
+    protocolVersion: options.version,
+    message,
+    trace,
+    replay: failure.replayCommand,
+    seed: options.seed,
+  }));
+}
+
+/** Clauses the target cannot exercise here (no control verb, no Read principal): NOT-TESTED, never PASS. */
+function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
+  const out: Observation[] = [];
+  for (const id of propertyClauseIds(env.version, env.book)) {
+    if (observed.has(id)) continue;
+    const clause = env.book.clause(id);
+    if (!clause) continue;
+    const missing: string[] = [];
+    if (clause.needs.includes('stimulus') && !env.fixture) missing.push('control verbs to build and change its own objects (Reset, AddObject, SetState, RegistryCreateKey)');
+    if (clause.needs.includes('read-only-state') && !env.verbs.has('SetServerState')) missing.push('the SetServerState control verb');
+    if (clause.needs.includes('fault-injection') && !env.verbs.has('DropEvents')) missing.push('the DropEvents control verb');
+    if (clause.needs.includes('restricted-principal') && !env.accessLevels.includes('read')) missing.push('a connection with Read access only');
+    if (!missing.length) continue;
+    out.push({ clause: id, outcome: 'not-tested', test: PROPERTY_TEST, protocolVersion: options.version, message: `the target lacks ${missing.join(' and ')}`, seed: options.seed });
+  }
+  return out;
+}
+
+function keep(observations: Observation[], ids: ReadonlySet<string> | undefined): Observation[] {
+  return ids ? observations.filter((o) => o.clause === 'harness' || ids.has(o.clause)) : observations;
+}
+
+
