@@ -16,10 +16,12 @@ import { startServe, type ServedProcess } from './served-process';
 import { missing, PYTHON, startCapture, tsharkFields } from './interop/tools';
 
 const REQUIRED = process.env.CMRP_INTEROP_REQUIRED === '1';
+// External tools talk to what we serve only inside the loopback-only namespace .ci/interop.sh makes.
+const IN_NAMESPACE = process.env.CMRP_INTEROP_NETNS === '1';
 
 /** A test that needs `tool`: skipped with the reason when it is missing (failed, when required). */
 function withTool(tool: Parameters<typeof missing>[0], title: string, fn: () => Promise<void>, timeoutMs: number): void {
-  const reason = missing(tool);
+  const reason = IN_NAMESPACE ? missing(tool) : 'runs only inside the loopback-only namespace of .ci/interop.sh';
   if (!reason) return void it(title, fn, timeoutMs);
   if (REQUIRED) return void it(title, () => Promise.reject(new Error(`required interop check cannot run: ${reason}`)));
   it.skip(`${title} (skipped: ${reason})`, () => undefined);
