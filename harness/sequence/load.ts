@@ -3,7 +3,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../package-info';
-import { expandFile } from './expand';
 import type { Sequence, SequenceFile, Step } from './types';
 
 export const SEQUENCES_DIR = resolve(packageRoot(), 'vectors/sequences');
@@ -15,7 +14,8 @@ export function loadSequenceFile(path: string): { file: SequenceFile; sequences:
   } catch (error) {
     throw new Error(`${path}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const sequences = expandFile(file);
+  const sequences = Array.isArray(file.sequences) ? file.sequences : [];
+  if (!sequences.length) throw new Error(`${path}: no sequences`);
   for (const sequence of sequences) {
     const problem = checkSequence(sequence);
     if (problem) throw new Error(`${path}: sequence '${sequence.id}': ${problem}`);

@@ -94,15 +94,9 @@ export interface Sequence {
   steps: Step[];
 }
 
-/** A family: one sequence shape run once per row, with {{param}} substituted from the row. */
-export interface Family extends Omit<Sequence, 'clauses'> {
-  rows: (Record<string, Value> & { clauses: ClauseMap })[];
-}
-
 export interface SequenceFile {
   /** The spec section pair this file covers, e.g. "3.1.4.x.60" (x = 1 for version 2, 2 for version 3). */
   suite: string;
   heading: string;
-  sequences?: Sequence[];
-  families?: Family[];
+  sequences: Sequence[];
 }
