@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Interop checks of the DCE/RPC wire (issue 7), for .ci/run: in a loopback-only network namespace, the
-# reference is served on the wire and judged by independent peers (test/wire/rpc/interop.test.ts):
+# Interop checks of the DCE/RPC wire (issues 7 and 8), for .ci/run: in a loopback-only network
+# namespace, the reference is served on the wire and judged by independent peers.
+# Unauthenticated (test/wire/rpc/interop.test.ts):
 #   (a) tshark's clusapi dissector decodes a capture of a suite run (bind, every notification opnum,
 #       nothing malformed, the decoded fields equal to what was sent);
 #   (b) a python3-impacket NDR client reads a catch-up event;
 #   (c) smbtorture passes rpc.clusapi's open/close/get-state tests with -U%.
+# For one account, with a password made up per run (test/wire/rpc/interop-auth.test.ts):
+#   (d) impacket's NTLM client is served at packet privacy and refused at packet integrity and connect;
+#   (e) smbtorture passes the same tests over ncacn_ip_tcp:127.0.0.1[PORT,seal] with the account;
+#   (f) tshark -o ntlmssp.nt_password:... decrypts a sealed capture of a suite run and decodes its calls.
 # The tools (Debian packages tshark, python3-impacket, samba-testsuite) must be installed: here a
 # missing one is a failure, not a skip. Prints "interop: N passed, N failed"; exits non-zero on failure.
 set -uo pipefail
@@ -28,7 +33,7 @@ ip link set lo up || { echo "interop: cannot bring lo up in the namespace"; echo
 mkdir -p reports
 results=reports/ci-interop.json
 rm -f "$results"
-CMRP_INTEROP_REQUIRED=1 npx jest test/wire/rpc/interop.test.ts --json --outputFile="$results"
+CMRP_INTEROP_REQUIRED=1 npx jest test/wire/rpc/interop.test.ts test/wire/rpc/interop-auth.test.ts --json --outputFile="$results"
 status=$?
 
 node -e '

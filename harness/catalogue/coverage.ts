@@ -10,13 +10,13 @@ export interface Reference {
   where: string;
 }
 
-/** Clause ids named by the scripted vectors, the suites and the property model. */
+/** Clause ids named by the scripted vectors, the suites, the property model and the suites' own check tables. */
 export function collectReferences(root: string): Reference[] {
   const refs: Reference[] = [];
   for (const file of walk(join(root, 'vectors/sequences'), '.json')) {
     for (const id of idsIn(readFileSync(file, 'utf8'))) refs.push({ id, where: relative(root, file) });
   }
-  for (const dir of ['suites', 'harness/model']) {
+  for (const dir of ['suites', 'harness/model', 'harness/suite']) {
     for (const file of walk(join(root, dir), '.ts')) {
       for (const id of idsIn(readFileSync(file, 'utf8'))) refs.push({ id, where: relative(root, file) });
     }

@@ -12,7 +12,8 @@ export type Need =
   | 'read-only-state'
   | 'restricted-principal'
   | 'fault-injection'
-  | 'authentication';
+  | 'authentication'
+  | 'rpc-runtime';
 
 export interface Ambiguity {
   /** What the text leaves open, in our own words. */

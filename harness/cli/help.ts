@@ -31,7 +31,11 @@ Details: docs/cli.md`,
   --target SPEC              server under test (default builtin; builtin:mutant=NAME; stdio:COMMAND,
                              tcp:HOST:PORT for adapters; dcerpc:HOST[:PORT] for a server on the wire,
                              port from the endpoint mapper when left out)
-  --auth none                with dcerpc: connect unauthenticated (required; the only value for now)
+  --auth spnego|ntlm|none    with dcerpc: SPNEGO (NTLM inside, never Kerberos; the default), raw NTLM,
+                             or no authentication at all
+  --auth-level L             with dcerpc: connect, integrity or privacy (default; what version 3.0 needs)
+  --user DOMAIN\\NAME         with dcerpc: the account (required unless --auth none); its password comes
+                             from the CMRP_PASSWORD environment variable, never from a flag
   --control SPEC             with dcerpc: the control adapter (stdio:COMMAND or tcp:HOST:PORT) that
                              changes cluster state for stimulus tests; without it those are NOT-TESTED
   --strict                   a SHOULD / SHOULD NOT / MAY shortfall (NON-STRICT) fails the gate

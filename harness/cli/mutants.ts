@@ -11,6 +11,8 @@ export interface ResolvedMutant {
   name: string;
   description: string;
   trips: { section: string; title: string; clause: string | null }[];
+  /** A mutant of the wire server (served with serve --listen dcerpc:... --mutant NAME). */
+  wire?: true;
 }
 
 export function resolveTrips(mutants: Mutant[], clauses: Clause[]): ResolvedMutant[] {
@@ -18,6 +20,7 @@ export function resolveTrips(mutants: Mutant[], clauses: Clause[]): ResolvedMuta
   return mutants.map((m) => ({
     name: m.name,
     description: m.description,
+    ...(m.wire ? { wire: true as const } : {}),
     trips: m.trips.map((t) => {
       const found = clauses.find((c) => c.section === t.section && c.title === t.title) ?? clauses.find((c) => c.section === t.section && norm(c.title) === norm(t.title));
       return { section: t.section, title: t.title, clause: found?.id ?? null };
@@ -34,10 +37,11 @@ export async function mutantsCommand(argv: string[], deps: CliDeps): Promise<num
   }
   const lines: string[] = [];
   for (const m of resolved) {
-    lines.push(`${m.name}: ${m.description}`);
+    lines.push(`${m.name}${m.wire ? ' (wire)' : ''}: ${m.description}`);
     for (const t of m.trips) lines.push(t.clause ? `  trips ${t.clause} (${t.title})` : `  trips ${t.section} "${t.title}" (no such clause in the catalogue)`);
   }
-  lines.push(`${resolved.length} mutant${resolved.length === 1 ? '' : 's'}; run one with --target builtin:mutant=NAME`);
+  const wire = resolved.some((m) => m.wire) ? '; serve a (wire) one with serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME --mutant NAME' : '';
+  lines.push(`${resolved.length} mutant${resolved.length === 1 ? '' : 's'}; run one with --target builtin:mutant=NAME${wire}`);
   deps.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

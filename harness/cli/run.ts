@@ -59,16 +59,19 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   const seed = (flags.seed as number | undefined) ?? deps.randomSeed();
   const timeoutMultiplier = (flags['timeout-multiplier'] as number | undefined) ?? 1;
   const runs = flags.runs as number | undefined;
-  const control = flags.control as string | undefined;
-  const auth = flags.auth as string | undefined;
+  const reach = {
+    ...(flags.control !== undefined ? { control: flags.control as string } : {}),
+    ...(flags.auth !== undefined ? { auth: flags.auth as string } : {}),
+    ...(flags['auth-level'] !== undefined ? { authLevel: flags['auth-level'] as string } : {}),
+    ...(flags.user !== undefined ? { user: flags.user as string } : {}),
+  };
   const startedAt = deps.now();
   const progress = progressPrinter(deps.stderr);
   let outcome;
   try {
     outcome = await deps.executeRun({
       target,
-      control,
-      auth,
+      ...reach,
       protocolVersion,
       selection,
       timeoutMultiplier,
@@ -88,7 +91,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   const results = assembleResults({
     target,
     targetDescription: outcome.targetDescription,
-    control,
+    control: reach.control,
     protocolVersion,
     seed,
     runs,

@@ -6,6 +6,10 @@ import type { Readable, Writable } from 'node:stream';
 import { CLUSTER_NAME } from '../../server';
 import { UsageError } from '../runner/errors';
 import { serveDcerpc, type ServedIdentity } from '../serve/dcerpc';
+import { isWireMutant } from '../serve/wire-mutants';
+import { accountName } from '../target/dcerpc';
+import { PASSWORD_ENV } from '../target/resolve';
+import { credentials, parseAccount, Secret, type Credentials } from '../wire/auth';
 import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../serve/serve';
 import { createBuiltinTarget } from '../target/builtin';
 import type { Target } from '../target/contract';
@@ -13,6 +17,7 @@ import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 
 export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME]
+       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME]
        cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME]
 
 Serves the reference server over the adapter protocol (docs/adapter-protocol.md), or on the wire.
@@ -23,12 +28,16 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               an MS-CMRP server over DCE/RPC (ncacn_ip_tcp, clusapi 2.0 and 3.0, NDR20)
                               on the loopback only; one cluster shared by every client; ends on
                               SIGINT/SIGTERM
-  --auth none                 required with dcerpc: the server authenticates nobody (the only value
-                              for now)
+  --user DOMAIN\\NAME          with dcerpc: the one account that may call, over NTLM or SPNEGO(NTLM);
+                              its password comes from the CMRP_PASSWORD environment variable (there
+                              is no --password flag). Version 3.0 calls below packet privacy, and
+                              calls of clients that did not authenticate, are refused (fault 0x5)
+  --auth none                 with dcerpc, instead of --user: the server authenticates nobody
   --control-listen tcp:127.0.0.1:PORT
                               with dcerpc: the control verbs of the adapter protocol for that same
                               cluster (what run --control takes)
-  --mutant NAME               serve a mutant instead (see the mutants command)`;
+  --mutant NAME               serve a mutant instead (see the mutants command; the (wire) ones only
+                              with dcerpc and --user)`;
 
 /** What the served reference says of itself: a Windows Server 2016-era cluster named as the model's. */
 export const REFERENCE_IDENTITY: ServedIdentity = {
@@ -62,7 +71,7 @@ export function parseListen(text: string, flag = '--listen'): ServeListen {
   if (text === 'stdio') return 'stdio';
   const m = /^(tcp|dcerpc):([^:]+):(\d{1,5})$/.exec(text);
   if (!m) throw new UsageError(`${flag} '${text}': expected stdio, tcp:${LOOPBACK}:PORT or dcerpc:${LOOPBACK}:PORT`);
-  if (m[2] !== LOOPBACK) throw new UsageError(`${flag} '${text}': serve binds only to ${LOOPBACK} (the reference server has no authentication)`);
+  if (m[2] !== LOOPBACK) throw new UsageError(`${flag} '${text}': serve binds only to ${LOOPBACK} (a test server: its account and its mutants are not for other hosts)`);
   const port = Number(m[3]);
   if (port > 65535) throw new UsageError(`${flag} '${text}': port must be 0..65535`);
   return m[1] === 'dcerpc' ? { dcerpc: true, host: LOOPBACK, port } : { host: LOOPBACK, port };
@@ -78,18 +87,27 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     listen: { kind: 'string', value: 'stdio|tcp:127.0.0.1:PORT|dcerpc:127.0.0.1:PORT' },
     'control-listen': { kind: 'string', value: 'tcp:127.0.0.1:PORT' },
     auth: { kind: 'string', value: 'none' },
+    user: { kind: 'string', value: 'DOMAIN\\NAME' },
     mutant: { kind: 'string', value: 'NAME' },
   });
   if (flags.listen === undefined) throw new UsageError('serve: --listen is required (stdio, tcp:127.0.0.1:PORT or dcerpc:127.0.0.1:PORT)');
   const listen = parseListen(flags.listen as string);
   const mutant = flags.mutant as string | undefined;
   const auth = flags.auth as string | undefined;
-  if (auth !== undefined && auth !== 'none') throw new UsageError(`--auth '${auth}': only none is available for now (authentication comes with issue 8)`);
+  const user = flags.user as string | undefined;
+  if (auth !== undefined && auth !== 'none') throw new UsageError(`--auth '${auth}': serve takes --auth none or --user DOMAIN\\NAME (which accepts NTLM and SPNEGO)`);
   const controlListen = flags['control-listen'] as string | undefined;
   if (typeof listen === 'object' && 'dcerpc' in listen) {
-    if (auth === undefined) throw new UsageError('serve --listen dcerpc:...: --auth none is required (the served reference authenticates nobody)');
-    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, deps, io);
+    if (auth !== undefined && user !== undefined) throw new UsageError('--auth none and --user exclude each other');
+    if (auth === undefined && user === undefined) {
+      throw new UsageError(`serve --listen dcerpc:...: --user DOMAIN\\NAME (password in ${PASSWORD_ENV}) or --auth none is required`);
+    }
+    const account = user === undefined ? undefined : servedAccount(user, deps.env);
+    if (isWireMutant(mutant) && !account) throw new UsageError(`--mutant ${mutant} breaks a rule of authentication: serve it with --user, not --auth none`);
+    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, account, deps, io);
   }
+  if (user !== undefined || auth !== undefined) throw new UsageError(`--${user !== undefined ? 'user' : 'auth'} goes with --listen dcerpc:...`);
+  if (isWireMutant(mutant)) throw new UsageError(`--mutant ${mutant} is a mutant of the wire: serve it with --listen dcerpc:...`);
   if (controlListen !== undefined) throw new UsageError('--control-listen goes with --listen dcerpc:... (the adapter protocol carries the control verbs itself)');
   const makeTarget = (): Target => {
     try {
@@ -124,14 +142,23 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
  * The reference on the wire: one target (one cluster) for every association, and optionally the
  * adapter protocol on a second port for its control verbs, so stimuli reach the same cluster.
  */
-async function serveDcerpcCommand(port: number, listenText: string, controlListen: string | undefined, mutant: string | undefined, deps: CliDeps, io: ServeIo): Promise<number> {
+async function serveDcerpcCommand(
+  port: number,
+  listenText: string,
+  controlListen: string | undefined,
+  mutant: string | undefined,
+  account: Credentials | undefined,
+  deps: CliDeps,
+  io: ServeIo,
+): Promise<number> {
   const control = controlListen === undefined ? undefined : parseListen(controlListen, '--control-listen');
   if (control !== undefined && (typeof control !== 'object' || 'dcerpc' in control)) {
     throw new UsageError(`--control-listen '${controlListen}': expected tcp:${LOOPBACK}:PORT`);
   }
+  const wireMutant = isWireMutant(mutant) ? mutant : undefined;
   let target: Target;
   try {
-    target = createBuiltinTarget({ mutant });
+    target = createBuiltinTarget({ mutant: wireMutant ? undefined : mutant });
   } catch (error) {
     throw new UsageError(`--mutant ${mutant}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -141,11 +168,12 @@ async function serveDcerpcCommand(port: number, listenText: string, controlListe
   let adapter: AdapterServer | undefined;
   try {
     try {
-      wire = await serveDcerpc(target, { port, identity: REFERENCE_IDENTITY, log });
+      wire = await serveDcerpc(target, { port, identity: REFERENCE_IDENTITY, log, ...(account ? { account } : {}), ...(wireMutant ? { wireMutant } : {}) });
     } catch (error) {
       throw bindProblem(error, '--listen', listenText);
     }
     deps.stdout.write(`listening on dcerpc:${wire.address.host}:${wire.address.port}\n`);
+    log(account ? `accepting NTLM and SPNEGO(NTLM) for ${accountName(account)}${wireMutant ? ` (wire mutant ${wireMutant})` : ''}` : 'authenticating nobody (--auth none)');
     if (control) {
       try {
         adapter = await serveAdapter(control, target, { name: `${name} (control)`, log });
@@ -161,4 +189,17 @@ async function serveDcerpcCommand(port: number, listenText: string, controlListe
   } finally {
     await target.dispose();
   }
+}
+
+/** The served account from --user and CMRP_PASSWORD; a missing password is a usage error naming the account, never a value. */
+function servedAccount(user: string, env: Record<string, string | undefined>): Credentials {
+  let account;
+  try {
+    account = parseAccount(user);
+  } catch (error) {
+    throw new UsageError(`--user: ${(error as Error).message}`);
+  }
+  const password = env[PASSWORD_ENV];
+  if (!password) throw new UsageError(`${PASSWORD_ENV} is not set: the password of ${accountName(account)} comes from that environment variable (there is no --password flag)`);
+  return credentials(account, new Secret(password));
 }

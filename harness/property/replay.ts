@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Observation } from '../recorder/observation';
 import type { Target } from '../target/contract';
-import { targetOptions } from '../runner/config';
+import { reachOf, targetOptions } from '../runner/config';
 import { createTarget } from '../target/resolve';
 import { defaultPropertyTimeouts, environmentFor } from './context';
 import { PROPERTY_TEST, clauseBook, clauseIdsOf, failObservations, rerun, type FailureReport, type ReplayFile } from './runner';
@@ -46,7 +46,7 @@ export function readReplayFile(path: string): ReplayFile {
 export async function replayFile(path: string, options: ReplayOptions = {}): Promise<Observation[]> {
   const file = readReplayFile(path);
   const spec = typeof options.target === 'string' ? options.target : (options.target?.description ?? file.target);
-  const reach = targetOptions({ timeoutMultiplier: options.timeoutMultiplier ?? 1, control: file.control, auth: file.auth });
+  const reach = targetOptions({ timeoutMultiplier: options.timeoutMultiplier ?? 1, ...reachOf(file) });
   const target = typeof options.target === 'object' ? options.target : await createTarget(spec, reach);
   try {
     const env = environmentFor(target, spec, file.protocolVersion, defaultPropertyTimeouts(options.timeoutMultiplier ?? 1), clauseBook());

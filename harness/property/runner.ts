@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { Observation } from '../recorder/observation';
 import type { ProtocolVersion } from '../spec/constants';
 import type { AccessLevel, Target } from '../target/contract';
+import { reachOf, type TargetReach } from '../runner/config';
 import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
@@ -31,8 +32,8 @@ export interface PropertyRunOptions {
   target: Target;
   /** The target as given on the command line (what a replay file names). */
   targetSpec: string;
-  /** --control and --auth of the run, kept in replay files so a replay reaches the target the same way. */
-  targetOptions?: { control?: string; auth?: string };
+  /** --control, --auth, --auth-level and --user of the run, kept in replay files so a replay reaches the target the same way. */
+  targetOptions?: TargetReach;
   version: ProtocolVersion;
   seed: number;
   runs?: number;
@@ -82,6 +83,9 @@ export interface ReplayFile {
   target: string;
   control?: string;
   auth?: string;
+  authLevel?: string;
+  /** DOMAIN\\NAME; the password is never written here (it comes from CMRP_PASSWORD). */
+  user?: string;
   accessLevel: AccessLevel;
   commands: Step[];
   failure: { clauses: string[]; outcome: 'fail' | 'error'; message: string };
@@ -253,8 +257,7 @@ async function reportFailure(
       replayPath,
       protocolVersion: env.version,
       target: options.targetSpec,
-      ...(options.targetOptions?.control !== undefined ? { control: options.targetOptions.control } : {}),
-      ...(options.targetOptions?.auth !== undefined ? { auth: options.targetOptions.auth } : {}),
+      ...reachOf(options.targetOptions ?? {}),
       accessLevel: report.access,
       commands: steps.map((s) => s.data),
       failure: { clauses: report.clauseIds, outcome: report.outcome, message: report.message },

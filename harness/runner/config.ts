@@ -4,11 +4,23 @@
 import { readFileSync } from 'node:fs';
 import type { ProtocolVersion } from '../spec/constants';
 
-export interface RunConfig {
-  target: string;
+/**
+ * How a target is reached besides its spec: what runs, replay files and replay commands carry. Never a
+ * password: that stays in the CMRP_PASSWORD environment variable, which Jest workers inherit.
+ */
+export interface TargetReach {
+  /** --control SPEC of a wire target. */
   control?: string;
-  /** --auth for wire targets ("none" until issue 8). */
+  /** --auth of a wire target: spnego, ntlm or none. */
   auth?: string;
+  /** --auth-level: connect, integrity or privacy. */
+  authLevel?: string;
+  /** --user DOMAIN\NAME. */
+  user?: string;
+}
+
+export interface RunConfig extends TargetReach {
+  target: string;
   /** Where failed property runs leave replay files (default: reports/replays under the working directory). */
   replayDir?: string;
   protocolVersion: ProtocolVersion;
@@ -29,20 +41,34 @@ export function loadRunConfig(): RunConfig {
   return JSON.parse(readFileSync(path, 'utf8')) as RunConfig;
 }
 
-/** What createTarget needs from the run's settings besides the spec. */
-export function targetOptions(config: { timeoutMultiplier: number; control?: string; auth?: string }): { timeoutMultiplier: number; control?: string; auth?: string } {
+/** The reach fields of any object that has them (and nothing else: no password can come along). */
+export function reachOf(config: TargetReach): TargetReach {
   return {
-    timeoutMultiplier: config.timeoutMultiplier,
     ...(config.control !== undefined ? { control: config.control } : {}),
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
+    ...(config.authLevel !== undefined ? { authLevel: config.authLevel } : {}),
+    ...(config.user !== undefined ? { user: config.user } : {}),
   };
+}
+
+/** What createTarget needs from the run's settings besides the spec. */
+export function targetOptions(config: TargetReach & { timeoutMultiplier: number }): TargetReach & { timeoutMultiplier: number } {
+  return { timeoutMultiplier: config.timeoutMultiplier, ...reachOf(config) };
+}
+
+/** The flags that reach a target as `reach` says, for a command line (the password stays in CMRP_PASSWORD). */
+export function reachFlags(reach: TargetReach): string[] {
+  const parts: string[] = [];
+  if (reach.auth) parts.push(`--auth ${reach.auth}`);
+  if (reach.authLevel) parts.push(`--auth-level ${reach.authLevel}`);
+  if (reach.user) parts.push(`--user '${reach.user}'`);
+  if (reach.control) parts.push(`--control '${reach.control}'`);
+  return parts;
 }
 
 /** The command line that reruns one clause with the same settings (no secrets are ever in a target spec). */
 export function replayCommand(config: RunConfig, clauseId: string): string {
-  const parts = ['npx cmrp-notify-conformance run', `--target '${config.target}'`];
-  if (config.auth) parts.push(`--auth ${config.auth}`);
-  if (config.control) parts.push(`--control '${config.control}'`);
+  const parts = ['npx cmrp-notify-conformance run', `--target '${config.target}'`, ...reachFlags(config)];
   parts.push(`--protocol-version ${config.protocolVersion}`, `--clause ${clauseId}`, `--seed ${config.seed}`);
   return parts.join(' ');
 }

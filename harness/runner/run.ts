@@ -9,16 +9,13 @@ import type { Observation } from '../recorder/observation';
 import { readObservations } from '../recorder/sink';
 import type { ProtocolVersion } from '../spec/constants';
 import { createTarget } from '../target/resolve';
-import { RUN_CONFIG_ENV, targetOptions, type RunConfig } from './config';
+import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from './config';
 import { TargetUnreachableError, UsageError } from './errors';
 import { onProgress, type Progress } from './progress';
 import { packageRoot } from '../package-info';
 
-export interface RunOptions {
+export interface RunOptions extends TargetReach {
   target: string;
-  control?: string;
-  /** --auth for wire targets ("none" until issue 8). */
-  auth?: string;
   protocolVersion: ProtocolVersion;
   selection: Clause[];
   timeoutMultiplier: number;
@@ -44,8 +41,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'cmrp-run-'));
   const config: RunConfig = {
     target: options.target,
-    control: options.control,
-    auth: options.auth,
+    ...reachOf(options),
     replayDir: options.replayDir,
     protocolVersion: options.protocolVersion,
     clauseIds: options.selection.map((c) => c.id),

@@ -73,6 +73,9 @@ class SequenceRun {
     if (this.sequence.accessLevel && !target.capabilities.accessLevels.includes(this.sequence.accessLevel)) {
       return `the target cannot open a connection with ${this.sequence.accessLevel} access only`;
     }
+    if (this.sequence.rpcRuntime && !target.capabilities.rpcRuntime) {
+      return 'needs a binding that sees the RPC runtime (the dcerpc: target): rpc_status and the wire form of context handles';
+    }
     const verbs = new Set<ControlVerb>();
     let usesV2Ports = false;
     for (const step of this.sequence.steps) {

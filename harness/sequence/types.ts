@@ -90,6 +90,8 @@ export interface Sequence {
   title: string;
   versions?: ProtocolVersion[];
   accessLevel?: 'read';
+  /** Only a binding that sees the RPC runtime (rpc_status, context-handle encoding) can run it. */
+  rpcRuntime?: boolean;
   clauses: ClauseMap;
   steps: Step[];
 }

@@ -1,16 +1,20 @@
 // Serves any Target (in practice the builtin reference or one of its mutants) as an MS-CMRP server on
-// the wire: clusapi 2.0 and 3.0 over ncacn_ip_tcp with NDR20, on 127.0.0.1 only and without
-// authentication (--auth none). Each association group is one Target connection per protocol version;
-// context handles are mapped between the wire and the Target; unknown opnums and unknown context
-// handles are faults, as a Windows RPC runtime raises them; malformed stubs are faults too.
+// the wire: clusapi 2.0 and 3.0 over ncacn_ip_tcp with NDR20, on 127.0.0.1 only, either for one
+// account (NTLM and SPNEGO(NTLM), section 2.1's rules: see authorize()) or without authentication
+// (--auth none). Each association group is one Target connection per protocol version; context handles
+// are mapped between the wire and the Target; unknown opnums and unknown context handles are faults, as
+// a Windows RPC runtime raises them; malformed stubs are faults too.
 import type { Handle, MethodName, Reply, Target, ClusapiConnection } from '../target/contract';
 import { METHODS, isMethodName } from '../target/adapter/methods';
 import { CLUSAPI_UUID, NdrError, byOpnum, type MethodCodec, type ProtocolVersion, type ReplyRecord } from '../wire/clusapi';
 import { FAULT } from '../wire/rpc/constants';
+import { RPC_C_AUTHN_LEVEL, type Credentials } from '../wire/auth';
 import type { CallInfo, ServerApp, ServerCallOutcome, ServerLimits } from '../wire/rpc/server/app';
 import { listenRpc, type RpcListener } from '../wire/rpc/server/listener';
+import { serverSecurity } from '../wire/rpc/server/security';
 import { ContextHandleMap } from './dcerpc-handles';
 import { LOOPBACK } from './serve';
+import type { WireMutantName } from './wire-mutants';
 
 /** What the server says about itself to the calls that are not the Target's (ApiGetClusterName, ApiGetClusterVersion2). */
 export interface ServedIdentity {
@@ -28,6 +32,10 @@ export interface DcerpcServeOptions {
   identity: ServedIdentity;
   log?: (line: string) => void;
   limits?: Partial<ServerLimits>;
+  /** The one account that may call (NTLM or SPNEGO(NTLM)); absent: no authentication at all. */
+  account?: Credentials;
+  /** A wire mutant (harness/serve/wire-mutants.ts) breaking one rule of the served transport. */
+  wireMutant?: WireMutantName;
 }
 
 /** RPC_X_SS_IN_NULL_CONTEXT: a NULL context handle passed where the IDL requires a live one. */
@@ -68,13 +76,43 @@ class ServedGroup {
 export async function serveDcerpc(target: Target, options: DcerpcServeOptions): Promise<RpcListener> {
   const log = options.log ?? (() => undefined);
   const versions = new Set<number>(target.capabilities.protocolVersions);
+  const authenticated = options.account !== undefined;
+  const minimumV3 = options.wireMutant === 'accept-low-auth' ? RPC_C_AUTHN_LEVEL.CONNECT : RPC_C_AUTHN_LEVEL.PKT_PRIVACY;
   const app: ServerApp<ServedGroup> = {
     accepts: (s) => s.uuid.toLowerCase() === CLUSAPI_UUID && s.minor === 0 && versions.has(s.major),
     openGroup: () => new ServedGroup(target),
     closeGroup: (group) => group.close(),
-    call: (group, info, stub) => serveCall(group, info, stub, options.identity),
+    call: (group, info, stub) => {
+      const refused = authenticated ? authorize(info, minimumV3) : undefined;
+      if (refused !== undefined) {
+        log(`refusing opnum ${info.opnum} of clusapi ${info.syntax.major}.0: ${refused}`);
+        return Promise.resolve({ fault: FAULT.rpc_s_access_denied });
+      }
+      return serveCall(group, info, stub, options.identity);
+    },
   };
-  return listenRpc(app, { host: LOOPBACK, port: options.port, log, limits: options.limits });
+  const security = options.account
+    ? serverSecurity({ account: options.account, nbComputerName: options.identity.nodeName.toUpperCase(), nbDomainName: options.account.domain || options.identity.clusterName })
+    : undefined;
+  return listenRpc(app, { host: LOOPBACK, port: options.port, log, limits: options.limits, ...(security ? { security } : {}) });
+}
+
+/**
+ * [MS-CMRP] 2.1 as this server reads it (catalogue clause 2.1/R14, second reading): a bind at any
+ * level is accepted, and every call of a client that is not allowed is refused with an access-denied
+ * fault (0x5) before the method runs, as a Windows security callback does. Not allowed: a client that
+ * did not authenticate (no identity for the cluster security descriptor to permit, 2.1/R21), and on
+ * interface version 3.0 a connection below packet privacy. Version 2.0 takes connect and above (its
+ * clients bind with at least RPC_C_AUTHN_LEVEL_CONNECT). Returns why a call is refused, or undefined.
+ */
+function authorize(info: CallInfo, minimumV3: number): string | undefined {
+  const security = info.security;
+  if (!security) return 'the client did not authenticate';
+  if (info.syntax.major === 3 && security.authLevel < minimumV3) {
+    return `auth_level ${security.authLevel} is below packet privacy (6), which version 3.0 requires`;
+  }
+  if (security.authLevel < RPC_C_AUTHN_LEVEL.CONNECT) return `auth_level ${security.authLevel} is below connect (2)`;
+  return undefined;
 }
 
 async function serveCall(group: ServedGroup, info: CallInfo, stub: Buffer, identity: ServedIdentity): Promise<ServerCallOutcome> {

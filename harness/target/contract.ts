@@ -39,6 +39,11 @@ export interface Capabilities {
   notifyV2: boolean;
   /** Access levels a connection can be opened with; "read" exercises the "at least Read" clauses. */
   accessLevels: AccessLevel[];
+  /**
+   * The binding sees the RPC runtime (the dcerpc: target): the version 3 rpc_status out parameters and the
+   * 20-byte context handles. Bindings without one cannot judge those clauses.
+   */
+  rpcRuntime?: boolean;
 }
 
 export type AccessLevel = 'full' | 'read';

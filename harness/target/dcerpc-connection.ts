@@ -2,6 +2,7 @@
 // arguments marshalled by the NDR20 codec (harness/wire/clusapi/), its answer either the decoded reply
 // or the fault the server sent (never folded into a status). A server that answers garbage, a
 // malformed stub, or nothing in time is a TargetError naming the call.
+import { AuthError } from '../wire/auth';
 import { CLUSAPI, NdrError, type ProtocolVersion } from '../wire/clusapi';
 import { RpcAssociation } from '../wire/rpc/client/association';
 import { FAULT } from '../wire/rpc/constants';
@@ -85,5 +86,7 @@ export function asTargetError(call: string, error: unknown): TargetError {
   }
   if (error instanceof NdrError) return new TargetError(call, 'malformed', message);
   if (error instanceof RpcProtocolError || error instanceof RpcBindError) return new TargetError(call, 'protocol', message);
+  // The server's tokens or protected PDUs failed our checks (bad signature, broken handshake): its error.
+  if (error instanceof AuthError) return new TargetError(call, 'protocol', `authentication: ${message}`);
   return new TargetError(call, 'crash', message);
 }

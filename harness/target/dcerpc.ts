@@ -1,16 +1,21 @@
 // The `dcerpc:HOST[:PORT]` target: an MS-CMRP server reached as it is, over DCE/RPC on TCP
 // (ncacn_ip_tcp), with no adapter in between. Each connect() is a new association group; its calls
-// run on as many connections of the group as are in flight. Without a port, the endpoint mapper of
-// HOST (port 135) says which one serves clusapi. Stimuli come from a separate control adapter, since a
-// real cluster's failures cannot be caused through the protocol.
+// run on as many connections of the group as are in flight, each authenticated with a security context
+// of its own (SPNEGO or raw NTLMSSP at connect, packet integrity or packet privacy) unless the run says
+// --auth none. Without a port, the endpoint mapper of HOST (port 135) says which one serves clusapi.
+// Stimuli come from a separate control adapter, since a real cluster's failures cannot be caused
+// through the protocol.
+import { isIP } from 'node:net';
 import type { ClusterControl } from '../control/contract';
 import type { ProtocolVersion } from '../spec/constants';
-import { CLUSAPI_UUID, CLUSAPI_VERSIONS } from '../wire/clusapi';
+import { AUTH_LEVEL_NAMES, RPC_C_AUTHN, type Credentials, type RpcAuthLevel, type RpcAuthType } from '../wire/auth';
+import { CLUSAPI, CLUSAPI_UUID, CLUSAPI_VERSIONS } from '../wire/clusapi';
 import { RpcAssociation, context } from '../wire/rpc/client/association';
-import { RpcClientConnection, type ConnectionLimits, type Endpoint } from '../wire/rpc/client/connection';
+import { RpcClientConnection, type ClientSecurity, type ConnectionLimits, type Endpoint } from '../wire/rpc/client/connection';
 import { eptMap } from '../wire/rpc/client/epm';
-import { RESULT, type SyntaxId } from '../wire/rpc/constants';
-import { RpcBindError } from '../wire/rpc/errors';
+import { clientSecurityFactory } from '../wire/rpc/client/security';
+import { RESULT, faultName, type SyntaxId } from '../wire/rpc/constants';
+import { RpcBindError, RpcTransportError } from '../wire/rpc/errors';
 import type { ClusapiConnection, ConnectOptions, Target } from './contract';
 import { TargetError } from './contract';
 import { asTargetError, createDcerpcConnection } from './dcerpc-connection';
@@ -26,6 +31,37 @@ export interface DcerpcTargetOptions {
   disposeControl?: () => Promise<void>;
   /** The endpoint mapper's port (135; tests use another). */
   epmPort?: number;
+  /** How every connection authenticates; absent: unauthenticated (--auth none). */
+  auth?: DcerpcAuth;
+}
+
+export interface DcerpcAuth {
+  /** 9 SPNEGO (NTLM inside, never Kerberos) or 10 raw NTLMSSP. */
+  authType: RpcAuthType;
+  /** 2 connect, 5 packet integrity, 6 packet privacy. */
+  authLevel: RpcAuthLevel;
+  credentials: Credentials;
+}
+
+/** "SPNEGO(NTLM) at packet privacy as CLUSTER\\tester": for descriptions and messages (names the user, never the password). */
+export function describeAuth(auth: DcerpcAuth): string {
+  const type = auth.authType === RPC_C_AUTHN.GSS_NEGOTIATE ? 'SPNEGO(NTLM)' : 'NTLM';
+  const level = { connect: 'connect', integrity: 'packet integrity', privacy: 'packet privacy' }[AUTH_LEVEL_NAMES[auth.authLevel]] ?? `level ${auth.authLevel}`;
+  return `${type} at ${level} as ${accountName(auth.credentials)}`;
+}
+
+export function accountName(account: { domain: string; user: string }): string {
+  return account.domain ? `${account.domain}\\${account.user}` : account.user;
+}
+
+/**
+ * The security hooks for one association's connections. [MS-CMRP] 2.1: by IP address a client gives
+ * no principal name (SPNEGO falls back to NTLM, MsvAvTargetName stays empty); by computer name it
+ * gives MSServerClusterMgmtAPI/<name>.
+ */
+export function securityFor(auth: DcerpcAuth | undefined, host: string): { security?: () => ClientSecurity } {
+  if (!auth) return {};
+  return { security: clientSecurityFactory({ ...auth, ...(isIP(host) ? {} : { targetName: `MSServerClusterMgmtAPI/${host}` }) }) };
 }
 
 export function clusapiSyntax(version: ProtocolVersion): SyntaxId {
@@ -49,8 +85,9 @@ export function parseDcerpcAddress(text: string): DcerpcAddress {
 
 /**
  * Resolves the endpoint, then learns which protocol versions the server binds by offering both in
- * one bind (presentation context 0: clusapi 3.0, 1: clusapi 2.0). Fails with a TargetError when the
- * server cannot be reached or binds neither.
+ * one bind (presentation context 0: clusapi 3.0, 1: clusapi 2.0), authenticated as every connection
+ * will be. Fails with a TargetError when the server cannot be reached, binds neither, or refuses the
+ * account.
  */
 export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAddress, options: DcerpcTargetOptions = {}): Promise<Target> {
   const multiplier = options.timeoutMultiplier ?? 1;
@@ -64,33 +101,36 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
   }
   let versions: ProtocolVersion[];
   try {
-    versions = await probeVersions(endpoint, limits);
+    versions = await probeVersions(endpoint, limits, options.auth, host);
   } catch (error) {
     throw asTargetError('bind', error);
   }
   if (!versions.length) throw new TargetError('bind', 'protocol', `${host}:${endpoint.port} binds neither clusapi 3.0 nor 2.0`);
 
   const open = new Set<ClusapiConnection>();
+  const associations = new Set<RpcAssociation>();
   return {
-    description: `${spec} (ncacn_ip_tcp ${host}:${endpoint.port}, unauthenticated)`,
-    // Without authentication every association has the same rights: a read-only client cannot be
-    // told apart, so only full access is offered.
-    capabilities: { protocolVersions: versions, notifyV2: false, accessLevels: ['full'] },
-    ...(options.control ? { control: options.control } : {}),
+    description: `${spec} (ncacn_ip_tcp ${host}:${endpoint.port}, ${options.auth ? describeAuth(options.auth) : 'unauthenticated'})`,
+    // Every association has the rights of the one account the run is given (or of nobody): a
+    // Read-only client cannot be opened, so only full access is offered.
+    capabilities: { protocolVersions: versions, notifyV2: false, accessLevels: ['full'], rpcRuntime: true },
+    ...(options.control ? { control: orderedControl(options.control, associations) } : {}),
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
-      if ((connectOptions.accessLevel ?? 'full') !== 'full') throw new TargetError('connect', 'protocol', 'only full access is available without authentication');
+      if ((connectOptions.accessLevel ?? 'full') !== 'full') throw new TargetError('connect', 'protocol', 'only full access is available: the run has one account (or none)');
       const version = connectOptions.protocolVersion;
       let association: RpcAssociation;
       try {
-        association = await RpcAssociation.open(endpoint, clusapiSyntax(version), limits);
+        association = await RpcAssociation.open(endpoint, clusapiSyntax(version), { ...limits, ...securityFor(options.auth, host) });
       } catch (error) {
         throw asTargetError(`bind clusapi ${version}.0`, error);
       }
       const connection = createDcerpcConnection(association, version, { callTimeoutMs });
       open.add(connection);
+      associations.add(association);
       const close = connection.close.bind(connection);
       connection.close = async () => {
         open.delete(connection);
+        associations.delete(association);
         await close();
       };
       return connection;
@@ -98,6 +138,21 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     async dispose(): Promise<void> {
       await Promise.all([...open].map((c) => c.close()));
       await options.disposeControl?.();
+    },
+  };
+}
+
+/**
+ * The control adapter reaches the server by another channel than the wire: a stimulus applied just
+ * after a call was issued (a blocking ApiGetNotify, say) must not overtake that call's request. Each
+ * verb first waits until every call issued on the target's associations is on its way.
+ */
+function orderedControl(control: ClusterControl, associations: ReadonlySet<RpcAssociation>): ClusterControl {
+  return {
+    verbs: control.verbs,
+    apply: async (stimulus) => {
+      await Promise.all([...associations].map((a) => a.quiesce(1000)));
+      return control.apply(stimulus);
     },
   };
 }
@@ -115,20 +170,46 @@ async function mapEndpoint(host: string, limits: ConnectionLimits, epmPort?: num
   }
 }
 
-async function probeVersions(endpoint: Endpoint, limits: ConnectionLimits): Promise<ProtocolVersion[]> {
+async function probeVersions(endpoint: Endpoint, limits: ConnectionLimits, auth: DcerpcAuth | undefined, host: string): Promise<ProtocolVersion[]> {
   const connection = await RpcClientConnection.open(endpoint, limits);
   try {
     const offered: ProtocolVersion[] = [3, 2];
     let ack;
     try {
-      ack = await connection.bind(1, offered.map((v, i) => context(clusapiSyntax(v), i)), 0);
+      ack = await connection.bind(1, offered.map((v, i) => context(clusapiSyntax(v), i)), 0, securityFor(auth, host).security?.());
     } catch (error) {
+      if (error instanceof RpcBindError && auth) throw new RpcBindError(`the authenticated bind (${describeAuth(auth)}) was refused: ${error.message}: check the account and the password in CMRP_PASSWORD`);
       // A bind_nak refuses both versions at once.
       if (error instanceof RpcBindError) return [];
       throw error;
     }
-    return offered.filter((_, i) => ack.results[i].result === RESULT.acceptance).sort();
+    const versions = offered.filter((_, i) => ack.results[i].result === RESULT.acceptance).sort();
+    if (auth && versions.length) await checkAccount(connection, versions, auth, limits.connectTimeoutMs);
+    return versions;
   } finally {
     connection.close();
+  }
+}
+
+/**
+ * NTLM's last leg (auth3) has no answer, so only a call tells whether the server took the account:
+ * ApiGetClusterName (harmless, answered by every server) must not fault. A refusal here is a
+ * configuration problem (wrong password, unknown account, a level the server does not serve) and
+ * says which account, never its password.
+ */
+async function checkAccount(connection: RpcClientConnection, versions: ProtocolVersion[], auth: DcerpcAuth, timeoutMs: number): Promise<void> {
+  const version = versions.includes(3) ? 3 : 2;
+  const codec = CLUSAPI.ApiGetClusterName;
+  let outcome;
+  try {
+    outcome = await connection.call(2, version === 3 ? 0 : 1, codec.opnum, codec.encodeRequest(version, []), timeoutMs);
+  } catch (error) {
+    if (!(error instanceof RpcTransportError) || error.kind !== 'closed') throw error;
+    throw new RpcBindError(`the server closed the connection after ${describeAuth(auth)} instead of answering ApiGetClusterName: check the account and the password in CMRP_PASSWORD`);
+  }
+  if (outcome.fault !== undefined) {
+    throw new RpcBindError(
+      `the server refused ${describeAuth(auth)} (ApiGetClusterName on clusapi ${version}.0 faulted with ${faultName(outcome.fault)}): check the account and the password in CMRP_PASSWORD${auth.authLevel < 6 && version === 3 ? ', and note that version 3.0 requires packet privacy' : ''}`,
+    );
   }
 }

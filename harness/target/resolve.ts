@@ -3,28 +3,47 @@ import { TargetUnreachableError, UsageError } from '../runner/errors';
 import { ADAPTER_TARGET_FORMS, createAdapterTargetFromSpec } from './adapter';
 import { createBuiltinTarget } from './builtin';
 import { TargetError, type Target } from './contract';
-import { createDcerpcTarget, DCERPC_TARGET_FORM, parseDcerpcAddress, type DcerpcAddress } from './dcerpc';
+import { accountName, createDcerpcTarget, DCERPC_TARGET_FORM, parseDcerpcAddress, type DcerpcAddress, type DcerpcAuth } from './dcerpc';
+import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, parseAccount, type Account } from '../wire/auth';
 
 export const TARGET_FORMS = `builtin, builtin:mutant=NAME, ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
 
-/** --auth values: authentication on the wire is issue 8, so a dcerpc target must say "none" for now. */
-export const AUTH_VALUES = ['none'] as const;
+/** --auth values of a dcerpc target: SPNEGO (NTLM inside; the default), raw NTLMSSP, or none. */
+export const AUTH_VALUES = ['spnego', 'ntlm', 'none'] as const;
+/** --auth-level values: RPC_C_AUTHN_LEVEL_CONNECT, _PKT_INTEGRITY, _PKT_PRIVACY (the default). */
+export const AUTH_LEVEL_VALUES = ['connect', 'integrity', 'privacy'] as const;
+/** The only place a password comes from: never a flag, never a file. */
+export const PASSWORD_ENV = 'CMRP_PASSWORD';
+
+const AUTH_TYPES = { spnego: RPC_C_AUTHN.GSS_NEGOTIATE, ntlm: RPC_C_AUTHN.WINNT } as const;
+const AUTH_LEVELS = { connect: RPC_C_AUTHN_LEVEL.CONNECT, integrity: RPC_C_AUTHN_LEVEL.PKT_INTEGRITY, privacy: RPC_C_AUTHN_LEVEL.PKT_PRIVACY } as const;
 
 export interface TargetOptions {
   /** Scales the adapter's own timeouts (start, Connect, control verbs) like the call timeouts. */
   timeoutMultiplier?: number;
   /** --control SPEC: the control adapter of a wire target (an adapter spec offering control verbs). */
   control?: string;
-  /** --auth: required for dcerpc targets, where the only value for now is "none". */
+  /** --auth of a dcerpc target: spnego (default), ntlm or none. */
   auth?: string;
+  /** --auth-level of a dcerpc target: connect, integrity or privacy (default). */
+  authLevel?: string;
+  /** --user DOMAIN\NAME of a dcerpc target (required unless --auth none). */
+  user?: string;
+  /** The password; absent, it is read from CMRP_PASSWORD when needed. A Secret never prints. */
+  password?: Secret;
 }
 
 export async function createTarget(spec: string, options: TargetOptions = {}): Promise<Target> {
   if (options.auth !== undefined && !(AUTH_VALUES as readonly string[]).includes(options.auth)) {
-    throw new UsageError(`--auth '${options.auth}': only ${AUTH_VALUES.join(', ')} is available for now (authentication comes with issue 8)`);
+    throw new UsageError(`--auth '${options.auth}': expected one of ${AUTH_VALUES.join(', ')}`);
+  }
+  if (options.authLevel !== undefined && !(AUTH_LEVEL_VALUES as readonly string[]).includes(options.authLevel)) {
+    throw new UsageError(`--auth-level '${options.authLevel}': expected one of ${AUTH_LEVEL_VALUES.join(', ')}`);
   }
   if (spec.startsWith('dcerpc:')) return createWireTarget(spec, options);
   if (options.auth !== undefined) throw new UsageError(`--auth goes with a dcerpc target, not --target ${spec}`);
+  if (options.authLevel !== undefined) throw new UsageError(`--auth-level goes with a dcerpc target, not --target ${spec}`);
+  if (options.user !== undefined) throw new UsageError(`--user goes with a dcerpc target, not --target ${spec}`);
   if (options.control !== undefined) throw new UsageError(`--control goes with a dcerpc target; --target ${spec} has its own control adapter`);
   const builtin = /^builtin(?::mutant=([\w-]+))?$/.exec(spec);
   if (builtin) {
@@ -39,11 +58,41 @@ export async function createTarget(spec: string, options: TargetOptions = {}): P
   throw new UsageError(`--target ${spec}: unknown target form (expected ${TARGET_FORMS})`);
 }
 
-/** `dcerpc:HOST[:PORT]` with its --auth (named explicitly) and its optional --control adapter. */
-async function createWireTarget(spec: string, options: TargetOptions): Promise<Target> {
-  if (options.auth === undefined) {
-    throw new UsageError(`--target ${spec}: --auth none is required (connections are unauthenticated until issue 8; say so explicitly)`);
+/**
+ * How a dcerpc target authenticates, from --auth (default spnego), --auth-level (default privacy),
+ * --user and CMRP_PASSWORD; undefined for --auth none. Every mistake is a one-line UsageError that
+ * names the flag or the variable, and the account at most: never the password.
+ */
+export function wireAuth(spec: string, options: TargetOptions, env: Record<string, string | undefined> = process.env): DcerpcAuth | undefined {
+  const auth = (options.auth ?? 'spnego') as (typeof AUTH_VALUES)[number];
+  if (auth === 'none') {
+    if (options.authLevel !== undefined) throw new UsageError('--auth-level goes with --auth spnego or ntlm, not --auth none');
+    if (options.user !== undefined) throw new UsageError('--user goes with --auth spnego or ntlm, not --auth none');
+    return undefined;
   }
+  if (options.user === undefined) {
+    throw new UsageError(`--target ${spec}: --user DOMAIN\\NAME is required with --auth ${auth} (the password comes from ${PASSWORD_ENV}); --auth none connects unauthenticated`);
+  }
+  let account: Account;
+  try {
+    account = parseAccount(options.user);
+  } catch (error) {
+    throw new UsageError(`--user: ${(error as Error).message}`);
+  }
+  const password = options.password ?? (env[PASSWORD_ENV] ? new Secret(env[PASSWORD_ENV]) : undefined);
+  if (!password || password.reveal() === '') {
+    throw new UsageError(`${PASSWORD_ENV} is not set: the password of ${accountName(account)} comes from that environment variable (there is no --password flag)`);
+  }
+  return {
+    authType: AUTH_TYPES[auth],
+    authLevel: AUTH_LEVELS[(options.authLevel ?? 'privacy') as (typeof AUTH_LEVEL_VALUES)[number]],
+    credentials: credentials(account, password),
+  };
+}
+
+/** `dcerpc:HOST[:PORT]` with its authentication (SPNEGO at packet privacy unless told otherwise) and its optional --control adapter. */
+async function createWireTarget(spec: string, options: TargetOptions): Promise<Target> {
+  const auth = wireAuth(spec, options);
   let address: DcerpcAddress;
   try {
     address = parseDcerpcAddress(spec.slice('dcerpc:'.length));
@@ -62,6 +111,7 @@ async function createWireTarget(spec: string, options: TargetOptions): Promise<T
   try {
     return await createDcerpcTarget(spec, address, {
       timeoutMultiplier: options.timeoutMultiplier,
+      ...(auth ? { auth } : {}),
       ...(controlTarget ? { control: controlTarget.control, disposeControl: () => controlTarget.dispose() } : {}),
     });
   } catch (error) {

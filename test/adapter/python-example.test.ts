@@ -9,7 +9,7 @@ import { createTarget } from '../../harness/target/resolve';
 import { PYTHON, PYTHON_ADAPTER, pythonSpec, runAllSequences } from './helpers';
 
 /** A missing capability is the only acceptable reason for a clause not to pass. */
-const CAPABILITY_GAP = /version 2 notification ports|control adapter lacks (MoveResource|SetQuorum)/;
+const CAPABILITY_GAP = /version 2 notification ports|control adapter lacks (MoveResource|SetQuorum)|sees the RPC runtime/;
 
 function expectPasses(observations: Observation[]): void {
   expect(observations.length).toBeGreaterThan(50);

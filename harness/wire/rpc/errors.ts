@@ -21,10 +21,19 @@ export class RpcTransportError extends Error {
   }
 }
 
-/** The server refused the bind (bind_nak, or every presentation context rejected). */
+/**
+ * The server refused the bind: a bind_nak, every presentation context rejected, or (authenticated
+ * binds) a fault in answer to the alter_context that carries the security context's next token.
+ */
 export class RpcBindError extends Error {
-  constructor(message: string) {
+  /** The bind_nak's provider_reject_reason, when a bind_nak said no. */
+  readonly rejectReason?: number;
+  /** The fault status, when an alter_context was faulted. */
+  readonly fault?: number;
+  constructor(message: string, detail: { rejectReason?: number; fault?: number } = {}) {
     super(message);
     this.name = 'RpcBindError';
+    if (detail.rejectReason !== undefined) this.rejectReason = detail.rejectReason;
+    if (detail.fault !== undefined) this.fault = detail.fault;
   }
 }

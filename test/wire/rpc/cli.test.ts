@@ -1,6 +1,7 @@
 // The command line of the wire: `serve --listen dcerpc:...` and `run --target dcerpc:...`, their
-// usage errors (--auth must be named, and only "none" exists for now), and one real run against the
-// served reference with its control listener, from the sources in a child process.
+// usage errors (serve needs --user or an explicit --auth none; run needs --user and CMRP_PASSWORD unless
+// --auth none), and one real unauthenticated run against the served reference with its control
+// listener, from the sources in a child process. test/wire/rpc/auth-cli.test.ts has the authenticated runs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +24,8 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('serve --listen dcerpc:', () => {
   it.each([
-    [['--listen', 'dcerpc:127.0.0.1:0'], '--auth none is required'],
-    [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'ntlm'], "--auth 'ntlm': only none is available for now"],
+    [['--listen', 'dcerpc:127.0.0.1:0'], '--user DOMAIN\\NAME (password in CMRP_PASSWORD) or --auth none is required'],
+    [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'ntlm'], "--auth 'ntlm': serve takes --auth none or --user DOMAIN\\NAME"],
     [['--listen', 'dcerpc:0.0.0.0:0', '--auth', 'none'], 'serve binds only to 127.0.0.1'],
     [['--listen', 'stdio', '--control-listen', 'tcp:127.0.0.1:0'], '--control-listen goes with --listen dcerpc:'],
     [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'none', '--control-listen', 'dcerpc:127.0.0.1:0'], "--control-listen 'dcerpc:127.0.0.1:0': expected tcp:127.0.0.1:PORT"],
@@ -57,8 +58,9 @@ describe('--target dcerpc:', () => {
   });
 
   it.each([
-    ['dcerpc:127.0.0.1:1', {}, UsageError, '--auth none is required'],
-    ['dcerpc:127.0.0.1:1', { auth: 'spnego' }, UsageError, "--auth 'spnego': only none is available for now"],
+    ['dcerpc:127.0.0.1:1', {}, UsageError, '--user DOMAIN\\NAME is required with --auth spnego'],
+    ['dcerpc:127.0.0.1:1', { auth: 'ntlm' }, UsageError, '--user DOMAIN\\NAME is required with --auth ntlm'],
+    ['dcerpc:127.0.0.1:1', { auth: 'kerberos' }, UsageError, "--auth 'kerberos': expected one of spnego, ntlm, none"],
     ['dcerpc:a:b:c', { auth: 'none' }, UsageError, "--target dcerpc:a:b:c: 'a:b:c' is not HOST or HOST:PORT"],
     ['builtin', { auth: 'none' }, UsageError, '--auth goes with a dcerpc target'],
     ['builtin', { control: 'tcp:127.0.0.1:1' }, UsageError, '--control goes with a dcerpc target'],

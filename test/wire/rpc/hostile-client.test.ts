@@ -146,7 +146,8 @@ describe('random input', () => {
 
 describe('resources', () => {
   it('connections past the limit are closed at once and the server recovers', async () => {
-    const many = await Promise.all(Array.from({ length: 70 }, () => rawExchange(served.port, [], 300)));
+    // Each client holds its connection long enough that all 70 are open together, even on a loaded machine.
+    const many = await Promise.all(Array.from({ length: 70 }, () => rawExchange(served.port, [], 3000)));
     expect(many.filter((r) => r.closedByPeer).length).toBeGreaterThanOrEqual(6);
   });
 });

@@ -15,6 +15,8 @@ import { startServe } from './served-process';
 
 const READ_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.accessLevel === 'read').map((s) => s.id));
 const READ_ONLY_REASON = 'the target cannot open a connection with read access only';
+// What only a binding with an RPC runtime can judge: NOT-TESTED in process, judged over the wire.
+const WIRE_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.rpcRuntime).map((s) => s.id));
 
 async function judged(target: Target, version: 2 | 3): Promise<Observation[]> {
   try {
@@ -24,7 +26,7 @@ async function judged(target: Target, version: 2 | 3): Promise<Observation[]> {
   }
 }
 
-/** Compares two runs clause by clause; returns the differences that are not the Read-only ones. */
+/** Compares two runs clause by clause; returns the differences that are not the Read-only or wire-only ones. */
 function differences(inProcess: Observation[], wire: Observation[]): string[] {
   const expected = outcomes(inProcess);
   const actual = outcomes(wire);
@@ -32,9 +34,12 @@ function differences(inProcess: Observation[], wire: Observation[]): string[] {
   for (const o of wire.filter((w) => READ_ONLY_SEQUENCES.has(w.test))) {
     expect(o).toMatchObject({ outcome: 'not-tested', message: expect.stringContaining(READ_ONLY_REASON) });
   }
+  for (const o of inProcess.filter((p) => WIRE_ONLY_SEQUENCES.has(p.test))) expect(o.outcome).toBe('not-tested');
+  for (const o of wire.filter((w) => WIRE_ONLY_SEQUENCES.has(w.test))) expect(o.outcome).toBe('pass');
   const unexplained: string[] = [];
   for (const [key, got] of actual) {
-    if (READ_ONLY_SEQUENCES.has(key.slice(key.indexOf(' ') + 1))) continue;
+    const test = key.slice(key.indexOf(' ') + 1);
+    if (READ_ONLY_SEQUENCES.has(test) || WIRE_ONLY_SEQUENCES.has(test)) continue;
     if (expected.get(key) !== got) unexplained.push(`${key}: ${expected.get(key)} in process, ${got} over dcerpc`);
   }
   return unexplained;
@@ -89,7 +94,7 @@ describe('without a control adapter', () => {
     try {
       const wire = await judged(await wireTarget(served, false), 3);
       const inProcess = outcomes(await judged(createBuiltinTarget(), 3));
-      const comparable = wire.filter((o) => !READ_ONLY_SEQUENCES.has(o.test) && !/the target has no control adapter \(needs /.test(o.message ?? ''));
+      const comparable = wire.filter((o) => !READ_ONLY_SEQUENCES.has(o.test) && !WIRE_ONLY_SEQUENCES.has(o.test) && !/the target has no control adapter \(needs /.test(o.message ?? ''));
       for (const [key, got] of outcomes(comparable)) expect(`${key} ${got}`).toBe(`${key} ${inProcess.get(key)}`);
       expect(wire.filter((o) => /no control adapter/.test(o.message ?? '')).length).toBeGreaterThan(50);
     } finally {

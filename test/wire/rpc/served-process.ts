@@ -8,12 +8,14 @@ const SERVE = join(__dirname, '../../adapter/fixtures/serve-reference.js');
 export interface ServedProcess {
   port: number;
   controlPort?: number;
+  stdout(): string;
   stderr(): string;
   stop(): Promise<number | null>;
 }
 
-export function startServe(args: string[], timeoutMs = 20000): Promise<ServedProcess> {
-  const child: ChildProcess = spawn(process.execPath, [SERVE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts serve with `args`; `env` adds to the environment (CMRP_PASSWORD for --user). */
+export function startServe(args: string[], timeoutMs = 20000, env: Record<string, string> = {}): Promise<ServedProcess> {
+  const child: ChildProcess = spawn(process.execPath, [SERVE, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -36,6 +38,7 @@ export function startServe(args: string[], timeoutMs = 20000): Promise<ServedPro
       resolve({
         port: Number(port[1]),
         ...(control ? { controlPort: Number(control[1]) } : {}),
+        stdout: () => out,
         stderr: () => err,
         stop: () => {
           child.kill('SIGTERM');

@@ -44,7 +44,7 @@ async function withConnection<T>(version: 2 | 3, fn: (c: ClusapiConnection) => P
 
 describe('negotiation', () => {
   it('finds both interface versions in one bind and describes the target', () => {
-    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: false, accessLevels: ['full'] });
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: false, accessLevels: ['full'], rpcRuntime: true });
     expect(target.description).toBe(`dcerpc:127.0.0.1:${served.port} (ncacn_ip_tcp 127.0.0.1:${served.port}, unauthenticated)`);
   });
 
@@ -199,7 +199,7 @@ describe('security hooks (issue 8 plugs in here)', () => {
         return fragment;
       },
     };
-    const association = await RpcAssociation.open(endpoint(), clusapiSyntax(3), { ...LIMITS, maxXmitFrag: 1432, security });
+    const association = await RpcAssociation.open(endpoint(), clusapiSyntax(3), { ...LIMITS, maxXmitFrag: 1432, security: () => security });
     try {
       const longName = 'x'.repeat(3000);
       const open = await association.call(CLUSAPI.ApiOpenNode.opnum, CLUSAPI.ApiOpenNode.encodeRequest(3, [longName]), 2000);

@@ -6,7 +6,9 @@ import type { Observation } from '../../../harness/recorder/observation';
 import { serveDcerpc, type ServedIdentity } from '../../../harness/serve/dcerpc';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
 import type { Target } from '../../../harness/target/contract';
-import { createDcerpcTarget } from '../../../harness/target/dcerpc';
+import { createDcerpcTarget, type DcerpcAuth } from '../../../harness/target/dcerpc';
+import type { WireMutantName } from '../../../harness/serve/wire-mutants';
+import type { Credentials } from '../../../harness/wire/auth';
 import type { ServerLimits } from '../../../harness/wire/rpc/server/app';
 
 export interface Served {
@@ -16,10 +18,19 @@ export interface Served {
   close(): Promise<void>;
 }
 
-export async function serveReference(options: { mutant?: string; identity?: ServedIdentity; limits?: Partial<ServerLimits>; target?: Target } = {}): Promise<Served> {
+export async function serveReference(
+  options: { mutant?: string; identity?: ServedIdentity; limits?: Partial<ServerLimits>; target?: Target; account?: Credentials; wireMutant?: WireMutantName } = {},
+): Promise<Served> {
   const reference = options.target ?? createBuiltinTarget({ mutant: options.mutant });
   const logs: string[] = [];
-  const listener = await serveDcerpc(reference, { port: 0, identity: options.identity ?? REFERENCE_IDENTITY, log: (l) => logs.push(l), limits: options.limits });
+  const listener = await serveDcerpc(reference, {
+    port: 0,
+    identity: options.identity ?? REFERENCE_IDENTITY,
+    log: (l) => logs.push(l),
+    limits: options.limits,
+    ...(options.account ? { account: options.account } : {}),
+    ...(options.wireMutant ? { wireMutant: options.wireMutant } : {}),
+  });
   return {
     reference,
     port: listener.address.port,
@@ -31,9 +42,12 @@ export async function serveReference(options: { mutant?: string; identity?: Serv
   };
 }
 
-/** The dcerpc target for a served reference, with the reference's own control (in process). */
-export function wireTarget(served: Served, withControl = true): Promise<Target> {
-  return createDcerpcTarget(`dcerpc:127.0.0.1:${served.port}`, { host: '127.0.0.1', port: served.port }, withControl ? { control: served.reference.control } : {});
+/** The dcerpc target for a served reference, with the reference's own control (in process), authenticated as `auth` says. */
+export function wireTarget(served: Served, withControl = true, auth?: DcerpcAuth): Promise<Target> {
+  return createDcerpcTarget(`dcerpc:127.0.0.1:${served.port}`, { host: '127.0.0.1', port: served.port }, {
+    ...(withControl ? { control: served.reference.control } : {}),
+    ...(auth ? { auth } : {}),
+  });
 }
 
 /** A scripted peer: a TCP server on 127.0.0.1 whose every connection `script` handles. */

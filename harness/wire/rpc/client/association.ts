@@ -10,8 +10,20 @@ import { RpcClientConnection, resultText, syntaxText, type CallOutcome, type Cli
 export interface AssociationOptions extends ConnectionLimits {
   /** Most connections open at once; a call beyond that waits for one to come free (within its deadline). */
   maxConnections?: number;
-  security?: ClientSecurity;
+  /**
+   * A fresh security context for each connection: every connection of the group authenticates on
+   * its own (its own handshake, keys, sequence numbers and auth_context_id). Absent: unauthenticated.
+   */
+  security?: () => ClientSecurity;
+  /**
+   * When a call goes out on another connection than the call before it, it waits until that call's
+   * request has left and then this long more (default 5 ms), so the server reads the two in order.
+   */
+  orderingGapMs?: number;
 }
+
+/** How long a request on one connection is given to reach the server before the next one on another. */
+export const DEFAULT_ORDERING_GAP_MS = 5;
 
 /** The presentation context every connection of the association binds: one interface, NDR20. */
 const CONTEXT_ID = 0;
@@ -22,6 +34,11 @@ export class RpcAssociation {
   private readonly waiting: ((c: RpcClientConnection | Error) => void)[] = [];
   private nextCallId = 1;
   private closing = false;
+  /** Settles once the latest call has written its request (see call()). */
+  private sendTurn: Promise<void> = Promise.resolve();
+  /** The connection the latest request went out on, and when that request had left. */
+  private lastUsed?: RpcClientConnection;
+  private lastFlushAt?: number;
 
   private constructor(
     readonly endpoint: Endpoint,
@@ -38,7 +55,7 @@ export class RpcAssociation {
   static async open(endpoint: Endpoint, syntax: SyntaxId, options: AssociationOptions): Promise<RpcAssociation> {
     const connection = await RpcClientConnection.open(endpoint, options);
     try {
-      const ack = await connection.bind(1, [context(syntax)], 0, options.security);
+      const ack = await connection.bind(1, [context(syntax)], 0, options.security?.());
       const [result] = ack.results;
       if (result.result !== RESULT.acceptance) {
         throw new RpcBindError(`the server rejected interface ${syntaxText(syntax)}: ${resultText(result.result, result.reason)}`);
@@ -56,12 +73,53 @@ export class RpcAssociation {
    */
   async call(opnum: number, stub: Buffer, timeoutMs: number): Promise<CallOutcome> {
     const deadline = Date.now() + timeoutMs;
-    const connection = await this.acquire(timeoutMs);
+    // Requests go out in the order the calls were made: a call that must first open (and
+    // authenticate) a connection holds back the calls made after it, so the server sees them in the
+    // caller's order (an ApiGetNotify before the ApiUnblockGetNotifyCall meant to release it).
+    const previous = this.sendTurn;
+    let sent!: () => void;
+    this.sendTurn = new Promise<void>((resolve) => (sent = resolve));
+    let connection: RpcClientConnection;
     try {
-      return await connection.call(this.nextCallId++, CONTEXT_ID, opnum, stub, Math.max(1, deadline - Date.now()));
+      await previous;
+      connection = await this.acquire(Math.max(1, deadline - Date.now()));
+      // Requests on two connections can reach a server's event loop in either order when they leave
+      // together; the one before must be there first.
+      if (this.lastUsed !== connection) await this.afterLastRequest(Math.max(1, deadline - Date.now()));
+    } catch (error) {
+      sent();
+      throw error;
+    }
+    this.lastUsed = connection;
+    try {
+      // connection.call writes the request before it returns its promise: the next call may go.
+      const outcome = connection.call(this.nextCallId++, CONTEXT_ID, opnum, stub, Math.max(1, deadline - Date.now()));
+      void connection.flushed.then(() => (this.lastFlushAt = Date.now()));
+      sent();
+      return await outcome;
     } finally {
+      sent();
       this.release(connection);
     }
+  }
+
+  /**
+   * Settles once every call made so far has its request on its way to the server and the ordering gap
+   * has passed (at most `capMs` later): what a caller about to act on the server by another channel
+   * (a control adapter) waits for, so the server sees the calls first.
+   */
+  async quiesce(capMs: number): Promise<void> {
+    await within(this.sendTurn, capMs);
+    await this.afterLastRequest(capMs);
+  }
+
+  /** Waits until the latest request has left and the ordering gap since has passed (nothing when it has already). */
+  private async afterLastRequest(capMs: number): Promise<void> {
+    const last = this.lastUsed;
+    if (!last?.alive) return;
+    await within(Promise.race([last.flushed, last.closed]), capMs);
+    const wait = (this.lastFlushAt ?? 0) + (this.options.orderingGapMs ?? DEFAULT_ORDERING_GAP_MS) - Date.now();
+    if (wait > 0) await delay(wait);
   }
 
   /** Closes every connection: the server runs down the group's context handles. */
@@ -124,7 +182,7 @@ export class RpcAssociation {
   private async join(): Promise<RpcClientConnection> {
     const connection = await RpcClientConnection.open(this.endpoint, this.options);
     try {
-      const ack = await connection.bind(this.nextCallId++, [context(this.syntax)], this.assocGroupId, this.options.security);
+      const ack = await connection.bind(this.nextCallId++, [context(this.syntax)], this.assocGroupId, this.options.security?.());
       const [result] = ack.results;
       if (result.result !== RESULT.acceptance) {
         throw new RpcBindError(`the server rejected interface ${syntaxText(this.syntax)} on a further connection: ${resultText(result.result, result.reason)}`);
@@ -154,4 +212,15 @@ export class RpcAssociation {
 
 export function context(syntax: SyntaxId, contextId = CONTEXT_ID): PresentationContext {
   return { contextId, abstractSyntax: syntax, transferSyntaxes: [NDR20] };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for `promise`, or `ms` at most; the timer never outlives the wait. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

@@ -3,7 +3,7 @@
 // past the negotiated size, an unexpected PDU type or closes mid-call fails the call in progress with
 // an RpcProtocolError or RpcTransportError, and the connection is dropped (it is no longer in step).
 import { connect, type Socket } from 'node:net';
-import { BIND_NAK_REASON, DEFAULT_MAX_FRAG, MUST_RECV_FRAG_SIZE, PROVIDER_REASON, PTYPE, RESULT, type SyntaxId } from '../constants';
+import { BIND_NAK_REASON, DEFAULT_MAX_FRAG, MUST_RECV_FRAG_SIZE, PROVIDER_REASON, PTYPE, RESULT, faultName, type SyntaxId } from '../constants';
 import { RpcBindError, RpcProtocolError, RpcTransportError } from '../errors';
 import { fragmentRequest, Reassembly } from '../fragment';
 import { PduFramer } from '../framing';
@@ -28,14 +28,26 @@ export interface ConnectionLimits {
 export type CallOutcome = { stub: Buffer; fault?: undefined } | { fault: number; stub: Buffer };
 
 /**
- * Hooks for the auth verifiers of issue 8 (harness/wire/auth/README.md says how its
- * RpcSecurityContext fills them). Without a security object, PDUs carry no verifier.
+ * What the client sends after the bind_ack of an authenticated bind: NTLM's third leg in an auth3
+ * (no answer comes), or SPNEGO's next token in an alter_context of the same presentation contexts
+ * (answered by an alter_context_resp carrying the server's last token).
+ */
+export interface ClientAuthLeg {
+  pdu: 'auth3' | 'alter_context';
+  auth: AuthVerifierSpec;
+}
+
+/**
+ * One connection's security context, as the PDU layer drives it (client/security.ts builds one from
+ * harness/wire/auth's RpcSecurityContext). Without a security object, PDUs carry no verifier.
  */
 export interface ClientSecurity {
   /** The bind's verifier: the first token of the handshake. */
   bindVerifier?(): AuthVerifierSpec | undefined;
-  /** Takes the server's token from the bind_ack; a verifier returned goes out in an auth3 (NTLM's third leg). */
-  acceptBindAck?(ack: BindAckPdu): AuthVerifierSpec | undefined;
+  /** Takes the server's token from the bind_ack; says what goes out next, if anything. */
+  acceptBindAck?(ack: BindAckPdu): ClientAuthLeg | undefined;
+  /** Takes the server's token from the alter_context_resp of the handshake; throws when it fails. */
+  acceptAlterContextResp?(resp: BindAckPdu): void;
   /** Bytes each request fragment leaves for the verifier protect() adds (pad, sec_trailer, signature). */
   verifierOverhead?: number;
   /** Signs or seals one encoded request fragment, in the order fragments are written. */
@@ -68,6 +80,7 @@ export class RpcClientConnection {
   private security?: ClientSecurity;
   readonly closed: Promise<void>;
   private markClosed!: () => void;
+  private lastWrite: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly socket: Socket,
@@ -127,12 +140,33 @@ export class RpcClientConnection {
 
   private async negotiate(type: 'bind' | 'alter_context', callId: number, contexts: PresentationContext[], assocGroupId: number, security?: ClientSecurity): Promise<BindAckPdu> {
     const auth = security?.bindVerifier?.();
+    const reply = await this.negotiateOnce(type, callId, contexts, assocGroupId, auth);
+    if (type === 'bind') {
+      // The server's max_recv_frag bounds what we send; below the C706 minimum nothing useful fits.
+      if (reply.maxRecvFrag < MUST_RECV_FRAG_SIZE) {
+        const error = new RpcProtocolError(`bind_ack: max_recv_frag ${reply.maxRecvFrag} is below the minimum of ${MUST_RECV_FRAG_SIZE}`);
+        this.fail(error);
+        throw error;
+      }
+      this.sendFrag = Math.min(this.maxXmitFrag, reply.maxRecvFrag);
+      if (security) await this.authenticate(security, reply, callId, contexts, assocGroupId);
+    }
+    return reply;
+  }
+
+  /** One bind or alter_context and its answer; a bind_nak or (for an alter_context) a fault is an RpcBindError. */
+  private async negotiateOnce(type: 'bind' | 'alter_context', callId: number, contexts: PresentationContext[], assocGroupId: number, auth?: AuthVerifierSpec): Promise<BindAckPdu> {
     const pdu = encodePdu({ type, callId, maxXmitFrag: this.maxXmitFrag, maxRecvFrag: this.maxRecvFrag, assocGroupId, contexts, ...(auth ? { auth } : {}) });
     const reply = (await this.exchange('bind', callId, [pdu], this.limits.connectTimeoutMs, type)) as Pdu;
     const expected = type === 'bind' ? 'bind_ack' : 'alter_context_resp';
     if (reply.type === 'bind_nak') {
       this.close();
-      throw new RpcBindError(`the server refused the ${type} (bind_nak: ${nameOf(BIND_NAK_REASON, reply.rejectReason, 'reason')})`);
+      throw new RpcBindError(`the server refused the ${type} (bind_nak: ${nameOf(BIND_NAK_REASON, reply.rejectReason, 'reason')})`, { rejectReason: reply.rejectReason });
+    }
+    if (reply.type === 'fault' && type === 'alter_context') {
+      // [MS-RPCE] 3.3.1.5.6: a server that refuses the security context of an alter_context faults it.
+      this.close();
+      throw new RpcBindError(`the server refused the alter_context (fault ${faultName(reply.status)})`, { fault: reply.status });
     }
     if (reply.type !== expected) {
       const error = new RpcProtocolError(`${type}: the server answered with a ${reply.type} PDU instead of ${expected}`);
@@ -144,19 +178,28 @@ export class RpcClientConnection {
       this.fail(error);
       throw error;
     }
-    if (type === 'bind') {
-      // The server's max_recv_frag bounds what we send; below the C706 minimum nothing useful fits.
-      if (reply.maxRecvFrag < MUST_RECV_FRAG_SIZE) {
-        const error = new RpcProtocolError(`bind_ack: max_recv_frag ${reply.maxRecvFrag} is below the minimum of ${MUST_RECV_FRAG_SIZE}`);
-        this.fail(error);
-        throw error;
-      }
-      this.sendFrag = Math.min(this.maxXmitFrag, reply.maxRecvFrag);
-      this.security = security;
-      const third = security?.acceptBindAck?.(reply);
-      if (third) this.socket.write(encodePdu({ type: 'auth3', callId, auth: third }));
-    }
     return reply;
+  }
+
+  /**
+   * The legs after the bind_ack ([MS-RPCE] 3.3.1.5.x): raw NTLMSSP sends its AUTHENTICATE_MESSAGE in an
+   * auth3, which gets no answer; SPNEGO sends its next token in an alter_context and finishes with the
+   * alter_context_resp's. A security context that rejects the server's token fails the connection.
+   */
+  private async authenticate(security: ClientSecurity, ack: BindAckPdu, callId: number, contexts: PresentationContext[], assocGroupId: number): Promise<void> {
+    try {
+      const leg = security.acceptBindAck?.(ack);
+      if (leg?.pdu === 'auth3') {
+        this.write(encodePdu({ type: 'auth3', callId, auth: leg.auth }));
+      } else if (leg?.pdu === 'alter_context') {
+        const resp = await this.negotiateOnce('alter_context', callId, contexts, assocGroupId, leg.auth);
+        security.acceptAlterContextResp?.(resp);
+      }
+    } catch (error) {
+      this.fail(error as Error);
+      throw error;
+    }
+    this.security = security;
   }
 
   /** One request (fragmented to fit) and its response or fault (reassembled). */
@@ -174,8 +217,18 @@ export class RpcClientConnection {
         this.fail(new RpcTransportError('timeout', `no answer to the ${what} (call_id ${callId}) within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending = { expect, callId, resolve, reject, timer, ...(expect === 'call' ? { reassembly: new Reassembly(this.maxStub) } : {}) };
-      for (const pdu of pdus) this.socket.write(pdu);
+      for (const pdu of pdus) this.write(pdu);
     });
+  }
+
+  private write(bytes: Buffer): void {
+    if (this.closedError) return;
+    this.lastWrite = new Promise((resolve) => this.socket.write(bytes, () => resolve()));
+  }
+
+  /** Settles once everything written so far has been handed to the operating system (or failed). */
+  get flushed(): Promise<void> {
+    return this.lastWrite;
   }
 
   private onPdu(bytes: Buffer): void {
@@ -197,7 +250,7 @@ export class RpcClientConnection {
       return this.fail(new RpcProtocolError(`a ${pdu.type} PDU for call_id ${pdu.callId} while call_id ${pending.callId} is in flight`));
     }
     if (pending.expect === 'bind') {
-      if (pdu.type === 'bind_ack' || pdu.type === 'alter_context_resp' || pdu.type === 'bind_nak') return this.settle(pdu);
+      if (pdu.type === 'bind_ack' || pdu.type === 'alter_context_resp' || pdu.type === 'bind_nak' || pdu.type === 'fault') return this.settle(pdu);
       return this.fail(new RpcProtocolError(`a ${pdu.type} PDU in answer to a bind`));
     }
     if (pdu.type === 'fault') {

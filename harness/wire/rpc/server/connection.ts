@@ -2,18 +2,32 @@
 // application (several may run at once: a blocked ApiGetNotify does not hold up the connection), and
 // responses fragmented to the client's max_recv_frag. Hostile input never throws out of here: a
 // malformed PDU, an oversized fragment or an unexpected PTYPE closes the connection; a bad request on a
-// good connection gets a fault.
+// good connection gets a fault. With a ServerSecurity, a bind may carry an auth verifier: the handshake
+// runs over bind / bind_ack, then auth3 (NTLMSSP) or alter_context / alter_context_resp (SPNEGO), and
+// every request fragment is verified or unsealed, every response fragment signed or sealed. A failed
+// logon or a PDU that fails verification is answered with a fault and ends the connection.
 import type { Socket } from 'node:net';
-import { BIND_NAK_REASON, FAULT, MUST_RECV_FRAG_SIZE, PFC, type SyntaxId } from '../constants';
+import { BIND_NAK_REASON, FAULT, MUST_RECV_FRAG_SIZE, PFC, PTYPE, type SyntaxId } from '../constants';
 import { RpcProtocolError } from '../errors';
 import { fragmentResponse, Reassembly } from '../fragment';
 import { PduFramer } from '../framing';
-import { decodePdu, encodePdu, type BindPdu, type Pdu, type RequestPdu } from '../pdu';
-import type { ServerApp, ServerLimits } from './app';
+import { decodeHeader, decodePdu, encodePdu, type BarePdu, type BindPdu, type Pdu, type RequestPdu } from '../pdu';
+import type { AuthVerifier, AuthVerifierSpec } from '../sec-trailer';
+import type { CallSecurity, ServerApp, ServerLimits, ServerSecurity, ServerSecurityContext } from './app';
 import type { GroupRegistry } from './groups';
 import { negotiateContexts } from './negotiate';
 
 export type ServerLog = (line: string) => void;
+
+/** The connection's security context, and the refusal that ended it if its handshake failed. */
+interface Authentication {
+  context: ServerSecurityContext;
+  /** Set when the last leg (auth3) failed: it has no answer, so the next request gets this fault. */
+  failed?: { fault: number };
+}
+
+/** How long a connection we are ending waits for the client to close it after our last PDU. */
+const LINGER_MS = 2000;
 
 interface Binding<G> {
   groupId: number;
@@ -29,7 +43,10 @@ export class RpcServerConnection<G> {
   private readonly calls = new Map<number, Reassembly>();
   private running = 0;
   private closed = false;
+  /** A last PDU is on its way and the connection ends after it: nothing more is read or written. */
+  private ending = false;
   private partialTimer?: NodeJS.Timeout;
+  private auth?: Authentication;
 
   constructor(
     private readonly socket: Socket,
@@ -37,6 +54,7 @@ export class RpcServerConnection<G> {
     private readonly groups: GroupRegistry<G>,
     private readonly limits: ServerLimits,
     private readonly log: ServerLog,
+    private readonly security?: ServerSecurity,
   ) {
     this.framer = new PduFramer({ pdu: (bytes) => this.onPdu(bytes), error: (e) => this.drop(e.message) }, limits.maxFrag);
     socket.on('data', (chunk: Buffer) => {
@@ -55,10 +73,12 @@ export class RpcServerConnection<G> {
   }
 
   private onPdu(bytes: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     let pdu: Pdu;
     try {
-      pdu = decodePdu(bytes);
+      const clear = this.auth && bytes[2] === PTYPE.request ? this.unprotectRequest(bytes) : bytes;
+      if (!clear) return;
+      pdu = decodePdu(clear);
     } catch (error) {
       return this.drop((error as Error).message);
     }
@@ -78,8 +98,7 @@ export class RpcServerConnection<G> {
       case 'request':
         return this.onRequest(pdu);
       case 'auth3':
-        // No security context is ever established here (--auth none): an auth3 has nothing to finish.
-        throw new RpcProtocolError('auth3 without an authenticated bind');
+        return this.onAuth3(pdu);
       case 'co_cancel':
         // Calls run to completion; the cancel is noted by ignoring it, as C706 allows.
         return;
@@ -95,9 +114,25 @@ export class RpcServerConnection<G> {
   private onBind(pdu: BindPdu): void {
     if (this.binding) throw new RpcProtocolError('a second bind on a bound connection');
     const nak = (reason: number) => this.write(encodePdu({ type: 'bind_nak', callId: pdu.callId, rejectReason: reason, versions: [{ major: 5, minor: 0 }] }));
-    if (pdu.auth) return nak(BIND_NAK_REASON.authentication_type_not_recognized);
+    let token: Buffer | undefined;
+    if (pdu.auth) {
+      if (!this.security) return nak(BIND_NAK_REASON.authentication_type_not_recognized);
+      try {
+        token = this.openContext(pdu.auth as AuthVerifier);
+      } catch (error) {
+        this.auth = undefined;
+        const refusal = this.security.refusal(error);
+        this.log(`refusing a bind from ${this.peerText()}: ${refusal.log}`);
+        return nak(refusal.rejectReason);
+      }
+    }
+    const refuse = (reason: number) => {
+      // A refused bind leaves the connection unbound, without a security context.
+      this.auth = undefined;
+      nak(reason);
+    };
     const { results, accepted } = negotiateContexts(pdu.contexts, (s) => this.app.accepts(s));
-    if (!accepted.size) return nak(BIND_NAK_REASON.reason_not_specified);
+    if (!accepted.size) return refuse(BIND_NAK_REASON.reason_not_specified);
     let groupId = pdu.assocGroupId;
     let group: G | undefined;
     if (groupId === 0) {
@@ -105,7 +140,7 @@ export class RpcServerConnection<G> {
       groupId = this.groups.create(group);
     } else {
       group = this.groups.join(groupId);
-      if (group === undefined) return nak(BIND_NAK_REASON.reason_not_specified);
+      if (group === undefined) return refuse(BIND_NAK_REASON.reason_not_specified);
     }
     const maxRecv = Math.min(this.limits.maxFrag, Math.max(MUST_RECV_FRAG_SIZE, pdu.maxXmitFrag));
     const sendFrag = Math.min(this.limits.maxFrag, Math.max(MUST_RECV_FRAG_SIZE, pdu.maxRecvFrag));
@@ -120,12 +155,85 @@ export class RpcServerConnection<G> {
         assocGroupId: groupId,
         secondaryAddress: String(this.socket.localPort ?? ''),
         results,
+        ...this.verifier(token),
       }),
     );
   }
 
+  /** Opens the connection's security context from a verifier and takes its first token; throws to refuse. */
+  private openContext(verifier: AuthVerifier): Buffer | undefined {
+    const context = this.security!.open(verifier);
+    this.auth = { context };
+    return context.next(verifier.authValue).token;
+  }
+
+  /** The auth verifier carrying a handshake token back to the client (bind_ack, alter_context_resp). */
+  private verifier(token: Buffer | undefined): { auth?: AuthVerifierSpec } {
+    if (!this.auth) return {};
+    const c = this.auth.context;
+    return { auth: { authType: c.authType, authLevel: c.authLevel, authContextId: c.contextId, authValue: token ?? Buffer.alloc(0) } };
+  }
+
+  /** NTLMSSP's third leg: no answer is sent, so a failure is remembered for the first request. */
+  private onAuth3(pdu: BarePdu): void {
+    const auth = this.auth;
+    if (!auth || auth.context.established || auth.failed) throw new RpcProtocolError('auth3 without a security context waiting for it');
+    try {
+      if (!pdu.auth) throw new RpcProtocolError('auth3 without an auth verifier');
+      const step = auth.context.next((pdu.auth as AuthVerifier).authValue);
+      if (!step.done) throw new RpcProtocolError('auth3 did not finish the handshake');
+    } catch (error) {
+      const refusal = this.security!.refusal(error);
+      this.log(`authentication failed on a connection from ${this.peerText()}: ${refusal.log}`);
+      auth.failed = { fault: refusal.fault };
+    }
+  }
+
+  /**
+   * A request fragment on an authenticated connection, verified or unsealed (in the order read, as
+   * the NTLM sequence numbers require). A connection whose handshake failed or is unfinished, and a
+   * fragment that fails verification, get a fault and the connection ends: undefined is returned.
+   */
+  private unprotectRequest(bytes: Buffer): Buffer | undefined {
+    const auth = this.auth!;
+    const header = decodeHeader(bytes);
+    const contextId = bytes.length >= 22 ? bytes.readUInt16LE(20) : 0;
+    if (auth.failed) {
+      this.refuseAndEnd(header.callId, contextId, auth.failed.fault, 'a request after a failed logon');
+      return undefined;
+    }
+    if (!auth.context.established) {
+      this.refuseAndEnd(header.callId, contextId, FAULT.rpc_s_access_denied, 'a request before the authentication finished');
+      return undefined;
+    }
+    try {
+      return auth.context.unprotect(bytes);
+    } catch (error) {
+      const refusal = this.security!.refusal(error);
+      this.refuseAndEnd(header.callId, contextId, refusal.fault, refusal.log);
+      return undefined;
+    }
+  }
+
   private onAlterContext(pdu: BindPdu): void {
     if (!this.binding) throw new RpcProtocolError('alter_context before bind');
+    let token: Buffer | undefined;
+    if (pdu.auth) {
+      // SPNEGO's further legs ride on alter_context ([MS-RPCE] 3.3.1.5.6); a refused one is faulted.
+      const contextId = pdu.contexts[0]?.contextId ?? 0;
+      if (!this.security) return this.refuseAndEnd(pdu.callId, contextId, FAULT.rpc_s_access_denied, 'an authenticated alter_context on a server without authentication');
+      const auth = this.auth;
+      if (auth && (auth.context.established || auth.failed)) {
+        // One security context per connection: a second one (context multiplexing) is not offered.
+        return this.refuseAndEnd(pdu.callId, contextId, FAULT.nca_s_proto_error, 'a second security context on one connection');
+      }
+      try {
+        token = auth ? auth.context.next((pdu.auth as AuthVerifier).authValue).token : this.openContext(pdu.auth as AuthVerifier);
+      } catch (error) {
+        const refusal = this.security.refusal(error);
+        return this.refuseAndEnd(pdu.callId, contextId, refusal.fault, `authentication failed: ${refusal.log}`);
+      }
+    }
     const { results, accepted } = negotiateContexts(pdu.contexts, (s) => this.app.accepts(s));
     for (const [id, syntax] of accepted) this.binding.contexts.set(id, syntax);
     this.write(
@@ -137,6 +245,7 @@ export class RpcServerConnection<G> {
         assocGroupId: this.binding.groupId,
         secondaryAddress: '',
         results,
+        ...(pdu.auth ? this.verifier(token) : {}),
       }),
     );
   }
@@ -158,13 +267,23 @@ export class RpcServerConnection<G> {
     if (!syntax) return this.fault(pdu.callId, pdu.contextId, FAULT.nca_s_unk_if, true);
     this.running++;
     const { group } = this.binding;
-    const info = { syntax, opnum: pdu.opnum, callId: pdu.callId };
+    const info = { syntax, opnum: pdu.opnum, callId: pdu.callId, ...this.callSecurity() };
     Promise.resolve()
       .then(() => this.app.call(group, info, stub))
       .then(
         (outcome) => {
           if (outcome.fault !== undefined) return this.fault(pdu.callId, pdu.contextId, outcome.fault, false);
-          for (const fragment of fragmentResponse({ callId: pdu.callId, contextId: pdu.contextId, stub: outcome.stub }, this.binding!.sendFrag)) this.write(fragment);
+          const context = this.auth?.context;
+          const reserve = context ? this.security!.verifierOverhead : 0;
+          try {
+            // Protected one by one in write order: the NTLM sequence number and RC4 stream follow the wire.
+            for (const fragment of fragmentResponse({ callId: pdu.callId, contextId: pdu.contextId, stub: outcome.stub }, this.binding!.sendFrag, reserve)) {
+              this.write(context ? context.protect(fragment) : fragment);
+            }
+          } catch (error) {
+            // Half a response may have gone out: the connection is no longer in step.
+            this.refuseAndEnd(pdu.callId, pdu.contextId, FAULT.rpc_s_call_failed, `the response of opnum ${pdu.opnum} could not be sent: ${(error as Error).message}`);
+          }
         },
         (error: unknown) => {
           this.log(`opnum ${pdu.opnum} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -174,13 +293,36 @@ export class RpcServerConnection<G> {
       .finally(() => this.running--);
   }
 
+  private callSecurity(): { security?: CallSecurity } {
+    const c = this.auth?.context;
+    if (!c?.established || !c.peer) return {};
+    return { security: { authType: c.authType, authLevel: c.authLevel, peer: { ...c.peer } } };
+  }
+
+  /**
+   * Answers with a fault and ends the connection once it is written: what is left of it cannot be
+   * trusted (a failed logon, a PDU that failed verification, a handshake out of order).
+   */
+  private refuseAndEnd(callId: number, contextId: number, status: number, reason: string): void {
+    this.log(`refusing call_id ${callId} from ${this.peerText()} and closing the connection: ${reason}`);
+    this.fault(callId, contextId, status, true);
+    this.ending = true;
+    this.calls.clear();
+    if (this.socket.writable) this.socket.end();
+    setTimeout(() => this.drop(), LINGER_MS).unref();
+  }
+
+  private peerText(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
+  }
+
   private fault(callId: number, contextId: number, status: number, didNotExecute: boolean): void {
     const flags = PFC.FIRST_FRAG | PFC.LAST_FRAG | (didNotExecute ? PFC.DID_NOT_EXECUTE : 0);
     this.write(encodePdu({ type: 'fault', callId, flags, allocHint: 0, contextId, cancelCount: 0, faultFlags: 0, status, stub: Buffer.alloc(0) }));
   }
 
   private write(bytes: Buffer): void {
-    if (!this.closed && this.socket.writable) this.socket.write(bytes);
+    if (!this.closed && !this.ending && this.socket.writable) this.socket.write(bytes);
   }
 
   /** Ends the connection (once); the association group is run down when this was its last one. */
@@ -188,7 +330,7 @@ export class RpcServerConnection<G> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.partialTimer);
-    if (reason) this.log(`closing a connection from ${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}: ${reason}`);
+    if (reason) this.log(`closing a connection from ${this.peerText()}: ${reason}`);
     this.socket.destroy();
     this.calls.clear();
     const binding = this.binding;

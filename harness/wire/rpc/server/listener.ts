@@ -1,7 +1,7 @@
 // A connection-oriented DCE/RPC server on a TCP port of 127.0.0.1 (ncacn_ip_tcp): accepts connections,
 // gives each its own RpcServerConnection, and shares association groups between them.
 import { createServer, type Server, type Socket } from 'node:net';
-import { DEFAULT_SERVER_LIMITS, type ServerApp, type ServerLimits } from './app';
+import { DEFAULT_SERVER_LIMITS, type ServerApp, type ServerLimits, type ServerSecurity } from './app';
 import { RpcServerConnection, type ServerLog } from './connection';
 import { GroupRegistry } from './groups';
 
@@ -16,6 +16,8 @@ export interface ListenOptions {
   port: number;
   limits?: Partial<ServerLimits>;
   log?: ServerLog;
+  /** Authentication (NTLM, SPNEGO): absent, a bind carrying an auth verifier is refused. */
+  security?: ServerSecurity;
 }
 
 export async function listenRpc<G>(app: ServerApp<G>, options: ListenOptions): Promise<RpcListener> {
@@ -30,7 +32,7 @@ export async function listenRpc<G>(app: ServerApp<G>, options: ListenOptions): P
       return;
     }
     socket.setNoDelay(true);
-    const connection = new RpcServerConnection(socket, app, groups, limits, log);
+    const connection = new RpcServerConnection(socket, app, groups, limits, log, options.security);
     connections.set(socket, connection);
     socket.once('close', () => connections.delete(socket));
   });

@@ -58,14 +58,19 @@ export function startCapture(port: number, file: string, timeoutMs = 15_000): Pr
   });
 }
 
-/** Rows of `fields` for the packets of `file` matching `filter`, with `port` decoded as DCE/RPC. */
-export function tsharkFields(file: string, port: number, filter: string, fields: string[]): string[][] {
-  const run = spawnSync('tshark', ['-r', file, '-d', `tcp.port==${port},dcerpc`, '-Y', filter, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])], {
+/**
+ * Rows of `fields` for the packets of `file` matching `filter`, with `port` decoded as DCE/RPC.
+ * `options` go before the rest (-o preferences: they may hold a password, so an error never shows them).
+ */
+export function tsharkFields(file: string, port: number, filter: string, fields: string[], options: string[] = []): string[][] {
+  const run = spawnSync('tshark', [...options, '-r', file, '-d', `tcp.port==${port},dcerpc`, '-Y', filter, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])], {
     encoding: 'utf8',
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (run.status !== 0) throw new Error(`tshark -Y '${filter}' failed (${run.status}): ${run.stderr}`);
+  const secrets = options.flatMap((o) => [o, o.slice(o.indexOf(':') + 1)]).filter((x) => x.length >= 4);
+  const hidden = (text: string) => secrets.reduce((t, o) => t.split(o).join('[option]'), text);
+  if (run.status !== 0) throw new Error(`tshark -Y '${filter}' failed (${run.status}): ${hidden(run.stderr)}`);
   return run.stdout
     .split('\n')
     .filter((line) => line !== '')
