@@ -19,7 +19,7 @@ import type { Target } from '../../../harness/target/contract';
 import { createTarget } from '../../../harness/target/resolve';
 import { Secret } from '../../../harness/wire/auth';
 import { startServe, type ServedProcess } from './served-process';
-import { missing, PYTHON, startCapture, tsharkFields } from './interop/tools';
+import { missing, NOTIFICATION_OPNUMS, PYTHON, startCapture, TORTURE_TESTS, tsharkFields } from './interop/tools';
 
 const REQUIRED = process.env.CMRP_INTEROP_REQUIRED === '1';
 const IN_NAMESPACE = process.env.CMRP_INTEROP_NETNS === '1';
@@ -38,32 +38,7 @@ function redact(text: string): string {
   return text.split(PASSWORD).join('[password]');
 }
 
-const TORTURE_TESTS = [
-  'cluster.OpenCluster',
-  'cluster.CloseCluster',
-  'cluster.GetClusterName',
-  'cluster.GetClusterVersion2',
-  'node.OpenNode',
-  'node.CloseNode',
-  'node.GetNodeState',
-  'group.OpenGroup',
-  'group.CloseGroup',
-  'group.GetGroupState',
-  'resource.OpenResource',
-  'resource.CloseResource',
-  'resource.GetResourceState',
-  'network.OpenNetwork',
-  'network.CloseNetwork',
-  'network.GetNetworkState',
-  'netinterface.OpenNetInterface',
-  'netinterface.CloseNetInterface',
-  'netinterface.GetNetInterfaceState',
-  'registry.GetRootKey',
-  'registry.CloseKey',
-];
 
-/** Every version 1 notification opnum ([MS-CMRP] 3.1.4.2.56-66, 90, 91, 99, 100, 107). */
-const NOTIFICATION_OPNUMS = [55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 90, 91, 99, 100, 107];
 
 let served: ServedProcess;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { CLUSTER_CHANGE, ERROR } from '../../../harness/spec/constants';
 import type { GetNotifyOut, Target } from '../../../harness/target/contract';
 import { createTarget } from '../../../harness/target/resolve';
 import { startServe, type ServedProcess } from './served-process';
-import { missing, PYTHON, startCapture, tsharkFields } from './interop/tools';
+import { missing, NOTIFICATION_OPNUMS, PYTHON, startCapture, TORTURE_TESTS, tsharkFields } from './interop/tools';
 
 const REQUIRED = process.env.CMRP_INTEROP_REQUIRED === '1';
 // External tools talk to what we serve only inside the loopback-only namespace .ci/interop.sh makes.
@@ -27,33 +27,6 @@ function withTool(tool: Parameters<typeof missing>[0], title: string, fn: () => 
   it.skip(`${title} (skipped: ${reason})`, () => undefined);
 }
 
-/** The open/close/get-state tests of rpc.clusapi the served reference must pass (issue 7). */
-const TORTURE_TESTS = [
-  'cluster.OpenCluster',
-  'cluster.CloseCluster',
-  'cluster.GetClusterName',
-  'cluster.GetClusterVersion2',
-  'node.OpenNode',
-  'node.CloseNode',
-  'node.GetNodeState',
-  'group.OpenGroup',
-  'group.CloseGroup',
-  'group.GetGroupState',
-  'resource.OpenResource',
-  'resource.CloseResource',
-  'resource.GetResourceState',
-  'network.OpenNetwork',
-  'network.CloseNetwork',
-  'network.GetNetworkState',
-  'netinterface.OpenNetInterface',
-  'netinterface.CloseNetInterface',
-  'netinterface.GetNetInterfaceState',
-  'registry.GetRootKey',
-  'registry.CloseKey',
-];
-
-/** Every version 1 notification opnum ([MS-CMRP] 3.1.4.2.56-66, 90, 91, 99, 100, 107). */
-const NOTIFICATION_OPNUMS = [55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 90, 91, 99, 100, 107];
 const CLUSAPI_UUID = 'b97db8b2-4c63-11cf-bff6-08002be23f2f';
 
 let served: ServedProcess;

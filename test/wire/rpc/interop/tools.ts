@@ -76,3 +76,31 @@ export function tsharkFields(file: string, port: number, filter: string, fields:
     .filter((line) => line !== '')
     .map((line) => line.split('\t'));
 }
+
+/** The open/close/get-state tests of rpc.clusapi the served reference must pass (issues 7 and 8). */
+export const TORTURE_TESTS = [
+  'cluster.OpenCluster',
+  'cluster.CloseCluster',
+  'cluster.GetClusterName',
+  'cluster.GetClusterVersion2',
+  'node.OpenNode',
+  'node.CloseNode',
+  'node.GetNodeState',
+  'group.OpenGroup',
+  'group.CloseGroup',
+  'group.GetGroupState',
+  'resource.OpenResource',
+  'resource.CloseResource',
+  'resource.GetResourceState',
+  'network.OpenNetwork',
+  'network.CloseNetwork',
+  'network.GetNetworkState',
+  'netinterface.OpenNetInterface',
+  'netinterface.CloseNetInterface',
+  'netinterface.GetNetInterfaceState',
+  'registry.GetRootKey',
+  'registry.CloseKey',
+];
+
+/** Every version 1 notification opnum ([MS-CMRP] 3.1.4.2.56-66, 90, 91, 99, 100, 107). */
+export const NOTIFICATION_OPNUMS = [55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 90, 91, 99, 100, 107];
