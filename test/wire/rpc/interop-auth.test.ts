@@ -64,13 +64,14 @@ withTool(
       expect(r.status).toBe(0);
       return JSON.parse(r.stdout) as Record<string, unknown>;
     };
-    expect(run('privacy')).toEqual({
+    expect(run('privacy')).toMatchObject({
       readdStatus: ERROR.SUCCESS,
       status: ERROR.SUCCESS,
       dwNotifyKey: 0x1ce1ce,
       dwFilter: CLUSTER_CHANGE.NETINTERFACE_STATE,
       Name: 'node1 - Ethernet',
       closeStatus: ERROR.SUCCESS,
+      closedHandleIsNull: true,
     });
     expect(run('integrity')).toEqual({ refused: 'DCERPCException: rpc_s_access_denied' });
     expect(run('connect')).toEqual({ refused: 'DCERPCException: rpc_s_access_denied' });

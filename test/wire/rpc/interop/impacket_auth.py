@@ -16,10 +16,7 @@ from impacket.dcerpc.v5.rpcrt import DCERPCException
 from impacket.uuid import uuidtup_to_bin
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from impacket_client import (  # noqa: E402
-    CLUSAPI, CLUSTER_CHANGE_NETINTERFACE_STATE, NOTIFY_KEY, STALE_SEQUENCE, ApiCloseNotify, ApiCreateNotify,
-    ApiGetNotify, ApiOpenNetInterface, ApiReAddNotifyNetInterface,
-)
+from impacket_client import CLUSAPI, ApiCreateNotify, catch_up  # noqa: E402
 
 LEVELS = {
     'connect': rpcrt.RPC_C_AUTHN_LEVEL_CONNECT,
@@ -54,37 +51,9 @@ def main():
         print(json.dumps({'refused': refusal(error)}))
         return
     assert port_reply['rpc_error'] == 0, 'ApiCreateNotify rpc_error %#x' % port_reply['rpc_error']
-    h_notify = port_reply['ReturnValue']
-
-    open_req = ApiOpenNetInterface()
-    open_req['lpszNetInterfaceName'] = name + '\x00'
-    nic = dce.request(open_req, checkError=False)
-    assert nic['Status'] == 0, 'ApiOpenNetInterface Status %#x' % nic['Status']
-
-    readd = ApiReAddNotifyNetInterface()
-    readd['hNotify'] = h_notify
-    readd['hNetInterface'] = nic['ReturnValue']
-    readd['dwFilter'] = CLUSTER_CHANGE_NETINTERFACE_STATE
-    readd['dwNotifyKey'] = NOTIFY_KEY
-    readd['StateSequence'] = STALE_SEQUENCE
-    readd_reply = dce.request(readd, checkError=False)
-
-    get = ApiGetNotify()
-    get['hNotify'] = h_notify
-    event = dce.request(get, checkError=False)
-
-    close = ApiCloseNotify()
-    close['Notify'] = h_notify
-    closed = dce.request(close, checkError=False)
+    result = catch_up(dce, name, port_reply['ReturnValue'])
     dce.disconnect()
-    print(json.dumps({
-        'readdStatus': readd_reply['ErrorCode'],
-        'status': event['ErrorCode'],
-        'dwNotifyKey': event['dwNotifyKey'],
-        'dwFilter': event['dwFilter'],
-        'Name': event['Name'].rstrip('\x00'),
-        'closeStatus': closed['ErrorCode'],
-    }))
+    print(json.dumps(result))
 
 
 if __name__ == '__main__':

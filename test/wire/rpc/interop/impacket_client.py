@@ -96,19 +96,9 @@ class ApiCloseNotifyResponse(NDRCALL):
     structure = (('Notify', CONTEXT_HANDLE), ('ErrorCode', DWORD))
 
 
-def main():
-    port = int(sys.argv[1])
-    name = sys.argv[2] if len(sys.argv) > 2 else 'node1 - Ethernet'
-    rpc = transport.DCERPCTransportFactory('ncacn_ip_tcp:127.0.0.1[%d]' % port)
-    rpc.set_connect_timeout(5)
-    dce = rpc.get_dce_rpc()
-    dce.connect()
-    dce.bind(uuidtup_to_bin(CLUSAPI))
-
-    port_reply = dce.request(ApiCreateNotify(), checkError=False)
-    assert port_reply['rpc_error'] == 0, 'ApiCreateNotify rpc_error %#x' % port_reply['rpc_error']
-    h_notify = port_reply['ReturnValue']
-
+def catch_up(dce, name, h_notify):
+    """Opens the net interface, re-adds it with a stale StateSequence, reads the catch-up event, closes the
+    port: what both interop clients check, with or without authentication."""
     open_req = ApiOpenNetInterface()
     open_req['lpszNetInterfaceName'] = name + '\x00'
     nic = dce.request(open_req, checkError=False)
@@ -129,10 +119,8 @@ def main():
     close = ApiCloseNotify()
     close['Notify'] = h_notify
     closed = dce.request(close, checkError=False)
-    dce.disconnect()
-
     event_name = event['Name']
-    print(json.dumps({
+    return {
         'readdStatus': readd_reply['ErrorCode'],
         'status': event['ErrorCode'],
         'dwNotifyKey': event['dwNotifyKey'],
@@ -141,7 +129,24 @@ def main():
         'Name': None if event_name == NULL else event_name.rstrip('\x00'),
         'closeStatus': closed['ErrorCode'],
         'closedHandleIsNull': closed['Notify'].getData() == b'\x00' * 20,
-    }))
+    }
+
+
+def main():
+    port = int(sys.argv[1])
+    name = sys.argv[2] if len(sys.argv) > 2 else 'node1 - Ethernet'
+    rpc = transport.DCERPCTransportFactory('ncacn_ip_tcp:127.0.0.1[%d]' % port)
+    rpc.set_connect_timeout(5)
+    dce = rpc.get_dce_rpc()
+    dce.connect()
+    dce.bind(uuidtup_to_bin(CLUSAPI))
+
+    port_reply = dce.request(ApiCreateNotify(), checkError=False)
+    assert port_reply['rpc_error'] == 0, 'ApiCreateNotify rpc_error %#x' % port_reply['rpc_error']
+    result = catch_up(dce, name, port_reply['ReturnValue'])
+    dce.disconnect()
+
+    print(json.dumps(result))
 
 
 if __name__ == '__main__':
