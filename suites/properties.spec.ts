@@ -7,7 +7,7 @@ import { appendObservations } from '../harness/recorder/sink';
 import { loadRunConfig, targetOptions } from '../harness/runner/config';
 import { defaultPropertyTimeouts } from '../harness/property/context';
 import { DEFAULT_RUNS, propertyClauseIds, runProperty, type FailureReport } from '../harness/property/runner';
-import type { Target } from '../harness/target/contract';
+import type { Target } from '../cmrp/contract';
 import { createTarget } from '../harness/target/resolve';
 
 const config = loadRunConfig();

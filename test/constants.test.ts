@@ -1,4 +1,4 @@
-import { CLUSTER_CHANGE, clusterChangeName, parseFilter, statusName } from '../harness/spec/constants';
+import { CLUSTER_CHANGE, clusterChangeName, parseFilter, statusName } from '../cmrp/constants';
 
 describe('spec constants', () => {
   it('parses filter expressions the way vectors write them', () => {

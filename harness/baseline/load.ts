@@ -2,7 +2,7 @@
 // what a broken entry meant could hide a failure.
 import * as fs from 'node:fs';
 import { CLAUSE_ID } from '../catalogue/types';
-import { UsageError } from '../runner/errors';
+import { UsageError } from '../../cmrp/errors';
 import { BASELINE_VERDICTS, type Baseline, type BaselineVerdict } from './types';
 
 export function parseBaseline(text: string, file: string): Baseline {

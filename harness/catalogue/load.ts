@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import { packageRoot } from '../package-info';
+import { packageRoot } from '../../cmrp/package-info';
 import { compareClauseIds } from './order';
 import type { CatalogueSection, Clause } from './types';
 

@@ -1,6 +1,6 @@
 // Narrows the catalogue to what the user asked for. Every name the user typed must mean something:
 // a mistyped section or id is a usage error rather than a silently smaller (and greener) run.
-import { UsageError } from '../runner/errors';
+import { UsageError } from '../../cmrp/errors';
 import { SECTION, sectionWithin } from './order';
 import { CLAUSE_ID, type Clause, type Level } from './types';
 

@@ -1,5 +1,5 @@
 // The clause catalogue's entry, as vectors/catalogue.schema.json publishes it.
-import type { ProtocolVersion } from '../spec/constants';
+import type { ProtocolVersion } from '../../cmrp/constants';
 
 export type Level = 'MUST' | 'MUST NOT' | 'SHOULD' | 'SHOULD NOT' | 'MAY' | 'descriptive';
 export type Party = 'server' | 'client';

@@ -1,7 +1,7 @@
 // A small command-line parser: the CLI's needs are few (flags with one value, repeatable flags,
 // switches, positionals) and every mistake must become one precise line, which generic parsers
 // do not promise. No dependency, no magic: each command declares its flags.
-import { UsageError } from '../runner/errors';
+import { UsageError } from '../../cmrp/errors';
 
 export type FlagKind = 'switch' | 'string' | 'list' | 'number' | 'integer';
 

@@ -2,7 +2,7 @@
 import { readCatalogue, type Catalogue } from '../catalogue/load';
 import { describeSelection, selectClauses, type SelectionFlags } from '../catalogue/select';
 import type { Clause } from '../catalogue/types';
-import { UsageError } from '../runner/errors';
+import { UsageError } from '../../cmrp/errors';
 import type { CliDeps } from './deps';
 
 export function loadCatalogueFor(deps: CliDeps): Catalogue {

@@ -2,7 +2,7 @@
 // (a fake runner, captured output) and the real bin gets the real thing.
 import { randomInt } from 'node:crypto';
 import type { RunOptions, RunOutcome } from '../runner/run';
-import type { Mutant } from '../target/mutants';
+import type { Mutant } from '../../cmrp/mutant';
 
 export type ExecuteRun = (options: RunOptions) => Promise<RunOutcome>;
 
@@ -37,7 +37,7 @@ export function defaultDeps(): CliDeps {
     },
     listMutants: () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mutants = require('../target/mutants') as typeof import('../target/mutants');
+      const mutants = require('../../reference/mutants') as typeof import('../../reference/mutants');
       return mutants.listMutants();
     },
     stdout: process.stdout,

@@ -1,5 +1,5 @@
 // Usage texts. Kept next to the flag tables they describe; docs/cli.md says the same at length.
-import { TOOL_NAME } from '../package-info';
+import { TOOL_NAME } from '../../cmrp/package-info';
 import { SERVE_HELP } from './serve';
 
 const SELECTION = `Selection:

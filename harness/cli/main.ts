@@ -1,9 +1,9 @@
 // The command line's entry point. main() never throws and never exits the process: it returns the
 // exit code, so tests run the whole CLI in-process and the bin alone calls process.exit.
 import { CatalogueError } from '../catalogue/load';
-import { TOOL_NAME, toolVersion } from '../package-info';
+import { TOOL_NAME, toolVersion } from '../../cmrp/package-info';
 import { MergeError } from '../report/merge';
-import { TargetUnreachableError, UsageError } from '../runner/errors';
+import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { defaultDeps, type CliDeps } from './deps';
 import { HELP } from './help';
 import { listCommand } from './list';

@@ -7,7 +7,7 @@ import { mergeShards, type Shard } from '../report/merge';
 import { readResults } from '../report/read-results';
 import { terminalSummary } from '../report/terminal';
 import { writeReports } from '../report/write';
-import { UsageError } from '../runner/errors';
+import { UsageError } from '../../cmrp/errors';
 import { parseArgs } from './args';
 import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';

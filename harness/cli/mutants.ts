@@ -2,7 +2,7 @@
 // through the catalogue. A trip that names no catalogue clause is shown as written (section, title)
 // so the mismatch is visible rather than dropped.
 import type { Clause } from '../catalogue/types';
-import type { Mutant } from '../target/mutants';
+import type { Mutant } from '../../cmrp/mutant';
 import { parseArgs } from './args';
 import { loadCatalogueFor } from './catalogue';
 import type { CliDeps } from './deps';

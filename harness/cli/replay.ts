@@ -2,7 +2,7 @@
 // names (or --target), and says whether the failure still reproduces: 1 if it does, 0 if the target
 // now passes it, 2 for a file that is not a replay file.
 import { ReplayFileError, replayFile } from '../property/replay';
-import { UsageError } from '../runner/errors';
+import { UsageError } from '../../cmrp/errors';
 import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 

@@ -6,7 +6,7 @@ import { readBaseline } from '../baseline/load';
 import type { Catalogue } from '../catalogue/load';
 import type { SelectionFlags } from '../catalogue/select';
 import type { Clause } from '../catalogue/types';
-import { TOOL_NAME } from '../package-info';
+import { TOOL_NAME } from '../../cmrp/package-info';
 import { assembleResults } from '../report/results';
 import { terminalSummary } from '../report/terminal';
 import { writeReports } from '../report/write';

@@ -3,16 +3,16 @@
 // stdio:...`, `--target tcp:...` and `--target dcerpc:...` are checked against, and a working example
 // of the serving end for adapter authors (docs/adapter-protocol.md).
 import type { Readable, Writable } from 'node:stream';
-import { CLUSTER_NAME } from '../../server';
-import { UsageError } from '../runner/errors';
-import { serveDcerpc, type ServedIdentity } from '../serve/dcerpc';
-import { isWireMutant } from '../serve/wire-mutants';
+import { CLUSTER_NAME } from '../../reference';
+import { UsageError } from '../../cmrp/errors';
+import { serveDcerpc, type ServedIdentity } from '../../reference/serve/dcerpc';
+import { isWireMutant } from '../../reference/mutants/wire';
 import { accountName } from '../target/dcerpc';
 import { PASSWORD_ENV } from '../target/resolve';
-import { credentials, parseAccount, Secret, type Credentials } from '../wire/auth';
-import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../serve/serve';
+import { credentials, parseAccount, Secret, type Credentials } from '../../wire/auth';
+import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../../reference/serve/serve';
 import { createBuiltinTarget } from '../target/builtin';
-import type { Target } from '../target/contract';
+import type { Target } from '../../cmrp/contract';
 import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 

@@ -1,5 +1,5 @@
 // Which CLUSTER_CHANGE value (2.2.2.7) reports which change, and which values a server never returns.
-import { CLUSTER_CHANGE as C, type ProtocolVersion } from '../spec/constants';
+import { CLUSTER_CHANGE as C, type ProtocolVersion } from '../../cmrp/constants';
 import type { ObjectKind } from './types';
 
 export interface KindBits {

@@ -3,7 +3,7 @@
 // of one method, so ids are resolved per version from the catalogue (a clause a version lacks, like
 // the v3-only rpc_status rows, simply does not apply there).
 import type { Clause, Level } from '../catalogue/types';
-import type { ProtocolVersion } from '../spec/constants';
+import type { ProtocolVersion } from '../../cmrp/constants';
 
 /**
  * `section` is a catalogue section ('3.1.1.8', '2.2.2.7'), or a method section relative to the

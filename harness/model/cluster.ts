@@ -3,8 +3,8 @@
 // causes. The state sequence is abstract: the model never assumes a counter's start, step or shape,
 // only "a transition happened since" (3.1.4.x.46/.13: incremented on each transition; for nodes,
 // networks and interfaces the sequence is the internal state), which is what "differs" needs.
-import type { Stimulus } from '../control/contract';
-import { CLUSTER_CHANGE as C } from '../spec/constants';
+import type { Stimulus } from '../../cmrp/control';
+import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
 import { KIND_BITS, stateBit } from './bits';
 import { DYNAMIC_KEYS, DYNAMIC_OBJECTS, FIXTURE_OBJECTS, splitPath } from './fixture';
 import type { InternalEvent, ObjectKind } from './types';

@@ -1,7 +1,7 @@
 // When no world the model keeps allows what a read returned, which clause did the server break? The
 // answer is a best explanation, ranked from the most specific evidence (a forbidden value, an
 // indication that exists but further back in the queue) to the most general.
-import { CLUSTER_CHANGE as C, ERROR, type ProtocolVersion } from '../spec/constants';
+import { CLUSTER_CHANGE as C, ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import type { ClauseRef } from './clauses';
 import { forbiddenBits, isSingleBit } from './bits';
 import { eventOf, type Observed } from './observed';

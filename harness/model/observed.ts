@@ -1,7 +1,7 @@
 // What the harness saw a call do, reduced to what the model judges: a reply (status and out values),
 // an RPC fault, or nothing yet (a call still pending when the harness stopped waiting).
-import type { GetNotifyOut } from '../target/contract';
-import { clusterChangeName, ERROR, statusName } from '../spec/constants';
+import type { GetNotifyOut } from '../../cmrp/contract';
+import { clusterChangeName, ERROR, statusName } from '../../cmrp/constants';
 import type { ClauseRef } from './clauses';
 
 export type Observed =

@@ -6,8 +6,8 @@
 // clauses the prediction embodies (pass) or the ones the observation breaks (fail). Where the spec
 // allows more than one answer the model keeps every reading (optional indications, the unblock
 // reading, a fault instead of ERROR_INVALID_HANDLE) and lets later observations decide.
-import type { Stimulus } from '../control/contract';
-import { CLUSTER_CHANGE as C, ERROR, statusName, type ProtocolVersion } from '../spec/constants';
+import type { Stimulus } from '../../cmrp/control';
+import { CLUSTER_CHANGE as C, ERROR, statusName, type ProtocolVersion } from '../../cmrp/constants';
 import { isSingleBit, stateBit } from './bits';
 import type { ClauseRef } from './clauses';
 import { uniqueRefs } from './clauses';

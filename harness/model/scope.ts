@@ -1,7 +1,7 @@
 // Whether a registration must, may or must not turn an internal event into an indication, and which
 // clauses say so. This is the heart of the oracle: each branch below is one reading of a registration
 // section (3.1.4.x.58-62, .90/.91, .99/.100), and a "maybe" is where the spec allows both.
-import { CLUSTER_CHANGE as C, type ProtocolVersion } from '../spec/constants';
+import { CLUSTER_CHANGE as C, type ProtocolVersion } from '../../cmrp/constants';
 import type { ClauseRef } from './clauses';
 import { CHANGE, CLUSTER, KEY, OBJECT, PORT } from './refs';
 import type { FilterModel, InternalEvent, ObjectKind } from './types';

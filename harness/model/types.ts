@@ -1,7 +1,7 @@
 // The vocabulary of the oracle model: what happens in the cluster (internal events), what a port
 // registered (filters), and what the model expects a port to hold (entries, in batches).
 import type { ClauseRef } from './clauses';
-import type { MethodName } from '../target/contract';
+import type { MethodName } from '../../cmrp/contract';
 
 /** Object types a version 1 port can register for one object of (3.1.4.x.59-61, .90, .99). */
 export type ObjectKind = 'node' | 'group' | 'resource' | 'network' | 'netInterface';

@@ -1,7 +1,7 @@
 // fast-check arbitraries of steps, wrapped as model-based commands. Weights favour what finds bugs:
 // registrations and stimuli that overlap, and reads that look at the result.
 import fc from 'fast-check';
-import { CLUSTER_CHANGE as C } from '../spec/constants';
+import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
 import { CLUSTER_FILTER_BITS, KEY_FILTER_BITS, KIND_BITS, REGISTRY_BITS, objectFilterBits } from '../model/bits';
 import type { NotifyModel } from '../model/oracle';
 import { OBJECT_KINDS, type ObjectKind } from '../model/types';

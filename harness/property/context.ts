@@ -1,7 +1,7 @@
 // One property run against a target: the fresh cluster fixture and connection it works on, the model
 // it judges by, the call trace, and the clause checks it made. Every call goes through a Session, so
 // it is bounded in time and traced with symbolic handle names.
-import type { ClusterControl, ControlVerb, Stimulus } from '../control/contract';
+import type { ClusterControl, ControlVerb, Stimulus } from '../../cmrp/control';
 import type { ClauseBook, ClauseRef } from '../model/clauses';
 import { FIXTURE_KEYS, FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { objectKey } from '../model/cluster';
@@ -9,11 +9,11 @@ import { FABRICATED, handleParam } from '../model/handles';
 import { NotifyModel } from '../model/oracle';
 import type { Observed, Verdict } from '../model/observed';
 import type { HandleKind, ObjectKind } from '../model/types';
-import type { ProtocolVersion } from '../spec/constants';
-import { ERROR } from '../spec/constants';
+import type { ProtocolVersion } from '../../cmrp/constants';
+import { ERROR } from '../../cmrp/constants';
 import { Session, STILL_PENDING, type PendingCall } from '../session/session';
 import { Trace } from '../session/trace';
-import { FABRICATED_HANDLE, TargetError, type AccessLevel, type Handle, type MethodName, type Reply, type Target } from '../target/contract';
+import { FABRICATED_HANDLE, TargetError, type AccessLevel, type Handle, type MethodName, type Reply, type Target } from '../../cmrp/contract';
 
 export interface PropertyTimeouts {
   /** A call that must complete (and a read the model says has completed). */

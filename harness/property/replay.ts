@@ -4,7 +4,7 @@
 // failure the same way.
 import { readFileSync } from 'node:fs';
 import type { Observation } from '../recorder/observation';
-import type { Target } from '../target/contract';
+import type { Target } from '../../cmrp/contract';
 import { reachOf, targetOptions } from '../runner/config';
 import { createTarget } from '../target/resolve';
 import { defaultPropertyTimeouts, environmentFor } from './context';

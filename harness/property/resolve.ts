@@ -1,7 +1,7 @@
 // Turns a step's indices into the model's ports, handles and concrete stimuli. Pure functions of the
 // model, so fast-check's check() and the run agree on whether (and how) a step applies.
-import type { ControlVerb, Stimulus } from '../control/contract';
-import { CLUSTER_CHANGE as C } from '../spec/constants';
+import type { ControlVerb, Stimulus } from '../../cmrp/control';
+import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
 import { objectKey } from '../model/cluster';
 import { DYNAMIC_KEYS, DYNAMIC_OBJECTS, FIXTURE_KEYS, STATES, fixtureObjects } from '../model/fixture';
 import { FABRICATED } from '../model/handles';

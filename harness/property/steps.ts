@@ -2,7 +2,7 @@
 // replay file stores, and what the run executes. Ports, objects and keys are named by index and
 // resolved at run time against the model (a port index wraps around the ports created so far), so a
 // shrunk sequence stays meaningful when earlier steps are removed.
-import { clusterChangeName } from '../spec/constants';
+import { clusterChangeName } from '../../cmrp/constants';
 import type { ObjectKind } from '../model/types';
 
 export type StimulusChoice =

@@ -10,7 +10,7 @@
 // Test names are "<id> <title>" and never carry a seed, so CI history follows a clause across runs.
 import junitBuilder from 'junit-report-builder';
 import type { TestCase } from 'junit-report-builder';
-import { TOOL_NAME } from '../package-info';
+import { TOOL_NAME } from '../../cmrp/package-info';
 import type { ClauseResult, RunResults } from './results';
 import { className, clauseText, testName } from './text';
 import { attributeLine, cdataSafe, xmlSafe } from './xml-text';

@@ -2,7 +2,7 @@
 // verdict counts first, then what needs attention with its full text. Server-supplied text goes into
 // code fences or escaped inline text, so it cannot break the page.
 import { newEntries } from '../baseline/compare';
-import { TOOL_NAME } from '../package-info';
+import { TOOL_NAME } from '../../cmrp/package-info';
 import { attentionList, bySection, COLUMNS } from './counts';
 import type { ClauseResult, RunResults } from './results';
 import { clauseText } from './text';

@@ -5,7 +5,7 @@ import { compareBaseline } from '../baseline/compare';
 import type { Baseline } from '../baseline/types';
 import type { Clause } from '../catalogue/types';
 import type { SelectionFlags } from '../catalogue/select';
-import { UsageError } from '../runner/errors';
+import { UsageError } from '../../cmrp/errors';
 import { HARNESS_ID } from '../verdict/types';
 import { assembleResults, type ClauseResult, type RunResults } from './results';
 

@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import { packageRoot } from '../package-info';
-import { UsageError } from '../runner/errors';
+import { packageRoot } from '../../cmrp/package-info';
+import { UsageError } from '../../cmrp/errors';
 import type { RunResults } from './results';
 
 let validator: ValidateFunction | undefined;

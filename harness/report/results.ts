@@ -2,8 +2,8 @@
 // and `merge` are all derived from this document, so a merged run reports exactly like a single one.
 import type { BaselineOutcome } from '../baseline/types';
 import type { SelectionFlags } from '../catalogue/select';
-import { TOOL_NAME, toolVersion } from '../package-info';
-import { gate, type ExitCode } from '../verdict/gate';
+import { TOOL_NAME, toolVersion } from '../../cmrp/package-info';
+import { gate, type ExitCode } from '../baseline/gate';
 import { summarize } from '../verdict/summary';
 import type { ClauseVerdict, Summary } from '../verdict/types';
 

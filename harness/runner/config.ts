@@ -2,7 +2,7 @@
 // the CMRP_RUN_CONFIG environment variable. Without it (a developer running a suite file directly with
 // Jest) the suites judge the builtin reference in protocol version 3.
 import { readFileSync } from 'node:fs';
-import type { ProtocolVersion } from '../spec/constants';
+import type { ProtocolVersion } from '../../cmrp/constants';
 
 /**
  * How a target is reached besides its spec: what runs, replay files and replay commands carry. Never a

@@ -7,12 +7,12 @@ import { runCLI } from 'jest';
 import type { Clause } from '../catalogue/types';
 import type { Observation } from '../recorder/observation';
 import { readObservations } from '../recorder/sink';
-import type { ProtocolVersion } from '../spec/constants';
+import type { ProtocolVersion } from '../../cmrp/constants';
 import { createTarget } from '../target/resolve';
 import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from './config';
-import { TargetUnreachableError, UsageError } from './errors';
+import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
-import { packageRoot } from '../package-info';
+import { packageRoot } from '../../cmrp/package-info';
 
 export interface RunOptions extends TargetReach {
   target: string;

@@ -1,9 +1,9 @@
 // Runs one scripted sequence against a target and turns every check into an observation. A check's
 // verdict comes only from what the target answered; a sequence that cannot reach a check says why.
 import type { Observation, Outcome } from '../recorder/observation';
-import type { ControlVerb } from '../control/contract';
-import { TargetError, type ClusapiConnection, type GetNotifyOut, type MethodName, type Reply, type Target } from '../target/contract';
-import { ERROR, type ProtocolVersion } from '../spec/constants';
+import type { ControlVerb } from '../../cmrp/control';
+import { TargetError, type ClusapiConnection, type GetNotifyOut, type MethodName, type Reply, type Target } from '../../cmrp/contract';
+import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { PARAMETERS } from '../session/parameters';
 import { Session, STILL_PENDING, type PendingCall, type Timeouts } from '../session/session';
 import { Trace } from '../session/trace';

@@ -2,7 +2,7 @@
 // harness error with its file named, never a silently skipped test.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { packageRoot } from '../package-info';
+import { packageRoot } from '../../cmrp/package-info';
 import type { Sequence, SequenceFile, Step } from './types';
 
 export const SEQUENCES_DIR = resolve(packageRoot(), 'vectors/sequences');

@@ -1,9 +1,9 @@
 // Every scripted sequence against one target, in-process: what the mutant proofs and the benchmark
 // use to judge a target without starting Jest once per target.
 import type { Observation } from '../recorder/observation';
-import type { ProtocolVersion } from '../spec/constants';
+import type { ProtocolVersion } from '../../cmrp/constants';
 import type { Timeouts } from '../session/session';
-import type { Target } from '../target/contract';
+import type { Target } from '../../cmrp/contract';
 import { clausesIn, runSequence } from './interpret';
 import { loadAllSequences } from './load';
 

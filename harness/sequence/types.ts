@@ -1,7 +1,7 @@
 // Scripted call sequences as data (vectors/sequences/*.json): the format, as docs/sequences.md explains.
-import type { Stimulus } from '../control/contract';
-import type { MethodName } from '../target/contract';
-import type { ProtocolVersion } from '../spec/constants';
+import type { Stimulus } from '../../cmrp/control';
+import type { MethodName } from '../../cmrp/contract';
+import type { ProtocolVersion } from '../../cmrp/constants';
 
 /** A clause label of a sequence, mapped to the catalogue id it means in each protocol version. */
 export type ClauseMap = Record<string, Partial<Record<'2' | '3', string>>>;

@@ -1,6 +1,6 @@
 // How a step's literal values become call arguments and how observed values are compared with specs.
-import { ERROR, hex, parseFilter, statusName } from '../spec/constants';
-import { FABRICATED_HANDLE } from '../target/contract';
+import { ERROR, hex, parseFilter, statusName } from '../../cmrp/constants';
+import { FABRICATED_HANDLE } from '../../cmrp/contract';
 import { filterText } from '../session/trace';
 import type { Value, ValueSpec } from './types';
 

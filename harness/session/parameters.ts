@@ -1,5 +1,5 @@
 // The IDL's parameter names of each method, in order: what a positional step or a trace line means.
-import type { MethodName } from '../target/contract';
+import type { MethodName } from '../../cmrp/contract';
 
 export const PARAMETERS: Partial<Record<MethodName, readonly string[]>> = {
   ApiOpenCluster: [],

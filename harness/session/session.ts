@@ -1,7 +1,7 @@
 // A connection as tests use it: every call is bounded by a timeout, logged to the trace, and a
 // misbehaving target surfaces as a TargetError naming the call (an ERROR verdict), never a hang.
-import { TargetError, type ClusapiConnection, type Handle, type MethodName, type Reply } from '../target/contract';
-import type { ProtocolVersion } from '../spec/constants';
+import { TargetError, type ClusapiConnection, type Handle, type MethodName, type Reply } from '../../cmrp/contract';
+import type { ProtocolVersion } from '../../cmrp/constants';
 import { PARAMETERS } from './parameters';
 import { Trace, statusText } from './trace';
 

@@ -1,8 +1,8 @@
 // The call trace of one test: what a failure message shows as "the call sequence that led there".
 // Handles appear by symbolic name (hNotify#1), never by value: traces stay stable from run to run and
 // say nothing a server would rather keep to itself.
-import type { Handle } from '../target/contract';
-import { clusterChangeName, hex, statusName } from '../spec/constants';
+import type { Handle } from '../../cmrp/contract';
+import { clusterChangeName, hex, statusName } from '../../cmrp/constants';
 
 const FILTER_PARAMS = new Set(['dwFilter', 'Filter']);
 

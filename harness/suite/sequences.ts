@@ -7,7 +7,7 @@ import { loadRunConfig, replayCommand, targetOptions } from '../runner/config';
 import { clausesIn, runSequence } from '../sequence/interpret';
 import { SEQUENCES_DIR, loadSequenceFile } from '../sequence/load';
 import { defaultTimeouts } from '../session/session';
-import type { Target } from '../target/contract';
+import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../target/resolve';
 
 /** Declares the Jest tests of vectors/sequences/<name>.json. */

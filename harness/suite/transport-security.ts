@@ -8,16 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Observation, Outcome } from '../recorder/observation';
 import { targetOptions, type RunConfig } from '../runner/config';
-import type { ProtocolVersion } from '../spec/constants';
+import type { ProtocolVersion } from '../../cmrp/constants';
 import { accountName, clusapiSyntax, parseDcerpcAddress, securityFor, type DcerpcAuth } from '../target/dcerpc';
 import { wireAuth } from '../target/resolve';
-import { AuthError, RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, type RpcAuthLevel, type RpcAuthType } from '../wire/auth';
-import { CLUSAPI } from '../wire/clusapi';
-import { context } from '../wire/rpc/client/association';
-import { RpcClientConnection, resultText, type ConnectionLimits, type Endpoint } from '../wire/rpc/client/connection';
-import { eptMap } from '../wire/rpc/client/epm';
-import { RESULT, faultName } from '../wire/rpc/constants';
-import { RpcBindError, RpcTransportError } from '../wire/rpc/errors';
+import { AuthError, RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, type RpcAuthLevel, type RpcAuthType } from '../../wire/auth';
+import { CLUSAPI } from '../../wire/clusapi';
+import { context } from '../../wire/rpc/client/association';
+import { RpcClientConnection, resultText, type ConnectionLimits, type Endpoint } from '../../wire/rpc/client/connection';
+import { eptMap } from '../../wire/rpc/client/epm';
+import { RESULT, faultName } from '../../wire/rpc/constants';
+import { RpcBindError, RpcTransportError } from '../../wire/rpc/errors';
 
 /** The test name of every observation of this file (the check's own name follows it). */
 export const TRANSPORT_TEST = 'transport-security';

@@ -1,7 +1,7 @@
-// The `builtin` target: the in-process reference server (server/), optionally one of its mutants. It
-// goes through the server's public API only (server/index.ts), never its internals.
-import { createServer, type ServerOptions } from '../../server';
-import type { ClusapiConnection, ConnectOptions, Target } from './contract';
+// The `builtin` target: the in-process reference server (reference/), optionally one of its mutants. It
+// goes through the server's public API only (reference/index.ts), never its internals.
+import { createServer, type ServerOptions } from '../../reference';
+import type { ClusapiConnection, ConnectOptions, Target } from '../../cmrp/contract';
 
 export function createBuiltinTarget(options: ServerOptions = {}): Target {
   // Throws for an unknown mutant, with the list of valid names.

@@ -1,14 +1,14 @@
 // A ClusapiConnection over a DCE/RPC association: each contract method is its clusapi opnum, its
-// arguments marshalled by the NDR20 codec (harness/wire/clusapi/), its answer either the decoded reply
+// arguments marshalled by the NDR20 codec (wire/clusapi/), its answer either the decoded reply
 // or the fault the server sent (never folded into a status). A server that answers garbage, a
 // malformed stub, or nothing in time is a TargetError naming the call.
-import { AuthError } from '../wire/auth';
-import { CLUSAPI, NdrError, type ProtocolVersion } from '../wire/clusapi';
-import { RpcAssociation } from '../wire/rpc/client/association';
-import { FAULT } from '../wire/rpc/constants';
-import { RpcBindError, RpcProtocolError, RpcTransportError } from '../wire/rpc/errors';
-import { METHOD_NAMES, METHODS } from './adapter/methods';
-import { TargetError, type ClusapiConnection, type MethodName, type Reply } from './contract';
+import { AuthError } from '../../wire/auth';
+import { CLUSAPI, NdrError, type ProtocolVersion } from '../../wire/clusapi';
+import { RpcAssociation } from '../../wire/rpc/client/association';
+import { FAULT } from '../../wire/rpc/constants';
+import { RpcBindError, RpcProtocolError, RpcTransportError } from '../../wire/rpc/errors';
+import { METHOD_NAMES, METHODS } from '../../cmrp/methods';
+import { TargetError, type ClusapiConnection, type MethodName, type Reply } from '../../cmrp/contract';
 
 export interface DcerpcConnectionOptions {
   /** Ceiling on one call, a blocking ApiGetNotify included: the session's own timeouts are shorter. */

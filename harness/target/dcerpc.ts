@@ -6,18 +6,18 @@
 // Stimuli come from a separate control adapter, since a real cluster's failures cannot be caused
 // through the protocol.
 import { isIP } from 'node:net';
-import type { ClusterControl } from '../control/contract';
-import type { ProtocolVersion } from '../spec/constants';
-import { AUTH_LEVEL_NAMES, RPC_C_AUTHN, type Credentials, type RpcAuthLevel, type RpcAuthType } from '../wire/auth';
-import { CLUSAPI, CLUSAPI_UUID, CLUSAPI_VERSIONS } from '../wire/clusapi';
-import { RpcAssociation, context } from '../wire/rpc/client/association';
-import { RpcClientConnection, type ClientSecurity, type ConnectionLimits, type Endpoint } from '../wire/rpc/client/connection';
-import { eptMap } from '../wire/rpc/client/epm';
-import { clientSecurityFactory } from '../wire/rpc/client/security';
-import { RESULT, faultName, type SyntaxId } from '../wire/rpc/constants';
-import { RpcBindError, RpcTransportError } from '../wire/rpc/errors';
-import type { ClusapiConnection, ConnectOptions, Target } from './contract';
-import { TargetError } from './contract';
+import type { ClusterControl } from '../../cmrp/control';
+import type { ProtocolVersion } from '../../cmrp/constants';
+import { AUTH_LEVEL_NAMES, RPC_C_AUTHN, type Credentials, type RpcAuthLevel, type RpcAuthType } from '../../wire/auth';
+import { CLUSAPI, CLUSAPI_UUID, CLUSAPI_VERSIONS } from '../../wire/clusapi';
+import { RpcAssociation, context } from '../../wire/rpc/client/association';
+import { RpcClientConnection, type ClientSecurity, type ConnectionLimits, type Endpoint } from '../../wire/rpc/client/connection';
+import { eptMap } from '../../wire/rpc/client/epm';
+import { clientSecurityFactory } from '../../wire/rpc/client/security';
+import { RESULT, faultName, type SyntaxId } from '../../wire/rpc/constants';
+import { RpcBindError, RpcTransportError } from '../../wire/rpc/errors';
+import type { ClusapiConnection, ConnectOptions, Target } from '../../cmrp/contract';
+import { TargetError } from '../../cmrp/contract';
 import { asTargetError, createDcerpcConnection } from './dcerpc-connection';
 
 export const DCERPC_TARGET_FORM = 'dcerpc:HOST[:PORT]';

@@ -1,10 +1,10 @@
 // Target specs on the command line -> Target bindings.
-import { TargetUnreachableError, UsageError } from '../runner/errors';
+import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { ADAPTER_TARGET_FORMS, createAdapterTargetFromSpec } from './adapter';
 import { createBuiltinTarget } from './builtin';
-import { TargetError, type Target } from './contract';
+import { TargetError, type Target } from '../../cmrp/contract';
 import { accountName, createDcerpcTarget, DCERPC_TARGET_FORM, parseDcerpcAddress, type DcerpcAddress, type DcerpcAuth } from './dcerpc';
-import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, parseAccount, type Account } from '../wire/auth';
+import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, parseAccount, type Account } from '../../wire/auth';
 
 export const TARGET_FORMS = `builtin, builtin:mutant=NAME, ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
 

@@ -3,10 +3,10 @@
 // the next connection. An adapter that cannot start is one clear TargetUnreachableError (exit 2).
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { TargetUnreachableError } from '../../harness/runner/errors';
+import { TargetUnreachableError } from '../../cmrp/errors';
 import { runSequence } from '../../harness/sequence/interpret';
 import type { Sequence } from '../../harness/sequence/types';
-import { TargetError, type ClusapiConnection, type Target } from '../../harness/target/contract';
+import { TargetError, type ClusapiConnection, type Target } from '../../cmrp/contract';
 import { AdapterTarget } from '../../harness/target/adapter/target';
 import { createTarget } from '../../harness/target/resolve';
 import { FIXTURES, nodeSpec } from './helpers';

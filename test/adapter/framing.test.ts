@@ -1,6 +1,6 @@
 // The small pieces under the adapter binding: line framing, command-line splitting, TCP addresses and
 // the bounded stderr tail.
-import { LineSplitter } from '../../harness/target/adapter/framing';
+import { LineSplitter } from '../../wire/adapter/framing';
 import { splitCommandLine } from '../../harness/target/adapter/stdio';
 import { parseHostPort } from '../../harness/target/adapter/tcp';
 import { TailBuffer, lastStderrLine, stderrExcerpt } from '../../harness/target/adapter/transport';

@@ -6,9 +6,9 @@ import type { Observation } from '../../harness/recorder/observation';
 import { clausesIn, runSequence } from '../../harness/sequence/interpret';
 import { loadAllSequences } from '../../harness/sequence/load';
 import { defaultTimeouts } from '../../harness/session/session';
-import type { ProtocolVersion } from '../../harness/spec/constants';
-import { CLUSTER_CHANGE, ERROR } from '../../harness/spec/constants';
-import { FABRICATED_HANDLE, type ClusapiConnection, type Target } from '../../harness/target/contract';
+import type { ProtocolVersion } from '../../cmrp/constants';
+import { CLUSTER_CHANGE, ERROR } from '../../cmrp/constants';
+import { FABRICATED_HANDLE, type ClusapiConnection, type Target } from '../../cmrp/contract';
 
 export const ROOT = resolve(__dirname, '../..');
 export const FIXTURES = join(__dirname, 'fixtures');

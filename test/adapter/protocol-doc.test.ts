@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { CONTROL_VERBS, type ControlVerb, type Stimulus } from '../../harness/control/contract';
+import { CONTROL_VERBS, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import { loadAllSequences } from '../../harness/sequence/load';
-import { TargetError, type MethodName } from '../../harness/target/contract';
+import { TargetError, type MethodName } from '../../cmrp/contract';
 import { decodeReply } from '../../harness/target/adapter/connection';
-import { LineSplitter } from '../../harness/target/adapter/framing';
-import { METHOD_NAMES, METHODS, type ValueKind } from '../../harness/target/adapter/methods';
-import { ADAPTER_PROTOCOL, MAX_LINE_BYTES, RPC_ERROR } from '../../harness/target/adapter/protocol';
+import { LineSplitter } from '../../wire/adapter/framing';
+import { METHOD_NAMES, METHODS, type ValueKind } from '../../cmrp/methods';
+import { ADAPTER_PROTOCOL, MAX_LINE_BYTES, RPC_ERROR } from '../../wire/adapter/protocol';
 import { splitCommandLine, stdioTransport } from '../../harness/target/adapter/stdio';
 import { createAdapterTarget } from '../../harness/target/adapter/target';
 import type { TransportFactory } from '../../harness/target/adapter/transport';

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import type { Observation } from '../../harness/recorder/observation';
-import type { Target } from '../../harness/target/contract';
+import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../../harness/target/resolve';
 import { PYTHON, PYTHON_ADAPTER, pythonSpec, runAllSequences } from './helpers';
 

@@ -3,9 +3,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { serveAdapter, type AdapterServer } from '../../harness/serve/serve';
+import { serveAdapter, type AdapterServer } from '../../reference/serve/serve';
 import { createBuiltinTarget } from '../../harness/target/builtin';
-import type { Target } from '../../harness/target/contract';
+import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../../harness/target/resolve';
 import { FIXTURES, runAllSequences, scriptedSession, servedReferenceSpec, verdictOf } from './helpers';
 

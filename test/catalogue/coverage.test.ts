@@ -3,7 +3,7 @@
 import { checkCoverage, collectReferences } from '../../harness/catalogue/coverage';
 import { loadCatalogue } from '../../harness/catalogue/load';
 import type { Clause } from '../../harness/catalogue/types';
-import { packageRoot } from '../../harness/package-info';
+import { packageRoot } from '../../cmrp/package-info';
 
 const clause = (id: string, more: Partial<Clause> = {}): Clause => ({
   id,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { TargetUnreachableError, UsageError } from '../../harness/runner/errors';
+import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import type { RunResults } from '../../harness/report/results';
 import { fakeRunner, runCli, tempDir } from '../support/cli-fixtures';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { packageRoot } from '../../harness/package-info';
+import { packageRoot } from '../../cmrp/package-info';
 
 const BIN = join(packageRoot(), 'bin/cmrp-notify-conformance.js');
 

@@ -13,7 +13,7 @@ import { CHANGE, CLUSTER, CREATE, GET, KEY, OBJECT, PORT, allAcceptanceRefs, all
 import { match } from '../../harness/model/scope';
 import type { Entry, FilterModel } from '../../harness/model/types';
 import { World, heads, post, startRead } from '../../harness/model/world';
-import { CLUSTER_CHANGE as C, ERROR, type ProtocolVersion } from '../../harness/spec/constants';
+import { CLUSTER_CHANGE as C, ERROR, type ProtocolVersion } from '../../cmrp/constants';
 
 const book = new ClauseBook(loadCatalogue());
 

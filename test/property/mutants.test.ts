@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { loadCatalogue } from '../../harness/catalogue/load';
 import { replayFile } from '../../harness/property/replay';
-import type { ProtocolVersion } from '../../harness/spec/constants';
-import { MUTANTS } from '../../server/mutants';
+import type { ProtocolVersion } from '../../cmrp/constants';
+import { MUTANTS } from '../../reference/mutants/behaviour';
 import { property, tempDir } from './support';
 
 /** A handful: what a reader takes in at a glance. */

@@ -4,7 +4,7 @@
 import { ClauseBook } from '../../harness/model/clauses';
 import { loadCatalogue } from '../../harness/catalogue/load';
 import { DEFAULT_RUNS, PROPERTY_TEST, propertyClauseIds, runProperty } from '../../harness/property/runner';
-import type { Target } from '../../harness/target/contract';
+import type { Target } from '../../cmrp/contract';
 import { TEST_TIMEOUTS, property, withTarget } from './support';
 
 const book = new ClauseBook(loadCatalogue());

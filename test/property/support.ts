@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPropertyTimeouts } from '../../harness/property/context';
 import { runProperty, type PropertyResult, type PropertyRunOptions } from '../../harness/property/runner';
-import type { ProtocolVersion } from '../../harness/spec/constants';
-import type { Target } from '../../harness/target/contract';
+import type { ProtocolVersion } from '../../cmrp/constants';
+import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../../harness/target/resolve';
 
 export const TEST_TIMEOUTS = defaultPropertyTimeouts(0.1);

@@ -4,7 +4,7 @@ import { runSequence, type SequenceContext } from '../../harness/sequence/interp
 import { loadSequenceFile } from '../../harness/sequence/load';
 import type { Sequence } from '../../harness/sequence/types';
 import { createBuiltinTarget } from '../../harness/target/builtin';
-import type { ClusapiConnection, Target } from '../../harness/target/contract';
+import type { ClusapiConnection, Target } from '../../cmrp/contract';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 // ApiGetNotify's completions: an indication, a release by ApiUnblockGetNotifyCall or ApiCloseNotify
 // (ERROR_INVALID_FUNCTION), the version 2 GetNotify timer (WAIT_TIMEOUT), and CLUSTER_RECONNECT after
 // the server lost indications (version 3 only).
-import { CLUSTER_CHANGE as C, ERROR } from '../../harness/spec/constants';
-import type { ClusapiConnection } from '../../harness/target/contract';
+import { CLUSTER_CHANGE as C, ERROR } from '../../cmrp/constants';
+import type { ClusapiConnection } from '../../cmrp/contract';
 import { disposeAll, drain, ok, openPort, PENDING, rig, status, within } from './helpers';
 
 afterEach(disposeAll);

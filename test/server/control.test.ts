@@ -1,8 +1,8 @@
 // The control adapter: the events each verb causes, derived states, failover and reset.
-import { CLUSTER_CHANGE as C, ERROR } from '../../harness/spec/constants';
-import { CONTROL_VERBS } from '../../harness/control/contract';
-import type { ClusapiConnection } from '../../harness/target/contract';
-import { CLUSTER_GROUP_STATE, CLUSTER_NETINTERFACE_STATE, CLUSTER_NETWORK_STATE, CLUSTER_NODE_STATE, CLUSTER_RESOURCE_STATE } from '../../server';
+import { CLUSTER_CHANGE as C, ERROR } from '../../cmrp/constants';
+import { CONTROL_VERBS } from '../../cmrp/control';
+import type { ClusapiConnection } from '../../cmrp/contract';
+import { CLUSTER_GROUP_STATE, CLUSTER_NETINTERFACE_STATE, CLUSTER_NETWORK_STATE, CLUSTER_NODE_STATE, CLUSTER_RESOURCE_STATE } from '../../reference';
 import { disposeAll, drain, ok, openPort, rig, status } from './helpers';
 
 afterEach(disposeAll);

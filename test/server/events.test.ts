@@ -1,8 +1,8 @@
 // The reference server's event fan-out: one indication per matching filter, registration scope, keys,
 // Name and state sequence, nothing before the first filter, FIFO order, and the values a server never
 // returns.
-import { CLUSTER_CHANGE as C } from '../../harness/spec/constants';
-import { CLUSTER_GROUP_STATE, CLUSTER_RESOURCE_STATE } from '../../server';
+import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
+import { CLUSTER_GROUP_STATE, CLUSTER_RESOURCE_STATE } from '../../reference';
 import { disposeAll, drain, ok, openPort, rig } from './helpers';
 
 afterEach(disposeAll);

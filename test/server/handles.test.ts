@@ -1,7 +1,7 @@
 // Context handles: unknown (fabricated), closed, another connection's, or a live handle of the wrong
 // type all give ERROR_INVALID_HANDLE as the method's own status.
-import { CLUSTER_CHANGE as C, ERROR } from '../../harness/spec/constants';
-import { FABRICATED_HANDLE, type ClusapiConnection, type Reply } from '../../harness/target/contract';
+import { CLUSTER_CHANGE as C, ERROR } from '../../cmrp/constants';
+import { FABRICATED_HANDLE, type ClusapiConnection, type Reply } from '../../cmrp/contract';
 import { disposeAll, ok, openPort, rig, status } from './helpers';
 
 afterEach(disposeAll);

@@ -1,10 +1,10 @@
 // Helpers for the reference server's own tests: a server with one connection, replies unwrapped, and
 // a way to read everything queued on a port without sleeping (ApiUnblockGetNotifyCall releases the
 // read that would otherwise block, so an empty queue is proven, not guessed).
-import type { ClusapiConnection, GetNotifyOut, Reply } from '../../harness/target/contract';
-import { ERROR, type ProtocolVersion } from '../../harness/spec/constants';
-import type { Stimulus } from '../../harness/control/contract';
-import { createServer, type ClusterServer } from '../../server';
+import type { ClusapiConnection, GetNotifyOut, Reply } from '../../cmrp/contract';
+import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
+import type { Stimulus } from '../../cmrp/control';
+import { createServer, type ClusterServer } from '../../reference';
 
 export interface Rig {
   server: ClusterServer;

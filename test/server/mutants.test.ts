@@ -2,9 +2,9 @@
 // both), its trips name real catalogue clauses, and the builtin target exposes them by name.
 import { loadCatalogue } from '../../harness/catalogue/load';
 import { createBuiltinTarget } from '../../harness/target/builtin';
-import { CLUSTER_CHANGE as C } from '../../harness/spec/constants';
-import { FABRICATED_HANDLE } from '../../harness/target/contract';
-import { MUTANTS, MUTANT_NAMES } from '../../server';
+import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
+import { FABRICATED_HANDLE } from '../../cmrp/contract';
+import { MUTANTS, MUTANT_NAMES } from '../../reference';
 import { disposeAll, drain, ok, openPort, PENDING, rig, status, within } from './helpers';
 
 afterEach(disposeAll);

@@ -1,7 +1,7 @@
 // ReAdd*: registers like Add* and posts one catch-up *_STATE indication, with the ReAdd's own key, when
 // StateSequence differs from the object's current sequence; none when it is current.
-import { CLUSTER_CHANGE as C } from '../../harness/spec/constants';
-import type { ClusapiConnection, Handle, Reply } from '../../harness/target/contract';
+import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
+import type { ClusapiConnection, Handle, Reply } from '../../cmrp/contract';
 import { disposeAll, drain, ok, openPort, rig } from './helpers';
 
 afterEach(disposeAll);

@@ -1,6 +1,6 @@
 // Protocol server state (3.1.1) and access levels (3.1.4.1, 3.1.4.2): what the reference accepts.
-import { CLUSTER_CHANGE as C, ERROR } from '../../harness/spec/constants';
-import type { ClusapiConnection } from '../../harness/target/contract';
+import { CLUSTER_CHANGE as C, ERROR } from '../../cmrp/constants';
+import type { ClusapiConnection } from '../../cmrp/contract';
 import { disposeAll, drain, ok, openPort, rig, status } from './helpers';
 
 afterEach(disposeAll);

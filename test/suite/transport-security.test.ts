@@ -11,9 +11,9 @@ import { loadCatalogue } from '../../harness/catalogue/load';
 import { resolveTrips } from '../../harness/cli/mutants';
 import type { RunConfig } from '../../harness/runner/config';
 import { TRANSPORT_CHECKS, TRANSPORT_CLAUSES, runTransportChecks } from '../../harness/suite/transport-security';
-import { listMutants } from '../../harness/target/mutants';
+import { listMutants } from '../../reference/mutants';
 import { judge } from '../../harness/verdict/judge';
-import { credentials } from '../../harness/wire/auth';
+import { credentials } from '../../wire/auth';
 import { startServe } from '../wire/rpc/served-process';
 import { serveReference, type Served } from '../wire/rpc/support';
 

@@ -1,5 +1,5 @@
 import { compareBaseline } from '../../harness/baseline/compare';
-import { gate } from '../../harness/verdict/gate';
+import { gate } from '../../harness/baseline/gate';
 import { judge } from '../../harness/verdict/judge';
 import { clause, obs } from '../support/cli-fixtures';
 

@@ -4,9 +4,9 @@
 // be answered) fails the whole channel: every pending call rejects with a TargetError naming it and the
 // fault, and the adapter is stopped so the next connection starts a fresh one. A reply that is well
 // framed but wrong (an error object, a result of the wrong shape) fails only its own call.
-import { TargetError } from '../contract';
-import { preview, quoted } from './codec';
-import { LineSplitter } from './framing';
+import { TargetError } from '../../../cmrp/contract';
+import { preview, quoted } from '../../../wire/adapter/codec';
+import { LineSplitter } from '../../../wire/adapter/framing';
 import { stderrExcerpt, type Transport, type TransportEnd, type TransportFactory } from './transport';
 
 type Fault = TargetError['fault'];

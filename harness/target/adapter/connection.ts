@@ -2,11 +2,11 @@
 // its arguments become params by their IDL names, and the result is checked against the method's out
 // parameters before a test sees it. The methods are built from the table in methods.ts, so the wire
 // and the contract cannot drift apart one method at a time.
-import { TargetError, type ClusapiConnection, type MethodName, type Reply } from '../contract';
-import type { ProtocolVersion } from '../../spec/constants';
+import { TargetError, type ClusapiConnection, type MethodName, type Reply } from '../../../cmrp/contract';
+import type { ProtocolVersion } from '../../../cmrp/constants';
 import type { RpcChannel } from './channel';
-import { fromWire, preview, toWire, wireProblem } from './codec';
-import { METHOD_NAMES, METHODS } from './methods';
+import { fromWire, preview, toWire, wireProblem } from '../../../wire/adapter/codec';
+import { METHOD_NAMES, METHODS } from '../../../cmrp/methods';
 
 export interface ConnectionOptions {
   channel: RpcChannel;

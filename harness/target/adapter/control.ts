@@ -1,9 +1,9 @@
 // The SUT control adapter over the adapter protocol: a stimulus is the request "Control.<Verb>" with
 // the stimulus's other fields as params. The adapter answers only once the change has settled (every
 // indication it causes is queued), so the reply is the "settled" promise of the control contract.
-import { TargetError } from '../contract';
-import type { ClusterControl, ControlVerb, Stimulus } from '../../control/contract';
-import { CONTROL_PREFIX } from './protocol';
+import { TargetError } from '../../../cmrp/contract';
+import type { ClusterControl, ControlVerb, Stimulus } from '../../../cmrp/control';
+import { CONTROL_PREFIX } from '../../../wire/adapter/protocol';
 import type { AdapterSupervisor } from './supervisor';
 
 export class AdapterControl implements ClusterControl {

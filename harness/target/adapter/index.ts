@@ -1,6 +1,6 @@
 // Target specs of adapters: "stdio:COMMAND ARGS" (a child process) and "tcp:HOST:PORT".
-import { UsageError } from '../../runner/errors';
-import type { Target } from '../contract';
+import { UsageError } from '../../../cmrp/errors';
+import type { Target } from '../../../cmrp/contract';
 import { splitCommandLine, stdioTransport } from './stdio';
 import { adapterTimeouts } from './supervisor';
 import { createAdapterTarget, type AdapterTargetOptions } from './target';

@@ -2,13 +2,13 @@
 // one when the last has failed, so a crash costs the test that saw it, not the rest of the run. An
 // adapter that fails to start several times in a row is given up on: each later use fails at once
 // with the reason, instead of paying a start timeout per test.
-import { TargetError } from '../contract';
+import { TargetError } from '../../../cmrp/contract';
 import { RpcChannel } from './channel';
-import { preview, quoted } from './codec';
-import { ADAPTER_PROTOCOL, type HelloResult } from './protocol';
+import { preview, quoted } from '../../../wire/adapter/codec';
+import { ADAPTER_PROTOCOL, type HelloResult } from '../../../wire/adapter/protocol';
 import { lastStderrLine, type TransportFactory } from './transport';
-import { CONTROL_VERBS, type ControlVerb } from '../../control/contract';
-import { toolVersion, TOOL_NAME } from '../../package-info';
+import { CONTROL_VERBS, type ControlVerb } from '../../../cmrp/control';
+import { toolVersion, TOOL_NAME } from '../../../cmrp/package-info';
 
 /** Bounds on the requests the harness itself does not time out (it does time out the MS-CMRP calls). */
 export interface AdapterTimeouts {

@@ -1,12 +1,12 @@
 // The Target of an adapter (stdio or TCP): it starts the adapter and holds the handshake as the
 // preflight (an adapter that cannot start or answer Hello is one clear TargetUnreachableError), then
 // hands out connections over whichever channel is live, restarting the adapter after a failure.
-import { TargetError, type Capabilities, type ClusapiConnection, type ConnectOptions, type Target } from '../contract';
-import { TargetUnreachableError } from '../../runner/errors';
-import { preview } from './codec';
+import { TargetError, type Capabilities, type ClusapiConnection, type ConnectOptions, type Target } from '../../../cmrp/contract';
+import { TargetUnreachableError } from '../../../cmrp/errors';
+import { preview } from '../../../wire/adapter/codec';
 import { createAdapterConnection } from './connection';
 import { AdapterControl } from './control';
-import { MAX_LINE_BYTES, type ConnectParams, type HelloResult } from './protocol';
+import { MAX_LINE_BYTES, type ConnectParams, type HelloResult } from '../../../wire/adapter/protocol';
 import { AdapterSupervisor, StartFailure, adapterTimeouts, type AdapterTimeouts } from './supervisor';
 import type { TransportFactory } from './transport';
 

@@ -11,7 +11,7 @@ import {
   stripAuthVerifier,
   type RpcAuthLevel,
   type RpcAuthType,
-} from '../../../harness/wire/auth';
+} from '../../../wire/auth';
 import { ACCOUNT, bindPdu, clientContext, handshake, requestPdu, responsePdu } from './support';
 
 const TYPES: [string, RpcAuthType][] = [
@@ -180,7 +180,7 @@ describe('verifier placement on handshake PDUs', () => {
     expect(stripAuthVerifier(padded)).toEqual(odd);
   });
   it('refuses server contexts for Kerberos and for unsupported levels', () => {
-    const { createServerSecurityContext, credentials } = jest.requireActual('../../../harness/wire/auth');
+    const { createServerSecurityContext, credentials } = jest.requireActual('../../../wire/auth');
     const account = credentials(ACCOUNT, 'x');
     expect(() => createServerSecurityContext({ trailer: { authType: 16, authLevel: 6, authContextId: 0 }, account })).toThrow(/kerberos/);
     expect(() => createServerSecurityContext({ trailer: { authType: 10, authLevel: 4, authContextId: 0 }, account })).toThrow(/auth_level 4/);

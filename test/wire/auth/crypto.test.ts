@@ -1,7 +1,7 @@
 // MD4, RC4 and HMAC-MD5 against their RFCs' published test vectors.
-import { md4 } from '../../../harness/wire/auth/crypto/md4';
-import { Rc4, rc4k } from '../../../harness/wire/auth/crypto/rc4';
-import { hmacMd5 } from '../../../harness/wire/auth/crypto/hmac-md5';
+import { md4 } from '../../../wire/auth/crypto/md4';
+import { Rc4, rc4k } from '../../../wire/auth/crypto/rc4';
+import { hmacMd5 } from '../../../wire/auth/crypto/hmac-md5';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

@@ -2,10 +2,10 @@
 // either succeed or throw AuthError; never another exception, never a hang (fast-check runs each
 // property a few hundred times within Jest's timeout).
 import fc from 'fast-check';
-import { AuthError, RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, createServerSecurityContext, credentials, readAuthVerifier } from '../../../harness/wire/auth';
-import { decodeAuthenticate, decodeChallenge, decodeNegotiate } from '../../../harness/wire/auth/ntlm/messages';
-import { decodeAvPairs } from '../../../harness/wire/auth/ntlm/av-pairs';
-import { decodeNegotiationToken } from '../../../harness/wire/auth/spnego/tokens';
+import { AuthError, RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, createServerSecurityContext, credentials, readAuthVerifier } from '../../../wire/auth';
+import { decodeAuthenticate, decodeChallenge, decodeNegotiate } from '../../../wire/auth/ntlm/messages';
+import { decodeAvPairs } from '../../../wire/auth/ntlm/av-pairs';
+import { decodeNegotiationToken } from '../../../wire/auth/spnego/tokens';
 import { ACCOUNT, SAMPLE_PASSWORD, clientContext, handshake, requestPdu } from './support';
 
 function onlyAuthErrors(fn: () => unknown): void {

@@ -11,13 +11,13 @@ import {
   createServerSecurityContext,
   credentials,
   readAuthVerifier,
-} from '../../../harness/wire/auth';
-import { NtlmClient } from '../../../harness/wire/auth/ntlm/client';
-import { NtlmServer } from '../../../harness/wire/auth/ntlm/server';
-import { decodeChallenge } from '../../../harness/wire/auth/ntlm/messages';
-import { decodeNegotiationToken, encodeInitialToken, encodeNegTokenResp, NegState, OID } from '../../../harness/wire/auth/spnego/tokens';
-import { encodeOid } from '../../../harness/wire/auth/spnego/der';
-import { protectPdu, unprotectPdu } from '../../../harness/wire/auth/rpc/protect';
+} from '../../../wire/auth';
+import { NtlmClient } from '../../../wire/auth/ntlm/client';
+import { NtlmServer } from '../../../wire/auth/ntlm/server';
+import { decodeChallenge } from '../../../wire/auth/ntlm/messages';
+import { decodeNegotiationToken, encodeInitialToken, encodeNegTokenResp, NegState, OID } from '../../../wire/auth/spnego/tokens';
+import { encodeOid } from '../../../wire/auth/spnego/der';
+import { protectPdu, unprotectPdu } from '../../../wire/auth/rpc/protect';
 import { ACCOUNT, SAMPLE_PASSWORD, requestPdu, responsePdu } from './support';
 
 const PYTHON = '/usr/bin/python3';

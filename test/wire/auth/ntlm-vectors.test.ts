@@ -1,21 +1,21 @@
 // [MS-NLMP] 4.2.4 (NTLMv2 authentication) and 4.2.3.4 (extended session security without key
 // exchange): every published value, the two example messages byte for byte, and both roles run
 // on them (the client reproduces the responses; the server accepts the example AUTHENTICATE).
-import { credentials } from '../../../harness/wire/auth/credentials';
-import { MsvAv, decodeAvPairs, encodeAvPairs, textAv } from '../../../harness/wire/auth/ntlm/av-pairs';
-import { NtlmClient } from '../../../harness/wire/auth/ntlm/client';
-import { NTLMSSP } from '../../../harness/wire/auth/ntlm/flags';
-import { lmv2Response, ntlmv2Response, ntlmv2Temp, ntowfv1, ntowfv2, sealKey, signKey } from '../../../harness/wire/auth/ntlm/keys';
+import { credentials } from '../../../wire/auth/core/credentials';
+import { MsvAv, decodeAvPairs, encodeAvPairs, textAv } from '../../../wire/auth/ntlm/av-pairs';
+import { NtlmClient } from '../../../wire/auth/ntlm/client';
+import { NTLMSSP } from '../../../wire/auth/ntlm/flags';
+import { lmv2Response, ntlmv2Response, ntlmv2Temp, ntowfv1, ntowfv2, sealKey, signKey } from '../../../wire/auth/ntlm/keys';
 import {
   decodeAuthenticate,
   decodeChallenge,
   encodeAuthenticate,
   encodeChallenge,
   encodeNegotiate,
-} from '../../../harness/wire/auth/ntlm/messages';
-import { acceptAuthenticate } from '../../../harness/wire/auth/ntlm/server';
-import { NtlmSession } from '../../../harness/wire/auth/ntlm/session';
-import { rc4k } from '../../../harness/wire/auth/crypto/rc4';
+} from '../../../wire/auth/ntlm/messages';
+import { acceptAuthenticate } from '../../../wire/auth/ntlm/server';
+import { NtlmSession } from '../../../wire/auth/ntlm/session';
+import { rc4k } from '../../../wire/auth/crypto/rc4';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

@@ -9,7 +9,7 @@ import {
   createServerSecurityContext,
   credentials,
   parseAccount,
-} from '../../../harness/wire/auth';
+} from '../../../wire/auth';
 import { ACCOUNT, SAMPLE_PASSWORD, clientContext, handshake, requestPdu } from './support';
 
 const utf16 = Buffer.from(SAMPLE_PASSWORD, 'utf16le');

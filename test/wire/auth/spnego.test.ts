@@ -1,9 +1,9 @@
 // SPNEGO tokens: the [MS-SPNG] section 4 example NegTokenInit2, our own tokens both ways, the
 // "other mechanism first" path, and mechListMIC enforcement.
-import { decodeNegotiationToken, encodeInitialToken, encodeNegTokenResp, NegState, OID } from '../../../harness/wire/auth/spnego/tokens';
-import { decodeOid, encodeOid } from '../../../harness/wire/auth/spnego/der';
-import { AuthError, RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, createServerSecurityContext, credentials } from '../../../harness/wire/auth';
-import { NtlmClient } from '../../../harness/wire/auth/ntlm/client';
+import { decodeNegotiationToken, encodeInitialToken, encodeNegTokenResp, NegState, OID } from '../../../wire/auth/spnego/tokens';
+import { decodeOid, encodeOid } from '../../../wire/auth/spnego/der';
+import { AuthError, RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, createServerSecurityContext, credentials } from '../../../wire/auth';
+import { NtlmClient } from '../../../wire/auth/ntlm/client';
 import { ACCOUNT, SAMPLE_PASSWORD, clientContext, handshake } from './support';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');

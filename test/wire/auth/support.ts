@@ -10,7 +10,7 @@ import {
   credentials,
   type ServerContextOptions,
   type ClientContextOptions,
-} from '../../../harness/wire/auth';
+} from '../../../wire/auth';
 
 export const SAMPLE_PASSWORD = 'S4mple-Pa55w0rd!';
 export const ACCOUNT = { domain: 'CLUSTER', user: 'tester' };

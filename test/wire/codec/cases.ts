@@ -2,7 +2,7 @@
 // arguments of one request and one or two replies (a success and, where it changes the stub, an
 // error). The vectors test checks the checked-in hex against these values in both directions;
 // `UPDATE_VECTORS=1 npx jest test/wire/codec/vectors.test.ts` rewrites the files from them.
-import type { ProtocolVersion, WireMethodName } from '../../../harness/wire/clusapi';
+import type { ProtocolVersion, WireMethodName } from '../../../wire/clusapi';
 
 /** A context handle as a Windows server hands it out: attributes 0, then a uuid. */
 const handle = (tag: number): string => '00000000' + '3f2504e04f8941d39a0c0305e82c33' + tag.toString(16).padStart(2, '0');

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CLUSAPI } from '../../../harness/wire/clusapi';
+import { CLUSAPI } from '../../../wire/clusapi';
 import { fromJson, toJson } from './cases';
 import { allVectorCases } from './vectors';
 

@@ -2,7 +2,7 @@
 // valid stubs, either decodes or throws NdrError, quickly, and whatever it decodes re-encodes to a
 // stub that decodes to the same values (the decoders never invent what the encoders cannot say).
 import fc from 'fast-check';
-import { CLUSAPI, NdrError, type MethodCodec, type ProtocolVersion, type WireMethodName } from '../../../harness/wire/clusapi';
+import { CLUSAPI, NdrError, type MethodCodec, type ProtocolVersion, type WireMethodName } from '../../../wire/clusapi';
 import { allVectorCases } from './vectors';
 
 /** A decode that takes longer than this on a stub of a few hundred bytes is a bug (a hidden loop). */

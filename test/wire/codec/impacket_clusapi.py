@@ -2,7 +2,7 @@
 """An independent clusapi NDR20 codec built on impacket's NDR classes, for the cross-check test.
 
 The calls are transcribed by hand from [MS-CMRP] Appendix A (A.1 clusapi2.idl, A.2 clusapi3.idl),
-separately from harness/wire/clusapi/methods.ts, so a slip in one transcription shows up as a
+separately from wire/clusapi/methods.ts, so a slip in one transcription shows up as a
 disagreement. Input (file named on the command line): a JSON list of
   {"method", "version", "part": "request"|"response", "hex", "values": {name: value}}
 Output (stdout): a JSON list, one entry per input, of

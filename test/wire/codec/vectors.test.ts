@@ -2,7 +2,7 @@
 // every method and protocol version; a few are derived here by hand from the IDL, field by field, so
 // the vectors do not rest on the encoder alone.
 import * as fs from 'node:fs';
-import { CLUSAPI, byOpnum, type WireMethodName } from '../../../harness/wire/clusapi';
+import { CLUSAPI, byOpnum, type WireMethodName } from '../../../wire/clusapi';
 import { CASES } from './cases';
 import { allVectorCases, loadVector, vectorPath, writeVectors } from './vectors';
 

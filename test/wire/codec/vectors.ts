@@ -2,7 +2,7 @@
 // stub (hex) and its arguments, the response stub (hex) and its reply.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLUSAPI, type ProtocolVersion, type WireMethodName } from '../../../harness/wire/clusapi';
+import { CLUSAPI, type ProtocolVersion, type WireMethodName } from '../../../wire/clusapi';
 import { CASES, fromJson, toJson } from './cases';
 
 export const VECTOR_DIR = path.join(__dirname, '../../../vectors/wire');

@@ -1,8 +1,8 @@
 // fast-check generators for connection-oriented PDUs, shared by the round-trip and fuzz tests.
 import fc from 'fast-check';
-import { PFC, type SyntaxId } from '../../../harness/wire/rpc/constants';
-import type { Pdu } from '../../../harness/wire/rpc/pdu';
-import type { AuthVerifierSpec } from '../../../harness/wire/rpc/sec-trailer';
+import { PFC, type SyntaxId } from '../../../wire/rpc/constants';
+import type { Pdu } from '../../../wire/rpc/pdu';
+import type { AuthVerifierSpec } from '../../../wire/rpc/sec-trailer';
 
 const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });

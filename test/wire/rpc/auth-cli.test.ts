@@ -3,9 +3,9 @@
 // replay commands and files carry (the account, never the password). Every mistake is one line, exit 2.
 import { main } from '../../../harness/cli/main';
 import { replayCommand, reachFlags } from '../../../harness/runner/config';
-import { UsageError } from '../../../harness/runner/errors';
+import { UsageError } from '../../../cmrp/errors';
 import { createTarget, wireAuth } from '../../../harness/target/resolve';
-import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL } from '../../../harness/wire/auth';
+import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL } from '../../../wire/auth';
 import { capture } from '../../support/cli-fixtures';
 
 async function cli(argv: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -8,8 +8,8 @@ import { loadAllSequences } from '../../../harness/sequence/load';
 import { runAllSequences } from '../../../harness/sequence/run-all';
 import { defaultTimeouts } from '../../../harness/session/session';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
-import type { Target } from '../../../harness/target/contract';
-import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, credentials, type RpcAuthType } from '../../../harness/wire/auth';
+import type { Target } from '../../../cmrp/contract';
+import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, credentials, type RpcAuthType } from '../../../wire/auth';
 import { outcomes, serveReference, wireTarget } from './support';
 
 const ACCOUNT = credentials({ domain: 'CLUSTER', user: 'tester' }, 'Par1ty-Pa55word');

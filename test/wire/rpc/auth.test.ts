@@ -13,16 +13,16 @@ import {
   credentials,
   type RpcAuthLevel,
   type RpcAuthType,
-} from '../../../harness/wire/auth';
-import { RpcAssociation, context } from '../../../harness/wire/rpc/client/association';
-import { RpcClientConnection, type ClientSecurity } from '../../../harness/wire/rpc/client/connection';
-import { clientSecurity, clientSecurityFactory } from '../../../harness/wire/rpc/client/security';
-import { BIND_NAK_REASON, FAULT, PTYPE, type SyntaxId } from '../../../harness/wire/rpc/constants';
-import { RpcBindError, RpcTransportError } from '../../../harness/wire/rpc/errors';
-import { decodePdu, encodePdu } from '../../../harness/wire/rpc/pdu';
-import type { CallInfo, ServerApp, ServerSecurity } from '../../../harness/wire/rpc/server/app';
-import { listenRpc, type RpcListener } from '../../../harness/wire/rpc/server/listener';
-import { serverSecurity } from '../../../harness/wire/rpc/server/security';
+} from '../../../wire/auth';
+import { RpcAssociation, context } from '../../../wire/rpc/client/association';
+import { RpcClientConnection, type ClientSecurity } from '../../../wire/rpc/client/connection';
+import { clientSecurity, clientSecurityFactory } from '../../../wire/rpc/client/security';
+import { BIND_NAK_REASON, FAULT, PTYPE, type SyntaxId } from '../../../wire/rpc/constants';
+import { RpcBindError, RpcTransportError } from '../../../wire/rpc/errors';
+import { decodePdu, encodePdu } from '../../../wire/rpc/pdu';
+import type { CallInfo, ServerApp, ServerSecurity } from '../../../wire/rpc/server/app';
+import { listenRpc, type RpcListener } from '../../../wire/rpc/server/listener';
+import { serverSecurity } from '../../../wire/rpc/server/security';
 import { scriptedServer } from './support';
 
 const ECHO: SyntaxId = { uuid: '12345678-1234-abcd-ef00-0123456789ab', major: 1, minor: 0 };

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../harness/cli/main';
-import { TargetUnreachableError, UsageError } from '../../../harness/runner/errors';
+import { TargetUnreachableError, UsageError } from '../../../cmrp/errors';
 import { createTarget } from '../../../harness/target/resolve';
 import { parseDcerpcAddress } from '../../../harness/target/dcerpc';
 import { capture } from '../../support/cli-fixtures';

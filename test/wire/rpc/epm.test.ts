@@ -2,14 +2,14 @@
 // mapper the right question and the dcerpc target without a port follows its answer; a mapper that
 // knows no endpoint, or answers garbage, is a clear error; the response decoder survives hostile stubs.
 import fc from 'fast-check';
-import { FieldReader, FieldWriter } from '../../../harness/wire/rpc/bytes';
-import { decodeEptMapResponse, decodeTower, encodeEptMapRequest, encodeTower, eptMap } from '../../../harness/wire/rpc/client/epm';
-import { EPM_INTERFACE, type SyntaxId } from '../../../harness/wire/rpc/constants';
-import { RpcProtocolError } from '../../../harness/wire/rpc/errors';
-import { listenRpc } from '../../../harness/wire/rpc/server/listener';
-import { sameSyntax } from '../../../harness/wire/rpc/server/negotiate';
+import { FieldReader, FieldWriter } from '../../../wire/rpc/bytes';
+import { decodeEptMapResponse, decodeTower, encodeEptMapRequest, encodeTower, eptMap } from '../../../wire/rpc/client/epm';
+import { EPM_INTERFACE, type SyntaxId } from '../../../wire/rpc/constants';
+import { RpcProtocolError } from '../../../wire/rpc/errors';
+import { listenRpc } from '../../../wire/rpc/server/listener';
+import { sameSyntax } from '../../../wire/rpc/server/negotiate';
 import { clusapiSyntax, createDcerpcTarget } from '../../../harness/target/dcerpc';
-import { TargetError } from '../../../harness/target/contract';
+import { TargetError } from '../../../cmrp/contract';
 import { serveReference } from './support';
 import { syntaxArb } from './arbitraries';
 

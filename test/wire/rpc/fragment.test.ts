@@ -2,11 +2,11 @@
 // fragment size and glued back; any chunking of the byte stream yields the same PDUs; fragments out
 // of order, too large or lying about their size are errors, never a hang or a crash.
 import fc from 'fast-check';
-import { MUST_RECV_FRAG_SIZE, PFC } from '../../../harness/wire/rpc/constants';
-import { RpcProtocolError } from '../../../harness/wire/rpc/errors';
-import { fragmentRequest, fragmentResponse, Reassembly } from '../../../harness/wire/rpc/fragment';
-import { PduFramer } from '../../../harness/wire/rpc/framing';
-import { decodePdu, encodePdu, type RequestPdu, type ResponsePdu } from '../../../harness/wire/rpc/pdu';
+import { MUST_RECV_FRAG_SIZE, PFC } from '../../../wire/rpc/constants';
+import { RpcProtocolError } from '../../../wire/rpc/errors';
+import { fragmentRequest, fragmentResponse, Reassembly } from '../../../wire/rpc/fragment';
+import { PduFramer } from '../../../wire/rpc/framing';
+import { decodePdu, encodePdu, type RequestPdu, type ResponsePdu } from '../../../wire/rpc/pdu';
 import { pduArb } from './arbitraries';
 
 const stubArb = fc.uint8Array({ maxLength: 20000 }).map((b) => Buffer.from(b));

@@ -3,12 +3,12 @@
 // with a fault or drop the connection, never crash, hang or grow without bound, and keep serving
 // well-behaved clients throughout.
 import fc from 'fast-check';
-import { context } from '../../../harness/wire/rpc/client/association';
-import { BIND_NAK_REASON, FAULT, NDR20, PFC } from '../../../harness/wire/rpc/constants';
+import { context } from '../../../wire/rpc/client/association';
+import { BIND_NAK_REASON, FAULT, NDR20, PFC } from '../../../wire/rpc/constants';
 import { clusapiSyntax } from '../../../harness/target/dcerpc';
-import { CLUSAPI } from '../../../harness/wire/clusapi';
-import { decodePdu, encodePdu, type Pdu } from '../../../harness/wire/rpc/pdu';
-import { PduFramer } from '../../../harness/wire/rpc/framing';
+import { CLUSAPI } from '../../../wire/clusapi';
+import { decodePdu, encodePdu, type Pdu } from '../../../wire/rpc/pdu';
+import { PduFramer } from '../../../wire/rpc/framing';
 import { pduArb } from './arbitraries';
 import { rawExchange, serveReference, wireTarget, type Served } from './support';
 

@@ -2,12 +2,12 @@
 // Every misbehaviour must reach the test as a TargetError naming the call, quickly: never a crash, a
 // hang, or an allocation the server controls.
 import type { Socket } from 'node:net';
-import { FABRICATED_HANDLE, TargetError, type ClusapiConnection, type Target } from '../../../harness/target/contract';
+import { FABRICATED_HANDLE, TargetError, type ClusapiConnection, type Target } from '../../../cmrp/contract';
 import { createDcerpcTarget } from '../../../harness/target/dcerpc';
-import { CLUSAPI } from '../../../harness/wire/clusapi';
-import { NDR20, PFC } from '../../../harness/wire/rpc/constants';
-import { PduFramer } from '../../../harness/wire/rpc/framing';
-import { decodePdu, encodePdu, type Pdu } from '../../../harness/wire/rpc/pdu';
+import { CLUSAPI } from '../../../wire/clusapi';
+import { NDR20, PFC } from '../../../wire/rpc/constants';
+import { PduFramer } from '../../../wire/rpc/framing';
+import { decodePdu, encodePdu, type Pdu } from '../../../wire/rpc/pdu';
 import { scriptedServer } from './support';
 
 /** Connect in 100 ms, calls cut off after 1.2 s: a silent server costs the test little. */

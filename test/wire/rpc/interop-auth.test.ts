@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAllSequences } from '../../../harness/sequence/run-all';
 import { defaultTimeouts } from '../../../harness/session/session';
-import { CLUSTER_CHANGE, ERROR } from '../../../harness/spec/constants';
-import type { Target } from '../../../harness/target/contract';
+import { CLUSTER_CHANGE, ERROR } from '../../../cmrp/constants';
+import type { Target } from '../../../cmrp/contract';
 import { createTarget } from '../../../harness/target/resolve';
-import { Secret } from '../../../harness/wire/auth';
+import { Secret } from '../../../wire/auth';
 import { startServe, type ServedProcess } from './served-process';
 import { missing, NOTIFICATION_OPNUMS, PYTHON, startCapture, TORTURE_TESTS, tsharkFields } from './interop/tools';
 

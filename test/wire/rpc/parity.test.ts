@@ -8,7 +8,7 @@ import { runAllSequences } from '../../../harness/sequence/run-all';
 import { loadAllSequences } from '../../../harness/sequence/load';
 import { defaultTimeouts } from '../../../harness/session/session';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
-import type { Target } from '../../../harness/target/contract';
+import type { Target } from '../../../cmrp/contract';
 import { createTarget } from '../../../harness/target/resolve';
 import { outcomes, serveReference, wireTarget } from './support';
 import { startServe } from './served-process';

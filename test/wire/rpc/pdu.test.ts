@@ -1,11 +1,11 @@
 // The PDU layer: every PDU type round-trips, a hand-checked bind matches C706 byte for byte, and the
 // decoder meets hostile bytes (random, truncated, mutated) with RpcProtocolError only, quickly.
 import fc from 'fast-check';
-import { HEADER_SIZE, NDR20, PTYPE } from '../../../harness/wire/rpc/constants';
-import { RpcProtocolError } from '../../../harness/wire/rpc/errors';
-import { decodeHeader, decodePdu, encodePdu, type Pdu } from '../../../harness/wire/rpc/pdu';
-import { authValueOffset, SEC_TRAILER_SIZE } from '../../../harness/wire/rpc/sec-trailer';
-import { decodeUuid, encodeUuid } from '../../../harness/wire/rpc/uuid';
+import { HEADER_SIZE, NDR20, PTYPE } from '../../../wire/rpc/constants';
+import { RpcProtocolError } from '../../../wire/rpc/errors';
+import { decodeHeader, decodePdu, encodePdu, type Pdu } from '../../../wire/rpc/pdu';
+import { authValueOffset, SEC_TRAILER_SIZE } from '../../../wire/rpc/sec-trailer';
+import { decodeUuid, encodeUuid } from '../../../wire/rpc/uuid';
 import { expectedDecode, pduArb, uuidArb } from './arbitraries';
 
 const CLUSAPI_V3 = { uuid: 'b97db8b2-4c63-11cf-bff6-08002be23f2f', major: 3, minor: 0 };

@@ -2,14 +2,14 @@
 // interfaces, transfer syntaxes, bind time features, alter_context), calls in flight on several
 // connections of one association, faults as faults, fragmentation both ways, and the context rundown
 // when an association ends.
-import { ERROR } from '../../../harness/spec/constants';
-import { FABRICATED_HANDLE, type ClusapiConnection, type ConnectOptions, type Target } from '../../../harness/target/contract';
-import { CLUSAPI } from '../../../harness/wire/clusapi';
-import { RpcAssociation, context } from '../../../harness/wire/rpc/client/association';
-import { RpcClientConnection } from '../../../harness/wire/rpc/client/connection';
-import { BIND_TIME_FEATURE_PREFIX, FAULT, NDR20, NDR64, PROVIDER_REASON, RESULT } from '../../../harness/wire/rpc/constants';
-import { RpcBindError } from '../../../harness/wire/rpc/errors';
-import { decodePdu, encodePdu } from '../../../harness/wire/rpc/pdu';
+import { ERROR } from '../../../cmrp/constants';
+import { FABRICATED_HANDLE, type ClusapiConnection, type ConnectOptions, type Target } from '../../../cmrp/contract';
+import { CLUSAPI } from '../../../wire/clusapi';
+import { RpcAssociation, context } from '../../../wire/rpc/client/association';
+import { RpcClientConnection } from '../../../wire/rpc/client/connection';
+import { BIND_TIME_FEATURE_PREFIX, FAULT, NDR20, NDR64, PROVIDER_REASON, RESULT } from '../../../wire/rpc/constants';
+import { RpcBindError } from '../../../wire/rpc/errors';
+import { decodePdu, encodePdu } from '../../../wire/rpc/pdu';
 import { clusapiSyntax } from '../../../harness/target/dcerpc';
 import { REFERENCE_IDENTITY } from '../../../harness/cli/serve';
 import { createBuiltinTarget } from '../../../harness/target/builtin';

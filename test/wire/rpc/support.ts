@@ -3,13 +3,13 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { REFERENCE_IDENTITY } from '../../../harness/cli/serve';
 import type { Observation } from '../../../harness/recorder/observation';
-import { serveDcerpc, type ServedIdentity } from '../../../harness/serve/dcerpc';
+import { serveDcerpc, type ServedIdentity } from '../../../reference/serve/dcerpc';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
-import type { Target } from '../../../harness/target/contract';
+import type { Target } from '../../../cmrp/contract';
 import { createDcerpcTarget, type DcerpcAuth } from '../../../harness/target/dcerpc';
-import type { WireMutantName } from '../../../harness/serve/wire-mutants';
-import type { Credentials } from '../../../harness/wire/auth';
-import type { ServerLimits } from '../../../harness/wire/rpc/server/app';
+import type { WireMutantName } from '../../../reference/mutants/wire';
+import type { Credentials } from '../../../wire/auth';
+import type { ServerLimits } from '../../../wire/rpc/server/app';
 
 export interface Served {
   reference: Target;

@@ -1,0 +1,142 @@
+// The target contract: what the suite needs of "a server under test". Method and parameter names are
+// the IDL's own ([MS-CMRP] Appendix A), so a suite step reads like the spec. Every binding (the
+// in-process reference, an adapter process, the DCE/RPC wire) implements this one interface.
+import type { ProtocolVersion } from './constants';
+
+/**
+ * An opaque context handle. Bindings choose its form; a fabricated handle is 40 hex digits (the 20
+ * bytes of a wire context handle), so every binding must accept that form and pass it to the server.
+ */
+export type Handle = string;
+
+/**
+ * The outcome of one call. `status` is the method's own status: its return value, or its `Status` /
+ * `rpc_error` out parameter for the methods that return a handle. `fault` is set instead when the RPC
+ * runtime rejected the call before the method ran (an unknown context handle often is): the spec
+ * allows that reading for fabricated and closed handles, so tests must be able to tell the two apart.
+ */
+export type Reply<T extends object = object> = (T & { status: number; fault?: undefined }) | { fault: number; status?: undefined };
+
+export interface GetNotifyOut {
+  dwNotifyKey: number;
+  dwFilter: number;
+  dwStateSequence: number;
+  Name: string;
+}
+
+/** One event of a version 2 port (NOTIFICATION_RPC, [MS-CMRP] 2.2.3.x), reduced to what tests compare. */
+export interface NotificationV2 {
+  dwNotifyKey: number;
+  dwObjectType: number;
+  FilterFlags: bigint;
+  Name: string;
+}
+
+export interface Capabilities {
+  /** Protocol versions the target speaks: 2 (sections 3.1.4.1.x), 3 (sections 3.1.4.2.x). */
+  protocolVersions: ProtocolVersion[];
+  /** ApiCreateNotifyV2 / ApiAddNotifyV2 / ApiGetNotifyV2 (protocol version 3 only). */
+  notifyV2: boolean;
+  /** Access levels a connection can be opened with; "read" exercises the "at least Read" clauses. */
+  accessLevels: AccessLevel[];
+  /**
+   * The binding sees the RPC runtime (the dcerpc: target): the version 3 rpc_status out parameters and the
+   * 20-byte context handles. Bindings without one cannot judge those clauses.
+   */
+  rpcRuntime?: boolean;
+}
+
+export type AccessLevel = 'full' | 'read';
+
+export interface ConnectOptions {
+  protocolVersion: ProtocolVersion;
+  accessLevel?: AccessLevel;
+}
+
+/**
+ * One client connection to the server. Calls are asynchronous and independent: a pending ApiGetNotify
+ * never delays another call, so ApiUnblockGetNotifyCall or ApiCloseNotify can release it.
+ * Context handles are valid on the connection (association) that created them.
+ */
+export interface ClusapiConnection {
+  readonly protocolVersion: ProtocolVersion;
+
+  ApiOpenCluster(): Promise<Reply<{ hCluster: Handle }>>;
+  ApiCloseCluster(hCluster: Handle): Promise<Reply>;
+  ApiOpenNode(lpszNodeName: string): Promise<Reply<{ hNode: Handle }>>;
+  ApiCloseNode(hNode: Handle): Promise<Reply>;
+  ApiOpenGroup(lpszGroupName: string): Promise<Reply<{ hGroup: Handle }>>;
+  ApiCloseGroup(hGroup: Handle): Promise<Reply>;
+  ApiOpenResource(lpszResourceName: string): Promise<Reply<{ hResource: Handle }>>;
+  ApiCloseResource(hResource: Handle): Promise<Reply>;
+  ApiOpenNetwork(lpszNetworkName: string): Promise<Reply<{ hNetwork: Handle }>>;
+  ApiCloseNetwork(hNetwork: Handle): Promise<Reply>;
+  ApiOpenNetInterface(lpszNetInterfaceName: string): Promise<Reply<{ hNetInterface: Handle }>>;
+  ApiCloseNetInterface(hNetInterface: Handle): Promise<Reply>;
+  ApiGetRootKey(samDesired: number): Promise<Reply<{ hKey: Handle }>>;
+  ApiOpenKey(hKey: Handle, lpSubKey: string, samDesired: number): Promise<Reply<{ phKey: Handle }>>;
+  ApiCloseKey(pKey: Handle): Promise<Reply>;
+
+  ApiGetNodeState(hNode: Handle): Promise<Reply<{ State: number }>>;
+  ApiGetGroupState(hGroup: Handle): Promise<Reply<{ State: number; NodeName: string }>>;
+  ApiGetResourceState(hResource: Handle): Promise<Reply<{ State: number; NodeName: string; GroupName: string }>>;
+  ApiGetNetworkState(hNetwork: Handle): Promise<Reply<{ State: number }>>;
+  ApiGetNetInterfaceState(hNetInterface: Handle): Promise<Reply<{ State: number }>>;
+
+  ApiCreateNotify(): Promise<Reply<{ hNotify: Handle }>>;
+  /** On success the server sets the handle to NULL: `hNotify` is then null. */
+  ApiCloseNotify(hNotify: Handle): Promise<Reply<{ hNotify: Handle | null }>>;
+  ApiAddNotifyCluster(hNotify: Handle, hCluster: Handle, dwFilter: number, dwNotifyKey: number): Promise<Reply>;
+  ApiAddNotifyNode(hNotify: Handle, hNode: Handle, dwFilter: number, dwNotifyKey: number): Promise<Reply<{ dwStateSequence: number }>>;
+  ApiAddNotifyGroup(hNotify: Handle, hGroup: Handle, dwFilter: number, dwNotifyKey: number): Promise<Reply<{ dwStateSequence: number }>>;
+  ApiAddNotifyResource(hNotify: Handle, hResource: Handle, dwFilter: number, dwNotifyKey: number): Promise<Reply<{ dwStateSequence: number }>>;
+  /** Note the IDL's own order: the key comes before the filter, and WatchSubTree is a 32-bit BOOL. */
+  ApiAddNotifyKey(hNotify: Handle, hKey: Handle, dwNotifyKey: number, Filter: number, WatchSubTree: boolean): Promise<Reply>;
+  ApiAddNotifyNetwork(hNotify: Handle, hNetwork: Handle, dwFilter: number, dwNotifyKey: number): Promise<Reply<{ dwStateSequence: number }>>;
+  ApiAddNotifyNetInterface(hNotify: Handle, hNetInterface: Handle, dwFilter: number, dwNotifyKey: number): Promise<Reply<{ dwStateSequence: number }>>;
+  ApiReAddNotifyNode(hNotify: Handle, hNode: Handle, dwFilter: number, dwNotifyKey: number, StateSequence: number): Promise<Reply>;
+  ApiReAddNotifyGroup(hNotify: Handle, hGroup: Handle, dwFilter: number, dwNotifyKey: number, StateSequence: number): Promise<Reply>;
+  ApiReAddNotifyResource(hNotify: Handle, hResource: Handle, dwFilter: number, dwNotifyKey: number, StateSequence: number): Promise<Reply>;
+  ApiReAddNotifyNetwork(hNotify: Handle, hNetwork: Handle, dwFilter: number, dwNotifyKey: number, StateSequence: number): Promise<Reply>;
+  ApiReAddNotifyNetInterface(hNotify: Handle, hNetInterface: Handle, dwFilter: number, dwNotifyKey: number, StateSequence: number): Promise<Reply>;
+  /** `Timeout` (milliseconds) is a parameter in protocol version 2 only; version 3 blocks without one. */
+  ApiGetNotify(hNotify: Handle, Timeout?: number): Promise<Reply<GetNotifyOut>>;
+  ApiUnblockGetNotifyCall(hNotify: Handle): Promise<Reply>;
+
+  /** Version 2 notification ports: protocol version 3 only, and only where `capabilities.notifyV2`. */
+  ApiCreateNotifyV2?(): Promise<Reply<{ hNotify: Handle }>>;
+  ApiAddNotifyV2?(hNotify: Handle, hObject: Handle, dwObjectType: number, FilterFlags: bigint, dwNotifyKey: number, dwVersion: number, isTargetedAtObject: boolean): Promise<Reply>;
+  ApiGetNotifyV2?(hNotify: Handle): Promise<Reply<{ Notifications: NotificationV2[] }>>;
+
+  /** Ends the connection; every context handle it holds becomes invalid. */
+  close(): Promise<void>;
+}
+
+/** A server under test: it declares what it can do and opens connections to itself. */
+export interface Target {
+  /** Human-readable, secret-free description for reports ("builtin", "stdio:./adapter", ...). */
+  readonly description: string;
+  readonly capabilities: Capabilities;
+  connect(options: ConnectOptions): Promise<ClusapiConnection>;
+  /** The SUT control adapter, when the target has one. */
+  readonly control?: import('./control').ClusterControl;
+  /** Releases everything the target holds (child processes, sockets). */
+  dispose(): Promise<void>;
+}
+
+export type MethodName = Exclude<keyof ClusapiConnection, 'protocolVersion' | 'close'>;
+
+/** Raised by a binding when the target misbehaves (crash, hang, garbage): the clause verdict is ERROR. */
+export class TargetError extends Error {
+  constructor(
+    readonly call: string,
+    readonly fault: 'timeout' | 'crash' | 'malformed' | 'unreachable' | 'protocol',
+    detail: string,
+  ) {
+    super(`${call}: ${fault}: ${detail}`);
+    this.name = 'TargetError';
+  }
+}
+
+/** 20 bytes of hex that no server handed out: the fabricated handle of the invalid-handle tests. */
+export const FABRICATED_HANDLE: Handle = 'c0ffee00'.repeat(5);

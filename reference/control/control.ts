@@ -1,0 +1,64 @@
+// The SUT control adapter of the reference server: every verb of the Stimulus union. apply() does its
+// work synchronously, so by the time its promise resolves every resulting indication is queued on
+// every port (the "settled" rule of cmrp/control.ts).
+import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type Stimulus } from '../../cmrp/control';
+import type { ClusterModel } from '../model/cluster';
+import type { ServerState } from '../session/core';
+import * as objects from './object-verbs';
+import type { Publish } from './publisher';
+import * as registry from './registry-verbs';
+
+/** What the control adapter may do to the server beyond changing the cluster. */
+export interface ServerLifecycle {
+  readonly model: ClusterModel;
+  publish: Publish;
+  setServerState(state: ServerState): void;
+  dropEvents(): void;
+  failover(): void;
+  reset(): void;
+}
+
+export class ReferenceControl implements ClusterControl {
+  readonly verbs: ReadonlySet<ControlVerb> = new Set(CONTROL_VERBS);
+
+  constructor(private readonly server: ServerLifecycle) {}
+
+  async apply(stimulus: Stimulus): Promise<void> {
+    this.applySync(stimulus);
+  }
+
+  /** Throws (rejecting apply) when the stimulus names something the cluster does not have. */
+  private applySync(s: Stimulus): void {
+    const { model, publish } = this.server;
+    switch (s.verb) {
+      case 'AddObject':
+        return objects.addObject(model, publish, s);
+      case 'DeleteObject':
+        return objects.deleteObject(model, publish, s);
+      case 'SetState':
+        return objects.setState(model, publish, s);
+      case 'SetProperty':
+        return objects.setProperty(model, publish, s);
+      case 'MoveResource':
+        return objects.moveResource(model, publish, s);
+      case 'SetQuorum':
+        return objects.setQuorum(model, publish, s);
+      case 'RegistryCreateKey':
+        return registry.createKey(model, publish, s);
+      case 'RegistryDeleteKey':
+        return registry.deleteKey(model, publish, s);
+      case 'RegistrySetValue':
+        return registry.setValue(model, publish, s);
+      case 'RegistrySetSecurity':
+        return registry.setSecurity(model, publish, s);
+      case 'SetServerState':
+        return this.server.setServerState(s.state);
+      case 'DropEvents':
+        return this.server.dropEvents();
+      case 'Failover':
+        return this.server.failover();
+      case 'Reset':
+        return this.server.reset();
+    }
+  }
+}

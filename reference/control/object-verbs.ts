@@ -1,0 +1,148 @@
+// Control verbs that change cluster objects, and the CLUSTER_CHANGE events each one causes. Each verb
+// posts exactly the events listed in its comment, so tests can count them. Membership changes (add,
+// delete, move) post no derived *_STATE events: only SetState does.
+import type { ObjectType, Stimulus } from '../../cmrp/control';
+import { CLUSTER_CHANGE } from '../../cmrp/constants';
+import type { ClusterModel } from '../model/cluster';
+import type { ClusterObject } from '../model/types';
+import { isStateful } from '../model/types';
+import { TYPE_BITS } from '../notify/bits';
+import { CLUSTER_GROUP_STATE, CLUSTER_NETINTERFACE_STATE, CLUSTER_NETWORK_STATE, CLUSTER_NODE_STATE, CLUSTER_RESOURCE_STATE } from '../rules/states';
+import * as derived from '../model/derived';
+import { objectEvent, type Publish } from './publisher';
+
+type Verb<V extends Stimulus['verb']> = Extract<Stimulus, { verb: V }>;
+
+/** A new object starts in the state a freshly created one of its type has on Windows. */
+const NEW_STATE: Readonly<Record<ObjectType, number>> = {
+  node: CLUSTER_NODE_STATE.Up,
+  group: CLUSTER_GROUP_STATE.Offline,
+  resource: CLUSTER_RESOURCE_STATE.Offline,
+  resourceType: 0,
+  network: CLUSTER_NETWORK_STATE.Up,
+  netInterface: CLUSTER_NETINTERFACE_STATE.Up,
+};
+
+/** AddObject: *_ADDED for the new object. */
+export function addObject(model: ClusterModel, publish: Publish, s: Verb<'AddObject'>): void {
+  if (model.find(s.objectType, s.name)) throw new Error(`AddObject: ${s.objectType} '${s.name}' already exists`);
+  const placement: Partial<ClusterObject> = {};
+  let state = NEW_STATE[s.objectType];
+  if (s.objectType === 'resource') {
+    const group = existing(model, 'group', s.group ?? 'Available Storage');
+    placement.group = group.name;
+    placement.resourceType = 'Generic Service';
+    // Join in the group's state, so adding a resource does not change the group's derived state.
+    if (group.state === CLUSTER_GROUP_STATE.Online) state = CLUSTER_RESOURCE_STATE.Online;
+  } else if (s.objectType === 'netInterface') {
+    placement.node = existing(model, 'node', s.node ?? 'node1').name;
+    placement.network = existing(model, 'network', s.network ?? 'Cluster Network 1').name;
+  } else if (s.objectType === 'group') {
+    placement.node = existing(model, 'node', s.node ?? 'node1').name;
+  }
+  const object = model.add({ type: s.objectType, name: s.name, state, ...placement });
+  publish(objectEvent(object, TYPE_BITS[s.objectType].added));
+}
+
+/**
+ * DeleteObject: *_DELETED. Deleting a group first deletes its resources, and deleting a node or a
+ * network first deletes its net interfaces (each with its own *_DELETED), as a cluster would refuse
+ * to leave them dangling.
+ */
+export function deleteObject(model: ClusterModel, publish: Publish, s: Verb<'DeleteObject'>): void {
+  const object = existing(model, s.objectType, s.name);
+  const dependants =
+    object.type === 'group'
+      ? model.all('resource').filter((r) => r.group === object.name)
+      : object.type === 'node'
+        ? model.all('netInterface').filter((n) => n.node === object.name)
+        : object.type === 'network'
+          ? model.all('netInterface').filter((n) => n.network === object.name)
+          : [];
+  for (const dependant of dependants) remove(model, publish, dependant);
+  if (object.type === 'node') {
+    // Groups the node owned move to a surviving node; no event, the move is not what the test asked for.
+    const survivor = model.all('node').find((n) => n !== object);
+    for (const group of model.all('group').filter((g) => g.node === object.name)) group.node = survivor?.name;
+  }
+  remove(model, publish, object);
+}
+
+/**
+ * SetState: *_STATE with the object's new state sequence (posted even when the value is unchanged: the
+ * test asked for a state change). Then the states the spec derives from it follow, each transition
+ * with its own *_STATE: a resource's group (3.1.4.x.46), an interface's network (3.1.4.x.83), a node's
+ * interfaces and their networks (3.1.4.x.94).
+ */
+export function setState(model: ClusterModel, publish: Publish, s: Verb<'SetState'>): void {
+  const object = existing(model, s.objectType, s.name);
+  const bit = TYPE_BITS[s.objectType].state;
+  if (!isStateful(object.type) || bit === undefined) throw new Error(`SetState: ${s.objectType} has no state`);
+  model.setState(object, s.state);
+  publish(objectEvent(object, bit));
+  deriveFrom(model, publish, object);
+}
+
+function deriveFrom(model: ClusterModel, publish: Publish, object: ClusterObject): void {
+  if (object.type === 'resource' && object.group) {
+    const group = model.find('group', object.group);
+    if (group) transition(model, publish, group, derived.groupState(model.all('resource').filter((r) => r.group === group.name).map((r) => r.state)));
+  } else if (object.type === 'netInterface' && object.network) {
+    const network = model.find('network', object.network);
+    if (network) transition(model, publish, network, derived.networkState(model.all('netInterface').filter((n) => n.network === network.name).map((n) => n.state)));
+  } else if (object.type === 'node') {
+    for (const nic of model.all('netInterface').filter((n) => n.node === object.name)) {
+      if (transition(model, publish, nic, derived.interfaceStateForNode(object.state, nic.state))) deriveFrom(model, publish, nic);
+    }
+  }
+}
+
+/** A derived state change: only a real transition counts (changes the sequence, posts *_STATE). */
+function transition(model: ClusterModel, publish: Publish, object: ClusterObject, state: number | undefined): boolean {
+  const bit = TYPE_BITS[object.type].state;
+  if (state === undefined || state === object.state || bit === undefined) return false;
+  model.setState(object, state);
+  publish(objectEvent(object, bit));
+  return true;
+}
+
+/** SetProperty: *_PROPERTY for an object, CLUSTER_PROPERTY for the cluster itself. */
+export function setProperty(model: ClusterModel, publish: Publish, s: Verb<'SetProperty'>): void {
+  if (s.objectType === 'cluster') {
+    model.properties.set(s.property, s.value);
+    publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.CLUSTER_PROPERTY, name: model.name, stateSequence: 0 });
+    return;
+  }
+  const object = existing(model, s.objectType, s.name);
+  object.properties.set(s.property, s.value);
+  publish(objectEvent(object, TYPE_BITS[s.objectType].property));
+}
+
+/** MoveResource: RESOURCE_PROPERTY for the resource, then GROUP_PROPERTY for the old and the new group. */
+export function moveResource(model: ClusterModel, publish: Publish, s: Verb<'MoveResource'>): void {
+  const resource = existing(model, 'resource', s.name);
+  const target = existing(model, 'group', s.group);
+  const source = resource.group ? model.find('group', resource.group) : undefined;
+  resource.group = target.name;
+  publish(objectEvent(resource, CLUSTER_CHANGE.RESOURCE_PROPERTY));
+  if (source) publish(objectEvent(source, CLUSTER_CHANGE.GROUP_PROPERTY));
+  publish(objectEvent(target, CLUSTER_CHANGE.GROUP_PROPERTY));
+}
+
+/** SetQuorum: QUORUM_STATE about the cluster, named after the new quorum resource. */
+export function setQuorum(model: ClusterModel, publish: Publish, s: Verb<'SetQuorum'>): void {
+  const resource = existing(model, 'resource', s.resource);
+  model.quorumResource = resource.name;
+  publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.QUORUM_STATE, name: resource.name, stateSequence: 0 });
+}
+
+function remove(model: ClusterModel, publish: Publish, object: ClusterObject): void {
+  model.remove(object);
+  publish(objectEvent(object, TYPE_BITS[object.type].deleted));
+}
+
+function existing(model: ClusterModel, type: ObjectType, name: string): ClusterObject {
+  const object = model.find(type, name);
+  if (!object) throw new Error(`no ${type} named '${name}' in the cluster`);
+  return object;
+}

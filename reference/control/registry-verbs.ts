@@ -1,0 +1,55 @@
+// Control verbs that change the cluster registry: REGISTRY_NAME when a key is created or deleted,
+// REGISTRY_VALUE when a value is set, REGISTRY_ATTRIBUTES when its security changes. The event is about
+// the changed key; registrations decide who sees it (the key's watchers, and subtree watchers above it).
+import type { Stimulus } from '../../cmrp/control';
+import { CLUSTER_CHANGE } from '../../cmrp/constants';
+import type { ClusterModel } from '../model/cluster';
+import type { RegistryKey } from '../model/registry';
+import { joinPath, splitPath } from '../rules/names';
+import type { InternalEvent } from '../rules/event';
+import type { Publish } from './publisher';
+
+type Verb<V extends Stimulus['verb']> = Extract<Stimulus, { verb: V }>;
+
+/**
+ * The event about one key. Name is the key's path relative to the cluster registry root ("" for the
+ * root): the client API documents "the relative name of the changed key" and 3.1.4.x.66 leaves the
+ * form open, so tests must not depend on it.
+ */
+function keyEvent(path: readonly string[], bit: number): InternalEvent {
+  return { subject: { kind: 'registry', path }, bit, name: joinPath(path), stateSequence: 0 };
+}
+
+/** RegistryCreateKey: REGISTRY_NAME for each key created (missing parents first); none if it existed. */
+export function createKey(model: ClusterModel, publish: Publish, s: Verb<'RegistryCreateKey'>): void {
+  for (const path of model.registry.create(splitPath(s.path))) publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_NAME));
+}
+
+/** RegistryDeleteKey: REGISTRY_NAME for the deleted key (its subtree goes with it). */
+export function deleteKey(model: ClusterModel, publish: Publish, s: Verb<'RegistryDeleteKey'>): void {
+  const path = splitPath(s.path);
+  if (path.length === 0) throw new Error('RegistryDeleteKey: the root key cannot be deleted');
+  existingKey(model, path);
+  model.registry.delete(path);
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_NAME));
+}
+
+/** RegistrySetValue: REGISTRY_VALUE for the key holding the value. */
+export function setValue(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetValue'>): void {
+  const path = splitPath(s.path);
+  existingKey(model, path).values.set(s.valueName, s.data);
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE));
+}
+
+/** RegistrySetSecurity: REGISTRY_ATTRIBUTES for the key (its security descriptor is its one attribute). */
+export function setSecurity(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetSecurity'>): void {
+  const path = splitPath(s.path);
+  existingKey(model, path).securityVersion += 1;
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_ATTRIBUTES));
+}
+
+function existingKey(model: ClusterModel, path: readonly string[]): RegistryKey {
+  const key = model.registry.find(path);
+  if (!key) throw new Error(`no cluster registry key '${joinPath(path)}'`);
+  return key;
+}

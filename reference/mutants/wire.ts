@@ -1,0 +1,20 @@
+// Mutants of the reference served on the wire: each breaks one rule of the transport (section 2.1)
+// that only a DCE/RPC server has, so they live here and not among the reference server's behaviour
+// mutants (reference/mutants/behaviour.ts). They are served with `serve --listen dcerpc:... --user ... --mutant NAME`
+// and listed by `mutants` with the clauses they trip, like the others.
+import type { Mutant } from '.';
+
+export const WIRE_MUTANTS = [
+  {
+    name: 'accept-low-auth',
+    description: 'A version 3.0 server serves clients that authenticated at connect or packet integrity instead of refusing every level below packet privacy.',
+    trips: [{ section: '2.1', title: 'v3.0 server refuses levels below PKT_PRIVACY' }],
+    wire: true,
+  },
+] as const satisfies readonly Mutant[];
+
+export type WireMutantName = (typeof WIRE_MUTANTS)[number]['name'];
+
+export function isWireMutant(name: string | undefined): name is WireMutantName {
+  return WIRE_MUTANTS.some((m) => m.name === name);
+}

@@ -1,0 +1,137 @@
+// The server's behaviour at every point where a mutant may deviate from the spec. The reference server
+// uses REFERENCE_BEHAVIOUR; a mutant (reference/mutants/behaviour.ts) replaces exactly one of these entries. Keeping
+// the deviations here, as data, means the code paths of the server are the same for every mutant.
+import type { AccessLevel, MethodName } from '../../cmrp/contract';
+import type { ProtocolVersion } from '../../cmrp/constants';
+import { ERROR } from '../../cmrp/constants';
+import type { EventSubject, InternalEvent } from './event';
+import { scopeContains, type Filter, type Scope } from './filter';
+
+/** The notification methods: the ones whose server-state and access-level rules a mutant may change. */
+export type NotifyMethod =
+  | 'ApiCreateNotify'
+  | 'ApiCloseNotify'
+  | 'ApiAddNotifyCluster'
+  | 'ApiAddNotifyNode'
+  | 'ApiAddNotifyGroup'
+  | 'ApiAddNotifyResource'
+  | 'ApiAddNotifyKey'
+  | 'ApiAddNotifyNetwork'
+  | 'ApiAddNotifyNetInterface'
+  | 'ApiReAddNotifyNode'
+  | 'ApiReAddNotifyGroup'
+  | 'ApiReAddNotifyResource'
+  | 'ApiReAddNotifyNetwork'
+  | 'ApiReAddNotifyNetInterface'
+  | 'ApiGetNotify'
+  | 'ApiUnblockGetNotifyCall';
+
+const NOTIFY_METHODS: ReadonlySet<string> = new Set<NotifyMethod>([
+  'ApiCreateNotify',
+  'ApiCloseNotify',
+  'ApiAddNotifyCluster',
+  'ApiAddNotifyNode',
+  'ApiAddNotifyGroup',
+  'ApiAddNotifyResource',
+  'ApiAddNotifyKey',
+  'ApiAddNotifyNetwork',
+  'ApiAddNotifyNetInterface',
+  'ApiReAddNotifyNode',
+  'ApiReAddNotifyGroup',
+  'ApiReAddNotifyResource',
+  'ApiReAddNotifyNetwork',
+  'ApiReAddNotifyNetInterface',
+  'ApiGetNotify',
+  'ApiUnblockGetNotifyCall',
+]);
+
+export function isNotifyMethod(method: MethodName): method is NotifyMethod {
+  return NOTIFY_METHODS.has(method);
+}
+
+/** Why a context handle did not resolve to an object of the expected type. */
+export type HandleFault = 'unknown' | 'wrong-type';
+
+export type HandleKind = 'cluster' | 'node' | 'group' | 'resource' | 'network' | 'netInterface' | 'key' | 'notify';
+
+export interface Behaviour {
+  /** 2.2.1.x: a handle that is unknown, closed, foreign or of the wrong type fails the call. */
+  acceptBadHandle(fault: HandleFault, expected: HandleKind): boolean;
+  /** 3.1.1 and each method's "accept ... read-only" sentence. */
+  acceptInReadOnly(method: NotifyMethod, version: ProtocolVersion): boolean;
+  /** 3.1.4.1 (v2: every method needs "All") and the 3.1.4.2.x "at least Read" sentences (v3). */
+  acceptAccess(method: MethodName, level: AccessLevel, version: ProtocolVersion): boolean;
+  /** 3.1.4.x.56: nothing is queued on a port before its first filter. */
+  queueWithoutFilters: boolean;
+  /** 2.2.2.7: a version 2.0 server does not support QUORUM_STATE and never posts it. */
+  postsQuorumState(version: ProtocolVersion): boolean;
+  /** 3.1.4.x.58-100: every matching filter gets its own indication. */
+  selectFilters(matching: readonly Filter[]): readonly Filter[];
+  /** Registration scope: object registrations see only their object, key registrations their key (and subtree). */
+  scopeContains(scope: Scope, dwFilter: number, subject: EventSubject): boolean;
+  /** 3.1.4.x.62: WatchSubTree TRUE extends the watch to the subtree. */
+  watchSubTree(requested: boolean): boolean;
+  /** dwNotifyKey of an indication queued through `filter`. */
+  eventKey(filter: Filter): number;
+  /** dwFilter of an indication: the single bit of the event (2.2.2.7 values a server may return). */
+  reportedFilter(event: InternalEvent, throughSubtree: boolean): number;
+  /** Add*: the dwStateSequence written back (the object's current sequence). */
+  addSequence(current: number): number;
+  /** ReAdd*: whether a catch-up *_STATE indication is posted for this StateSequence. */
+  catchUpNeeded(given: number, current: number): boolean;
+  /** dwNotifyKey of the catch-up indication (the ReAdd's own key). */
+  catchUpKey(dwNotifyKey: number): number;
+  /** ApiGetNotify returns the first queued indication. */
+  dequeue: 'fifo' | 'lifo';
+  /** 3.1.4.1.66 / 3.1.2.x: the v2 Timeout bounds the wait (WAIT_TIMEOUT on expiry). */
+  honourTimeout: boolean;
+  /** 3.1.4.2.66 SHOULD (v3) and 3.1.4.1.66 MUST NOT (v2): CLUSTER_RECONNECT after lost indications. */
+  reconnectAfterLoss(version: ProtocolVersion): boolean;
+  /** 3.1.4.x.66: status of an ApiGetNotify released by ApiUnblockGetNotifyCall or ApiCloseNotify. */
+  releasedStatus: number;
+  /** 3.1.4.x.107: ApiUnblockGetNotifyCall completes the outstanding ApiGetNotify calls. */
+  unblockReleases: boolean;
+  /** 3.1.4.x.57: ApiCloseNotify completes the outstanding ApiGetNotify calls. */
+  closeReleases: boolean;
+  /** 3.1.4.x.57: on success the server sets the context handle to NULL. */
+  closeNullsHandle: boolean;
+  /** HANDLE_CLOSE is a client-side value: a server never posts it when an object handle is closed. */
+  postHandleClose: boolean;
+}
+
+export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
+  acceptBadHandle: () => false,
+  // 3.1.4.1.56: a v2 server accepts ApiCreateNotify ONLY in read/write; every other notification
+  // method, in both versions, SHOULD be accepted in read-only.
+  acceptInReadOnly: (method: NotifyMethod, version: ProtocolVersion) => !(method === 'ApiCreateNotify' && version === 2),
+  // 3.1.4.1: version 2 knows only "All", required by every method; version 3 notification (and the
+  // open/state) methods need at least "Read".
+  acceptAccess: (_method: MethodName, level: AccessLevel, version: ProtocolVersion) => level === 'full' || version === 3,
+  postsQuorumState: (version: ProtocolVersion) => version === 3,
+  queueWithoutFilters: false,
+  selectFilters: (matching: readonly Filter[]) => matching,
+  scopeContains,
+  watchSubTree: (requested: boolean) => requested,
+  eventKey: (filter: Filter) => filter.dwNotifyKey,
+  reportedFilter: (event: InternalEvent) => event.bit,
+  addSequence: (current: number) => current,
+  catchUpNeeded: (given: number, current: number) => given >>> 0 !== current >>> 0,
+  catchUpKey: (dwNotifyKey: number) => dwNotifyKey,
+  dequeue: 'fifo',
+  honourTimeout: true,
+  reconnectAfterLoss: (version: ProtocolVersion) => version === 3,
+  // 3.1.4.x.66 return table: a call ended by ApiCloseNotify/ApiUnblockGetNotifyCall on another thread
+  // gets ERROR_INVALID_FUNCTION (ERROR_NO_MORE_ITEMS is for a port already closed).
+  releasedStatus: ERROR.INVALID_FUNCTION,
+  unblockReleases: true,
+  closeReleases: true,
+  closeNullsHandle: true,
+  postHandleClose: false,
+});
+
+/** A mutant's deviation: one (sometimes two closely tied) entries replaced. */
+export type BehaviourOverride = Partial<Behaviour>;
+
+export function withOverride(override: BehaviourOverride | undefined): Readonly<Behaviour> {
+  return Object.freeze({ ...REFERENCE_BEHAVIOUR, ...override });
+}

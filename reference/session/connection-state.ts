@@ -1,0 +1,58 @@
+// One connection's server-side state (its handles, version, access level) and the checks every method
+// starts with: server state, access level, and context handles.
+import type { AccessLevel, MethodName } from '../../cmrp/contract';
+import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
+import { isNotifyMethod, type HandleKind } from '../rules/behaviour';
+import { SERVER_ERROR } from '../rules/codes';
+import type { NotificationPort } from '../notify/port';
+import type { ServerCore } from './core';
+import { HandleTable, type TargetOf } from './handles';
+
+/**
+ * A call that will not go ahead: its status. ERROR_SUCCESS here means a mutant accepted a bad handle
+ * and the call succeeds without doing anything.
+ */
+export interface Refusal {
+  refused: number;
+}
+
+export function isRefusal(value: object): value is Refusal {
+  return 'refused' in value;
+}
+
+export class ConnectionState {
+  readonly handles = new HandleTable();
+  alive = true;
+
+  constructor(
+    readonly core: ServerCore,
+    readonly version: ProtocolVersion,
+    readonly accessLevel: AccessLevel,
+  ) {}
+
+  /** The notification ports this connection holds open. */
+  ports(): NotificationPort[] {
+    return this.handles.targets('notify').map((t) => t.port);
+  }
+
+  /**
+   * The checks before any method runs: the caller's access level (3.1.3 validates permission first,
+   * 3.1.4.1/3.1.4.2 give the levels), then the 3.1.1 protocol server state. Only notification methods
+   * can be refused in read-only: the other methods of the contract do not modify the cluster.
+   */
+  gate(method: MethodName): Refusal | undefined {
+    const { behaviour, serverState } = this.core;
+    if (!behaviour.acceptAccess(method, this.accessLevel, this.version)) return { refused: ERROR.ACCESS_DENIED };
+    if (serverState === 'read-only' && isNotifyMethod(method) && !behaviour.acceptInReadOnly(method, this.version)) {
+      return { refused: SERVER_ERROR.SHARING_PAUSED };
+    }
+    return undefined;
+  }
+
+  /** Resolves a context handle of the expected type, or says why the call fails (ERROR_INVALID_HANDLE). */
+  check<K extends HandleKind>(handle: string, kind: K): TargetOf<K> | Refusal {
+    const resolution = this.handles.resolve(handle, kind);
+    if (resolution.ok) return resolution.target;
+    return { refused: this.core.behaviour.acceptBadHandle(resolution.fault, kind) ? ERROR.SUCCESS : ERROR.INVALID_HANDLE };
+  }
+}

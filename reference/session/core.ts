@@ -1,0 +1,16 @@
+// What a connection needs of the server it belongs to. An interface, so session code does not depend
+// on server.ts (which creates connections).
+import type { Behaviour } from '../rules/behaviour';
+import type { ClusterModel } from '../model/cluster';
+import type { NotificationHub } from '../notify/hub';
+
+/** The protocol server state of 3.1.1 that a test can switch between. */
+export type ServerState = 'read-write' | 'read-only';
+
+export interface ServerCore {
+  /** Replaced by Reset: always read it through the core, never keep it. */
+  readonly model: ClusterModel;
+  readonly hub: NotificationHub;
+  readonly behaviour: Behaviour;
+  readonly serverState: ServerState;
+}
