@@ -38,7 +38,7 @@ const FILE_TIMEOUT_MS = 16 * 60_000;
 const SHELL_ULIMIT = 'ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)"';
 
 const IDLE = { count: 1000, addresses: ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'] };
-const FRAGMENTS = { count: 100, addresses: ['127.0.0.6', '127.0.0.7'], size: 4096, everyMs: 50 };
+const FRAGMENTS = { count: 100, addresses: ['127.0.0.6', '127.0.0.7'], size: 4096, everyMs: 100 };
 
 interface Child {
   child: ChildProcess;

@@ -74,7 +74,7 @@ export class RpcServerConnection<G> implements Tracked {
   ) {
     this.address = socket.remoteAddress ?? '?';
     resources.add(this);
-    this.framer = new PduFramer({ pdu: (bytes) => this.onPdu(bytes), error: (e) => this.drop(e.message) }, limits.maxFrag);
+    this.framer = new PduFramer({ pdu: (bytes) => this.onPdu(bytes), error: (e) => this.shed('protocol error', e.message) }, limits.maxFrag);
     socket.on('data', (chunk: Buffer) => {
       this.lastActivity = Date.now();
       this.framer.push(chunk);
@@ -128,12 +128,13 @@ export class RpcServerConnection<G> implements Tracked {
       if (!clear) return;
       pdu = decodePdu(clear);
     } catch (error) {
-      return this.drop((error as Error).message);
+      return this.shed('protocol error', (error as Error).message);
     }
     try {
       this.handle(pdu);
     } catch (error) {
-      this.drop(error instanceof RpcProtocolError ? error.message : `internal error: ${(error as Error).message}`);
+      if (error instanceof RpcProtocolError) this.shed('protocol error', error.message);
+      else this.drop(`internal error: ${(error as Error).message}`);
     }
   }
 
