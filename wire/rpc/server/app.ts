@@ -125,6 +125,6 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   bindTimeoutMs: 10_000,
   idleTimeoutMs: 120_000,
   maxHeldBytesPerConnection: 2 * 1024 * 1024,
-  maxHeldBytes: 64 * 1024 * 1024,
+  maxHeldBytes: 32 * 1024 * 1024,
   maxUnsentBytesPerConnection: 4 * 1024 * 1024,
 };
