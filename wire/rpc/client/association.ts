@@ -17,24 +17,13 @@ export interface AssociationOptions extends ConnectionLimits {
   security?: () => ClientSecurity;
   /**
    * When a call goes out on another connection than the call before it, it waits until that call's
-   * request has left and then this long more, so the server reads the two in order. Default: 5 ms,
-   * or the quickest of the last few calls' round trips when that is longer (at most 100 ms).
+   * request has left and then this long more (default 5 ms), so the server reads the two in order.
    */
   orderingGapMs?: number;
 }
 
 /** How long a request on one connection is given to reach the server before the next one on another. */
 export const DEFAULT_ORDERING_GAP_MS = 5;
-/**
- * On a loaded machine a request can reach the server's event loop tens of milliseconds after it left,
- * and a later request on another connection can overtake it (seen under hostile load: an unblock
- * overtaking the ApiGetNotify it was meant to release). The path's own round trip says how slow it
- * is now: the gap grows to the quickest recent round trip (the quickest, so that a blocked call's
- * long wait does not count), up to this cap.
- */
-const MAX_ORDERING_GAP_MS = 100;
-/** Round trips remembered for the gap. */
-const RECENT_ROUND_TRIPS = 8;
 
 /** The presentation context every connection of the association binds: one interface, NDR20. */
 const CONTEXT_ID = 0;
@@ -50,8 +39,6 @@ export class RpcAssociation {
   /** The connection the latest request went out on, and when that request had left. */
   private lastUsed?: RpcClientConnection;
   private lastFlushAt?: number;
-  /** Round trips of the latest completed calls, in ms (see MAX_ORDERING_GAP_MS). */
-  private readonly roundTrips: number[] = [];
 
   private constructor(
     readonly endpoint: Endpoint,
@@ -106,14 +93,10 @@ export class RpcAssociation {
     this.lastUsed = connection;
     try {
       // connection.call writes the request before it returns its promise: the next call may go.
-      const wrote = Date.now();
       const outcome = connection.call(this.nextCallId++, CONTEXT_ID, opnum, stub, Math.max(1, deadline - Date.now()));
       void connection.flushed.then(() => (this.lastFlushAt = Date.now()));
       sent();
-      const result = await outcome;
-      this.roundTrips.push(Date.now() - wrote);
-      if (this.roundTrips.length > RECENT_ROUND_TRIPS) this.roundTrips.shift();
-      return result;
+      return await outcome;
     } finally {
       sent();
       this.release(connection);
@@ -135,14 +118,8 @@ export class RpcAssociation {
     const last = this.lastUsed;
     if (!last?.alive) return;
     await within(Promise.race([last.flushed, last.closed]), capMs);
-    const wait = (this.lastFlushAt ?? 0) + this.orderingGap() - Date.now();
+    const wait = (this.lastFlushAt ?? 0) + (this.options.orderingGapMs ?? DEFAULT_ORDERING_GAP_MS) - Date.now();
     if (wait > 0) await delay(wait);
-  }
-
-  private orderingGap(): number {
-    if (this.options.orderingGapMs !== undefined) return this.options.orderingGapMs;
-    const quickest = this.roundTrips.length ? Math.min(...this.roundTrips) : 0;
-    return Math.max(DEFAULT_ORDERING_GAP_MS, Math.min(MAX_ORDERING_GAP_MS, quickest));
   }
 
   /** Closes every connection: the server runs down the group's context handles. */
