@@ -9,6 +9,7 @@ import { Session, STILL_PENDING, type PendingCall, type Timeouts } from '../sess
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
+import { HARNESS_ID } from '../verdict/types';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
 
 export interface SequenceContext {
@@ -53,6 +54,8 @@ class SequenceRun {
   private readonly observed = new Set<string>();
   private readonly vars = new Variables();
   private readonly pending = new Map<string, PendingCall>();
+  /** Ports an absence proof unblocked: the spec lets a server close them for retrieval, so no later read proves anything. */
+  private readonly unblocked = new Set<string>();
   private readonly trace = new Trace();
   private session!: Session;
   private stepIndex = 0;
@@ -210,7 +213,7 @@ class SequenceRun {
   }
 
   private async readStep(step: ReadStep): Promise<void> {
-    const port = this.vars.resolve(step.read) as string;
+    const port = this.readablePort(step.read);
     const events: GetNotifyOut[] = [];
     for (let i = 0; i < step.expect.length; i++) {
       const read = await this.readOne(port);
@@ -334,7 +337,8 @@ class SequenceRun {
    * that answer when it breaks one.
    */
   private async absentStep(step: AbsentStep): Promise<void> {
-    const port = this.vars.resolve(step.absent) as string;
+    const port = this.readablePort(step.absent);
+    this.unblocked.add(port);
     const result = this.ctx.protocolVersion === 2 ? await this.expireTimer(port) : await this.unblockRead(port);
     if (result.kind === 'missing') {
       this.record(labels(step), 'pass', `no further event: ${result.detail}`);
@@ -364,7 +368,17 @@ class SequenceRun {
     return { kind: 'unproven', detail: `ApiGetNotify with a ${ABSENCE_TIMEOUT_MS} ms Timeout answered ${this.describeAnswer(reply)}, not WAIT_TIMEOUT, when its GetNotify timer expired`, blame: EXPIRED_TIMER };
   }
 
+  /** A port a read or absence step may use: never one an absence proof has unblocked (in either protocol version, so a sequence means the same in both). */
+  private readablePort(ref: string): string {
+    const port = this.vars.resolve(ref) as string;
+    if (this.unblocked.has(port)) {
+      throw new SequenceDataError(`step ${this.stepIndex} reads ${ref} after an absence proof on it: an unblock may close a port for retrieval (3.1.4.x.107), so nothing read there afterwards is proof`);
+    }
+    return port;
+  }
+
   private async unblockRead(port: string): Promise<ReadResult> {
+    this.unblocked.add(port);
     const read = this.session.start('ApiGetNotify', [port]);
     const unblock = await this.session.call('ApiUnblockGetNotifyCall', [port]);
     if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) {
@@ -478,6 +492,8 @@ class SequenceRun {
     if (error instanceof NotReached) return this.recordRest('inconclusive', `not reached: ${error.message}`);
     if (error instanceof TargetError) return this.recordRest('error', `the target failed at step ${this.stepIndex}: ${error.message}`);
     const message = error instanceof Error ? error.message : String(error);
+    // A fault of the sequence data is the harness's own: it must show even when every clause was already judged.
+    if (error instanceof SequenceDataError) this.observe(HARNESS_ID, 'error', `sequence data error at step ${this.stepIndex}: ${message}`);
     this.recordRest('error', `harness error at step ${this.stepIndex}: ${message}`);
   }
 

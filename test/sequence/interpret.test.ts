@@ -190,6 +190,12 @@ describe('absence is proven or not judged', () => {
     expect(seen[ONCE[3]]).toMatch(/^inconclusive/);
   });
 
+  it.each([2, 3] as const)('version %s: a read after an absence proof on the same port is a harness error, never a verdict', async (v) => {
+    const seen = await observeIn(v, createBuiltinTarget({}), { ...readThenAbsent, steps: [...readThenAbsent.steps, { absent: '$port', check: 'once' }] });
+    expect(seen.harness).toMatch(/^error: .*step 7 reads \$port after an absence proof/);
+    expect(seen[ONCE[v]]).toMatch(/^pass/);
+  });
+
   it('version 3: ERROR_NO_MORE_ITEMS (a port closed for retrieval by the unblock) proves nothing and blames nothing', async () => {
     let reads = 0;
     const seen = await observeIn(3, breaking('ApiGetNotify', async (...args: unknown[]) => (++reads === 1 ? realRead(args) : { status: 0x103 })), readThenAbsent);
