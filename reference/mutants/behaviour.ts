@@ -282,10 +282,7 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
   {
     name: 'unblock-closes-port',
     description: 'ApiUnblockGetNotifyCall releases the pending reads and then frees the port, as if it were ApiCloseNotify: its handle is invalid from then on.',
-    trips: [
-      { section: '3.1.4.2.66', title: 'blocks until an indication or a close' },
-      { section: '3.1.4.2.107', title: 'pending ApiGetNotify calls completed' },
-    ],
+    trips: [...both([66], () => 'blocks until an indication or a close'), ...both([107], () => 'pending ApiGetNotify calls completed')],
     override: { unblockClosesPort: true },
   },
 ];
