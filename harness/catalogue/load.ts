@@ -100,7 +100,12 @@ export function readCatalogue(dir: string = defaultCatalogueDir()): Catalogue {
     const file = path.join(dir, name);
     const section = readSectionFile(file);
     headings.set(section.section, section.heading);
+    const titles = new Set<string>();
     for (const clause of section.clauses) {
+      // A clause is named by section and title (cmrp/clause-name.ts), so a title is unique in its section.
+      if (titles.has(clause.title)) throw new CatalogueError(`${displayPath(file)}: clause ${clause.id}: title "${clause.title}" is used twice in section ${section.section}`);
+      titles.add(clause.title);
+      if (section.port && !clause.port) clause.port = section.port;
       const first = origin.get(clause.id);
       if (first !== undefined) {
         const where = first === name ? 'twice in this file' : `also in ${first}`;
