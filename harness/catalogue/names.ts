@@ -3,6 +3,7 @@
 // name that matches no clause is caught where it is written, and coverage is computed from the names.
 import { neutralSection, parseClauseName, sectionIn, type ClauseName, type ClauseRef } from '../../cmrp/clause-name';
 import type { ProtocolVersion } from '../../cmrp/constants';
+import { loadCatalogue } from './load';
 import type { Clause } from './types';
 
 export const VERSIONS: readonly ProtocolVersion[] = [2, 3];
@@ -58,4 +59,23 @@ export class ClauseNames {
     if (neutral === clause.section) return `${clause.section}: ${clause.title}`;
     return `${neutral}: ${clause.title}`;
   }
+}
+
+let shipped: ClauseNames | undefined;
+
+/** The names of the package's own catalogue (vectors/catalogue), read once. */
+export function catalogueNames(): ClauseNames {
+  shipped ??= new ClauseNames(loadCatalogue());
+  return shipped;
+}
+
+/**
+ * The one id of a name that means the same clause in every version it has (a shared section such as
+ * 2.1 or 3.1.1.8, or an explicit one such as 3.1.4.2.56); for code that records observations by id.
+ * Throws for a name that resolves to nothing or to different ids per version: a programming error.
+ */
+export function clauseIdOf(name: ClauseName, names: ClauseNames = catalogueNames()): string {
+  const ids = [...new Set(Object.values(names.ids(name)))];
+  if (ids.length !== 1) throw new Error(`clause name "${name}" ${ids.length ? `means ${ids.join(' and ')}` : 'names no clause of the catalogue'}`);
+  return ids[0];
 }

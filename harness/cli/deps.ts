@@ -31,6 +31,10 @@ export function defaultDeps(): CliDeps {
     // Loaded on first use: the runner pulls in Jest and the reference server, which list, merge and
     // --dry-run never need.
     executeRun: (options) => {
+      // The data the suites read is checked before Jest starts: a broken file refuses the run (exit 2)
+      // with its file and step named, instead of failing inside a worker.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('../sequence/load') as typeof import('../sequence/load')).loadAllSequences();
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const runner = require('../runner/run') as typeof import('../runner/run');
       return runner.executeRun(options);

@@ -5,22 +5,13 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataFileError, describeSchemaErrors, displayPath, readJsonFile, schemaValidator } from '../catalogue/data-file';
-import { loadCatalogue } from '../catalogue/load';
-import { ClauseNames } from '../catalogue/names';
+import { catalogueNames, type ClauseNames } from '../catalogue/names';
 import { packageRoot } from '../../cmrp/package-info';
 import { checkSequence } from './check';
 import type { ClauseMap, Sequence, SequenceFile } from './types';
 
 export const SEQUENCES_DIR = resolve(packageRoot(), 'vectors/sequences');
 export const SEQUENCES_SCHEMA = 'vectors/sequences.schema.json';
-
-let defaultNames: ClauseNames | undefined;
-
-/** The catalogue's clause names, read once. */
-export function catalogueNames(): ClauseNames {
-  defaultNames ??= new ClauseNames(loadCatalogue());
-  return defaultNames;
-}
 
 /** "sequence 'id', step 3" for a JSON pointer into a sequence file. */
 function place(data: unknown, pointer: string): string {
