@@ -43,7 +43,14 @@ export function schemaValidator(schemaPath: string, ref?: string): ValidateFunct
   let validate = validators.get(key);
   if (!validate) {
     // strictRequired off: a oneOf of `required`s ("exactly one kind field") names fields its branches do not define.
-    ajv ??= new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+    if (!ajv) {
+      ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+      // The data schemas refer to each other (a family's extra sequences are sequences): all are known.
+      const dir = path.join(packageRoot(), 'vectors');
+      for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.schema.json') && n !== 'catalogue.schema.json')) {
+        ajv.addSchema(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as object);
+      }
+    }
     const file = path.join(packageRoot(), schemaPath);
     const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as { $id?: string };
     if (!schema.$id || !ajv.getSchema(schema.$id)) ajv.addSchema(schema);
