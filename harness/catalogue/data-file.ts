@@ -82,3 +82,25 @@ export function describeSchemaErrors(errors: readonly ErrorObject[]): { instance
   if (typeof params.additionalProperty === 'string') detail += ` ('${params.additionalProperty}')`;
   return { instancePath: inner.instancePath, detail };
 }
+
+/**
+ * Set (to "1") while a run's Jest workers execute, after the CLI has checked every data file: a worker
+ * then reads the same files without compiling the schemas again (one check per run, not per suite).
+ */
+export const DATA_CHECKED_ENV = 'CMRP_DATA_CHECKED';
+
+export function dataChecked(): boolean {
+  return process.env[DATA_CHECKED_ENV] === '1';
+}
+
+/** Runs `run` with DATA_CHECKED_ENV set (inherited by the workers it starts), then restores it. */
+export async function withDataChecked<T>(run: () => Promise<T>): Promise<T> {
+  const previous = process.env[DATA_CHECKED_ENV];
+  process.env[DATA_CHECKED_ENV] = '1';
+  try {
+    return await run();
+  } finally {
+    if (previous === undefined) delete process.env[DATA_CHECKED_ENV];
+    else process.env[DATA_CHECKED_ENV] = previous;
+  }
+}
