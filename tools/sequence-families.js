@@ -5,6 +5,10 @@
 // vectors/sequences/families/NAME.template.json; each case writes one vectors/sequences/FILE.json.
 //   node tools/sequence-families.js          regenerate every family's files
 //   node tools/sequence-families.js --check  change nothing; exit 1 naming each file that differs
+//   node tools/sequence-families.js --adopt  first move the sequences a generated file has but its template
+//                                            does not make into the case's `extra` (after someone added
+//                                            sequences to a generated file, e.g. in the long form and then
+//                                            converted it with tools/compact-sequences.js), then regenerate
 //   --dir DIR                                 a sequences directory other than vectors/sequences
 // In a template, "{{key}}" inside a string (a value or a field name) is replaced by the case's value of `key`; a string that is
 // exactly "{{key}}" becomes the value itself (so a number stays a number). A case may leave out template
@@ -12,7 +16,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT } = require('./clause-names');
-const { formatSequenceFile } = require('./sequence-format');
+const { formatCasesFile, formatSequenceFile } = require('./sequence-format');
 
 const SEQUENCES = path.join(ROOT, 'vectors/sequences');
 const PLACEHOLDER = /\{\{(\w+)\}\}/g;
@@ -57,6 +61,28 @@ function generate(family, dir = SEQUENCES) {
   return out;
 }
 
+/**
+ * Moves into each case's `extra` the sequences its generated file holds that the template does not make;
+ * returns the ids moved. A template sequence edited in the generated file cannot be adopted: --check names it.
+ */
+function adopt(family, dir = SEQUENCES) {
+  const casesFile = path.join(dir, 'families', `${family}.cases.json`);
+  const data = JSON.parse(fs.readFileSync(casesFile, 'utf8'));
+  const generated = generate(family, dir);
+  const moved = [];
+  for (const c of data.cases) {
+    const target = path.join(dir, c.file);
+    if (!fs.existsSync(target)) continue;
+    const made = new Set(JSON.parse(generated.get(c.file)).sequences.map((s) => s.id));
+    const own = JSON.parse(fs.readFileSync(target, 'utf8')).sequences.filter((s) => !made.has(s.id));
+    if (!own.length) continue;
+    c.extra = [...(c.extra ?? []), ...own];
+    moved.push(...own.map((s) => `${c.file}: ${s.id}`));
+  }
+  if (moved.length) fs.writeFileSync(casesFile, formatCasesFile(data));
+  return moved;
+}
+
 function families(dir = SEQUENCES) {
   return fs
     .readdirSync(path.join(dir, 'families'))
@@ -71,6 +97,9 @@ function main(argv) {
   const dir = dirAt >= 0 ? path.resolve(argv[dirAt + 1]) : SEQUENCES;
   let status = 0;
   try {
+    if (argv.includes('--adopt')) {
+      for (const family of families(dir)) for (const line of adopt(family, dir)) process.stdout.write(`adopted into families/${family}.cases.json: ${line}\n`);
+    }
     for (const family of families(dir)) {
       for (const [file, text] of generate(family, dir)) {
         const target = path.join(dir, file);
@@ -94,4 +123,4 @@ function main(argv) {
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
 
-module.exports = { generate, families };
+module.exports = { generate, families, adopt };

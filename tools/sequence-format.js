@@ -45,4 +45,11 @@ function formatSequenceFile(data) {
   })}\n`;
 }
 
-module.exports = { formatSequenceFile, inline };
+/** The text of a family's case file: a case a line, except that a case's own `extra` sequences are laid out as in a sequence file. */
+function formatCasesFile(data) {
+  const caseText = (c) =>
+    c.extra ? block(c, 4, (key, value) => (key === 'extra' ? list(value, 6, (s) => sequenceText(s, 8)) : inline(value))) : inline(c);
+  return `${block(data, 0, (key, value) => (key === 'cases' && Array.isArray(value) ? list(value, 2, caseText) : inline(value)))}\n`;
+}
+
+module.exports = { formatSequenceFile, formatCasesFile, inline };

@@ -57,6 +57,23 @@ describe('sequence families', () => {
     writeFileSync(cases, JSON.stringify(data));
     expect(node('tools/sequence-families.js', '--dir', dir).stderr).toMatch(/skips 'add-\{\{slug\}\}\/no-such', which the template does not have/);
   });
+
+  it('--adopt moves sequences added to a generated file into its case, so the family generates them', () => {
+    const dir = scratch();
+    cpSync(SEQUENCES_DIR, dir, { recursive: true });
+    const file = join(dir, '3.1.4.x.64-ApiReAddNotifyGroup.json');
+    // As another branch would add one: the long form, then the converter.
+    const long = JSON.parse(longForm(readFileSync(file, 'utf8'))) as { generated?: string; sequences: { id: string }[] };
+    delete long.generated;
+    long.sequences.push({ ...long.sequences[0], id: 'readd-group/added-elsewhere' });
+    writeFileSync(file, JSON.stringify(long, null, 2));
+    expect(node('tools/compact-sequences.js', file).status).toBe(0);
+    expect(node('tools/sequence-families.js', '--check', '--dir', dir).status).toBe(1);
+    const r = node('tools/sequence-families.js', '--adopt', '--dir', dir);
+    expect(r.stdout).toMatch(/adopted into families\/readd-object\.cases\.json: 3\.1\.4\.x\.64-ApiReAddNotifyGroup\.json: readd-group\/added-elsewhere/);
+    expect(node('tools/sequence-families.js', '--check', '--dir', dir).status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/"id": "readd-group\/added-elsewhere"/);
+  });
 });
 
 describe('the compact form', () => {
