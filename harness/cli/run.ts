@@ -7,6 +7,7 @@ import type { Catalogue } from '../catalogue/load';
 import type { SelectionFlags } from '../catalogue/select';
 import type { Clause } from '../catalogue/types';
 import { TOOL_NAME } from '../../cmrp/package-info';
+import { githubAnnotations } from '../report/annotations';
 import { assembleResults } from '../report/results';
 import { terminalSummary } from '../report/terminal';
 import { writeReports } from '../report/write';
@@ -34,7 +35,7 @@ function dryRun(selection: Clause[], catalogue: Catalogue, flags: FlagValues, ta
     lines.push(`  ${clauses.map((c) => c.id.slice(section.length + 1)).join(' ')}`);
   }
   const paths = reportPaths(flags, deps.cwd);
-  lines.push(`reports would be written to ${[paths.junit, paths.json, paths.markdown].map((p) => path.relative(deps.cwd, p) || p).join(', ')}`);
+  lines.push(`reports would be written to ${[paths.junit, paths.json, paths.markdown, paths.html].map((p) => path.relative(deps.cwd, p) || p).join(', ')}`);
   deps.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
@@ -107,6 +108,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   });
   const written = writeReports(results, paths);
   deps.stdout.write(terminalSummary(results));
+  if (flags['github-annotations'] || deps.env.GITHUB_ACTIONS === 'true') deps.stdout.write(githubAnnotations(results));
   if (baselineOutcome) {
     const fresh = newEntries(baselineOutcome);
     if (Object.keys(fresh).length > 0) {
