@@ -18,10 +18,10 @@ const COMMANDS: Record<string, (argv: string[], deps: CliDeps) => Promise<number
   run: runCommand,
   list: listCommand,
   merge: mergeCommand,
-  compare: compareCommand,
   mutants: mutantsCommand,
   serve: serveCommand,
   replay: replayCommand,
+  compare: compareCommand,
 };
 
 /** Errors that mean "nothing was judged" (exit 2): their message is meant for the user as is. */

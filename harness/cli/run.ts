@@ -8,6 +8,7 @@ import type { SelectionFlags } from '../catalogue/select';
 import type { Clause } from '../catalogue/types';
 import { TOOL_NAME } from '../../cmrp/package-info';
 import { githubAnnotations } from '../report/annotations';
+import { replaysWritten } from '../report/replays';
 import { assembleResults } from '../report/results';
 import { terminalSummary } from '../report/terminal';
 import { writeReports } from '../report/write';
@@ -67,7 +68,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     ...(flags.user !== undefined ? { user: flags.user as string } : {}),
   };
   const startedAt = deps.now();
-  const progress = progressPrinter(deps.stderr);
+  const progress = progressPrinter(deps.stderr, { selection, headings: catalogue.headings });
   let outcome;
   try {
     outcome = await deps.executeRun({
@@ -115,7 +116,9 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
       deps.stdout.write(`\nnew failures not in ${baselineArg}; to accept them, add these entries (and write the reasons):\n${JSON.stringify(fresh, null, 2)}\n`);
     }
   }
+  const replays = replaysWritten(path.join(path.dirname(paths.json), 'replays'), startedAt);
   deps.stdout.write(`reports: ${written.map((p) => path.relative(deps.cwd, p) || p).join(', ')}\n`);
+  if (replays.length) deps.stdout.write(`replays: ${replays.map((p) => path.relative(deps.cwd, p) || p).join(', ')}\n`);
   if (results.exitCode === 2) deps.stderr.write(`${TOOL_NAME}: ${results.reasons[0]}\n`);
   return results.exitCode;
 }

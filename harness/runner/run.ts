@@ -54,7 +54,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   writeFileSync(configPath, JSON.stringify(config));
   const previous = process.env[RUN_CONFIG_ENV];
   process.env[RUN_CONFIG_ENV] = configPath;
-  onProgress(options.onProgress);
+  // Progress counts clauses: each report carries the observations the workers have appended so far.
+  const listener = options.onProgress;
+  onProgress(listener && ((p) => listener({ ...p, observations: readObservations(dir) })));
   try {
     const { results } = await runCLI(jestArgv(options.shard, sharedCluster(options.target)), [packageRoot()]);
     const observations = readObservations(dir);
