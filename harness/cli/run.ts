@@ -17,7 +17,7 @@ import { parseArgs, type FlagValues } from './args';
 import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';
 import { reportPaths, RUN_FLAGS, selectionFlags } from './flags';
-import { progressPrinter } from './progress';
+import { holdEngineOutput, progressPrinter } from './progress';
 
 export const DEFAULT_TARGET = 'builtin';
 export const DEFAULT_PROTOCOL_VERSION = 3;
@@ -68,7 +68,9 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     ...(flags.user !== undefined ? { user: flags.user as string } : {}),
   };
   const startedAt = deps.now();
-  const progress = progressPrinter(deps.stderr, { selection, headings: catalogue.headings });
+  // The real process's streams: hold back what the engine (Jest) writes there while the suites run.
+  const held = deps.stderr === process.stderr ? holdEngineOutput(deps.env) : undefined;
+  const progress = progressPrinter(held?.stderr ?? deps.stderr, { selection, headings: catalogue.headings });
   let outcome;
   try {
     outcome = await deps.executeRun({
@@ -85,6 +87,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     });
   } finally {
     progress.finish();
+    held?.restore();
   }
 
   const catalogueIds = catalogue.clauses.map((c) => c.id);

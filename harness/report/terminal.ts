@@ -23,7 +23,7 @@ export function notTestedReasons(results: RunResults): string[] {
   const groups = new Map<string, number>();
   for (const c of results.clauses) {
     if (c.verdict !== 'NOT-TESTED') continue;
-    const reason = firstLine(c.message) || 'no reason recorded';
+    const reason = firstLine(c.message).replace(/^\[[^\]\n]*\] /, '') || 'no reason recorded';
     groups.set(reason, (groups.get(reason) ?? 0) + 1);
   }
   if (groups.size === 0) return [];

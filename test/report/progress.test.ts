@@ -15,8 +15,8 @@ describe('progress printer', () => {
     p.update({ section: 'model-based property', done: 2, total: 3, passed: 1, failed: 0, observations: [obs('3.1.4.2.66/R1', 'pass'), obs('3.1.4.2.66/R2', 'fail'), obs('3.1.4.2.58/R1', 'fail'), obs('9.9/R9', 'pass')] });
     p.finish();
     expect(out.text).toBe(
-      '\r\x1b[K[1/3 suite files]  2/4 clauses judged (1 PASS, 1 NON-STRICT)  3.1.4.2.66 ApiGetNotify (Opnum 65)' +
-        '\r\x1b[K[2/3 suite files]  3/4 clauses judged (1 PASS, 1 FAIL, 1 NON-STRICT)  3.1.4.2.58 ApiAddNotifyCluster (Opnum 57)' +
+      '\r\x1b[K2/4 clauses judged: 1 PASS, 1 NON-STRICT  (suite file 1/3)  3.1.4.2.66 ApiGetNotify (Opnum 65)' +
+        '\r\x1b[K3/4 clauses judged: 1 PASS, 1 FAIL, 1 NON-STRICT  (suite file 2/3)  3.1.4.2.58 ApiAddNotifyCluster (Opnum 57)' +
         '\r\x1b[K',
     );
   });
@@ -25,7 +25,7 @@ describe('progress printer', () => {
     const out = capture(true);
     const p = progressPrinter(out, { selection: selection.slice(0, 2), headings, columns: 200 });
     p.update({ section: 'x', done: 1, total: 1, passed: 1, failed: 0, observations: [obs('3.1.4.2.58/R1', 'pass')] });
-    expect(out.text).toBe('\r\x1b[K[1/1 suite files]  0/2 clauses judged');
+    expect(out.text).toBe('\r\x1b[K0/2 clauses judged  (suite file 1/1)');
   });
 
   it('cuts the line to the terminal width', () => {
