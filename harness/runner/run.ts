@@ -114,6 +114,11 @@ function jestArgv(shard: string | undefined, serial = false): Parameters<typeof 
     roots: ['<rootDir>/suites'],
     testMatch: ['**/*.spec.ts'],
     testEnvironment: 'node',
+    // Installed as a package, the suites live under node_modules/, which Jest skips by default:
+    // keep its files and judge them, but never transform the dependencies.
+    haste: { retainAllFiles: true },
+    testPathIgnorePatterns: ['<rootDir>/node_modules/'],
+    transformIgnorePatterns: ['/node_modules/(?!cmrp-notify-conformance/)', '/node_modules/cmrp-notify-conformance/node_modules/'],
     transform: { '^.+\\.ts$': [require.resolve('ts-jest'), { tsconfig: join(root, 'tsconfig.json') }] },
   };
   return {
