@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = require('js-yaml') as { load(text: string): unknown };
+
 const ROOT = resolve(__dirname, '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -119,5 +122,47 @@ describe('the npm package, installed from its tarball into an empty folder', () 
     const compared = cli(['compare', 'pass/results.json', 'reports/results.json']);
     expect(compared.status).toBe(1);
     expect(compared.stdout).toContain('### New failures');
+  }, 600_000);
+
+  // The pipeline snippets of examples/ci, run as their CI would: every command in order (a step marked
+  // `if: always()` runs even after a failure), with their variables. Two changes only, both by the
+  // environment: CMRP_PACKAGE names the tarball (the snippets install "${CMRP_PACKAGE:-...}"), and the
+  // run is cut to one section to keep the test bounded.
+  const ONE_SECTION = ' --section 3.1.4.2.58';
+
+  interface Step {
+    command: string;
+    always: boolean;
+  }
+
+  function snippet(file: string): { steps: Step[]; env: Record<string, string> } {
+    const doc = yaml.load(readFileSync(join(ROOT, 'examples/ci', file), 'utf8')) as Record<string, unknown>;
+    if (file === 'github-actions.yml') {
+      const [job] = Object.values(doc.jobs as Record<string, { env?: Record<string, string>; steps: { run?: string; uses?: string; if?: string }[] }>);
+      const steps = job.steps.filter((s) => s.run !== undefined).map((s) => ({ command: s.run!, always: s.if === 'always()' }));
+      return { steps, env: job.env ?? {} };
+    }
+    const [job] = Object.values(doc).filter((v): v is { script: string[]; variables?: Record<string, string> } => typeof v === 'object' && v !== null && 'script' in v);
+    return { steps: job.script.map((command) => ({ command, always: false })), env: job.variables ?? {} };
+  }
+
+  it.each(['github-actions.yml', 'gitlab-ci.yml'])('the %s snippet runs', (file) => {
+    const { steps, env } = snippet(file);
+    expect(steps.some((s) => /npx cmrp-notify-conformance run /.test(s.command))).toBe(true);
+    const summary = join(work, `${file}.summary.md`);
+    writeFileSync(summary, '');
+    const ciEnv = { ...cleanEnv(), ...env, CMRP_PACKAGE: tarball, ...(file.startsWith('github') ? { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } : { GITLAB_CI: 'true' }) };
+    rmSync(join(app, 'reports'), { recursive: true, force: true });
+    let failed = false;
+    for (const step of steps) {
+      if (failed && !step.always) continue;
+      const command = step.command.replace(/(npx cmrp-notify-conformance run [^\n]*)/g, `$1${ONE_SECTION}`);
+      const r = spawnSync('bash', ['-eo', 'pipefail', '-c', command], { cwd: app, encoding: 'utf8', timeout: 420_000, env: ciEnv });
+      expect({ command, status: r.status, stderr: r.status === 0 ? '' : r.stderr.slice(-1500) }).toEqual({ command, status: 0, stderr: '' });
+      failed ||= r.status !== 0;
+    }
+    expect(existsSync(join(app, 'reports/junit.xml'))).toBe(true);
+    expect(existsSync(join(app, 'reports/report.html'))).toBe(true);
+    if (file.startsWith('github')) expect(readFileSync(summary, 'utf8')).toMatch(/^## MS-CMRP notification conformance: CONFORMANT/);
   }, 600_000);
 });
