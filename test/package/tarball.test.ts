@@ -117,6 +117,14 @@ describe('the npm package, installed from its tarball into an empty folder', () 
     expect(replay.status).toBe(1);
     expect(replay.stdout).toMatch(/^reproduced: /m);
 
+    // The JUnit of real runs, against Jenkins xUnit's schema (xmllint: Debian's libxml2-utils, which .ci/run installs).
+    if (spawnSync('xmllint', ['--version']).status === 0) {
+      for (const junit of ['pass/junit.xml', 'reports/junit.xml']) {
+        const lint = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/report/junit-10.xsd'), join(app, junit)], { encoding: 'utf8' });
+        expect({ junit, status: lint.status, stderr: lint.stderr.trim() }).toEqual({ junit, status: 0, stderr: `${join(app, junit)} validates` });
+      }
+    }
+
     const merged = cli(['merge', 'pass/results.json', '--json', 'merged/results.json', '--junit', 'merged/junit.xml', '--markdown', 'merged/summary.md', '--html', 'merged/report.html']);
     expect(merged.status).toBe(0);
     const compared = cli(['compare', 'pass/results.json', 'reports/results.json']);
