@@ -99,7 +99,7 @@ function caseOf(c: ClauseResult, results: RunResults): Case {
   const pv = results.protocolVersion;
   const base = { name: testName(c), classname: junitClassName(c, pv), out: clauseText(c, pv) };
   if (c.baseline?.status === 'expected') {
-    return { ...base, outcome: { kind: 'skipped', type: 'EXPECTED-FAILURE', message: attributeLine(`expected failure (baseline: ${c.baseline.reason})`), body: failureBody(c, pv) } };
+    return { ...base, outcome: { kind: 'skipped', type: 'EXPECTED-FAILURE', message: attributeLine(`EXPECTED FAILURE (baseline): ${c.baseline.reason}`), body: failureBody(c, pv) } };
   }
   if (c.baseline?.status === 'unexpected-pass') {
     const message = attributeLine(`passed, but the baseline expects ${c.baseline.expected}: remove its entry`);

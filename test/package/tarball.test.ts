@@ -2,7 +2,7 @@
 // this repository (runtime dependencies only), then the commands a pipeline uses, through npx, from
 // there. Bounded: every step has a timeout, the install prefers npm's cache.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -102,36 +102,6 @@ describe('the npm package, installed from its tarball into an empty folder', () 
     }
   }, 90_000);
 
-  it('runs: a conformant target exits 0, a mutant exits 1 with a replay that reproduces; merge and compare read the results', () => {
-    const pass = cli(['run', '--section', '3.1.4.2.58', '--seed', '1', '--json', 'pass/results.json', '--junit', 'pass/junit.xml', '--markdown', 'pass/summary.md', '--html', 'pass/report.html']);
-    expect({ status: pass.status, stderr: pass.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(pass.stdout).toContain('CONFORMANT (exit 0)');
-    for (const f of ['results.json', 'junit.xml', 'summary.md', 'report.html']) expect(existsSync(join(app, 'pass', f))).toBe(true);
-
-    const mutant = cli(['run', '--target', 'builtin:mutant=merge-filters', '--section', '3.1.4.2.58', '--seed', '1']);
-    expect(mutant.status).toBe(1);
-    const replays = readdirSync(join(app, 'reports/replays'));
-    expect(replays.length).toBeGreaterThan(0);
-    expect(mutant.stdout).toContain(`replays: reports/replays/${replays[0]}`);
-    const replay = cli(['replay', `reports/replays/${replays[0]}`]);
-    expect(replay.status).toBe(1);
-    expect(replay.stdout).toMatch(/^reproduced: /m);
-
-    // The JUnit of real runs, against Jenkins xUnit's schema (xmllint: Debian's libxml2-utils, which .ci/run installs).
-    if (spawnSync('xmllint', ['--version']).status === 0) {
-      for (const junit of ['pass/junit.xml', 'reports/junit.xml']) {
-        const lint = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/report/junit-10.xsd'), join(app, junit)], { encoding: 'utf8' });
-        expect({ junit, status: lint.status, stderr: lint.stderr.trim() }).toEqual({ junit, status: 0, stderr: `${join(app, junit)} validates` });
-      }
-    }
-
-    const merged = cli(['merge', 'pass/results.json', '--json', 'merged/results.json', '--junit', 'merged/junit.xml', '--markdown', 'merged/summary.md', '--html', 'merged/report.html']);
-    expect(merged.status).toBe(0);
-    const compared = cli(['compare', 'pass/results.json', 'reports/results.json']);
-    expect(compared.status).toBe(1);
-    expect(compared.stdout).toContain('### New failures');
-  }, 600_000);
-
   // The pipeline snippets of examples/ci, run as their CI would: every command in order (a step marked
   // `if: always()` runs even after a failure), with their variables. Two changes only, both by the
   // environment: CMRP_PACKAGE names the tarball (the snippets install "${CMRP_PACKAGE:-...}"), and the
@@ -172,5 +142,36 @@ describe('the npm package, installed from its tarball into an empty folder', () 
     expect(existsSync(join(app, 'reports/junit.xml'))).toBe(true);
     expect(existsSync(join(app, 'reports/report.html'))).toBe(true);
     if (file.startsWith('github')) expect(readFileSync(summary, 'utf8')).toMatch(/^## MS-CMRP notification conformance: CONFORMANT/);
+    expect(readFileSync(join(app, 'reports/summary.md'), 'utf8')).toMatch(/CONFORMANT/);
+    cpSync(join(app, 'reports'), join(app, `ci-${file}`), { recursive: true });
+  }, 600_000);
+
+  // After the snippets: their conformant run is the "before" of compare and the shard of merge.
+  it('runs a mutant: exit 1, a replay that reproduces; merge and compare read the results', () => {
+    const pass = join(app, 'ci-gitlab-ci.yml');
+    expect(existsSync(join(pass, 'results.json'))).toBe(true);
+    const mutant = cli(['run', '--target', 'builtin:mutant=merge-filters', '--section', '3.1.4.2.58', '--seed', '1']);
+    expect(mutant.status).toBe(1);
+    const replays = readdirSync(join(app, 'reports/replays'));
+    expect(replays.length).toBeGreaterThan(0);
+    expect(mutant.stdout).toContain(`replays: reports/replays/${replays[0]}`);
+    const replay = cli(['replay', `reports/replays/${replays[0]}`]);
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toMatch(/^reproduced: /m);
+
+    // The JUnit of real runs, against Jenkins xUnit's schema (xmllint: Debian's libxml2-utils, which .ci/run installs).
+    if (spawnSync('xmllint', ['--version']).status === 0) {
+      for (const junit of [join(pass, 'junit.xml'), join(app, 'reports/junit.xml')]) {
+        const lint = spawnSync('xmllint', ['--noout', '--schema', join(ROOT, 'test/report/junit-10.xsd'), junit], { encoding: 'utf8' });
+        expect({ junit, status: lint.status, stderr: lint.stderr.trim() }).toEqual({ junit, status: 0, stderr: `${junit} validates` });
+      }
+    }
+
+    const merged = cli(['merge', 'ci-gitlab-ci.yml/results.json', '--json', 'merged/results.json', '--junit', 'merged/junit.xml', '--markdown', 'merged/summary.md', '--html', 'merged/report.html']);
+    expect(merged.status).toBe(0);
+    expect(existsSync(join(app, 'merged/report.html'))).toBe(true);
+    const compared = cli(['compare', 'ci-gitlab-ci.yml/results.json', 'reports/results.json']);
+    expect(compared.status).toBe(1);
+    expect(compared.stdout).toContain('### New failures');
   }, 600_000);
 });
