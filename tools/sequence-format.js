@@ -29,10 +29,17 @@ function list(items, indent, render = inline) {
   return `[\n${items.map((item) => `${pad}${render(item)}`).join(',\n')}\n${' '.repeat(indent)}]`;
 }
 
+/** A step on one line; a repeat's own steps one a line below it: `{ "repeat": {...}, "steps": [` ... `] }`. */
+function stepText(step, indent) {
+  if (!Array.isArray(step.steps)) return inline(step);
+  const head = Object.entries(step).filter(([k]) => k !== 'steps').map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}, `).join('');
+  return `{ ${head}"steps": ${list(step.steps, indent, (s) => stepText(s, indent + 2))} }`;
+}
+
 function sequenceText(sequence, indent) {
   return block(sequence, indent, (key, value) => {
     if (key === 'clauses' && value && typeof value === 'object' && !Array.isArray(value)) return block(value, indent + 2);
-    if (key === 'steps' && Array.isArray(value)) return list(value, indent + 2);
+    if (key === 'steps' && Array.isArray(value)) return list(value, indent + 2, (s) => stepText(s, indent + 4));
     return inline(value);
   });
 }

@@ -8,7 +8,7 @@ import { describeSchemaErrors, schemaValidator } from '../catalogue/data-file';
 import { CONTROL_VERBS, type ControlVerb } from '../../cmrp/control';
 import { METHODS, isMethodName } from '../../cmrp/methods';
 import type { ProtocolVersion } from '../../cmrp/constants';
-import type { SequenceSource, Step } from './types';
+import type { RepeatStep, SequenceSource, Step } from './types';
 
 export interface SequenceProblem {
   /** Index of the step in `steps`; absent for a problem of the sequence as a whole. */
@@ -45,6 +45,43 @@ function controlProblem(control: { verb: string } & Record<string, unknown>): st
   return `control ${verb}${instancePath ? ` ${instancePath.slice(1)}` : ''} ${detail}`;
 }
 
+/** A copy of a step's data with `token` in every string replaced by `index`, as the interpreter does it. */
+function substitute(value: unknown, token: string, index: number): unknown {
+  if (typeof value === 'string') return value === token ? index : value.split(token).join(String(index));
+  if (Array.isArray(value)) return value.map((v) => substitute(v, token, index));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, token, index)]));
+  return value;
+}
+
+interface Flat {
+  step: Step;
+  /** Index of the top-level step it comes from. */
+  index: number;
+  /** Where inside a repeat: "(i = 3, inner step 2)". */
+  within: string;
+}
+
+/** The steps as they run: repeat blocks unrolled (what `check`, variables and ports then see). */
+function unroll(steps: readonly Step[], index?: number, within = ''): Flat[] | SequenceProblem {
+  const out: Flat[] = [];
+  for (const [i, step] of steps.entries()) {
+    const top = index ?? i;
+    if (!('repeat' in step)) {
+      out.push({ step, index: top, within: index === undefined ? '' : `${within}, inner step ${i + 1})` });
+      continue;
+    }
+    const { from, to, as } = (step as RepeatStep).repeat;
+    if (from > to) return { step: top, message: `repeat from ${from} to ${to} runs nothing` };
+    for (let n = from; n <= to; n++) {
+      const inner = (step as RepeatStep).steps.map((s) => substitute(s, `{${as}}`, n) as Step);
+      const flat = unroll(inner, top, `${within}${within ? ', ' : ' ('}${as} = ${n}`);
+      if (!Array.isArray(flat)) return flat;
+      out.push(...flat);
+    }
+  }
+  return out;
+}
+
 export function checkSequence(sequence: SequenceSource, names: ClauseNames): SequenceProblem | undefined {
   const versions: ProtocolVersion[] = sequence.versions ?? [2, 3];
   for (const [label, name] of Object.entries(sequence.clauses)) {
@@ -57,8 +94,10 @@ export function checkSequence(sequence: SequenceSource, names: ClauseNames): Seq
   const used = new Set<string>();
   const defined = new Set<string>();
   const ports = new Map<string, PortKind>();
-  for (const [index, step] of sequence.steps.entries()) {
-    const fail = (message: string): SequenceProblem => ({ step: index, message });
+  const steps = unroll(sequence.steps);
+  if (!Array.isArray(steps)) return steps;
+  for (const { step, index, within } of steps) {
+    const fail = (message: string): SequenceProblem => ({ step: index, message: within ? `${within.trim()}: ${message}` : message });
     for (const label of labelsOf(step)) {
       if (!(label in sequence.clauses)) return fail(`checks '${label}', which is not in the sequence's clauses`);
       used.add(label);

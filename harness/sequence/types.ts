@@ -24,6 +24,8 @@ export interface Expectation {
   faultAllowed?: boolean;
   /** Out parameters. */
   out?: Record<string, ValueSpec>;
+  /** Readings the spec leaves open: the reply must meet one of these (the other keys are then unused). */
+  anyOf?: Expectation[];
 }
 
 export interface EventPattern {
@@ -87,7 +89,13 @@ export interface ReconnectStep {
   reconnect: true;
 }
 
-export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep;
+/** Runs `steps` once per index from..to; "{as}" in their strings is the index ("$port{i}"; alone, the number). */
+export interface RepeatStep {
+  repeat: { from: number; to: number; as: string };
+  steps: Step[];
+}
+
+export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | RepeatStep;
 
 /** A sequence as its file writes it: each clause label names a clause ("x.64: <title>", cmrp/clause-name.ts). */
 export interface SequenceSource extends Omit<Sequence, 'clauses'> {

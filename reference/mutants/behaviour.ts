@@ -119,6 +119,8 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     trips: trips(
       ...each(REGISTRATIONS, (m) => `dwNotifyKey returned with the ${word(m)}'s events`),
       "x.66: dwNotifyKey is the matching registration's key",
+      "3.1.1.8: v1 indication carries the client's context value",
+      '3.1.1.8: context value comes back with matching indications',
     ),
     override: { eventKey: (filter) => (filter.dwNotifyKey + 1) >>> 0 },
   },
@@ -155,7 +157,11 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
   {
     name: 'lifo-queue',
     description: 'ApiGetNotify returns the most recently queued indication instead of the first.',
-    trips: trips('x.66: returns the first queued indication', '3.1.1.8: v1 retrieval takes the head of the queue'),
+    trips: trips(
+      'x.66: returns the first queued indication',
+      '3.1.1.8: v1 retrieval takes the head of the queue',
+      '3.1.1.8: port is a FIFO queue',
+    ),
     override: { dequeue: 'lifo' },
   },
   {
@@ -253,6 +259,36 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
       '3.1.4.1: client without All gets ERROR_ACCESS_DENIED',
     ),
     override: { acceptAccess: () => true },
+  },
+  {
+    name: 'v2-timeout-fault',
+    description: 'Protocol version 2: an expired GetNotify timer completes ApiGetNotify with an RPC fault (RPC_S_CALL_FAILED_DNE) instead of WAIT_TIMEOUT.',
+    // Every version 2 proof of absence meets it: none may PASS "no further event" on a fault.
+    trips: trips(
+      '3.1.4.1.66: expired Timeout gives WAIT_TIMEOUT',
+      '3.1.4.1.66: no indication before expiry gives WAIT_TIMEOUT',
+      '3.1.4.1.66: Timeout starts the GetNotify timer',
+      '3.1.5.4: expiry completes the call with WAIT_TIMEOUT',
+    ),
+    override: { expiredTimerFault: 0x6bf },
+  },
+  {
+    name: 'deletion-skips-own-registration',
+    description: 'Deleting an object drops the registrations made on that object before its *_DELETED is posted: only cluster-wide registrations see the deletion.',
+    trips: trips(...each([59, 60, 61, 90, 99], designated)),
+    override: { deletionReachesObjectRegistrations: false },
+  },
+  {
+    name: 'port-table-64',
+    description: 'The server offers each event to its 64 oldest live ports only: a 65th port registers fine but never receives anything.',
+    trips: trips(...each([60], designated)),
+    override: { portTableSize: 64 },
+  },
+  {
+    name: 'unblock-closes-port',
+    description: 'ApiUnblockGetNotifyCall releases the pending reads and then frees the port, as if it were ApiCloseNotify: its handle is invalid from then on.',
+    trips: trips('x.66: blocks until an indication or a close', 'x.107: pending ApiGetNotify calls completed'),
+    override: { unblockClosesPort: true },
   },
 ];
 

@@ -88,6 +88,15 @@ describe('a broken sequence file is refused, naming the file and the step', () =
     refused(content, /step 6: checks 'v2' \(3\.2\.4\.5\.2\/R3\), a clause about v2 ports, on \$port, a v1 port \(made by ApiCreateNotify\)/);
   });
 
+  it('inside a repeat, naming the index where it goes wrong', () => {
+    const repeat = { repeat: { from: 1, to: 3, as: 'i' }, steps: [{ call: 'ApiCreateNotify', save: { hNotify: 'port{i}' } }, { absent: '$port{i}', check: 'read' }] };
+    const fine = fileWith({ ...sequence, steps: [...sequence.steps, repeat] });
+    expect(loadSequenceFile(write(fine)).sequences).toHaveLength(1);
+    const typo = { ...repeat, steps: [repeat.steps[0], { absent: '$prt{i}', check: 'read' }] };
+    refused(fileWith({ ...sequence, steps: [...sequence.steps, typo] }), /step 6: \(i = 1, inner step 2\): \$prt1 is not set by an earlier step/);
+    refused(fileWith({ ...sequence, steps: [...sequence.steps, { ...repeat, stps: [] }] }), /step 6: must NOT have additional properties \('stps'\)/);
+  });
+
   it('ids must be unique across files', () => {
     const at = dir();
     writeFileSync(join(at, 'a.json'), JSON.stringify(fileWith(sequence)));
