@@ -267,3 +267,48 @@ export function v2FlagName(dwObjectType: number, flag: bigint): string {
   const entry = Object.entries((name && V2_FILTER_FLAGS[name]) ?? {}).find(([, v]) => BigInt(v) === flag);
   return entry && name ? `${name}_${entry[0]}_V2` : `0x${flag.toString(16)}`;
 }
+
+/** The enumeration prefix of each object type's flags, as the spec spells the full names. */
+const V2_PREFIX: Readonly<Partial<Record<ClusterObjectTypeName, string>>> = {
+  CLUSTER: 'CLUSTER_CHANGE_CLUSTER_',
+  GROUP: 'CLUSTER_CHANGE_GROUP_',
+  RESOURCE: 'CLUSTER_CHANGE_RESOURCE_',
+  RESOURCE_TYPE: 'CLUSTER_CHANGE_RESOURCE_TYPE_',
+  NETWORK_INTERFACE: 'CLUSTER_CHANGE_NETINTERFACE_',
+  NETWORK: 'CLUSTER_CHANGE_NETWORK_',
+  NODE: 'CLUSTER_CHANGE_NODE_',
+  REGISTRY: 'CLUSTER_CHANGE_REGISTRY_',
+  QUORUM: 'CLUSTER_CHANGE_QUORUM_',
+  SHARED_VOLUME: 'CLUSTER_CHANGE_SHARED_VOLUME_',
+  SPACEPORT: 'CLUSTER_CHANGE_SPACEPORT_',
+  UPGRADE: 'CLUSTER_CHANGE_UPGRADE_NODE_',
+  GROUPSET: 'CLUSTER_CHANGE_GROUPSET_',
+};
+
+/** Every *_V2 flag by its full name ("CLUSTER_CHANGE_GROUP_STATE_V2"): names are unique across types. */
+export const V2_FLAG_BY_NAME: ReadonlyMap<string, number> = new Map(
+  (Object.entries(V2_FILTER_FLAGS) as [ClusterObjectTypeName, Record<string, number>][]).flatMap(([type, flags]) =>
+    Object.entries(flags).map(([flag, value]): [string, number] => [`${V2_PREFIX[type]}${flag}${type === 'UPGRADE' ? '' : '_V2'}`, value]),
+  ),
+);
+
+/** Parses "CLUSTER_CHANGE_GROUP_STATE_V2|CLUSTER_CHANGE_GROUP_DELETED_V2" or a number into FilterFlags. */
+export function parseV2Flags(spec: string | number | bigint): bigint {
+  if (typeof spec !== 'string') return BigInt.asUintN(64, BigInt(spec));
+  let value = 0n;
+  for (const part of spec.split('|').map((p) => p.trim())) {
+    if (/^(0x[0-9a-f]+|\d+)$/i.test(part)) value |= BigInt(part);
+    else if (V2_FLAG_BY_NAME.has(part)) value |= BigInt(V2_FLAG_BY_NAME.get(part)!);
+    else throw new Error(`unknown version 2 flag '${part}'`);
+  }
+  return value;
+}
+
+/** Parses "CLUSTER_OBJECT_TYPE_GROUP" (or "GROUP", or a number) into a dwObjectType. */
+export function parseObjectType(spec: string | number): number {
+  if (typeof spec === 'number') return spec >>> 0;
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(spec)) return Number(spec) >>> 0;
+  const name = spec.replace(/^CLUSTER_OBJECT_TYPE_/, '');
+  if (name in CLUSTER_OBJECT_TYPE) return CLUSTER_OBJECT_TYPE[name as ClusterObjectTypeName];
+  throw new Error(`unknown CLUSTER_OBJECT_TYPE '${spec}'`);
+}

@@ -9,6 +9,7 @@ import { Session, STILL_PENDING, type PendingCall, type Timeouts } from '../sess
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, Sequence, Step } from './types';
+import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
 
 export interface SequenceContext {
   target: Target;
@@ -107,11 +108,31 @@ class SequenceRun {
     if ('read' in step) return this.readStep(step);
     if ('absent' in step) return this.absentStep(step);
     if ('assert' in step) return this.assertStep(step);
+    if ('readV2' in step) return readV2Step(this.v2Host(labels(step)), step);
+    if ('absentV2' in step) return absentV2Step(this.v2Host(labels(step)), step);
     if ('reconnect' in step) {
       this.trace.add('reconnect');
       return this.connect();
     }
     throw new SequenceDataError(`step ${this.stepIndex} has no known kind`);
+  }
+
+  /** What the version 2 port steps (v2-steps.ts) may use of this run. */
+  private v2Host(checks: string[]): V2StepHost {
+    return {
+      session: this.session,
+      vars: this.vars,
+      timeouts: this.ctx.timeouts,
+      labels: checks,
+      record: (outcome, detail) => this.record(checks, outcome, detail),
+      fail: (detail) => {
+        this.record(checks, 'fail', detail);
+        throw new CheckFailed(detail);
+      },
+      notReached: (detail) => {
+        throw new NotReached(detail);
+      },
+    };
   }
 
   private async callStep(step: CallStep): Promise<void> {

@@ -113,7 +113,8 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     description: `${spec} (ncacn_ip_tcp ${host}:${endpoint.port}, ${options.auth ? describeAuth(options.auth) : 'unauthenticated'})`,
     // Every association has the rights of the one account the run is given (or of nobody): a
     // Read-only client cannot be opened, so only full access is offered.
-    capabilities: { protocolVersions: versions, notifyV2: false, accessLevels: ['full'], rpcRuntime: true },
+    // Version 2 notification ports exist in clusapi 3.0 only (Windows Server 2012 and later serve them).
+    capabilities: { protocolVersions: versions, notifyV2: versions.includes(3), accessLevels: ['full'], rpcRuntime: true },
     ...(options.control ? { control: orderedControl(options.control, associations) } : {}),
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       if ((connectOptions.accessLevel ?? 'full') !== 'full') throw new TargetError('connect', 'protocol', 'only full access is available: the run has one account (or none)');

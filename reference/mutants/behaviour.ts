@@ -1,9 +1,10 @@
 // Mutants: variants of the reference server that each break ONE behaviour, to prove the suite's power.
 // Each is a small override of one entry of the server's Behaviour (reference/rules/behaviour.ts) and names the
 // catalogue clauses (section + standard title) that must FAIL against it. A mutant applies to both
-// protocol versions unless its name starts with "v2-".
+// protocol versions unless its name starts with "v2-" (protocol version 2); the "port2-" mutants break
+// version 2 notification ports, which only protocol version 3 has.
 import type { Mutant } from '.';
-import { CLUSTER_CHANGE, ERROR } from '../../cmrp/constants';
+import { CLUSTER_CHANGE, CLUSTER_CHANGE_REGISTRY_V2, CLUSTER_OBJECT_TYPE, ERROR, validV2Flags } from '../../cmrp/constants';
 import { isNotifyMethod, REFERENCE_BEHAVIOUR, type BehaviourOverride } from '../rules/behaviour';
 
 export type Trip = Mutant['trips'][number];
@@ -248,6 +249,66 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
       { section: '3.1.4.1', title: 'client without All gets ERROR_ACCESS_DENIED' },
     ],
     override: { acceptAccess: () => true },
+  },
+  {
+    name: 'port2-merge-registrations',
+    description: 'On a version 2 port, an event that matches several registrations is queued once, for the first of them only.',
+    trips: [
+      { section: '3.1.4.2.137', title: "dwNotifyKey returned with the object's events" },
+      { section: '3.1.4.2.138', title: "dwNotifyKey is the matching registration's key" },
+    ],
+    override: { selectRegistrationsV2: (matching) => matching.slice(0, 1) },
+  },
+  {
+    name: 'port2-all-flags',
+    description: "A version 2 notification carries every flag its registration asked for in FilterFlags, not the one flag of the event.",
+    trips: [
+      { section: '3.1.4.2.138', title: 'group events fill NOTIFICATION_DATA_RPC per table' },
+      { section: '3.1.1.8', title: 'v2 indication carries a per-type event value' },
+    ],
+    override: { reportedFlagsV2: (event, registration) => registration.FilterFlags & validV2Flags(event.dwObjectType) },
+  },
+  {
+    name: 'port2-group-parent',
+    description: "A version 2 group event carries the group's own ID as ParentId instead of its hosting node's.",
+    trips: [{ section: '3.1.4.2.138', title: 'group events fill NOTIFICATION_DATA_RPC per table' }],
+    override: { notificationDataV2: (event) => (event.dwObjectType === CLUSTER_OBJECT_TYPE.GROUP ? { ...event.data, ParentId: event.data.ObjectId } : event.data) },
+  },
+  {
+    name: 'port2-subtree-flag',
+    description: 'A registry change seen through REGISTRY_SUBTREE_V2 is reported with CLUSTER_CHANGE_REGISTRY_SUBTREE_V2 added to FilterFlags, a flag the server never returns.',
+    trips: [
+      { section: '3.1.4.2.138', title: 'client-only V2 flags never returned' },
+      { section: '3.1.4.2.138', title: 'only registered event types returned' },
+    ],
+    override: { reportedFlagsV2: (event, _registration, throughSubtree) => BigInt(event.flag) | (throughSubtree ? BigInt(CLUSTER_CHANGE_REGISTRY_V2.SUBTREE) : 0n) },
+  },
+  {
+    name: 'port2-any-version',
+    description: 'ApiAddNotifyV2 accepts any dwVersion, not only 2.',
+    trips: [{ section: '3.1.4.2.137', title: 'invalid dwVersion gives ERROR_INVALID_PARAMETER' }],
+    override: { checksDwVersion: false },
+  },
+  {
+    name: 'port2-any-object-type',
+    description: 'ApiAddNotifyV2 accepts an object type outside CLUSTER_OBJECT_TYPE (and registers it against the cluster).',
+    trips: [{ section: '3.1.4.2.137', title: 'invalid object type gives ERROR_INVALID_PARAMETER' }],
+    override: { checksObjectType: false },
+  },
+  {
+    name: 'port2-no-wait',
+    description: 'ApiGetNotifyV2 on a version 2 port with nothing queued completes at once with ERROR_SUCCESS and no notification.',
+    trips: [{ section: '3.1.4.2.138', title: 'blocks until an indication or a close' }],
+    override: { blocksOnEmptyV2: false },
+  },
+  {
+    name: 'port2-unblock-ignored',
+    description: 'ApiUnblockGetNotifyCall succeeds on a version 2 port but leaves its pending ApiGetNotifyV2 blocked.',
+    trips: [
+      { section: '3.1.4.2.107', title: 'pending ApiGetNotifyV2 calls completed' },
+      { section: '3.1.1.8', title: 'closing a v2 port includes unblocking' },
+    ],
+    override: { unblockReleasesV2: false },
   },
 ];
 

@@ -168,7 +168,8 @@ async function callTarget(session: Session, method: MethodName, codec: MethodCod
   const record: ReplyRecord = { status: reply.status };
   for (const [name, kind] of Object.entries(spec.outs)) {
     const value = (reply as Record<string, unknown>)[name];
-    record[name] = kind === 'handle' ? session.handles.toWire(value) : value;
+    // An empty list of notifications goes as a NULL array (dwNumNotifications 0), as an IDL server sends it.
+    record[name] = kind === 'handle' ? session.handles.toWire(value) : kind === 'notifications' && Array.isArray(value) && value.length === 0 ? null : value;
   }
   const inHandle = spec.params[0]?.kind === 'handle' ? (args[0] as Handle) : undefined;
   if (method === 'ApiCloseNotify' && inHandle !== undefined) {

@@ -34,20 +34,15 @@ export class NotificationPortV2 {
     const data = this.behaviour.notificationDataV2(event);
     for (const registration of this.behaviour.selectRegistrationsV2(matching)) {
       const via = throughSubtree(registration as RegistrationV2, event);
-      this.post({
+      this.queue.push({
         dwNotifyKey: registration.dwNotifyKey >>> 0,
         dwObjectType: event.dwObjectType,
         FilterFlags: this.behaviour.reportedFlagsV2(event, registration, via),
         ...data,
       });
     }
-  }
-
-  /** Queues an entry; a blocked reader takes it (and anything queued with it) at once. */
-  private post(notification: NotificationV2): void {
-    if (this.closed) return;
-    this.queue.push(notification);
-    const reader = this.readers.shift();
+    // Every entry of one event is queued before a blocked reader takes them: they arrive together.
+    const reader = this.queue.length > 0 ? this.readers.shift() : undefined;
     if (reader) reader({ kind: 'notifications', notifications: this.takeAll() });
   }
 
