@@ -161,7 +161,9 @@ async function callTarget(session: Session, method: MethodName, codec: MethodCod
     targetArgs.push(handle);
   }
   const connection = await session.connection;
-  const fn = connection[method] as (...a: unknown[]) => Promise<Reply<Record<string, unknown>>>;
+  const fn = connection[method] as ((...a: unknown[]) => Promise<Reply<Record<string, unknown>>>) | undefined;
+  // A target without the method (version 2 ports not offered): as an IDL without it, the opnum is out of range.
+  if (typeof fn !== 'function') return { fault: FAULT.nca_s_op_rng_error };
   const reply = await fn.apply(connection, targetArgs);
   if (reply.fault !== undefined) return { fault: reply.fault };
 

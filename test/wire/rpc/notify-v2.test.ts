@@ -5,6 +5,7 @@
 import type { ClusapiConnection, Target } from '../../../cmrp/contract';
 import { CLUSTER_CHANGE_GROUP_V2 as G, CLUSTER_OBJECT_TYPE as OT, ERROR } from '../../../cmrp/constants';
 import { readDwordPayload } from '../../../wire/clusapi/payload';
+import { createBuiltinTarget } from '../../../harness/target/builtin';
 import { serveReference, wireTarget, type Served } from './support';
 
 let served: Served;
@@ -31,6 +32,29 @@ it('offers the v2 port methods in clusapi 3.0 only', async () => {
   const v2 = await target.connect({ protocolVersion: 2 });
   expect(v2.ApiCreateNotifyV2).toBeUndefined();
   await v2.close();
+});
+
+it('a server without version 2 ports (the opnum faults) is a target without notifyV2', async () => {
+  const builtin = createBuiltinTarget();
+  // The reference with its v2 methods hidden: the served opnums 137-139 fault as an IDL without them would.
+  const withoutV2: Target = {
+    ...builtin,
+    capabilities: { ...builtin.capabilities, notifyV2: false },
+    connect: async (o) => {
+      const c = await builtin.connect(o);
+      return new Proxy(c, { get: (t, p) => (/NotifyV2$/.test(String(p)) ? undefined : Reflect.get(t, p)) });
+    },
+    dispose: () => builtin.dispose(),
+  };
+  const other = await serveReference({ target: withoutV2 });
+  const wire = await wireTarget(other);
+  try {
+    expect(wire.capabilities.notifyV2).toBe(false);
+    expect(wire.capabilities.protocolVersions).toEqual([2, 3]);
+  } finally {
+    await wire.dispose();
+    await other.close();
+  }
 });
 
 it('a pending ApiGetNotifyV2 lets other calls proceed, then returns the queued NOTIFICATION_RPCs', async () => {
