@@ -20,6 +20,8 @@ export interface Expectation {
   faultAllowed?: boolean;
   /** Out parameters. */
   out?: Record<string, ValueSpec>;
+  /** Readings the spec leaves open: the reply must meet one of these (the other keys are then unused). */
+  anyOf?: Expectation[];
 }
 
 export interface EventPattern {
@@ -111,7 +113,13 @@ export interface AbsentV2Step {
   check?: string | string[];
 }
 
-export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | ReadV2Step | AbsentV2Step;
+/** Runs `steps` once per index from..to; "{as}" in their strings is the index ("$port{i}"; alone, the number). */
+export interface RepeatStep {
+  repeat: { from: number; to: number; as: string };
+  steps: Step[];
+}
+
+export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | RepeatStep | ReadV2Step | AbsentV2Step;
 
 export interface Sequence {
   id: string;
