@@ -85,6 +85,8 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
       ...both([69], () => 'invalid hNode gives ERROR_INVALID_HANDLE'),
       ...both([83], () => 'invalid hNetwork gives ERROR_INVALID_HANDLE'),
       ...both([94], () => 'invalid hNetInterface gives ERROR_INVALID_HANDLE'),
+      // The version 2 port methods take the same hNotify (protocol version 3 only).
+      ...v3([137, 138], () => 'invalid hNotify gives ERROR_INVALID_HANDLE'),
     ],
     override: { acceptBadHandle: (fault) => fault === 'wrong-type' },
   },
@@ -93,7 +95,7 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     description: 'In the read-only protocol server state every notification method fails with ERROR_SHARING_PAUSED.',
     trips: [
       ...both([57, ...REGISTRATIONS, 66], () => 'accepted in read-only state'),
-      { section: '3.1.4.2.56', title: 'accepted in read-only state' },
+      ...v3([56, 136, 137, 138], () => 'accepted in read-only state'),
     ],
     override: { acceptInReadOnly: () => false },
   },
@@ -128,8 +130,8 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
   },
   {
     name: 'close-no-release',
-    description: 'ApiCloseNotify closes the port but leaves pending ApiGetNotify calls blocked.',
-    trips: both([57], () => 'outstanding ApiGetNotify calls completed'),
+    description: 'ApiCloseNotify closes the port but leaves pending ApiGetNotify (and ApiGetNotifyV2) calls blocked.',
+    trips: [...both([57], () => 'outstanding ApiGetNotify calls completed'), { section: '3.1.4.2.57', title: 'outstanding ApiGetNotifyV2 calls completed' }],
     override: { closeReleases: false },
   },
   {
@@ -218,7 +220,7 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     description: 'Notification methods fail with ERROR_ACCESS_DENIED for a client whose access level is only Read.',
     // Refusing ApiCreateNotify leaves a Read client no port, so the other methods' Read clauses cannot be
     // reached (their tests report INCONCLUSIVE): only the creation clause is sure to fail.
-    trips: v3([56], () => 'accepted at access level Read'),
+    trips: v3([56, 136], () => 'accepted at access level Read'),
     override: { acceptAccess: (method, level, version) => level === 'full' || (version === 3 && !isNotifyMethod(method)) },
   },
   {
@@ -228,6 +230,10 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
       ...both([66], () => 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION'),
       ...both([57], () => 'outstanding ApiGetNotify calls completed'),
       ...both([107], () => 'pending ApiGetNotify calls completed'),
+      // The same release of an ApiGetNotifyV2 on a version 2 port.
+      { section: '3.1.4.2.138', title: 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION' },
+      { section: '3.1.4.2.57', title: 'outstanding ApiGetNotifyV2 calls completed' },
+      { section: '3.1.4.2.107', title: 'pending ApiGetNotifyV2 calls completed' },
     ],
     override: { releasedStatus: ERROR.SUCCESS },
   },
@@ -301,6 +307,8 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     trips: [
       { section: '3.1.4.2.138', title: 'group events fill NOTIFICATION_DATA_RPC per table' },
       { section: '3.1.1.8', title: 'v2 indication carries a per-type event value' },
+      // A registration holding REGISTRY_SUBTREE_V2 gets it back: a flag the server never returns.
+      { section: '3.1.4.2.138', title: 'client-only V2 flags never returned' },
     ],
     override: { reportedFlagsV2: (event, registration) => registration.FilterFlags & validV2Flags(event.dwObjectType) },
   },
