@@ -110,8 +110,9 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
     ],
   },
   'port2-merge-registrations': {
-    why: '3.1.1.8 restates, for every port, that each matching filter returns its context value: the same read',
+    why: '3.1.1.8 restates, for every port, that each matching filter returns its context value, and the registration itself (a SHOULD) is judged by the same read',
     clauses: [
+      { section: '3.1.4.2.137', title: 'registers a filter on a v2 port' },
       { section: '3.1.1.8', title: "v2 indication carries the client's context value" },
       { section: '3.1.1.8', title: 'filter targets a class of objects or one object' },
       { section: '3.1.1.8', title: 'context value comes back with matching indications' },
