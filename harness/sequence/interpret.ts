@@ -12,6 +12,7 @@ import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expecta
 import { HARNESS_ID } from '../verdict/types';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
 import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
+import { unblockUntilReleased } from './release';
 
 export interface SequenceContext {
   target: Target;
@@ -318,11 +319,10 @@ class SequenceRun {
     const reply = await read.settle(readMs);
     if (reply === STILL_PENDING) {
       // Nothing came although the stimulus had settled: release the read to learn whether the port was empty.
-      const unblock = await this.session.call('ApiUnblockGetNotifyCall', [port]);
-      if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) {
-        throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall answered ${this.describeAnswer(unblock)}: absence not proven`);
+      const { refused, reply: released } = await unblockUntilReleased(this.session, port, read, callMs);
+      if (refused) {
+        throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall answered ${this.describeAnswer(refused)}: absence not proven`);
       }
-      const released = await read.settle(callMs);
       if (released === STILL_PENDING) throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall did not release it`);
       return this.releasedRead(released, 'the port held no event: the read blocked until ApiUnblockGetNotifyCall released it');
     }
@@ -401,11 +401,8 @@ class SequenceRun {
   private async unblockRead(port: string): Promise<ReadResult> {
     this.unblocked.add(port);
     const read = this.session.start('ApiGetNotify', [port]);
-    const unblock = await this.session.call('ApiUnblockGetNotifyCall', [port]);
-    if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) {
-      return { kind: 'unproven', detail: `ApiUnblockGetNotifyCall answered ${this.describeAnswer(unblock)}` };
-    }
-    const reply = await read.settle(this.ctx.timeouts.callMs);
+    const { refused, reply } = await unblockUntilReleased(this.session, port, read, this.ctx.timeouts.callMs);
+    if (refused) return { kind: 'unproven', detail: `ApiUnblockGetNotifyCall answered ${this.describeAnswer(refused)}` };
     if (reply === STILL_PENDING) return { kind: 'unproven', detail: `${read.label} was not released by ApiUnblockGetNotifyCall` };
     return this.releasedRead(reply, 'the read was released by ApiUnblockGetNotifyCall with ERROR_INVALID_FUNCTION');
   }
