@@ -8,10 +8,77 @@ import { randomBytes } from 'node:crypto';
 /** Content as a whole string, or produced piecewise by a function that may throw halfway. */
 export type Content = string | ((write: (chunk: string) => void) => void);
 
+/**
+ * Creates `dir` and its missing parents. Not fs.mkdirSync(..., { recursive: true }): under /proc (and
+ * other pseudo file systems answering ENOENT to every mkdir) Node's recursive mkdir retries forever at
+ * 100 % CPU. Here each level is made once, from the nearest existing ancestor down, and any error ends it.
+ */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  for (;;) {
+    try {
+      if (!fs.statSync(at).isDirectory()) {
+        throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${at}'`), { code: 'ENOTDIR', path: at });
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      const parent = path.dirname(at);
+      if (parent === at) throw err;
+      missing.push(at);
+      at = parent;
+    }
+  }
+  for (const level of missing.reverse()) {
+    try {
+      fs.mkdirSync(level);
+    } catch (err) {
+      // Another writer (a parallel shard) may have made it in between.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(level).isDirectory()) throw err;
+    }
+  }
+}
+
+function tempNameFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Checks, before a run, that `file` can later be written by writeFileAtomic: its directory exists or can
+ * be made, a file can be created there, and `file` itself is not a directory. Returns the problem in
+ * words (with the system's code), or undefined when the file can be written.
+ */
+export function writableProblem(file: string): string | undefined {
+  const resolved = path.resolve(file);
+  try {
+    if (fs.statSync(resolved).isDirectory()) return 'it is a directory; name a file';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return 'a part of its path is a file, not a directory (ENOTDIR)';
+    if (code !== 'ENOENT') return `cannot use it (${code ?? (err as Error).message})`;
+  }
+  const dir = path.dirname(resolved);
+  try {
+    ensureDir(dir);
+  } catch (err) {
+    return `cannot create its directory ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  const probe = tempNameFor(resolved);
+  try {
+    fs.closeSync(fs.openSync(probe, 'wx'));
+  } catch (err) {
+    return `cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
+  return undefined;
+}
+
 export function writeFileAtomic(file: string, content: Content): void {
   const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  ensureDir(dir);
+  const temp = tempNameFor(path.resolve(file));
   const fd = fs.openSync(temp, 'wx');
   let renamed = false;
   try {
