@@ -69,7 +69,7 @@ describe('an adapter that cannot start: the preflight fails with one clear line'
 
   it('hangs at start: the handshake timeout', async () => {
     const started = Date.now();
-    expect(await unreachable(nodeSpec(FAKE, 'hang-at-start'))).toMatch(/no handshake: the adapter did not answer Hello within 1000 ms$/);
+    expect(await unreachable(nodeSpec(FAKE, 'hang-at-start'))).toMatch(/no handshake: the adapter did not answer Hello within 1000 ms \(if the target is only slow, give it more time with --timeout-multiplier\)$/);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -133,7 +133,7 @@ describe('faults that break the stream: the pending call fails, the adapter is r
     const c = await connected(target);
     const pending = c.ApiCreateNotify();
     const error = await targetError(c.close());
-    expect(error.message).toBe('Disconnect: timeout: the adapter did not answer Disconnect within 300 ms');
+    expect(error.message).toBe('Disconnect: timeout: the adapter did not answer Disconnect within 300 ms (if the target is only slow, give it more time with --timeout-multiplier)');
     expect((await targetError(pending)).message).toMatch(/^ApiCreateNotify: timeout: the adapter did not answer Disconnect within 300 ms/);
     // The fresh adapter hangs too after Connect: the point is that there is a fresh one.
     await (await connected(target)).close().catch(() => undefined);

@@ -3,6 +3,7 @@
 // adapter that fails to start several times in a row is given up on: each later use fails at once
 // with the reason, instead of paying a start timeout per test.
 import { TargetError } from '../../../cmrp/contract';
+import { SLOW_HINT } from '../../session/session';
 import { RpcChannel } from './channel';
 import { preview, quoted } from '../../../wire/adapter/codec';
 import { ADAPTER_PROTOCOL, type HelloResult } from '../../../wire/adapter/protocol';
@@ -63,7 +64,8 @@ export class AdapterSupervisor {
 
   /** The live channel, restarting the adapter when the last one failed. */
   async live(label: string): Promise<Live> {
-    if (this.disposed) throw new TargetError(label, 'crash', 'the target was disposed');
+    // Only a test that outlived its time (the suite's end disposed the target) calls after dispose.
+    if (this.disposed) throw new TargetError(label, 'timeout', `the test ran out of time: the target was already closed (${SLOW_HINT})`);
     if (this.current && !this.current.channel.failure) return this.current;
     if (this.failures >= this.maxStartFailures && this.lastFailure) {
       throw new TargetError(label, 'unreachable', `the adapter failed to start ${this.failures} times in a row, last: ${this.lastFailure.detail}`);
