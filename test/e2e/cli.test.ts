@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { packageRoot } from '../../cmrp/package-info';
+import { scaled, timeScale } from '../support/time-scale';
 
 const BIN = join(packageRoot(), 'bin/cmrp-notify-conformance.js');
 
@@ -24,7 +25,8 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
   const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md')];
   const run = spawnSync(process.execPath, [BIN, ...args, ...(args[0] === 'run' ? reports : [])], {
     encoding: 'utf8',
-    timeout: 240_000,
+    // Only against a hang: a child still running this long is killed (scaled for a loaded machine).
+    timeout: scaled(240_000),
     env: { ...process.env, ...env },
   });
   const read = (f: string) => {
@@ -38,7 +40,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
   return { dir, status: run.status, stdout: run.stdout, stderr: run.stderr, results: json ? JSON.parse(json) : undefined, junit: read('j.xml') };
 }
 
-const fast = ['--timeout-multiplier', '0.1', '--seed', '7'];
+// Short target timeouts keep the runs quick; scaled with the machine's load, so a slow machine does not
+// turn the reference's verdicts into timeouts.
+const fast = ['--timeout-multiplier', String(0.1 * timeScale()), '--seed', '7'];
 const verdict = (o: Outcome, id: string) => o.results?.clauses.find((c) => c.id === id)?.verdict;
 
 function expectWellFormedJUnit(o: Outcome): void {
