@@ -86,7 +86,7 @@ export class PropertyFailure extends Error {
  */
 export class TargetFault extends PropertyFailure {
   constructor(
-    /** What the harness was doing: "setup: Control.Reset", "Connect", "Disconnect", or a call's label. */
+    /** What the harness was doing: "setup", "stimulus", "Connect", "Disconnect", or a call's label. */
     readonly phase: string,
     message: string,
     refs: ClauseRef[] = [],
@@ -202,7 +202,7 @@ export class RunContext {
     try {
       await this.control!.apply(stimulus);
     } catch (error) {
-      if (error instanceof TargetError) throw new TargetFault(`control ${stimulus.verb}`, error.message);
+      if (error instanceof TargetError) throw new TargetFault('stimulus', error.message);
       throw new HarnessProblem(`the control adapter failed ${stimulus.verb}: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.model.stimulus(stimulus);
@@ -256,7 +256,7 @@ export class RunContext {
     try {
       await this.control!.apply(stimulus);
     } catch (error) {
-      if (error instanceof TargetError) throw new TargetFault(`setup: control ${stimulus.verb}`, error.message);
+      if (error instanceof TargetError) throw new TargetFault('setup', error.message);
       throw new HarnessProblem(`setup: the control adapter failed ${JSON.stringify(stimulus)}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -294,7 +294,7 @@ export class RunContext {
     try {
       reply = await this.session.call(method, args);
     } catch (error) {
-      if (error instanceof TargetError) throw new TargetFault(`setup: ${method}`, error.message);
+      if (error instanceof TargetError) throw new TargetFault('setup', error.message);
       throw new HarnessProblem(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (reply.fault !== undefined || reply.status !== ERROR.SUCCESS) {

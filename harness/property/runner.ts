@@ -258,10 +258,11 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     problem = message;
   }
   if (faults.inARow >= MAX_CONSECUTIVE_FAULTS) {
-    // What the run did not get to is not NOT-TESTED (that would read as "nothing to test"): it is ERROR.
+    // What the run did not get to judge is not NOT-TESTED (that would read as "nothing to test"): it is ERROR.
     const message = `model-based property: not exercised: the run stopped after the target failed ${faults.inARow} sequences in a row (last: ${faults.last}); ${faults.sequences} of its ${options.runs ?? DEFAULT_RUNS} sequences ran`;
+    const passed = new Set(observations.filter((o) => o.outcome === 'pass').map((o) => o.clause));
     for (const id of propertyClauseIds(env.version, env.book)) {
-      if (observed.has(id)) continue;
+      if (passed.has(id)) continue;
       observations.push({ clause: id, outcome: 'error', test: PROPERTY_TEST, protocolVersion: options.version, message, seed: options.seed });
       observed.add(id);
     }
@@ -296,7 +297,7 @@ function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnv
 }
 
 function faultObservations(fault: PropertyFailure, ids: string[], run: SequenceRun, faults: Faults, options: Pick<PropertyRunOptions, 'version' | 'seed' | 'runs'>): Observation[] {
-  const message = `model-based property: the target failed in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS} (seed ${options.seed}): ${fault.message}; the run went on with the rest of its budget`;
+  const message = `model-based property: the target failed in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS} (seed ${options.seed}; the run went on with the rest of its budget): ${fault.message}`;
   const trace = [...run.ctx.executed.map((s, i) => `step ${i + 1}. ${s.text}`), 'calls:', ...run.ctx.stepTrace().map((l) => `  ${l}`)];
   return ids.map((clause) => ({ clause, outcome: 'error' as const, test: PROPERTY_TEST, protocolVersion: options.version, message, trace, seed: options.seed }));
 }

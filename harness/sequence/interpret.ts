@@ -130,7 +130,7 @@ class SequenceRun {
     if (!call) throw new SequenceDataError(`no call was started as '${step.await}'`);
     const reply = await call.settle(this.ctx.timeouts.callMs);
     if (reply === STILL_PENDING) {
-      const detail = `${call.label} was still pending ${this.ctx.timeouts.callMs} ms later`;
+      const detail = `${call.label} was still pending ${this.ctx.timeouts.callMs} ms later (${SLOW_HINT})`;
       if (step.ifPending === 'inconclusive') {
         this.record(labels(step), 'inconclusive', detail);
         throw new NotReached(detail);
