@@ -143,6 +143,47 @@ describe('faults that break the stream: the pending call fails, the adapter is r
   });
 });
 
+describe('faults at Disconnect and at the end of a test: reported, never swallowed', () => {
+  it('an adapter gone since the last reply: close() fails naming Disconnect', async () => {
+    const target = await fake('ok');
+    const c = await connected(target);
+    expect(await c.ApiOpenCluster()).toEqual({ status: 0, hCluster: 'cluster-1' });
+    // The adapter dies between two requests: no call of the connection saw it.
+    target.supervisor['current']!.channel.abandon('crash', 'the adapter exited with code 9');
+    const error = await targetError(c.close());
+    expect(error.message).toMatch(/^Disconnect: crash: the adapter had already failed: the adapter exited with code 9/);
+  });
+
+  it('a fault a call of the connection already reported is not reported again at close()', async () => {
+    const target = await fake('crash-mid-call');
+    const c = await connected(target);
+    await targetError(c.ApiGetNotify('port-1'));
+    await expect(c.close()).resolves.toBeUndefined();
+  });
+
+  it('a call left unanswered after Disconnect: close() fails, the adapter is restarted', async () => {
+    const target = await fake('hang-call');
+    const c = await connected(target);
+    const pending = c.ApiCreateNotify();
+    const error = await targetError(c.close());
+    expect(error.message).toBe('Disconnect: timeout: the adapter left ApiCreateNotify unanswered after the connection was closed');
+    await targetError(pending);
+    await expectRestarted(target);
+  });
+
+  it('a call in flight when the target is disposed (the test ran out of time) is named as slowness', async () => {
+    const target = await fake('hang-call');
+    const c = await connected(target);
+    const failed = targetError(c.ApiCreateNotify());
+    await target.dispose();
+    const error = await failed;
+    expect(error.fault).toBe('timeout');
+    expect(error.message).toMatch(/^ApiCreateNotify: timeout: the test ran out of time and the target was closed with this call in flight; the slowest reply took \d+ ms \(if the target is only slow, give it more time with --timeout-multiplier\)/);
+    const after = await targetError(target.connect({ protocolVersion: 3 }));
+    expect(after.message).toMatch(/^Connect: timeout: the test ran out of time: the target was already closed \(.*--timeout-multiplier\)$/);
+  });
+});
+
 describe('faults in one reply: that call fails, the adapter carries on', () => {
   const replyFaults: [string, TargetError['fault'], RegExp][] = [
     ['wrong-types', 'malformed', /^ApiCreateNotify: malformed: "status" is not an integer in 0\.\.4294967295: \{"status":"0","hNotify":"port-1"\}$/],

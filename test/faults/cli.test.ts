@@ -76,7 +76,7 @@ describe('kill -9 of the CLI at random moments', () => {
     };
     // Random moments over the whole life of a run, from its first instant to its reports (the last
     // fifth of a run's life, where the reports are written, twice as likely).
-    const moments = Array.from({ length: 6 }, (_, i) => Math.floor(lifetime * (i % 2 ? 0.8 + 0.25 * Math.random() : Math.random())));
+    const moments = Array.from({ length: 4 }, (_, i) => Math.floor(lifetime * (i % 2 ? 0.8 + 0.25 * Math.random() : Math.random())));
     let seed = 200;
     for (const at of moments) {
       seed++;
