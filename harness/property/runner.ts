@@ -202,7 +202,7 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
   const property = fc.asyncProperty(fc.scheduler(), access, commands, async (s, level, cmds) => {
     // A target that failed several sequences in a row is not driven on: the rest of the budget is skipped.
     if (faults.inARow >= MAX_CONSECUTIVE_FAULTS) return;
-    faults.sequences++;
+    if (!failing) faults.sequences++;
     const run = new SequenceRun(env, level, schedulerInterleave(s));
     let fault: PropertyFailure | undefined;
     try {
@@ -230,7 +230,7 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
       faults.last = fault.message;
       observations.push(...passObservations(run.ctx.passes, options));
       const ids = faultClauses(fault, run, env);
-      observations.push(...faultObservations(fault, ids, run, faults, options));
+      observations.push(...faultObservations(fault, ids, run, failing ? 'while shrinking a counterexample' : `in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS}`, options));
       for (const id of [...run.ctx.passes.keys(), ...ids]) observed.add(id);
       return;
     }
@@ -296,8 +296,8 @@ function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnv
   return propertyClauseIds(env.version, env.book);
 }
 
-function faultObservations(fault: PropertyFailure, ids: string[], run: SequenceRun, faults: Faults, options: Pick<PropertyRunOptions, 'version' | 'seed' | 'runs'>): Observation[] {
-  const message = `model-based property: the target failed in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS} (seed ${options.seed}; the run went on with the rest of its budget): ${fault.message}`;
+function faultObservations(fault: PropertyFailure, ids: string[], run: SequenceRun, when: string, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
+  const message = `model-based property: the target failed ${when} (seed ${options.seed}; the run went on with the rest of its budget): ${fault.message}`;
   const trace = [...run.ctx.executed.map((s, i) => `step ${i + 1}. ${s.text}`), 'calls:', ...run.ctx.stepTrace().map((l) => `  ${l}`)];
   return ids.map((clause) => ({ clause, outcome: 'error' as const, test: PROPERTY_TEST, protocolVersion: options.version, message, trace, seed: options.seed }));
 }
