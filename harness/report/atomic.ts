@@ -75,9 +75,38 @@ export function writableProblem(file: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Removes the temp files of earlier writes of `file` whose writer is gone (killed with -9 halfway): they
+ * are never mistaken for reports, but would pile up in a CI workspace that persists.
+ */
+function removeOrphans(file: string): void {
+  const prefix = `.${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    fs.rmSync(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function writeFileAtomic(file: string, content: Content): void {
   const dir = path.dirname(path.resolve(file));
   ensureDir(dir);
+  removeOrphans(path.resolve(file));
   const temp = tempNameFor(path.resolve(file));
   const fd = fs.openSync(temp, 'wx');
   let renamed = false;

@@ -2,7 +2,7 @@
 // reports of a run whose adapter fails at one phase, and kill -9 of the CLI at random moments never
 // leaving the reports of two runs mixed (each report is the old one, the new one, or absent).
 import { XMLValidator } from 'fast-xml-parser';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { faultySpec, pooled, requireBuild, runBuiltCli, MULTIPLIER, type CliResult } from './support';
 
@@ -92,6 +92,8 @@ describe('kill -9 of the CLI at random moments', () => {
       } else {
         expect(killed.code).toBe(0);
         expect(after).toEqual([seed, seed, seed]);
+        // A complete run clears the temp files that killed writers left behind.
+        expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       }
     }
   }, 600_000);
