@@ -13,7 +13,8 @@ export interface Timeouts {
 }
 
 export function defaultTimeouts(multiplier = 1): Timeouts {
-  return { callMs: 5000 * multiplier, readMs: 2000 * multiplier };
+  // Whole milliseconds: they are quoted in messages.
+  return { callMs: Math.max(1, Math.round(5000 * multiplier)), readMs: Math.max(1, Math.round(2000 * multiplier)) };
 }
 
 /** Said with every timeout: a hung target and a slow one look the same from here, and only one has a fix. */

@@ -22,7 +22,9 @@ export interface AdapterTimeouts {
 }
 
 export function adapterTimeouts(multiplier = 1): AdapterTimeouts {
-  return { handshakeMs: 10000 * multiplier, controlMs: 5000 * multiplier, disconnectMs: 3000 * multiplier };
+  // Whole milliseconds: they are quoted in messages (0.3 * 10000 is 3000.0000000000005 in floating point).
+  const ms = (atOne: number) => Math.max(1, Math.round(atOne * multiplier));
+  return { handshakeMs: ms(10000), controlMs: ms(5000), disconnectMs: ms(3000) };
 }
 
 export interface Live {
