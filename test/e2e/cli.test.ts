@@ -95,6 +95,16 @@ describe('cmrp-notify-conformance run', () => {
     expect(o.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it.each([
+    [['--junit', '/proc/nope/x.xml'], /^cmrp-notify-conformance: --junit \/proc\/nope\/x\.xml: cannot create its directory \/proc\/nope \(ENOENT\)$/],
+    [['--json', tmpdir()], /^cmrp-notify-conformance: --json .*: it is a directory; name a file$/],
+  ])('refuses the unwritable report path %j before running anything (exit 2, the flag named)', (flags, pattern) => {
+    const o = spawnSync(process.execPath, [BIN, 'run', ...flags], { encoding: 'utf8', timeout: scaled(60_000) });
+    expect(o.status).toBe(2);
+    expect(o.stdout).toBe('');
+    expect(o.stderr.trim()).toMatch(pattern);
+  });
+
   it('judges the reference served over the adapter protocol exactly as builtin', () => {
     const served = cli(['run', '--target', `stdio:${process.execPath} ${BIN} serve --listen stdio`, '--protocol-version', '3', ...fast]);
     const builtin = cli(['run', '--protocol-version', '3', ...fast]);
