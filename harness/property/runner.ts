@@ -70,6 +70,8 @@ export interface FailureReport {
   replayCommand?: string;
   /** The shrunk sequence failed again, the same way, when rerun on its own. */
   reproduced: boolean;
+  /** The rerun met a fault of the target instead (so it could not tell): what the fault was. */
+  rerunFault?: string;
 }
 
 export interface PropertyResult {
@@ -325,6 +327,7 @@ async function reportFailure(
   // The shrunk sequence, rerun alone, must fail the same way: that is what a replay file promises.
   const again = await rerun(env, report.access, steps.map((s) => s.data));
   report.reproduced = again.failure !== undefined && sameIds(clauseIdsOf(again.failure, env.version), report.clauseIds);
+  if (!report.reproduced && again.failure instanceof TargetFault) report.rerunFault = again.failure.message;
   if (again.failure) report.trace = again.run.ctx.stepTrace();
   if (options.replayDir) {
     ensureDir(options.replayDir);
@@ -377,7 +380,11 @@ export function failObservations(failure: FailureReport, options: Pick<PropertyR
     'calls:',
     ...failure.trace.map((l) => `  ${l}`),
   ];
-  const note = failure.reproduced ? '' : ' (the shrunk sequence did not fail the same way when rerun alone: the target may be nondeterministic)';
+  const note = failure.reproduced
+    ? ''
+    : failure.rerunFault
+      ? ` (the shrunk sequence could not be confirmed alone: the target failed during the rerun: ${failure.rerunFault})`
+      : ' (the shrunk sequence did not fail the same way when rerun alone: the target may be nondeterministic)';
   const message = `model-based property failed after shrinking to ${failure.steps.length} step(s): ${failure.message}${note}`;
   const ids = failure.clauseIds.length ? failure.clauseIds : ['harness'];
   return ids.map((clause) => ({
