@@ -22,7 +22,7 @@ interface Outcome {
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
   const dir = mkdtempSync(join(tmpdir(), 'cmrp-e2e-'));
-  const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md')];
+  const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md'), '--html', join(dir, 'r.html')];
   const run = spawnSync(process.execPath, [BIN, ...args, ...(args[0] === 'run' ? reports : [])], {
     encoding: 'utf8',
     // Only against a hang: a child still running this long is killed (scaled for a loaded machine).
@@ -99,7 +99,8 @@ describe('cmrp-notify-conformance run', () => {
     [['--junit', '/proc/nope/x.xml'], /^cmrp-notify-conformance: --junit \/proc\/nope\/x\.xml: cannot create its directory \/proc\/nope \(ENOENT\)$/],
     [['--json', tmpdir()], /^cmrp-notify-conformance: --json .*: it is a directory; name a file$/],
   ])('refuses the unwritable report path %j before running anything (exit 2, the flag named)', (flags, pattern) => {
-    const o = spawnSync(process.execPath, [BIN, 'run', ...flags], { encoding: 'utf8', timeout: scaled(60_000) });
+    // In a directory of its own: the reports not named go to their defaults under it.
+    const o = spawnSync(process.execPath, [BIN, 'run', ...flags], { cwd: mkdtempSync(join(tmpdir(), 'cmrp-e2e-')), encoding: 'utf8', timeout: scaled(60_000) });
     expect(o.status).toBe(2);
     expect(o.stdout).toBe('');
     expect(o.stderr.trim()).toMatch(pattern);

@@ -90,9 +90,9 @@ export interface CliResult {
 /** The built CLI as a child process; resolves when it ends, or when killed at `killAfterMs` with SIGKILL. */
 export function runBuiltCli(args: string[], options: { dir?: string; killAfterMs?: number } = {}): Promise<CliResult> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'cmrp-fault-run-'));
-  const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md')];
+  const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md'), '--html', join(dir, 'r.html')];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, ...reports], { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    const child = spawn(process.execPath, [BIN, ...args, ...reports], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
