@@ -33,8 +33,21 @@ interface Outcome {
   observations: Observation[];
 }
 
+/**
+ * The rows' faults come after Hello: a first handshake that times out is the machine's load, not the
+ * row's fault, so the start is tried again (a few times) rather than the row failing.
+ */
+async function start(spec: string, tries = 3): Promise<Target> {
+  try {
+    return await createTarget(spec, { timeoutMultiplier: MULTIPLIER });
+  } catch (error) {
+    if (tries > 1 && error instanceof TargetUnreachableError && /did not answer Hello/.test(error.message)) return start(spec, tries - 1);
+    throw error;
+  }
+}
+
 async function runRow(spec: string): Promise<Outcome> {
-  const target: Target = await createTarget(spec, { timeoutMultiplier: MULTIPLIER });
+  const target: Target = await start(spec);
   const observations: Observation[] = [];
   try {
     for (const sequence of sequences) {
@@ -60,7 +73,7 @@ describe('the fault matrix (scripted sequences through a faulty adapter)', () =>
   beforeAll(async () => {
     clean = await runRow(faultySpec('none', 'none'));
     // The rows are independent (each its own adapter and counters) and mostly wait: run a few at once.
-    await pooled(ROWS, 6, async (row) => {
+    await pooled(ROWS, 3, async (row) => {
       const key = `${row.phase} ${row.fault}`;
       outcomes.set(key, await runRow(faultySpec(row.phase, row.fault)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
     });
