@@ -250,7 +250,7 @@ export class NotifyModel {
     const refs: ClauseRef[] = [];
     if (conflict.sources.includes('add')) refs.push(OBJECT[kind].add.sequence);
     if (conflict.sources.includes('indication')) refs.push(GET.sequence, PORT.currentState);
-    return uniqueRefs(refs);
+    return uniqueRefs([...(conflict.refs ?? []), ...refs]);
   }
 
   private objectName(target: string): string {
