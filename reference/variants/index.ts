@@ -196,7 +196,10 @@ export const VARIANT_DEFINITIONS: readonly VariantDefinition[] = [
     name: 'v3-no-reconnect',
     description: 'A protocol version 3 server that loses queued indications does not report CLUSTER_RECONNECT (the 3.1.4.2.66 SHOULD not kept).',
     readings: [{ section: '2.2.2.7', title: 'server CLUSTER_RECONNECT means events were dropped' }],
-    nonStrict: [{ section: '3.1.4.2.66', title: 'CLUSTER_RECONNECT reported after lost indications' }],
+    nonStrict: [
+      { section: '3.1.4.2.66', title: 'CLUSTER_RECONNECT reported after lost indications' },
+      { section: '2.2.2.7', title: 'server CLUSTER_RECONNECT means events were dropped' },
+    ],
     versions: [3],
     override: { reconnectAfterLoss: () => false },
   },
