@@ -340,8 +340,8 @@ export class NotifyModel {
           const reconnect: Entry = {
             bit: C_RECONNECT,
             optional: !lost,
-            // Only the 3.1.4.2.66 SHOULD asks for it: its absence is NON-STRICT, never a FAIL of 2.2.2.7.
-            why: [GET.reconnect],
+            // SHOULDs both (3.1.4.2.66, 2.2.2.7 R25 in version 3): their absence is NON-STRICT, never a FAIL.
+            why: [GET.reconnect, CHANGE.reconnectDropped],
             keyWhy: [],
             origin: `CLUSTER_RECONNECT after lost indications${lost ? '' : ' (none certainly lost)'}`,
           };
