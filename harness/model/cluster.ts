@@ -237,7 +237,7 @@ export class ClusterModel {
   /**
    * MoveResource: GROUP_PROPERTY for the group it leaves and the one it joins (2.2.2.7: "a resource
    * moves into or out of it"). RESOURCE_PROPERTY is not promised (a move is none of property,
-   * dependency or possible owners), and both groups' states may follow the resource.
+   * dependency or possible owners), nor RESOURCE_STATE, and both groups' states may follow the resource.
    */
   private moveResource(name: string, groupName: string): InternalEvent[] {
     const r = this.object('resource', name);
@@ -247,6 +247,8 @@ export class ClusterModel {
     // 3.1.4.x.26: the resource's sequence is incremented by the move, its state unchanged.
     r.versions.push({ state: this.current(r).state, definite: true, moved: true });
     const events: InternalEvent[] = [{ subject: { kind: 'object', objectKind: 'resource', name: r.name }, bit: C.RESOURCE_PROPERTY, name: r.name, optional: true }];
+    // Whether the move is also reported as a state change is not said (3.1.4.x.26): optional.
+    events.push({ subject: { kind: 'object', objectKind: 'resource', name: r.name }, bit: C.RESOURCE_STATE, name: r.name, optional: true });
     for (const g of from ? [from, to] : [to]) {
       events.push({ subject: { kind: 'object', objectKind: 'group', name: g.name }, bit: C.GROUP_PROPERTY, name: g.name });
     }

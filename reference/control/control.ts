@@ -43,7 +43,7 @@ export class ReferenceControl implements ClusterControl {
       case 'SetProperty':
         return objects.setProperty(model, publish, s, behaviour);
       case 'MoveResource':
-        return objects.moveResource(model, publish, s);
+        return objects.moveResource(model, publish, s, behaviour);
       case 'SetQuorum':
         return objects.setQuorum(model, publish, s);
       case 'RegistryCreateKey':

@@ -133,12 +133,13 @@ export function setProperty(model: ClusterModel, publish: Publish, s: Verb<'SetP
  * MoveResource (ApiChangeResourceGroup): the resource's state sequence is incremented (3.1.4.x.26);
  * RESOURCE_PROPERTY for the resource, then GROUP_PROPERTY for the old and the new group.
  */
-export function moveResource(model: ClusterModel, publish: Publish, s: Verb<'MoveResource'>): void {
+export function moveResource(model: ClusterModel, publish: Publish, s: Verb<'MoveResource'>, behaviour: Behaviour): void {
   const resource = existing(model, 'resource', s.name);
   const target = existing(model, 'group', s.group);
   const source = resource.group ? model.find('group', resource.group) : undefined;
   model.moveToGroup(resource, target.name);
   publish(objectEvent(resource, CLUSTER_CHANGE.RESOURCE_PROPERTY));
+  if (behaviour.movePostsState) publish(objectEvent(resource, CLUSTER_CHANGE.RESOURCE_STATE));
   if (source) publish(objectEvent(source, CLUSTER_CHANGE.GROUP_PROPERTY));
   publish(objectEvent(target, CLUSTER_CHANGE.GROUP_PROPERTY));
 }

@@ -108,6 +108,8 @@ export interface Behaviour {
   registryEventName(path: readonly string[], clusterName: string): string;
   /** Name of an event about the cluster itself (CLUSTER_PROPERTY): the cluster name or empty (3.1.4.x.66 R14/R15). */
   clusterEventName(clusterName: string): string;
+  /** 3.1.4.x.26 leaves open whether a move is reported as a state change: RESOURCE_STATE after RESOURCE_PROPERTY. */
+  movePostsState: boolean;
   /** 2.2.2.7 R38: registrations made with an object handle end when that handle is closed. */
   dropRegistrationsOnHandleClose: boolean;
   /** 3.1.4.1.107 footnote: a version 2 server may lack ApiUnblockGetNotifyCall (RPC_S_PROCNUM_OUT_OF_RANGE). */
@@ -158,6 +160,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   groupDrivesResources: false,
   registryEventName: (path: readonly string[]) => path.join('\\'),
   clusterEventName: (clusterName: string) => clusterName,
+  movePostsState: false,
   dropRegistrationsOnHandleClose: false,
   implementsUnblock: () => true,
   refuseFilter: () => undefined,

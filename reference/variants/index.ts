@@ -138,6 +138,14 @@ export const VARIANT_DEFINITIONS: readonly VariantDefinition[] = [
     override: { clusterEventName: () => '' },
   },
   {
+    name: 'move-posts-state',
+    description: 'A resource moved to another group is also reported as RESOURCE_STATE (carrying its raised state sequence).',
+    readings: both(26, 'state sequence incremented on a move'),
+    nonStrict: [],
+    versions: BOTH,
+    override: { movePostsState: true },
+  },
+  {
     name: 'registrations-end-with-handle',
     description: 'Closing the object, key or cluster handle a registration was made with ends that registration.',
     readings: [{ section: '2.2.2.7', title: 'HANDLE_CLOSE is client-only' }],
