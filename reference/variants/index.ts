@@ -44,7 +44,7 @@ export const VARIANT_DEFINITIONS: readonly VariantDefinition[] = [
     override: { closeReleasedStatus: ERROR.NO_MORE_ITEMS },
   },
   {
-    name: 'unblock-closes-port',
+    name: 'unblock-ends-retrieval',
     description: 'ApiUnblockGetNotifyCall closes the port for retrieval: later ApiGetNotify calls complete at once with ERROR_NO_MORE_ITEMS; ApiCloseNotify still succeeds.',
     readings: [...both(107, 'pending ApiGetNotify calls completed'), { section: '3.1.1.8', title: 'closing a v1 port includes unblocking' }],
     nonStrict: [],
@@ -52,7 +52,7 @@ export const VARIANT_DEFINITIONS: readonly VariantDefinition[] = [
     override: { afterUnblock: ERROR.NO_MORE_ITEMS },
   },
   {
-    name: 'unblock-closes-port-invalid-function',
+    name: 'unblock-ends-retrieval-invalid-function',
     description: 'ApiUnblockGetNotifyCall closes the port for retrieval: later ApiGetNotify calls complete at once with ERROR_INVALID_FUNCTION.',
     readings: both(107, 'pending ApiGetNotify calls completed'),
     nonStrict: [],
