@@ -54,7 +54,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   writeFileSync(configPath, JSON.stringify(config));
   const previous = process.env[RUN_CONFIG_ENV];
   process.env[RUN_CONFIG_ENV] = configPath;
-  onProgress(options.onProgress);
+  // Progress counts clauses: each report carries the observations the workers have appended so far.
+  const listener = options.onProgress;
+  onProgress(listener && ((p) => listener({ ...p, observations: readObservations(dir) })));
   try {
     const { results } = await runCLI(jestArgv(options.shard, sharedCluster(options.target)), [packageRoot()]);
     const observations = readObservations(dir);
@@ -112,6 +114,11 @@ function jestArgv(shard: string | undefined, serial = false): Parameters<typeof 
     roots: ['<rootDir>/suites'],
     testMatch: ['**/*.spec.ts'],
     testEnvironment: 'node',
+    // Installed as a package, the suites live under node_modules/, which Jest skips by default:
+    // keep its files and judge them, but never transform the dependencies.
+    haste: { retainAllFiles: true },
+    testPathIgnorePatterns: ['<rootDir>/node_modules/'],
+    transformIgnorePatterns: ['/node_modules/(?!cmrp-notify-conformance/)', '/node_modules/cmrp-notify-conformance/node_modules/'],
     transform: { '^.+\\.ts$': [require.resolve('ts-jest'), { tsconfig: join(root, 'tsconfig.json') }] },
   };
   return {
