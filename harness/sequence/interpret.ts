@@ -227,8 +227,9 @@ class SequenceRun {
     let reply: Reply<Record<string, unknown>> | typeof STILL_PENDING;
     let how: string;
     if (this.ctx.protocolVersion === 2) {
-      // The server's own GetNotify timer proves the queue empty: the stimulus had settled before.
-      const timeout = Math.max(50, Math.round(this.ctx.timeouts.readMs / 20));
+      // The server's own GetNotify timer proves the queue empty: the stimulus had settled before, so
+      // the shortest Timeout the spec leaves no doubt about (1 ms; 0 may be read otherwise) will do.
+      const timeout = 1;
       reply = await this.session.call('ApiGetNotify', [port, timeout]);
       how = 'timed out';
       if (reply.fault === undefined && reply.status !== ERROR.SUCCESS && reply.status !== ERROR.WAIT_TIMEOUT) {
