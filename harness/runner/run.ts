@@ -10,7 +10,7 @@ import type { Observation } from '../recorder/observation';
 import { readObservations } from '../recorder/sink';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { createTarget } from '../target/resolve';
-import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from './config';
+import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from '../run-config/config';
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
 import { packageRoot } from '../../cmrp/package-info';
@@ -185,7 +185,7 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     rootDir: suitesDir(),
     roots: ['<rootDir>'],
     testMatch: ['**/*.spec.js'],
-    testEnvironment: join(__dirname, `suite-environment${ext()}`),
+    testEnvironment: join(__dirname, '..', 'suite', `suite-environment${ext()}`),
     testRunner: join(__dirname, `suite-runner${ext()}`),
     transform: {},
   };

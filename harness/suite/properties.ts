@@ -6,11 +6,10 @@
 // under reports/replays/.
 import { join } from 'node:path';
 import type { JestApi } from './jest-api';
-import { loadRunConfig, targetOptions } from '../runner/config';
+import { loadRunConfig, targetOptions } from '../run-config/config';
 import { defaultPropertyTimeouts, type PropertyTimeouts } from '../property/context';
 import { DEFAULT_RUNS, runProperty, type FailureReport } from '../property/runner';
 import { runHangs } from '../session/hangs';
-import type { Timeouts } from '../session/session';
 import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../target/resolve';
 import { runUnit } from './accounting';
@@ -22,7 +21,7 @@ export function propertySuite(part: number, { describe, test, afterAll }: JestAp
   const name = propertyFileName(part);
   const planned = planRun(config).find((f) => f.name === name);
   const runs = propertyShare(config.runs ?? DEFAULT_RUNS, part);
-  const timeouts: PropertyTimeouts & Timeouts = { ...defaultPropertyTimeouts(config.timeoutMultiplier), hangs: runHangs(config.observationsDir) };
+  const timeouts: PropertyTimeouts = { ...defaultPropertyTimeouts(config.timeoutMultiplier), hangs: runHangs(config.observationsDir) };
   let target: Target | undefined;
 
   describe(`model-based property, part ${part}: version 1 notification ports against the oracle model`, () => {

@@ -4,7 +4,7 @@
 // on its clauses itself, and the runner makes ERROR of any test that never reported.
 import type { JestApi } from './jest-api';
 import type { Observation } from '../recorder/observation';
-import { loadRunConfig, replayCommand, targetOptions } from '../runner/config';
+import { loadRunConfig, replayCommand, targetOptions } from '../run-config/config';
 import { runSequence } from '../sequence/interpret';
 import { loadSequenceFile } from '../sequence/load';
 import { defaultTimeouts } from '../session/session';

@@ -3,7 +3,7 @@
 // every planned check to account.
 import type { JestApi } from './jest-api';
 import type { Observation } from '../recorder/observation';
-import { loadRunConfig } from '../runner/config';
+import { loadRunConfig } from '../run-config/config';
 import { runUnit } from './accounting';
 import { TRANSPORT_FILE, planTransportFile } from './plan';
 import { plannedTransportChecks, runTransportChecks, transportTestName } from './transport-security';

@@ -4,8 +4,8 @@
 // harness is most of the code a suite file runs, so loading it once is most of a run's start-up saved.
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import NodeEnvironment from 'jest-environment-node';
-import * as entry from '../suite/entry';
-import { SUITES_KEY } from '../suite/host-key';
+import * as entry from './entry';
+import { SUITES_KEY } from './host-key';
 
 export default class SuiteEnvironment extends NodeEnvironment {
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
