@@ -17,6 +17,7 @@ export const REPORT_FLAGS: FlagSpecs = {
   junit: { kind: 'string', value: 'FILE' },
   json: { kind: 'string', value: 'FILE' },
   markdown: { kind: 'string', value: 'FILE' },
+  html: { kind: 'string', value: 'FILE' },
 };
 
 export const RUN_FLAGS: FlagSpecs = {
@@ -34,6 +35,7 @@ export const RUN_FLAGS: FlagSpecs = {
   runs: { kind: 'integer', value: 'N', check: positive },
   shard: { kind: 'string', value: 'I/N', check: (v) => shardProblem(String(v)) },
   'dry-run': { kind: 'switch' },
+  'github-annotations': { kind: 'switch' },
 };
 
 function shardProblem(text: string): string | undefined {
@@ -43,7 +45,7 @@ function shardProblem(text: string): string | undefined {
   return i >= 1 && i <= n ? undefined : 'needs 1 <= I <= N';
 }
 
-export const DEFAULT_REPORTS = { junit: 'reports/junit.xml', json: 'reports/results.json', markdown: 'reports/summary.md' };
+export const DEFAULT_REPORTS = { junit: 'reports/junit.xml', json: 'reports/results.json', markdown: 'reports/summary.md', html: 'reports/report.html' };
 
 export function selectionFlags(flags: FlagValues): SelectionFlags {
   const out: SelectionFlags = {};
@@ -55,7 +57,7 @@ export function selectionFlags(flags: FlagValues): SelectionFlags {
   return out;
 }
 
-export function reportPaths(flags: FlagValues, cwd: string): { junit: string; json: string; markdown: string } {
+export function reportPaths(flags: FlagValues, cwd: string): { junit: string; json: string; markdown: string; html: string } {
   const at = (key: keyof typeof DEFAULT_REPORTS) => path.resolve(cwd, (flags[key] as string | undefined) ?? DEFAULT_REPORTS[key]);
-  return { junit: at('junit'), json: at('json'), markdown: at('markdown') };
+  return { junit: at('junit'), json: at('json'), markdown: at('markdown'), html: at('html') };
 }

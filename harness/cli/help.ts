@@ -2,11 +2,12 @@
 import { TOOL_NAME } from '../../cmrp/package-info';
 import { SERVE_HELP } from './serve';
 
-const SELECTION = `Selection:
-  --section S            a section and its subsections (3.1.4.2 selects 3.1.4.2.66); repeatable
-  --clause ID            one clause (3.1.4.2.66/R3); repeatable
+const SELECTION = `Selection (default: the whole catalogue):
+  --section S            a section and its subsections (3.1.4.2 selects 3.1.4.2.66); repeatable (default: all)
+  --clause ID            one clause (3.1.4.2.66/R3); repeatable (default: all)
   --level L              MUST, MUST NOT (or MUST_NOT), SHOULD, SHOULD NOT, MAY, descriptive; repeatable
-  --exclude ID|S         drop a clause or a section; repeatable
+                         (default: all)
+  --exclude ID|S         drop a clause or a section; repeatable (default: none)
   --protocol-version V   2 or 3`;
 
 export const HELP: Record<string, string> = {
@@ -15,9 +16,10 @@ export const HELP: Record<string, string> = {
 Conformance suite for the notification ports of [MS-CMRP].
 
 Commands:
-  run       judge a target clause by clause; writes JUnit, JSON and Markdown reports
+  run       judge a target clause by clause; writes JUnit, JSON, Markdown and HTML reports
   list      print the clause catalogue (or a selection of it)
   merge     combine the results files of shards into one report
+  compare   the verdict changes between two results files, as Markdown for a pull request
   mutants   list the reference server's mutants and the clauses each trips
   serve     serve the reference server (or a mutant) over the adapter protocol or DCE/RPC
   replay    rerun the shrunk sequence of a failed property run (reports/replays/*.json)
@@ -33,46 +35,70 @@ Details: docs/cli.md`,
                              port from the endpoint mapper when left out)
   --auth spnego|ntlm|none    with dcerpc: SPNEGO (NTLM inside, never Kerberos; the default), raw NTLM,
                              or no authentication at all
-  --auth-level L             with dcerpc: connect, integrity or privacy (default; what version 3.0 needs)
-  --user DOMAIN\\NAME         with dcerpc: the account (required unless --auth none); its password comes
-                             from the CMRP_PASSWORD environment variable, never from a flag
+  --auth-level L             with dcerpc: connect, integrity or privacy (default privacy; what version
+                             3.0 needs)
+  --user DOMAIN\\NAME         with dcerpc: the account (default none; required unless --auth none); its
+                             password comes from the CMRP_PASSWORD environment variable, never a flag
   --control SPEC             with dcerpc: the control adapter (stdio:COMMAND or tcp:HOST:PORT) that
-                             changes cluster state for stimulus tests; without it those are NOT-TESTED
-  --strict                   a SHOULD / SHOULD NOT / MAY shortfall (NON-STRICT) fails the gate
+                             changes cluster state for stimulus tests (default none: those are NOT-TESTED)
+  --strict                   a SHOULD / SHOULD NOT / MAY shortfall (NON-STRICT) fails the gate (default off)
   --timeout-multiplier X     scale every timeout (default 1)
   --seed N                   seed for property runs (default: random, printed and recorded)
-  --runs N                   property runs per property
+  --runs N                   property runs per property (default 200)
   --shard I/N                run this machine's share of the suite files; merge the results after
+                             (default: the whole suite)
   --baseline FILE            expected failures: { "<clause id>": { "reason": "...", "verdict"?: "FAIL" } }
+                             (default none)
   --junit FILE               default reports/junit.xml
   --json FILE                default reports/results.json
   --markdown FILE            default reports/summary.md
-  --dry-run                  print what would run, run nothing
+  --html FILE                default reports/report.html
+  --github-annotations       print GitHub Actions annotations for the clauses that need attention
+                             (default off; on when GITHUB_ACTIONS=true)
+  --dry-run                  print what would run, run nothing (default off)
 
 ${SELECTION} (default 3)`,
 
   list: `Usage: ${TOOL_NAME} list [--json] [selection flags]
 
-  --json                 a JSON array of clauses instead of a table
+  --json                 a JSON array of clauses instead of a table (default off: a table)
 
 ${SELECTION} (default: both)`,
 
-  merge: `Usage: ${TOOL_NAME} merge A.json B.json ... [--junit OUT] [--json OUT] [--markdown OUT] [selection flags]
+  merge: `Usage: ${TOOL_NAME} merge A.json B.json ... [flags]
 
 Fails (exit 1) when the shards together miss a clause of the selection, or two shards exercised one
 clause with different verdicts. The selection is the one given here, else the one all shards
 recorded, else the whole catalogue for the shards' protocol version.
 
-${SELECTION}`,
+  --junit FILE           default reports/junit.xml
+  --json FILE            default reports/results.json
+  --markdown FILE        default reports/summary.md
+  --html FILE            default reports/report.html
+
+${SELECTION} (default: the shards' own)`,
+
+  compare: `Usage: ${TOOL_NAME} compare BEFORE.json AFTER.json [--markdown FILE]
+
+The verdict changes between two runs' results files, as Markdown for a pull-request comment: new
+failures (a clause that gates now and did not before), fixed clauses, other verdict changes, clauses
+only one run judged. Exit 1 when there is a new failure, 0 otherwise, 2 for a file that is not a
+results file.
+
+  --markdown FILE        write the Markdown there, atomically (default: print it on stdout)`,
 
   serve: SERVE_HELP,
 
   replay: `Usage: ${TOOL_NAME} replay FILE [--target SPEC] [--timeout-multiplier X]
 
 Reruns the sequence a failed property run saved (reports/replays/*.json) against the target the file
-names, or --target. Exit 1 if the failure reproduces, 0 if the target now passes, 2 for a bad file.`,
+names, or --target. Exit 1 if the failure reproduces, 0 if the target now passes, 2 for a bad file.
+
+  --target SPEC          default: the target the replay file names
+  --timeout-multiplier X scale every timeout (default 1)`,
 
   mutants: `Usage: ${TOOL_NAME} mutants [--json]
 
-  --json                 a JSON array: name, description, trips (section, title, clause id or null)`,
+  --json                 a JSON array: name, description, trips (section, title, clause id or null)
+                         (default off: one line per mutant and per clause it trips)`,
 };

@@ -5,6 +5,7 @@ import { TOOL_NAME, toolVersion } from '../../cmrp/package-info';
 import { MergeError } from '../report/merge';
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { defaultDeps, type CliDeps } from './deps';
+import { compareCommand } from './compare';
 import { HELP } from './help';
 import { listCommand } from './list';
 import { mergeCommand } from './merge';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (argv: string[], deps: CliDeps) => Promise<number
   mutants: mutantsCommand,
   serve: serveCommand,
   replay: replayCommand,
+  compare: compareCommand,
 };
 
 /** Errors that mean "nothing was judged" (exit 2): their message is meant for the user as is. */

@@ -7,6 +7,8 @@ import type { Catalogue } from '../catalogue/load';
 import type { SelectionFlags } from '../catalogue/select';
 import type { Clause } from '../catalogue/types';
 import { TOOL_NAME } from '../../cmrp/package-info';
+import { githubAnnotations } from '../report/annotations';
+import { replaysWritten } from '../report/replays';
 import { assembleResults } from '../report/results';
 import { terminalSummary } from '../report/terminal';
 import { writeReports } from '../report/write';
@@ -15,7 +17,7 @@ import { parseArgs, type FlagValues } from './args';
 import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';
 import { reportPaths, RUN_FLAGS, selectionFlags } from './flags';
-import { progressPrinter } from './progress';
+import { holdEngineOutput, progressPrinter } from './progress';
 
 export const DEFAULT_TARGET = 'builtin';
 export const DEFAULT_PROTOCOL_VERSION = 3;
@@ -34,7 +36,7 @@ function dryRun(selection: Clause[], catalogue: Catalogue, flags: FlagValues, ta
     lines.push(`  ${clauses.map((c) => c.id.slice(section.length + 1)).join(' ')}`);
   }
   const paths = reportPaths(flags, deps.cwd);
-  lines.push(`reports would be written to ${[paths.junit, paths.json, paths.markdown].map((p) => path.relative(deps.cwd, p) || p).join(', ')}`);
+  lines.push(`reports would be written to ${[paths.junit, paths.json, paths.markdown, paths.html].map((p) => path.relative(deps.cwd, p) || p).join(', ')}`);
   deps.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
@@ -66,7 +68,9 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     ...(flags.user !== undefined ? { user: flags.user as string } : {}),
   };
   const startedAt = deps.now();
-  const progress = progressPrinter(deps.stderr);
+  // The real process's streams: hold back what the engine (Jest) writes there while the suites run.
+  const held = deps.stderr === process.stderr ? holdEngineOutput(deps.env) : undefined;
+  const progress = progressPrinter(held?.stderr ?? deps.stderr, { selection, headings: catalogue.headings });
   let outcome;
   try {
     outcome = await deps.executeRun({
@@ -83,6 +87,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     });
   } finally {
     progress.finish();
+    held?.restore();
   }
 
   const catalogueIds = catalogue.clauses.map((c) => c.id);
@@ -107,13 +112,16 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   });
   const written = writeReports(results, paths);
   deps.stdout.write(terminalSummary(results));
+  if (flags['github-annotations'] || deps.env.GITHUB_ACTIONS === 'true') deps.stdout.write(githubAnnotations(results));
   if (baselineOutcome) {
     const fresh = newEntries(baselineOutcome);
     if (Object.keys(fresh).length > 0) {
       deps.stdout.write(`\nnew failures not in ${baselineArg}; to accept them, add these entries (and write the reasons):\n${JSON.stringify(fresh, null, 2)}\n`);
     }
   }
+  const replays = replaysWritten(path.join(path.dirname(paths.json), 'replays'), startedAt);
   deps.stdout.write(`reports: ${written.map((p) => path.relative(deps.cwd, p) || p).join(', ')}\n`);
+  if (replays.length) deps.stdout.write(`replays: ${replays.map((p) => path.relative(deps.cwd, p) || p).join(', ')}\n`);
   if (results.exitCode === 2) deps.stderr.write(`${TOOL_NAME}: ${results.reasons[0]}\n`);
   return results.exitCode;
 }

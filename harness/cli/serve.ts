@@ -21,6 +21,7 @@ export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|t
        cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME]
 
 Serves the reference server over the adapter protocol (docs/adapter-protocol.md), or on the wire.
+--listen is required (no default); every other flag defaults to off.
   --listen stdio              JSON-RPC lines on stdin/stdout; ends when stdin closes
   --listen tcp:127.0.0.1:PORT listens on the loopback only (PORT 0: any free port, printed on stdout);
                               each TCP connection gets its own fresh server; ends on SIGINT/SIGTERM
@@ -32,12 +33,14 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               its password comes from the CMRP_PASSWORD environment variable (there
                               is no --password flag). Version 3.0 calls below packet privacy, and
                               calls of clients that did not authenticate, are refused (fault 0x5)
+                              (default none)
   --auth none                 with dcerpc, instead of --user: the server authenticates nobody
+                              (default: it authenticates --user)
   --control-listen tcp:127.0.0.1:PORT
                               with dcerpc: the control verbs of the adapter protocol for that same
-                              cluster (what run --control takes)
+                              cluster (what run --control takes) (default none)
   --mutant NAME               serve a mutant instead (see the mutants command; the (wire) ones only
-                              with dcerpc and --user)`;
+                              with dcerpc and --user) (default none: the reference itself)`;
 
 /** What the served reference says of itself: a Windows Server 2016-era cluster named as the model's. */
 export const REFERENCE_IDENTITY: ServedIdentity = {

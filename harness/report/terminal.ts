@@ -15,6 +15,26 @@ function fit(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
 
+/** Reasons shown one per line; the rest are counted together. */
+const MAX_REASONS = 6;
+
+/** Why clauses were NOT-TESTED, grouped by reason, most frequent first. */
+export function notTestedReasons(results: RunResults): string[] {
+  const groups = new Map<string, number>();
+  for (const c of results.clauses) {
+    if (c.verdict !== 'NOT-TESTED') continue;
+    const reason = firstLine(c.message).replace(/^\[[^\]\n]*\] /, '') || 'no reason recorded';
+    groups.set(reason, (groups.get(reason) ?? 0) + 1);
+  }
+  if (groups.size === 0) return [];
+  const sorted = [...groups].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const lines = ['', `NOT-TESTED ${results.summary.notTested} clause${results.summary.notTested === 1 ? '' : 's'}, because:`];
+  for (const [reason, n] of sorted.slice(0, MAX_REASONS)) lines.push(`  ${String(n).padStart(4)}  ${reason}`);
+  const rest = sorted.slice(MAX_REASONS);
+  if (rest.length) lines.push(`  ${String(rest.reduce((n, [, k]) => n + k, 0)).padStart(4)}  ${rest.length} other reasons (see the reports)`);
+  return lines;
+}
+
 export function terminalSummary(results: RunResults): string {
   const widths = COLUMNS.map((c) => Math.max(c.verdict.length, 5));
   const row = (label: string, values: (string | number)[]) =>
@@ -35,6 +55,7 @@ export function terminalSummary(results: RunResults): string {
       lines.push(`${tag}  ${c.id}  ${c.title}`, `    ${firstLine(c.message)}`);
     }
   }
+  lines.push(...notTestedReasons(results));
   for (const e of results.baseline?.entries.filter((x) => x.status === 'stale') ?? []) {
     lines.push(`STALE-BASELINE  ${e.id}  not in the catalogue: remove it from ${results.baseline!.file}`);
   }

@@ -1,6 +1,6 @@
 // Text from a target under test can hold anything (control bytes in a name, "]]>" in a message).
-// xmlbuilder throws on characters XML 1.0 forbids and splits only the first "]]>" of a CDATA section,
-// so every string goes through here before it reaches junit-report-builder.
+// XML 1.0 forbids some characters outright (no escape makes them legal), so every string goes through
+// here before it reaches the JUnit report.
 
 // Outside XML 1.0's Char production: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g; // eslint-disable-line no-control-regex
@@ -8,11 +8,6 @@ const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
 /** Makes `text` legal XML character data, showing each illegal character as \uXXXX. */
 export function xmlSafe(text: string): string {
   return text.replace(ILLEGAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Like xmlSafe, for CDATA content: "]]>" cannot appear inside a section, so it is shown as "]]&gt;". */
-export function cdataSafe(text: string): string {
-  return xmlSafe(text).replace(/\]\]>/g, ']]&gt;');
 }
 
 /** Attributes (failure message="...") are one line in every viewer: keep the first line, shortened. */

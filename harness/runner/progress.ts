@@ -1,10 +1,14 @@
 // Progress from Jest's reporter (which Jest loads by path, in this process) to whoever started the run.
+import type { Observation } from '../recorder/observation';
+
 export interface Progress {
   section: string;
   done: number;
   total: number;
   passed: number;
   failed: number;
+  /** Every observation recorded so far, when the runner has them: the CLI counts clauses from these. */
+  observations?: readonly Observation[];
 }
 
 type Listener = (progress: Progress) => void;

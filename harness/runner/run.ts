@@ -60,7 +60,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   writeFileSync(configPath, JSON.stringify(config));
   const previous = process.env[RUN_CONFIG_ENV];
   process.env[RUN_CONFIG_ENV] = configPath;
-  onProgress(options.onProgress);
+  // Progress counts clauses: each report carries the observations the workers have appended so far.
+  const listener = options.onProgress;
+  onProgress(listener && ((p) => listener({ ...p, observations: readObservations(dir) })));
   try {
     const built = files.filter((f) => existsSync(suitePath(f.name)));
     let results: AggregatedResult | undefined;
@@ -185,6 +187,9 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     rootDir: suitesDir(),
     roots: ['<rootDir>'],
     testMatch: ['**/*.spec.js'],
+    // Installed as a package, the suites live under node_modules/, which Jest skips by default: keep them.
+    haste: { retainAllFiles: true },
+    testPathIgnorePatterns: ['<rootDir>/node_modules/'],
     testEnvironment: join(__dirname, '..', 'suite', `suite-environment${ext()}`),
     testRunner: join(__dirname, `suite-runner${ext()}`),
     transform: {},

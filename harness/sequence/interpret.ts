@@ -8,7 +8,9 @@ import { PARAMETERS } from '../session/parameters';
 import { Session, STILL_PENDING, type PendingCall, type Timeouts } from '../session/session';
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
-import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, Sequence, Step } from './types';
+import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
+import { HARNESS_ID } from '../verdict/types';
+import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
 
 export interface SequenceContext {
   target: Target;
@@ -24,6 +26,20 @@ export function clausesIn(sequence: Sequence, version: ProtocolVersion): string[
   return Object.values(sequence.clauses).flatMap((byVersion) => byVersion[String(version) as '2' | '3'] ?? []);
 }
 
+/**
+ * The version 2 Timeout of an absence proof: the shortest the spec lets a client choose. The stimulus has
+ * settled, so whatever it caused is queued already and the timer need not wait (3.1.4.1.66: the timer is
+ * set to Timeout, WAIT_TIMEOUT when no indication came before it expired).
+ */
+export const ABSENCE_TIMEOUT_MS = 0;
+
+/** What one read established: an event, the documented proof that none was queued, or neither. */
+type ReadResult =
+  | { kind: 'event'; event: GetNotifyOut }
+  | { kind: 'missing'; detail: string }
+  /** No proof either way; `blame` is the clause the answer itself broke, if any. */
+  | { kind: 'unproven'; detail: string; blame?: string };
+
 /** A check that saw the target break its clause: the sequence stops there. */
 class CheckFailed extends Error {}
 /** A setup step went wrong: the checks after it cannot be judged. */
@@ -38,6 +54,8 @@ class SequenceRun {
   private readonly observed = new Set<string>();
   private readonly vars = new Variables();
   private readonly pending = new Map<string, PendingCall>();
+  /** Ports an absence proof unblocked: the spec lets a server close them for retrieval, so no later read proves anything. */
+  private readonly unblocked = new Set<string>();
   private readonly trace = new Trace();
   private session!: Session;
   private stepIndex = 0;
@@ -78,7 +96,7 @@ class SequenceRun {
     }
     const verbs = new Set<ControlVerb>();
     let usesV2Ports = false;
-    for (const step of this.sequence.steps) {
+    for (const step of flatten(this.sequence.steps)) {
       if ('control' in step) verbs.add(step.control.verb);
       if ('call' in step && /NotifyV2$/.test(step.call)) usesV2Ports = true;
     }
@@ -111,6 +129,7 @@ class SequenceRun {
       this.trace.add('reconnect');
       return this.connect();
     }
+    if ('repeat' in step) return this.repeatStep(step);
     throw new SequenceDataError(`step ${this.stepIndex} has no known kind`);
   }
 
@@ -146,9 +165,18 @@ class SequenceRun {
     const problem = this.mismatch(reply, expect ?? { status: 'ERROR_SUCCESS' });
     const checks = labels(step);
     if (problem) {
-      const detail = `${call}: ${problem}`;
+      const detail = `${call}: ${problem.text}`;
       if (!checks.length) throw new NotReached(`setup step ${this.stepIndex} failed: ${detail}`);
-      this.record(checks, 'fail', detail);
+      const ids = this.ids(checks);
+      // The status was as expected and only an out value was wrong: the clauses about the status were kept.
+      const kept = problem.statusKept ? ids.filter(isAboutStatus) : [];
+      const broken = ids.filter((id) => !kept.includes(id));
+      if (!broken.length) {
+        for (const id of kept) this.observe(id, 'pass', `${call} returned the expected status`);
+        throw new NotReached(`step ${this.stepIndex}: ${detail}`);
+      }
+      for (const id of kept) this.observe(id, 'pass', `${call} returned the expected status (an out value is judged by ${broken.join(', ')})`);
+      for (const id of broken) this.observe(id, 'fail', detail);
       throw new CheckFailed(detail);
     }
     this.record(checks, 'pass', `${call} as expected`);
@@ -158,99 +186,211 @@ class SequenceRun {
     }
   }
 
-  private mismatch(reply: Reply<Record<string, unknown>>, expect: Expectation): string | undefined {
+  /** Why a reply does not meet an expectation (any of `anyOf`); `statusKept` when only an out value is wrong. */
+  private mismatch(reply: Reply<Record<string, unknown>>, expect: Expectation): { text: string; statusKept: boolean } | undefined {
+    if (expect.anyOf) {
+      const problems = expect.anyOf.map((alternative) => this.mismatch(reply, alternative));
+      if (problems.some((p) => p === undefined)) return undefined;
+      return { text: `none of the accepted readings holds: ${problems.map((p) => p!.text).join('; or ')}`, statusKept: false };
+    }
     if (reply.fault !== undefined) {
       if (expect.faultAllowed) return undefined;
-      return `expected status ${expect.status === undefined ? 'any' : describeSpec(expect.status, 'status', this.vars)}, observed RPC fault ${describeValue(reply.fault, 'status')}`;
+      return {
+        text: `expected status ${expect.status === undefined ? 'any' : describeSpec(expect.status, 'status', this.vars)}, observed RPC fault ${describeValue(reply.fault, 'status')}`,
+        statusKept: false,
+      };
     }
     if (expect.status !== undefined && !matches(expect.status, reply.status, 'status', this.vars)) {
-      return `expected status ${describeSpec(expect.status, 'status', this.vars)}, observed ${describeValue(reply.status, 'status')}`;
+      return { text: `expected status ${describeSpec(expect.status, 'status', this.vars)}, observed ${describeValue(reply.status, 'status')}`, statusKept: false };
     }
     for (const [out, spec] of Object.entries(expect.out ?? {})) {
       const kind = kindOf(out);
       if (!matches(spec, reply[out], kind, this.vars)) {
-        return `expected ${out} ${describeSpec(spec, kind, this.vars)}, observed ${describeValue(reply[out], kind)}`;
+        return { text: `expected ${out} ${describeSpec(spec, kind, this.vars)}, observed ${describeValue(reply[out], kind)}`, statusKept: expect.status !== undefined };
       }
     }
     return undefined;
   }
 
   private async readStep(step: ReadStep): Promise<void> {
-    const port = this.vars.resolve(step.read) as string;
+    const port = this.readablePort(step.read);
     const events: GetNotifyOut[] = [];
     for (let i = 0; i < step.expect.length; i++) {
-      const event = await this.readOne(port);
-      if (typeof event === 'string') {
-        const detail = `expected ${step.expect.length} event(s) ${this.describePatterns(step.expect)}; got ${events.length} (${this.describeEvents(events)}), then ${event}`;
+      const read = await this.readOne(port);
+      if (read.kind === 'event') {
+        events.push(read.event);
+        continue;
+      }
+      const detail = `expected ${step.expect.length} event(s) ${this.describePatterns(step.expect)}; got ${events.length} (${this.describeEvents(events)}), then ${read.detail}`;
+      if (read.kind === 'missing') {
         this.record(labels(step), 'fail', detail);
         throw new CheckFailed(detail);
       }
-      events.push(event);
+      // No proof either way: the clause that governs the answer FAILs, the read's own clauses are not judged.
+      if (read.blame) this.observe(read.blame, 'fail', read.detail);
+      this.record(labels(step), 'inconclusive', `${detail}: whether the event was queued is not proven`);
+      throw new NotReached(`step ${this.stepIndex}: ${read.detail}`);
     }
     const problem = this.compareEvents(step, events);
     if (problem) {
-      this.record(labels(step), 'fail', problem);
+      this.blame(labels(step), this.aspectOf(step, events), problem);
       throw new CheckFailed(problem);
     }
     this.record(labels(step), 'pass', `read ${this.describeEvents(events)} as expected`);
     step.saveAs?.forEach((name, i) => this.vars.set(name, events[i]));
   }
 
-  /** One event, or a sentence saying why there was none. The stimulus has settled: a missing event is missing. */
-  private async readOne(port: string): Promise<GetNotifyOut | string> {
-    const { readMs, callMs } = this.ctx.timeouts;
-    if (this.ctx.protocolVersion === 2) {
-      const reply = await this.session.call('ApiGetNotify', [port, readMs]);
-      if (reply.fault !== undefined) return `ApiGetNotify failed with RPC fault ${describeValue(reply.fault, 'status')}`;
-      if (reply.status === ERROR.WAIT_TIMEOUT) return `ApiGetNotify timed out (WAIT_TIMEOUT): no event was queued`;
-      if (reply.status !== ERROR.SUCCESS) return `ApiGetNotify returned ${describeValue(reply.status, 'status')}`;
-      return asEvent(reply);
+  /**
+   * A check that saw one thing wrong: when that one thing is known (`aspect`), only the clauses about it
+   * FAIL (or, if the check names none, the clause that governs it) and the others are INCONCLUSIVE,
+   * naming the broken precondition; otherwise every clause of the check FAILs.
+   */
+  private blame(checkLabels: string[], aspect: { aspect: Aspect; governor: string; what: string } | undefined, detail: string): void {
+    const ids = this.ids(checkLabels);
+    if (!aspect) {
+      for (const id of ids) this.observe(id, 'fail', detail);
+      return;
     }
-    const read = this.session.start('ApiGetNotify', [port]);
-    let reply = await read.settle(readMs);
-    if (reply === STILL_PENDING) {
-      // Nothing came although the stimulus had settled: release the read to learn whether the port was empty.
-      await this.session.call('ApiUnblockGetNotifyCall', [port]);
-      reply = await read.settle(callMs);
-      if (reply === STILL_PENDING) throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall did not release it`);
-      if (reply.fault === undefined && reply.status === ERROR.SUCCESS) return asEvent(reply);
-      return `the port held no event: the read blocked until ApiUnblockGetNotifyCall released it`;
+    const about = ids.filter((id) => isAbout(id, aspect.aspect));
+    const culprits = about.length ? about : [aspect.governor];
+    for (const id of culprits) this.observe(id, 'fail', detail);
+    for (const id of ids.filter((i) => !about.includes(i))) {
+      this.observe(id, 'inconclusive', `not judged: ${aspect.what}, which ${culprits.join(', ')} judges; everything else this check needs was as expected (${detail})`);
     }
-    if (reply.fault !== undefined) return `ApiGetNotify failed with RPC fault ${describeValue(reply.fault, 'status')}`;
-    if (reply.status !== ERROR.SUCCESS) return `ApiGetNotify returned ${describeValue(reply.status, 'status')}`;
-    return asEvent(reply);
   }
 
-  private async absentStep(step: AbsentStep): Promise<void> {
-    const port = this.vars.resolve(step.absent) as string;
-    const { callMs } = this.ctx.timeouts;
-    let reply: Reply<Record<string, unknown>> | typeof STILL_PENDING;
-    let how: string;
-    if (this.ctx.protocolVersion === 2) {
-      // The server's own GetNotify timer proves the queue empty: the stimulus had settled before, so
-      // the shortest Timeout the spec leaves no doubt about (1 ms; 0 may be read otherwise) will do.
-      const timeout = 1;
-      reply = await this.session.call('ApiGetNotify', [port, timeout]);
-      how = 'timed out';
-      if (reply.fault === undefined && reply.status !== ERROR.SUCCESS && reply.status !== ERROR.WAIT_TIMEOUT) {
-        throw new NotReached(`ApiGetNotify with a ${timeout} ms Timeout returned ${describeValue(reply.status, 'status')}, not WAIT_TIMEOUT: absence not proven`);
+  /** The one aspect that explains a mismatch of events that did arrive: their order, or one field. */
+  private aspectOf(step: ReadStep, events: GetNotifyOut[]): { aspect: Aspect; governor: string; what: string } | undefined {
+    const version = this.ctx.protocolVersion;
+    if (events.length !== step.expect.length) return undefined;
+    if (step.order === 'fifo' && this.eventsMatch(step.expect, events, 'any')) {
+      return { aspect: 'order', governor: governor('order', version), what: 'the events came in another order' };
+    }
+    for (const field of FIELD_ASPECTS) {
+      const relaxed = step.expect.map(({ [field]: _ignored, ...rest }) => rest);
+      if (this.eventsMatch(relaxed, events, step.order ?? 'any')) {
+        return { aspect: field, governor: governor(field, version), what: `the events carried a wrong ${field}` };
       }
-    } else {
-      const read = this.session.start('ApiGetNotify', [port]);
+    }
+    const malformed = events.map((e) => malformedFilter(e.dwFilter, version)).find((m) => m !== undefined);
+    if (malformed) {
+      const relaxed = step.expect.map(({ dwFilter: _ignored, ...rest }) => rest);
+      if (this.eventsMatch(relaxed, events, step.order ?? 'any')) {
+        return { aspect: 'dwFilter', governor: malformed.clause, what: `an event's dwFilter is malformed (${malformed.why})` };
+      }
+    }
+    return undefined;
+  }
+
+  /** One event, the proof that none was queued, or why neither could be established. */
+  private async readOne(port: string): Promise<ReadResult> {
+    const { readMs, callMs } = this.ctx.timeouts;
+    const version = this.ctx.protocolVersion;
+    if (version === 2) {
+      const reply = await this.session.call('ApiGetNotify', [port, readMs]);
+      if (reply.fault === undefined && reply.status === ERROR.SUCCESS) return { kind: 'event', event: asEvent(reply) };
+      if (reply.fault === undefined && reply.status === ERROR.WAIT_TIMEOUT) return { kind: 'missing', detail: `ApiGetNotify timed out (WAIT_TIMEOUT): no event was queued` };
+      // An answer at once that is neither: the read was refused, which is what its check observes.
+      return { kind: 'missing', detail: `ApiGetNotify returned ${this.describeAnswer(reply)}` };
+    }
+    const read = this.session.start('ApiGetNotify', [port]);
+    const reply = await read.settle(readMs);
+    if (reply === STILL_PENDING) {
+      // Nothing came although the stimulus had settled: release the read to learn whether the port was empty.
       const unblock = await this.session.call('ApiUnblockGetNotifyCall', [port]);
       if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) {
-        throw new NotReached('ApiUnblockGetNotifyCall did not succeed: absence of events not proven');
+        throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall answered ${this.describeAnswer(unblock)}: absence not proven`);
       }
-      reply = await read.settle(callMs);
-      how = 'was released by ApiUnblockGetNotifyCall';
-      if (reply === STILL_PENDING) throw new NotReached(`${read.label} was not released by ApiUnblockGetNotifyCall: absence not proven`);
+      const released = await read.settle(callMs);
+      if (released === STILL_PENDING) throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall did not release it`);
+      return this.releasedRead(released, 'the port held no event: the read blocked until ApiUnblockGetNotifyCall released it');
     }
+    if (reply.fault === undefined && reply.status === ERROR.SUCCESS) return { kind: 'event', event: asEvent(reply) };
+    return { kind: 'missing', detail: `ApiGetNotify returned ${this.describeAnswer(reply)}` };
+  }
+
+  /**
+   * A version 3 read that ApiUnblockGetNotifyCall released: only the documented release code
+   * (ERROR_INVALID_FUNCTION) proves the port was empty; an indication had arrived meanwhile; ERROR_SUCCESS
+   * without one, a fault or another code break the release rule, and ERROR_NO_MORE_ITEMS (the read met
+   * a port the unblock had already closed for retrieval, an allowed reading) proves nothing.
+   */
+  private releasedRead(reply: Reply<Record<string, unknown>>, emptyDetail: string): ReadResult {
+    const release = releaseClause(this.ctx.protocolVersion);
+    if (reply.fault === undefined && reply.status === ERROR.INVALID_FUNCTION) return { kind: 'missing', detail: emptyDetail };
     if (reply.fault === undefined && reply.status === ERROR.SUCCESS) {
-      const detail = `expected no further event, but ApiGetNotify returned ${this.describeEvents([asEvent(reply)])}`;
+      const event = asEvent(reply, true);
+      if (event.dwFilter !== 0) return { kind: 'event', event };
+      return { kind: 'unproven', detail: 'the ApiGetNotify that ApiUnblockGetNotifyCall released completed with ERROR_SUCCESS and no indication (dwFilter 0), not ERROR_INVALID_FUNCTION', blame: release };
+    }
+    if (reply.fault === undefined && reply.status === ERROR.NO_MORE_ITEMS) {
+      return { kind: 'unproven', detail: 'the read met a port that ApiUnblockGetNotifyCall had closed for retrieval (ERROR_NO_MORE_ITEMS)' };
+    }
+    return { kind: 'unproven', detail: `the ApiGetNotify that ApiUnblockGetNotifyCall released answered ${this.describeAnswer(reply)}, not ERROR_INVALID_FUNCTION`, blame: release };
+  }
+
+  /**
+   * Proves that the port holds no further event, by the documented proof only: version 2, the server's
+   * own WAIT_TIMEOUT for the shortest Timeout (0 ms: the stimulus has settled, so anything it caused is
+   * queued already); version 3, ERROR_INVALID_FUNCTION from the read that ApiUnblockGetNotifyCall
+   * released. Any other answer leaves the step's clauses INCONCLUSIVE, and FAILs the clause that governs
+   * that answer when it breaks one.
+   */
+  private async absentStep(step: AbsentStep): Promise<void> {
+    const port = this.readablePort(step.absent);
+    this.unblocked.add(port);
+    const result = this.ctx.protocolVersion === 2 ? await this.expireTimer(port) : await this.unblockRead(port);
+    if (result.kind === 'missing') {
+      this.record(labels(step), 'pass', `no further event: ${result.detail}`);
+      return;
+    }
+    if (result.kind === 'event') {
+      const detail = `expected no further event, but ApiGetNotify returned ${this.describeEvents([result.event])}`;
       this.record(labels(step), 'fail', detail);
       throw new CheckFailed(detail);
     }
-    this.record(labels(step), 'pass', `no further event: the read ${how}`);
+    if (result.blame) this.observe(result.blame, 'fail', result.detail);
+    this.record(labels(step), 'inconclusive', `absence of further events not proven: ${result.detail}`);
+    throw new NotReached(`step ${this.stepIndex}: absence not proven: ${result.detail}`);
+  }
+
+  private async expireTimer(port: string): Promise<ReadResult> {
+    const read = this.session.start('ApiGetNotify', [port, ABSENCE_TIMEOUT_MS]);
+    const reply = await read.settle(this.ctx.timeouts.callMs);
+    if (reply === STILL_PENDING) {
+      return { kind: 'unproven', detail: `${read.label} was still pending ${this.ctx.timeouts.callMs} ms later: the expired GetNotify timer did not complete it with WAIT_TIMEOUT`, blame: EXPIRED_TIMER };
+    }
+    if (reply.fault === undefined && reply.status === ERROR.WAIT_TIMEOUT) return { kind: 'missing', detail: `ApiGetNotify with a ${ABSENCE_TIMEOUT_MS} ms Timeout returned WAIT_TIMEOUT` };
+    if (reply.fault === undefined && reply.status === ERROR.SUCCESS) return { kind: 'event', event: asEvent(reply) };
+    if (reply.fault === undefined && (reply.status === ERROR.NO_MORE_ITEMS || reply.status === ERROR.INVALID_FUNCTION)) {
+      return { kind: 'unproven', detail: `ApiGetNotify answered ${this.describeAnswer(reply)}: the port reports itself closed for retrieval` };
+    }
+    return { kind: 'unproven', detail: `ApiGetNotify with a ${ABSENCE_TIMEOUT_MS} ms Timeout answered ${this.describeAnswer(reply)}, not WAIT_TIMEOUT, when its GetNotify timer expired`, blame: EXPIRED_TIMER };
+  }
+
+  /** A port a read or absence step may use: never one an absence proof has unblocked (in either protocol version, so a sequence means the same in both). */
+  private readablePort(ref: string): string {
+    const port = this.vars.resolve(ref) as string;
+    if (this.unblocked.has(port)) {
+      throw new SequenceDataError(`step ${this.stepIndex} reads ${ref} after an absence proof on it: an unblock may close a port for retrieval (3.1.4.x.107), so nothing read there afterwards is proof`);
+    }
+    return port;
+  }
+
+  private async unblockRead(port: string): Promise<ReadResult> {
+    this.unblocked.add(port);
+    const read = this.session.start('ApiGetNotify', [port]);
+    const unblock = await this.session.call('ApiUnblockGetNotifyCall', [port]);
+    if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) {
+      return { kind: 'unproven', detail: `ApiUnblockGetNotifyCall answered ${this.describeAnswer(unblock)}` };
+    }
+    const reply = await read.settle(this.ctx.timeouts.callMs);
+    if (reply === STILL_PENDING) return { kind: 'unproven', detail: `${read.label} was not released by ApiUnblockGetNotifyCall` };
+    return this.releasedRead(reply, 'the read was released by ApiUnblockGetNotifyCall with ERROR_INVALID_FUNCTION');
+  }
+
+  private describeAnswer(reply: Reply<Record<string, unknown>>): string {
+    return reply.fault !== undefined ? `RPC fault ${describeValue(reply.fault, 'status')}` : describeValue(reply.status, 'status');
   }
 
   private assertStep(step: AssertStep): void {
@@ -262,19 +402,39 @@ class SequenceRun {
       return;
     }
     // Only a kept value was inspected: the steps after it still stand on what the target did.
-    this.record(labels(step), 'fail', `expected ${step.assert} ${describeSpec(step.is, kind, this.vars)}, observed ${describeValue(actual, kind)}`);
+    const detail = `expected ${step.assert} ${describeSpec(step.is, kind, this.vars)}, observed ${describeValue(actual, kind)}`;
+    const version = this.ctx.protocolVersion;
+    let aspect: { aspect: Aspect; governor: string; what: string } | undefined;
+    if ((FIELD_ASPECTS as readonly string[]).includes(field)) {
+      const f = field as (typeof FIELD_ASPECTS)[number];
+      aspect = { aspect: f, governor: governor(f, version), what: `${step.assert} is wrong` };
+    } else if (field === 'dwFilter' && typeof actual === 'number') {
+      const malformed = malformedFilter(actual, version);
+      if (malformed) aspect = { aspect: 'dwFilter', governor: malformed.clause, what: `${step.assert} is malformed (${malformed.why})` };
+    }
+    this.blame(labels(step), aspect, detail);
+  }
+
+  /** Runs the nested steps once per index, "{name}" in their strings standing for the index. */
+  private async repeatStep(step: RepeatStep): Promise<void> {
+    const { from, to, as } = step.repeat;
+    if (!Number.isInteger(from) || !Number.isInteger(to) || to < from || !/^[a-z]\w*$/i.test(as)) {
+      throw new SequenceDataError(`step ${this.stepIndex}: repeat needs integer from <= to and a name`);
+    }
+    for (let index = from; index <= to; index++) {
+      for (const inner of step.steps) await this.step(substitute(inner, `{${as}}`, index) as Step);
+    }
+  }
+
+  private eventsMatch(patterns: EventPattern[], events: GetNotifyOut[], order: 'fifo' | 'any'): boolean {
+    const ok = (pattern: EventPattern, event: GetNotifyOut) =>
+      Object.entries(pattern).every(([field, spec]) => matches(spec, event[field as keyof GetNotifyOut], kindOf(field), this.vars));
+    if (patterns.length !== events.length) return false;
+    return order === 'fifo' ? patterns.every((pattern, i) => ok(pattern, events[i])) : matchAll(patterns, events, ok);
   }
 
   private compareEvents(step: ReadStep, events: GetNotifyOut[]): string | undefined {
-    const ok = (pattern: EventPattern, event: GetNotifyOut) =>
-      Object.entries(pattern).every(([field, spec]) => matches(spec, event[field as keyof GetNotifyOut], kindOf(field), this.vars));
-    let good: boolean;
-    if (step.order === 'fifo') {
-      good = step.expect.every((pattern, i) => ok(pattern, events[i]));
-    } else {
-      good = matchAll(step.expect, events, ok);
-    }
-    if (good) return undefined;
+    if (this.eventsMatch(step.expect, events, step.order ?? 'any')) return undefined;
     return `expected ${step.order === 'fifo' ? 'in this order ' : ''}${this.describePatterns(step.expect)}, observed ${this.describeEvents(events)}`;
   }
 
@@ -332,6 +492,8 @@ class SequenceRun {
     if (error instanceof NotReached) return this.recordRest('inconclusive', `not reached: ${error.message}`);
     if (error instanceof TargetError) return this.recordRest('error', `the target failed at step ${this.stepIndex}: ${error.message}`);
     const message = error instanceof Error ? error.message : String(error);
+    // A fault of the sequence data is the harness's own: it must show even when every clause was already judged.
+    if (error instanceof SequenceDataError) this.observe(HARNESS_ID, 'error', `sequence data error at step ${this.stepIndex}: ${message}`);
     this.recordRest('error', `harness error at step ${this.stepIndex}: ${message}`);
   }
 
@@ -344,13 +506,23 @@ class SequenceRun {
   }
 }
 
+/** Every step, those inside repeat blocks included. */
+function flatten(steps: Step[]): Step[] {
+  return steps.flatMap((step) => ('repeat' in step ? flatten(step.steps) : [step]));
+}
+
 function labels(step: { check?: string | string[] }): string[] {
   return step.check === undefined ? [] : Array.isArray(step.check) ? step.check : [step.check];
 }
 
-/** The event of a successful ApiGetNotify; out values of the wrong type are garbage from the target. */
-function asEvent(reply: Reply<Record<string, unknown>>): GetNotifyOut {
+/**
+ * The event of a successful ApiGetNotify; out values of the wrong type are garbage from the target.
+ * `released`: the read was released by ApiUnblockGetNotifyCall, whose out values are unspecified (a NULL
+ * Name is then no garbage).
+ */
+function asEvent(reply: Reply<Record<string, unknown>>, released = false): GetNotifyOut {
   const r = reply as Record<string, unknown>;
+  if (released && (r.Name === null || r.Name === undefined)) return asEvent({ ...reply, Name: '' } as Reply<Record<string, unknown>>);
   for (const field of ['dwNotifyKey', 'dwFilter', 'dwStateSequence']) {
     const v = r[field];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
@@ -359,6 +531,16 @@ function asEvent(reply: Reply<Record<string, unknown>>): GetNotifyOut {
   }
   if (typeof r.Name !== 'string') throw new TargetError('ApiGetNotify', 'malformed', `Name is ${JSON.stringify(r.Name)}`);
   return { dwNotifyKey: r.dwNotifyKey as number, dwFilter: r.dwFilter as number, dwStateSequence: r.dwStateSequence as number, Name: r.Name };
+}
+
+/** A copy of a step's data with `token` in every string replaced by `index` (a string that is only the token becomes the number). */
+function substitute(value: unknown, token: string, index: number): unknown {
+  if (typeof value === 'string') return value === token ? index : value.split(token).join(String(index));
+  if (Array.isArray(value)) return value.map((v) => substitute(v, token, index));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, token, index)]));
+  }
+  return value;
 }
 
 /** Is there a one-to-one pairing of patterns and events? (Small n: backtracking is fine.) */

@@ -48,6 +48,7 @@ function checkSequence(sequence: Sequence): string | undefined {
 }
 
 function stepLabels(step: Step): string[] {
+  if ('repeat' in step) return step.steps.flatMap(stepLabels);
   if (!('check' in step) || step.check === undefined) return [];
   return Array.isArray(step.check) ? step.check : [step.check];
 }

@@ -20,6 +20,8 @@ export interface Expectation {
   faultAllowed?: boolean;
   /** Out parameters. */
   out?: Record<string, ValueSpec>;
+  /** Readings the spec leaves open: the reply must meet one of these (the other keys are then unused). */
+  anyOf?: Expectation[];
 }
 
 export interface EventPattern {
@@ -83,7 +85,13 @@ export interface ReconnectStep {
   reconnect: true;
 }
 
-export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep;
+/** Runs `steps` once per index from..to; "{as}" in their strings is the index ("$port{i}"; alone, the number). */
+export interface RepeatStep {
+  repeat: { from: number; to: number; as: string };
+  steps: Step[];
+}
+
+export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | RepeatStep;
 
 export interface Sequence {
   id: string;

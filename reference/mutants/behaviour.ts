@@ -114,6 +114,8 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     trips: [
       ...both(REGISTRATIONS, (m) => `dwNotifyKey returned with the ${word(m)}'s events`),
       ...both([66], () => "dwNotifyKey is the matching registration's key"),
+      { section: '3.1.1.8', title: "v1 indication carries the client's context value" },
+      { section: '3.1.1.8', title: 'context value comes back with matching indications' },
     ],
     override: { eventKey: (filter) => (filter.dwNotifyKey + 1) >>> 0 },
   },
@@ -150,7 +152,11 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
   {
     name: 'lifo-queue',
     description: 'ApiGetNotify returns the most recently queued indication instead of the first.',
-    trips: [...both([66], () => 'returns the first queued indication'), { section: '3.1.1.8', title: 'v1 retrieval takes the head of the queue' }],
+    trips: [
+      ...both([66], () => 'returns the first queued indication'),
+      { section: '3.1.1.8', title: 'v1 retrieval takes the head of the queue' },
+      { section: '3.1.1.8', title: 'port is a FIFO queue' },
+    ],
     override: { dequeue: 'lifo' },
   },
   {
@@ -248,6 +254,36 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
       { section: '3.1.4.1', title: 'client without All gets ERROR_ACCESS_DENIED' },
     ],
     override: { acceptAccess: () => true },
+  },
+  {
+    name: 'v2-timeout-fault',
+    description: 'Protocol version 2: an expired GetNotify timer completes ApiGetNotify with an RPC fault (RPC_S_CALL_FAILED_DNE) instead of WAIT_TIMEOUT.',
+    // Every version 2 proof of absence meets it: none may PASS "no further event" on a fault.
+    trips: [
+      { section: '3.1.4.1.66', title: 'expired Timeout gives WAIT_TIMEOUT' },
+      { section: '3.1.4.1.66', title: 'no indication before expiry gives WAIT_TIMEOUT' },
+      { section: '3.1.4.1.66', title: 'Timeout starts the GetNotify timer' },
+      { section: '3.1.5.4', title: 'expiry completes the call with WAIT_TIMEOUT' },
+    ],
+    override: { expiredTimerFault: 0x6bf },
+  },
+  {
+    name: 'deletion-skips-own-registration',
+    description: 'Deleting an object drops the registrations made on that object before its *_DELETED is posted: only cluster-wide registrations see the deletion.',
+    trips: both([59, 60, 61, 90, 99], designated),
+    override: { deletionReachesObjectRegistrations: false },
+  },
+  {
+    name: 'port-table-64',
+    description: 'The server offers each event to its 64 oldest live ports only: a 65th port registers fine but never receives anything.',
+    trips: both([60], designated),
+    override: { portTableSize: 64 },
+  },
+  {
+    name: 'unblock-closes-port',
+    description: 'ApiUnblockGetNotifyCall releases the pending reads and then frees the port, as if it were ApiCloseNotify: its handle is invalid from then on.',
+    trips: [...both([66], () => 'blocks until an indication or a close'), ...both([107], () => 'pending ApiGetNotify calls completed')],
+    override: { unblockClosesPort: true },
   },
 ];
 

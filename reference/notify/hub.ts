@@ -23,7 +23,11 @@ export class NotificationHub {
 
   /** Queues the event's indications on every port, synchronously: apply() is settled when this returns. */
   publish(event: InternalEvent): void {
-    for (const port of this.ports) port.receive(event);
+    let offered = 0;
+    for (const port of this.ports) {
+      if (offered++ >= this.behaviour.portTableSize) break;
+      port.receive(event);
+    }
   }
 
   /** DropEvents: every port loses its queue; v3 ports then report CLUSTER_RECONNECT (3.1.4.2.66). */

@@ -4,6 +4,7 @@ import { CLUSTER_CHANGE, ERROR, type ProtocolVersion } from '../../cmrp/constant
 import type { Behaviour } from '../rules/behaviour';
 import type { EventSubject, Indication, InternalEvent } from '../rules/event';
 import { viaSubtree, type Filter } from '../rules/filter';
+import { TYPE_BITS } from './bits';
 
 /** How a blocked (or immediate) ApiGetNotify completes. */
 export type Completion =
@@ -13,6 +14,12 @@ export type Completion =
 
 interface Reader {
   complete(completion: Completion): void;
+}
+
+const DELETION_BITS = Object.values(TYPE_BITS).reduce((bits, t) => bits | t.deleted, 0) >>> 0;
+
+function isDeletion(bit: number): boolean {
+  return ((bit >>> 0) & DELETION_BITS) !== 0;
 }
 
 /** Largest delay setTimeout takes; a longer v2 Timeout is clamped to it (about 24.8 days). */
@@ -46,7 +53,10 @@ export class NotificationPort {
       return;
     }
     const matching = this.filters.filter(
-      (f) => (f.dwFilter & event.bit) !== 0 && this.behaviour.scopeContains(f.scope, f.dwFilter, event.subject),
+      (f) =>
+        (f.dwFilter & event.bit) !== 0 &&
+        this.behaviour.scopeContains(f.scope, f.dwFilter, event.subject) &&
+        (this.behaviour.deletionReachesObjectRegistrations || f.scope.kind !== 'object' || !isDeletion(event.bit)),
     );
     for (const filter of this.behaviour.selectFilters(matching)) {
       this.post({
@@ -89,7 +99,7 @@ export class NotificationPort {
     // races ApiCloseNotify: the close also invalidates the handle).
     if (this.closed) return Promise.resolve({ kind: 'status', status: ERROR.NO_MORE_ITEMS });
     const timed = timeoutMs !== undefined && timeoutMs >>> 0 !== INFINITE && this.behaviour.honourTimeout;
-    if (timed && timeoutMs === 0) return Promise.resolve({ kind: 'status', status: ERROR.WAIT_TIMEOUT });
+    if (timed && timeoutMs === 0) return Promise.resolve(this.expiry());
     return new Promise<Completion>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const reader: Reader = {
@@ -103,7 +113,7 @@ export class NotificationPort {
         // pending read never keeps the process alive.
         timer = setTimeout(() => {
           this.readers = this.readers.filter((r) => r !== reader);
-          resolve({ kind: 'status', status: ERROR.WAIT_TIMEOUT });
+          resolve(this.expiry());
         }, Math.min(timeoutMs >>> 0, MAX_TIMER_MS));
         timer.unref();
       }
@@ -155,6 +165,12 @@ export class NotificationPort {
   private reconnectKey(): number {
     const cluster = this.filters.find((f) => f.scope.kind === 'cluster');
     return ((cluster ?? this.filters[0])?.dwNotifyKey ?? 0) >>> 0;
+  }
+
+  /** How an expired v2 GetNotify timer completes the call: WAIT_TIMEOUT (3.1.4.1.66). */
+  private expiry(): Completion {
+    const fault = this.behaviour.expiredTimerFault;
+    return fault === undefined ? { kind: 'status', status: ERROR.WAIT_TIMEOUT } : { kind: 'fault', fault };
   }
 
   private take(): Indication | undefined {

@@ -97,6 +97,14 @@ export interface Behaviour {
   closeNullsHandle: boolean;
   /** HANDLE_CLOSE is a client-side value: a server never posts it when an object handle is closed. */
   postHandleClose: boolean;
+  /** 3.1.4.1.66 / 3.1.5.4: an expired v2 GetNotify timer completes the call with WAIT_TIMEOUT; a number: this RPC fault instead. */
+  expiredTimerFault: number | undefined;
+  /** 3.1.4.x.59-100 (the R1 readings): deleting an object posts its *_DELETED to the registrations on that object too. */
+  deletionReachesObjectRegistrations: boolean;
+  /** How many live ports (oldest first) an event is offered to: every one (3.1.4.x.58-100 make no exception). */
+  portTableSize: number;
+  /** 3.1.4.x.107 / 3.1.1.8: an unblock releases the pending reads; the port stays open (its handle still closes it). */
+  unblockClosesPort: boolean;
 }
 
 export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -127,6 +135,10 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   closeReleases: true,
   closeNullsHandle: true,
   postHandleClose: false,
+  expiredTimerFault: undefined,
+  deletionReachesObjectRegistrations: true,
+  portTableSize: Number.POSITIVE_INFINITY,
+  unblockClosesPort: false,
 });
 
 /** A mutant's deviation: one (sometimes two closely tied) entries replaced. */

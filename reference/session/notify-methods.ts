@@ -112,6 +112,12 @@ export function unblockGetNotifyCall(s: ConnectionState, hNotify: Handle): Reply
   const port = portFor(s, 'ApiUnblockGetNotifyCall', hNotify);
   if (isRefusal(port)) return { status: port.refused };
   port.unblock();
+  if (s.core.behaviour.unblockClosesPort) {
+    // The misreading of 3.1.4.x.66 ("closed through ApiUnblockGetNotifyCall") that frees the port.
+    port.close();
+    s.core.hub.forget(port);
+    s.handles.release(hNotify);
+  }
   return { status: ERROR.SUCCESS };
 }
 

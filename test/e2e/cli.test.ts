@@ -21,7 +21,7 @@ interface Outcome {
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
   const dir = mkdtempSync(join(tmpdir(), 'cmrp-e2e-'));
-  const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md')];
+  const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md'), '--html', join(dir, 'r.html')];
   const run = spawnSync(process.execPath, [BIN, ...args, ...(args[0] === 'run' ? reports : [])], {
     encoding: 'utf8',
     timeout: 240_000,

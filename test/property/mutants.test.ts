@@ -15,10 +15,16 @@ import { TEST_TIMEOUTS, property, tempDir } from './support';
 const HANDFUL = 8;
 
 /**
- * Mutants the property cannot catch, with the reason. Empty: every mutant is in the model's reach
- * (the v2 Timeout, access levels, read-only state and lost indications included).
+ * Mutants the property cannot catch, with the reason; the scripted sequence named in each judges it.
+ * Every other mutant is in the model's reach (the v2 Timeout, access levels, read-only state and lost
+ * indications included).
  */
-const OUT_OF_REACH: Readonly<Record<string, string>> = {};
+const OUT_OF_REACH: Readonly<Record<string, string>> = {
+  'deletion-skips-own-registration': 'the generators never delete an object that has a registration of its own (vectors/sequences/3.1.4.x.59-99-object-deletion.json does)',
+  'port-table-64': 'a property run opens a handful of ports, never 65 (vectors/sequences/3.1.1.8-many-ports.json opens 72)',
+  'unblock-closes-port':
+    'the model keeps using a port after an unblock and blames the first call the freed port refuses (an Add* status clause), not the unblock clauses this mutant claims (vectors/sequences/3.1.4.x.107-port-after-unblock.json judges those)',
+};
 
 const catalogue = loadCatalogue();
 

@@ -149,6 +149,34 @@ const PROBES: Record<string, Probe> = {
     await apply({ verb: 'SetQuorum', resource: 'Cluster Disk 2' });
     return (await drain(conn, h)).length;
   },
+  'v2-timeout-fault': async (m) => {
+    const { conn, h } = await groupPort(2, m);
+    return status(await conn.ApiGetNotify(h, 0));
+  },
+  'deletion-skips-own-registration': async (m) => {
+    const { conn, apply } = rig(3, m);
+    await apply({ verb: 'AddObject', objectType: 'group', name: 'Spare Group' });
+    const h = await openPort(conn);
+    ok(await conn.ApiAddNotifyGroup(h, ok(await conn.ApiOpenGroup('Spare Group')).hGroup, C.GROUP_DELETED, 1));
+    await apply({ verb: 'DeleteObject', objectType: 'group', name: 'Spare Group' });
+    return (await drain(conn, h)).map((e) => e.dwFilter);
+  },
+  'port-table-64': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const hGroup = ok(await conn.ApiOpenGroup('App Group')).hGroup;
+    const ports: string[] = [];
+    for (let i = 0; i < 65; i++) {
+      ports.push(await openPort(conn));
+      ok(await conn.ApiAddNotifyGroup(ports[i], hGroup, C.GROUP_STATE, i));
+    }
+    await apply(setGroupState);
+    return (await drain(conn, ports[64])).length;
+  },
+  'unblock-closes-port': async (m) => {
+    const { conn, h } = await groupPort(3, m);
+    ok(await conn.ApiUnblockGetNotifyCall(h));
+    return status(await conn.ApiCloseNotify(h));
+  },
   'v2-read-access': async (m) => {
     const { server } = rig(2, m);
     return status(await server.connect({ protocolVersion: 2, accessLevel: 'read' }).ApiOpenCluster());

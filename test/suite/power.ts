@@ -40,6 +40,95 @@ export async function verdictsFor(mutant: string | undefined, version: ProtocolV
 export const judged = (c: Clause) =>
   c.party === 'server' && c.testable && !c.untestedReason && !c.needs.includes('rpc-runtime') && !TRANSPORT_CLAUSES.includes(c.id);
 
+/** A clause of the catalogue by section ("3.1.4.x.66" for both protocol versions) and standard title. */
+interface Neighbour {
+  section: string;
+  title: string;
+}
+
+/**
+ * The clauses a mutant may FAIL beyond the ones it declares: the same broken behaviour seen by a
+ * neighbouring clause that one check judges together with it. Each entry says why; a mutant absent
+ * from this list FAILs its own clauses and nothing else.
+ */
+export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbour[] }>> = {
+  'catch-up-wrong-key': {
+    why: 'the catch-up after a failover is read by a check that names no key clause: its key falls to ApiGetNotify\'s key clause',
+    clauses: [{ section: '3.1.4.x.66', title: "dwNotifyKey is the matching registration's key" }],
+  },
+  'early-events': {
+    why: 'the client-side sections restate the rule of 3.1.4.x.56 and share its check',
+    clauses: [
+      { section: '3.2.4.5.1', title: 'no events before the first filter' },
+      { section: '3.2.4.5.2', title: 'no events before the first filter' },
+    ],
+  },
+  'close-no-release': {
+    why: '3.1.1.8 says the close of a port covers releasing its reads: the same check',
+    clauses: [{ section: '3.1.1.8', title: 'closing a v1 port includes unblocking' }],
+  },
+  'release-success': {
+    why: '3.1.1.8 says the close of a port covers releasing its reads, whose code the same check judges',
+    clauses: [{ section: '3.1.1.8', title: 'closing a v1 port includes unblocking' }],
+  },
+  'add-wrong-sequence': {
+    why: "a check compares the Add's sequence with the one an event carries: which of the two is wrong cannot be told from outside",
+    clauses: [
+      { section: '3.1.1.8', title: 'v1 indication carries a state value for stateful objects' },
+      { section: '3.1.1.8', title: "v1 indication carries the object's current state value" },
+      { section: '3.1.4.x.66', title: 'dwStateSequence returned with the indication' },
+    ],
+  },
+  'subtree-ignored': {
+    why: 'with no subtree watched, the count of subtree events is wrong too',
+    clauses: [{ section: '3.1.4.x.62', title: 'one event per detected subtree change' }],
+  },
+  'no-reconnect-event': {
+    why: '2.2.2.7 defines the value whose absence 3.1.4.2.66 judges: the same check',
+    clauses: [{ section: '2.2.2.7', title: 'server CLUSTER_RECONNECT means events were dropped' }],
+  },
+  'invalid-hnotify-ok': {
+    why: 'a closed port handle, or one from a connection lost in a failover, is a handle the server never issued on this connection, which the mutant accepts',
+    clauses: [
+      { section: '3.1.1.8', title: 'port is not persisted' },
+      { section: '3.1.4.x.57', title: "frees the port's context" },
+    ],
+  },
+  'report-subtree-bit': {
+    why: 'the reported value has two CLUSTER_CHANGE bits set, which 2.2.2.7 forbids as well',
+    clauses: [{ section: '2.2.2.7', title: 'no reserved CLUSTER_CHANGE values' }],
+  },
+  'v2-create-read-only': {
+    why: 'the general rules of 3.1.1 and 3.1.4.1 and the NULL handle of a refused call share the check of the refusal',
+    clauses: [
+      { section: '3.1.1', title: 'server keeps a protocol server state' },
+      { section: '3.1.4.1', title: 'method beyond server state not accepted' },
+      { section: '3.1.4.1.56', title: 'NULL handle returned on failure' },
+    ],
+  },
+  'v2-no-timeout': { why: 'the timer clauses of 3.1.2.4 and 3.1.5.4 share the timer check', clauses: timerClauses() },
+  'v2-timeout-fault': { why: 'the timer clauses of 3.1.2.4 and 3.1.5.4 share the timer check', clauses: timerClauses() },
+};
+
+function timerClauses(): Neighbour[] {
+  return [
+    { section: '3.1.2.4', title: 'v2 server keeps a GetNotify timer per port' },
+    { section: '3.1.2.4', title: 'timer bounds the wait for an event' },
+    { section: '3.1.5.4', title: 'GetNotify timer starts with each call' },
+    { section: '3.1.5.4', title: "Timeout sets the timer's expiry" },
+  ];
+}
+
+/** The catalogue ids of a mutant's neighbours in one protocol version; throws for a neighbour the catalogue lacks. */
+export function neighbourIds(mutant: string, version: ProtocolVersion): string[] {
+  return (NEIGHBOURS[mutant]?.clauses ?? []).flatMap(({ section, title }) => {
+    const sections = section.includes('.x.') ? [1, 2].map((v) => section.replace('.x.', `.${v}.`)) : [section];
+    const found = catalogue.filter((c) => sections.includes(c.section) && c.title === title);
+    if (!found.length) throw new Error(`neighbour of ${mutant}: no clause ${section} "${title}" in the catalogue`);
+    return found.filter((c) => c.versions.includes(version)).map((c) => c.id);
+  });
+}
+
 /** Declares the proofs for one protocol version. */
 export function provePower(version: ProtocolVersion): void {
   describe(`protocol version ${version}`, () => {
@@ -56,18 +145,30 @@ export function provePower(version: ProtocolVersion): void {
       .map((m) => ({ ...m, trips: m.trips.filter((t) => t.clause && catalogue.find((c) => c.id === t.clause)!.versions.includes(version)) }))
       .filter((m) => m.trips.length);
 
-    it.each(mutants.map((m) => [m.name, m] as const))('mutant %s fails every clause it claims to break', async (name, mutant) => {
+    it.each(mutants.map((m) => [m.name, m] as const))('mutant %s fails every clause it claims to break, and nothing else but its listed neighbours', async (name, mutant) => {
       const verdicts = await verdictsFor(name, version);
       const missed = mutant.trips
         .filter((t) => !['FAIL', 'NON-STRICT'].includes(verdicts.get(t.clause!)?.verdict ?? 'NOT-TESTED'))
         .map((t) => `${t.clause} (${t.title}) is ${verdicts.get(t.clause!)?.verdict}`);
       expect(missed).toEqual([]);
+      // One bug, one clause: a clause that only lost a precondition is INCONCLUSIVE, never FAIL or ERROR.
+      const allowed = new Set([...mutant.trips.map((t) => t.clause!), ...neighbourIds(name, version)]);
+      const blamed = [...verdicts.values()]
+        .filter((v) => ['FAIL', 'NON-STRICT', 'ERROR'].includes(v.verdict) && !allowed.has(v.id))
+        .map((v) => `${v.id} (${v.title}) is ${v.verdict}: ${(v.message ?? '').split('\n')[0]}`);
+      expect(blamed).toEqual([]);
     });
   });
 }
 
-/** Every clause a mutant claims to break is in the catalogue. */
+/** Every clause a mutant claims to break, and every listed neighbour, is in the catalogue. */
 export function checkClaims(): void {
+  it('every neighbour names a catalogue clause and a mutant that exists', () => {
+    const names = new Set(listMutants().map((m) => m.name));
+    expect(Object.keys(NEIGHBOURS).filter((n) => !names.has(n))).toEqual([]);
+    for (const name of Object.keys(NEIGHBOURS)) expect(() => neighbourIds(name, 2).concat(neighbourIds(name, 3))).not.toThrow();
+  });
+
   it('every mutant claim names a catalogue clause', () => {
     const unresolved = resolveTrips(listMutants(), catalogue).flatMap((m) => m.trips.filter((t) => !t.clause).map((t) => `${m.name}: ${t.section} "${t.title}"`));
     expect(unresolved).toEqual([]);

@@ -122,7 +122,7 @@ describe('through the command line', () => {
     try {
       const run = spawnSync(
         process.execPath,
-        [CLI, 'run', '--target', `dcerpc:127.0.0.1:${served.port}`, '--user', 'CLUSTER\\tester', '--section', '2.1', '--section', '3.1.3', '--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md')],
+        [CLI, 'run', '--target', `dcerpc:127.0.0.1:${served.port}`, '--user', 'CLUSTER\\tester', '--section', '2.1', '--section', '3.1.3', '--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md'), '--html', join(dir, 'r.html')],
         { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...ENV } },
       );
       expect(run.status).toBe(1);
