@@ -9,11 +9,22 @@ export interface HangRegistry {
   /** The call that already hung on `method` (or on any method, once the target hangs as a whole). */
   earlier(method: string): string | undefined;
   record(method: string, label: string): void;
+  /** A call of `method` the suite gave up on answered after all: the target is slow there, not hung. */
+  forget(method: string): void;
 }
 
 interface Hang {
   method: string;
   label: string;
+  /** A line that takes back the earlier hangs of the method. */
+  forget?: true;
+}
+
+/** The hangs still standing after the records in order (a forget takes back the method's earlier ones). */
+function standing(records: readonly Hang[]): Hang[] {
+  let hangs: Hang[] = [];
+  for (const r of records) hangs = r.forget ? hangs.filter((h) => h.method !== r.method) : [...hangs, r];
+  return hangs;
 }
 
 function lookup(hangs: readonly Hang[], method: string): string | undefined {
@@ -24,14 +35,16 @@ function lookup(hangs: readonly Hang[], method: string): string | undefined {
 }
 
 export function memoryHangs(): HangRegistry {
-  const hangs: Hang[] = [];
+  const records: Hang[] = [];
   return {
-    earlier: (method) => lookup(hangs, method),
-    record: (method, label) => void hangs.push({ method, label }),
+    earlier: (method) => lookup(standing(records), method),
+    record: (method, label) => void records.push({ method, label }),
+    forget: (method) => void records.push({ method, label: '', forget: true }),
   };
 }
 
-const HANGS_FILE = 'hangs.jsonl';
+// Not .jsonl: the runner reads every .jsonl file of the directory as observations.
+const HANGS_FILE = 'hangs.log';
 
 /** Shared by every worker of a run through `dir`; read only when a call is already late. */
 export function fileHangs(dir: string): HangRegistry {
@@ -43,9 +56,11 @@ export function fileHangs(dir: string): HangRegistry {
       return [];
     }
   };
+  const append = (hang: Hang) => appendFileSync(file, `${JSON.stringify(hang)}\n`);
   return {
-    earlier: (method) => lookup(read(), method),
-    record: (method, label) => appendFileSync(file, `${JSON.stringify({ method, label })}\n`),
+    earlier: (method) => lookup(standing(read()), method),
+    record: (method, label) => append({ method, label }),
+    forget: (method) => append({ method, label: '', forget: true }),
   };
 }
 

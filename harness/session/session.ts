@@ -48,8 +48,8 @@ export function graceMs(timeouts: Pick<Timeouts, 'callMs'>): number {
 export const STILL_PENDING = Symbol('still pending');
 
 export class Session {
-  /** Reads started on this session that may rightly block, by port, until an unblock or close releases them. */
-  private blockedReads: { hNotify: unknown; call: PendingCall }[] = [];
+  /** Reads started on this session and not yet settled, by port: an unblock or close of the port acts on them. */
+  private reads: { hNotify: unknown; call: PendingCall }[] = [];
 
   constructor(
     readonly connection: ClusapiConnection,
@@ -92,17 +92,19 @@ export class Session {
     const { hangs } = this.timeouts;
     const guard = hangs ? { hangs, method, callMs: this.timeouts.callMs, graceMs: graceMs(this.timeouts) } : undefined;
     const call = new PendingCall(label, checked, guard, ownDelayMs(method, args, this.protocolVersion));
-    if (hangs && method === 'ApiGetNotify' && !call.due) {
-      this.blockedReads = this.blockedReads.filter((r) => !r.call.settled);
-      this.blockedReads.push({ hNotify: args[0], call });
+    if (!hangs) return call;
+    if (method === 'ApiGetNotify') {
+      this.reads = this.reads.filter((r) => !r.call.settled);
+      this.reads.push({ hNotify: args[0], call });
     }
-    if ((method === 'ApiUnblockGetNotifyCall' || method === 'ApiCloseNotify') && hangs) {
+    if (method === 'ApiUnblockGetNotifyCall' || method === 'ApiCloseNotify') {
+      const acted = this.reads.filter((r) => r.hNotify === args[0] && !r.call.settled).map((r) => r.call);
+      // What the port's reads answer from now on may be this call's doing, not a late answer of their own.
+      for (const read of acted) read.actedOn();
       // Once the port is unblocked or closed, its pending reads must complete: they become due.
       void checked.then(
         (reply) => {
-          if (reply.fault !== undefined || reply.status !== 0) return;
-          for (const read of this.blockedReads) if (read.hNotify === args[0] && !read.call.settled) read.call.release();
-          this.blockedReads = this.blockedReads.filter((r) => !r.call.settled && r.hNotify !== args[0]);
+          if (reply.fault === undefined && reply.status === 0) for (const read of acted) read.release();
         },
         () => undefined,
       );
@@ -148,6 +150,10 @@ interface HangGuard {
 
 export class PendingCall {
   private done = false;
+  /** The suite stopped waiting for it although it was due. */
+  private givenUp = false;
+  /** An unblock or close of its port was issued after it started. */
+  private acted = false;
   /** When the call became due (Date.now() of its start or release, plus its own delay); undefined while it may block. */
   private dueFrom?: number;
   /** Why the last settle gave up early: the method already hung on this target. */
@@ -160,9 +166,18 @@ export class PendingCall {
   ) {
     if (ownDelayMs !== undefined) this.dueFrom = Date.now() + ownDelayMs;
     promise.then(
-      () => (this.done = true),
+      (reply) => {
+        this.done = true;
+        // A reply of its own after the suite gave up on it: the target is slow, not hung; forget the hang.
+        if (this.givenUp && !this.acted && reply.fault === undefined) guard?.hangs.forget(guard.method);
+      },
       () => (this.done = true),
     );
+  }
+
+  /** The harness unblocked or closed the call's port. */
+  actedOn(): void {
+    this.acted = true;
   }
 
   get settled(): boolean {
@@ -197,11 +212,15 @@ export class PendingCall {
       const earlier = guard.hangs.earlier(guard.method);
       if (earlier) {
         this.lateText = `no reply ${guard.graceMs} ms after it was due; ${guard.method} already hung on this target (${earlier}), so the suite did not wait the full ${ms} ms again`;
+        this.givenUp = true;
         return STILL_PENDING;
       }
     }
     const late = await this.wait(Math.max(0, giveUpAt - Date.now()));
-    if (late === STILL_PENDING && quickAt < giveUpAt) guard.hangs.record(guard.method, this.label);
+    if (late === STILL_PENDING && quickAt < giveUpAt) {
+      guard.hangs.record(guard.method, this.label);
+      this.givenUp = true;
+    }
     return late;
   }
 

@@ -79,6 +79,38 @@ describe('the session with a record of hangs', () => {
     await expect(session.call('ApiCreateNotify', [])).resolves.toMatchObject({ status: 0, hNotify: 'p1' });
   });
 
+  it('forgets a hang when the call answers after all: a slow target is not a hung one', async () => {
+    const t = timeouts();
+    const slow = () => new Promise((resolve) => setTimeout(() => resolve({ status: 0, hNotify: 'p1' }), 600));
+    const session = new Session(hanging(3, { ApiCreateNotify: slow }), new Trace(), t);
+    await expect(session.call('ApiCreateNotify', [])).rejects.toMatchObject({ fault: 'timeout' });
+    expect(t.hangs!.earlier('ApiCreateNotify')).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(t.hangs!.earlier('ApiCreateNotify')).toBeUndefined();
+  });
+
+  it('does not take a read the harness released for a late answer of its own', async () => {
+    const t = timeouts();
+    let release: (reply: unknown) => void = () => undefined;
+    const session = new Session(
+      hanging(3, {
+        ApiGetNotify: () => new Promise((resolve) => (release = resolve)),
+        // Acknowledges, but the read stays blocked until the port is closed.
+        ApiCloseNotify: async () => ({ status: 0 }),
+      }),
+      new Trace(),
+      t,
+    );
+    const read = session.start('ApiGetNotify', ['p1']);
+    await session.call('ApiUnblockGetNotifyCall', ['p1']);
+    expect(await read.settle(400)).toBe(STILL_PENDING);
+    expect(t.hangs!.earlier('ApiGetNotify')).toBeDefined();
+    await session.call('ApiCloseNotify', ['p1']);
+    release({ status: 6 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(t.hangs!.earlier('ApiGetNotify')).toBeDefined();
+  });
+
   it('shares the record between the workers of a run through a file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmrp-hangs-'));
     const one = fileHangs(dir);
@@ -87,6 +119,8 @@ describe('the session with a record of hangs', () => {
     one.record('ApiGetNotify', 'ApiGetNotify(hNotify=hNotify#1, Timeout=1)');
     expect(other.earlier('ApiGetNotify')).toBe('ApiGetNotify(hNotify=hNotify#1, Timeout=1)');
     expect(other.earlier('ApiCloseNotify')).toBeUndefined();
+    one.forget('ApiGetNotify');
+    expect(other.earlier('ApiGetNotify')).toBeUndefined();
   });
 });
 
