@@ -32,6 +32,8 @@ export interface RunConfig extends TargetReach {
   runs?: number;
   /** Where workers append observations; absent = observations are only asserted, not kept. */
   observationsDir?: string;
+  /** The selection names clauses only (--clause): the property joins only for clauses no other file judges. */
+  clausesOnly?: boolean;
 }
 
 export const RUN_CONFIG_ENV = 'CMRP_RUN_CONFIG';

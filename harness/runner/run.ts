@@ -26,7 +26,9 @@ export interface RunOptions extends TargetReach {
   runs?: number;
   /** Where a failed property run leaves its replay file. */
   replayDir?: string;
-  /** "i/n": this machine's share of the suite files (jest --shard). */
+  /** The selection names clauses only (--clause, no --section): the property joins only for clauses no other file judges. */
+  clausesOnly?: boolean;
+  /** "i/n": this machine's share of the suite files the plan starts. */
   shard?: string;
   onProgress?: (progress: Progress) => void;
 }
@@ -54,6 +56,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     seed: options.seed,
     runs: options.runs,
     observationsDir: dir,
+    clausesOnly: options.clausesOnly,
   };
   const files = shardOf(planRun(config), options.shard);
   const configPath = join(dir, 'run-config.json');

@@ -18,6 +18,8 @@ export interface PlanInput {
   clauseIds?: readonly string[];
   /** --runs: an explicit property budget asks for the property run whatever the selection. */
   runs?: number;
+  /** The selection names clauses only (--clause, bisecting): the property joins only for clauses no other file judges. */
+  clausesOnly?: boolean;
 }
 
 export type SuiteKind = 'sequences' | 'transport' | 'property';
@@ -89,13 +91,13 @@ export function planTransportFile(input: PlanInput): PlannedFile {
 
 /**
  * The property is a second opinion on most clauses the scripted files judge and the only one on a few.
- * It runs when the selection holds a clause no other file judges, or when --runs asks for it: a run
- * narrowed to scripted clauses (`--clause`, bisecting) starts only the scripted files that hold them.
+ * It runs when it holds a selected clause; but a run that names clauses only (`--clause`, bisecting)
+ * starts it only for a clause no other file judges, or when --runs asks for it.
  */
 export function planPropertyFiles(input: PlanInput, judgedElsewhere: (id: string) => boolean): PlannedFile[] {
   const isSelected = selector(input);
   const clauseIds = propertyClauseIds(input.protocolVersion).filter(isSelected);
-  const needed = input.runs !== undefined ? clauseIds.length > 0 : clauseIds.some((id) => !judgedElsewhere(id));
+  const needed = input.clausesOnly && input.runs === undefined ? clauseIds.some((id) => !judgedElsewhere(id)) : clauseIds.length > 0;
   if (!needed) return [];
   const files: PlannedFile[] = [];
   for (let part = 1; part <= PROPERTY_PARTS; part++) {

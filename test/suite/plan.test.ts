@@ -40,18 +40,19 @@ describe('the plan', () => {
   });
 
   it('of a one-clause run starts the one file that holds it', () => {
-    const files = planRun({ protocolVersion: 3, clauseIds: ['3.1.4.2.100/R3'] });
+    const files = planRun({ protocolVersion: 3, clauseIds: ['3.1.4.2.100/R3'], clausesOnly: true });
     expect(files.map((f) => f.name)).toEqual(['3.1.4.x.100-ApiReAddNotifyNetInterface']);
     for (const unit of files[0].units) expect(unit.clauseIds).toEqual(['3.1.4.2.100/R3']);
   });
 
-  it('starts the property for a clause only it judges, or when --runs asks for it', () => {
+  it('starts the property for a selection it holds a clause of; for --clause only when no other file judges it, or --runs asks', () => {
     const scripted = new Set(loadAllSequences().flatMap((s) => clausesIn(s, 3)));
     const only = propertyClauseIds(3).find((id) => !scripted.has(id))!;
-    expect(planRun({ protocolVersion: 3, clauseIds: [only] }).map((f) => f.kind)).toEqual(['property', 'property']);
+    expect(planRun({ protocolVersion: 3, clauseIds: [only], clausesOnly: true }).map((f) => f.kind)).toEqual(['property', 'property']);
     const shared = propertyClauseIds(3).find((id) => scripted.has(id))!;
-    expect(planRun({ protocolVersion: 3, clauseIds: [shared] }).map((f) => f.kind)).not.toContain('property');
-    expect(planRun({ protocolVersion: 3, clauseIds: [shared], runs: 10 }).map((f) => f.kind)).toContain('property');
+    expect(planRun({ protocolVersion: 3, clauseIds: [shared], clausesOnly: true }).map((f) => f.kind)).not.toContain('property');
+    expect(planRun({ protocolVersion: 3, clauseIds: [shared] }).map((f) => f.kind)).toContain('property');
+    expect(planRun({ protocolVersion: 3, clauseIds: [shared], clausesOnly: true, runs: 10 }).map((f) => f.kind)).toContain('property');
     expect(planRun({ protocolVersion: 3, clauseIds: [shared], runs: 1 }).filter((f) => f.kind === 'property')).toHaveLength(1);
   });
 
