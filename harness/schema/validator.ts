@@ -8,8 +8,12 @@ import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { packageRoot } from '../../cmrp/package-info';
 
-/** The one set of ajv options every schema is validated with (formats are documentation here). */
-export const AJV_OPTIONS = { strict: true, allErrors: false, validateFormats: false } as const;
+/**
+ * The one set of ajv options every schema is validated with (formats are documentation here; the data
+ * schemas' `oneOf` of `required`s and union types need strictRequired off and allowUnionTypes, as in
+ * harness/catalogue/data-file.ts).
+ */
+export const AJV_OPTIONS = { strict: true, strictRequired: false, allowUnionTypes: true, allErrors: false, validateFormats: false } as const;
 
 export interface SchemaValidator {
   (data: unknown): boolean;
@@ -26,6 +30,17 @@ export function schemaHash(text: string): string {
 export function compiledPath(schemaFile: string): string {
   const rel = path.relative(packageRoot(), schemaFile).split(path.sep).join('__');
   return path.join(packageRoot(), 'dist', 'schemas', `${rel.replace(/\.json$/, '')}.js`);
+}
+
+/** The build's validator of a schema file, if it was made from the schema as it is now. */
+export function precompiledValidator(schemaFile: string): SchemaValidator | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const compiled = require(compiledPath(schemaFile)) as { validate: SchemaValidator; schemaHash: string };
+    return compiled.schemaHash === schemaHash(fs.readFileSync(schemaFile, 'utf8')) ? compiled.validate : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The validator of a schema file: the build's, if it matches the schema, else compiled now. */
