@@ -20,7 +20,8 @@ export interface Timeouts {
 }
 
 export function defaultTimeouts(multiplier = 1): Timeouts {
-  return { callMs: 5000 * multiplier, readMs: 2000 * multiplier };
+  // Whole milliseconds: they are quoted in messages.
+  return { callMs: Math.max(1, Math.round(5000 * multiplier)), readMs: Math.max(1, Math.round(2000 * multiplier)) };
 }
 
 /** INFINITE: a version 2 Timeout that sets no timer. */
@@ -44,6 +45,9 @@ export function graceMs(timeouts: Pick<Timeouts, 'callMs'>): number {
   return Math.max(20, Math.round(timeouts.callMs / 40));
 }
 
+/** Said with every timeout: a hung target and a slow one look the same from here, and only one has a fix. */
+export const SLOW_HINT = 'if the target is only slow, give it more time with --timeout-multiplier';
+
 /** A pending call that outlived its deadline; the caller decides whether that is an error or an observation. */
 export const STILL_PENDING = Symbol('still pending');
 
@@ -65,7 +69,7 @@ export class Session {
   async call(method: MethodName, args: unknown[]): Promise<Reply<Record<string, unknown>>> {
     const pending = this.start(method, args);
     const reply = await pending.settle(this.timeouts.callMs);
-    if (reply === STILL_PENDING) throw new TargetError(pending.label, 'timeout', pending.lateText ?? `no reply within ${this.timeouts.callMs} ms`);
+    if (reply === STILL_PENDING) throw new TargetError(pending.label, 'timeout', pending.lateText ?? `no reply within ${this.timeouts.callMs} ms (${SLOW_HINT})`);
     return reply;
   }
 
