@@ -92,6 +92,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
       timeoutMultiplier,
       seed,
       runs,
+      clausesOnly: Boolean(selFlags.clauseIds?.length) && !selFlags.sections?.length,
       shard: flags.shard as string | undefined,
       replayDir: path.join(path.dirname(paths.json), 'replays'),
       onProgress: (p) => progress.update(p),

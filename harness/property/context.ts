@@ -11,6 +11,7 @@ import type { Observed, Verdict } from '../model/observed';
 import type { HandleKind, ObjectKind } from '../model/types';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { ERROR } from '../../cmrp/constants';
+import type { HangRegistry } from '../session/hangs';
 import { Session, SLOW_HINT, STILL_PENDING, type PendingCall } from '../session/session';
 import { Trace } from '../session/trace';
 import { FABRICATED_HANDLE, TargetError, type AccessLevel, type Handle, type MethodName, type Reply, type Target } from '../../cmrp/contract';
@@ -26,6 +27,8 @@ export interface PropertyTimeouts {
    * take before the harness releases it with ApiUnblockGetNotifyCall and judges what comes back.
    */
   settleMs: number;
+  /** The run's record of calls that hung (Timeouts.hangs, harness/session/session.ts). */
+  hangs?: HangRegistry;
 }
 
 export function defaultPropertyTimeouts(multiplier = 1): PropertyTimeouts {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { Observation } from '../recorder/observation';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import type { AccessLevel, Target } from '../../cmrp/contract';
-import { reachOf, type TargetReach } from '../runner/config';
+import { reachOf, type TargetReach } from '../run-config/config';
 import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
