@@ -3,7 +3,7 @@
 // stdio:...`, `--target tcp:...` and `--target dcerpc:...` are checked against, and a working example
 // of the serving end for adapter authors (docs/adapter-protocol.md).
 import type { Readable, Writable } from 'node:stream';
-import { CLUSTER_NAME } from '../../reference';
+import { DEFAULT_CLUSTER, loadClusterFile, type ClusterData } from '../../reference';
 import { UsageError } from '../../cmrp/errors';
 import { serveDcerpc, type ServedIdentity } from '../../reference/serve/dcerpc';
 import { isWireMutant } from '../../reference/mutants/wire';
@@ -16,9 +16,9 @@ import type { Target } from '../../cmrp/contract';
 import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 
-export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME]
-       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME]
-       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME]
+export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME] [--cluster FILE]
+       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
+       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
 
 Serves the reference server over the adapter protocol (docs/adapter-protocol.md), or on the wire.
 --listen is required (no default); every other flag defaults to off.
@@ -40,15 +40,32 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               with dcerpc: the control verbs of the adapter protocol for that same
                               cluster (what run --control takes) (default none)
   --mutant NAME               serve a mutant instead (see the mutants command; the (wire) ones only
-                              with dcerpc and --user) (default none: the reference itself)`;
+                              with dcerpc and --user) (default none: the reference itself)
+  --cluster FILE              start from the cluster in FILE (docs/cluster.schema.json; e.g.
+                              examples/clusters/other-names.json), which Reset returns to; the
+                              served node is its first node (default: examples/clusters/default.json)`;
 
-/** What the served reference says of itself: a Windows Server 2016-era cluster named as the model's. */
-export const REFERENCE_IDENTITY: ServedIdentity = {
-  clusterName: CLUSTER_NAME,
-  nodeName: 'node1',
-  version: { major: 10, minor: 0, build: 14393, vendorId: 'Microsoft(R) Cluster Server', csdVersion: '' },
-  operationalVersion: { highest: 0x00090003, lowest: 0x00090003 },
-};
+/** What the served reference says of itself: a Windows Server 2016-era cluster named as its cluster, on its first node. */
+export function referenceIdentity(cluster: ClusterData = DEFAULT_CLUSTER): ServedIdentity {
+  return {
+    clusterName: cluster.name,
+    nodeName: cluster.nodes[0]!.name,
+    version: { major: 10, minor: 0, build: 14393, vendorId: 'Microsoft(R) Cluster Server', csdVersion: '' },
+    operationalVersion: { highest: 0x00090003, lowest: 0x00090003 },
+  };
+}
+
+export const REFERENCE_IDENTITY: ServedIdentity = referenceIdentity();
+
+/** The cluster of --cluster FILE (a usage error naming the file and place when it is broken), or the default. */
+function servedCluster(file: string | undefined): { cluster?: ClusterData; clusterFile?: string } {
+  if (file === undefined) return {};
+  try {
+    return { cluster: loadClusterFile(file), clusterFile: file };
+  } catch (error) {
+    throw new UsageError(`--cluster ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 /** What serve needs of the process beyond CliDeps: the streams it serves and a way to learn it must stop. */
 export interface ServeIo {
@@ -92,10 +109,12 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     auth: { kind: 'string', value: 'none' },
     user: { kind: 'string', value: 'DOMAIN\\NAME' },
     mutant: { kind: 'string', value: 'NAME' },
+    cluster: { kind: 'string', value: 'FILE' },
   });
   if (flags.listen === undefined) throw new UsageError('serve: --listen is required (stdio, tcp:127.0.0.1:PORT or dcerpc:127.0.0.1:PORT)');
   const listen = parseListen(flags.listen as string);
   const mutant = flags.mutant as string | undefined;
+  const served = servedCluster(flags.cluster as string | undefined);
   const auth = flags.auth as string | undefined;
   const user = flags.user as string | undefined;
   if (auth !== undefined && auth !== 'none') throw new UsageError(`--auth '${auth}': serve takes --auth none or --user DOMAIN\\NAME (which accepts NTLM and SPNEGO)`);
@@ -107,21 +126,21 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     }
     const account = user === undefined ? undefined : servedAccount(user, deps.env);
     if (isWireMutant(mutant) && !account) throw new UsageError(`--mutant ${mutant} breaks a rule of authentication: serve it with --user, not --auth none`);
-    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, account, deps, io);
+    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, served, account, deps, io);
   }
   if (user !== undefined || auth !== undefined) throw new UsageError(`--${user !== undefined ? 'user' : 'auth'} goes with --listen dcerpc:...`);
   if (isWireMutant(mutant)) throw new UsageError(`--mutant ${mutant} is a mutant of the wire: serve it with --listen dcerpc:...`);
   if (controlListen !== undefined) throw new UsageError('--control-listen goes with --listen dcerpc:... (the adapter protocol carries the control verbs itself)');
   const makeTarget = (): Target => {
     try {
-      return createBuiltinTarget({ mutant });
+      return createBuiltinTarget({ mutant, ...served });
     } catch (error) {
       throw new UsageError(`--mutant ${mutant}: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   // Unknown mutant: a usage error now, not a failure in the first session.
   await makeTarget().dispose();
-  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}`;
+  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}${served.clusterFile ? ` (cluster ${served.clusterFile})` : ''}`;
   const log = (line: string) => deps.stderr.write(`serve: ${line}\n`);
   if (listen === 'stdio') {
     // stdout carries the protocol: nothing else may be written there.
@@ -150,6 +169,7 @@ async function serveDcerpcCommand(
   listenText: string,
   controlListen: string | undefined,
   mutant: string | undefined,
+  served: { cluster?: ClusterData; clusterFile?: string },
   account: Credentials | undefined,
   deps: CliDeps,
   io: ServeIo,
@@ -161,17 +181,17 @@ async function serveDcerpcCommand(
   const wireMutant = isWireMutant(mutant) ? mutant : undefined;
   let target: Target;
   try {
-    target = createBuiltinTarget({ mutant: wireMutant ? undefined : mutant });
+    target = createBuiltinTarget({ mutant: wireMutant ? undefined : mutant, ...served });
   } catch (error) {
     throw new UsageError(`--mutant ${mutant}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}`;
+  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}${served.clusterFile ? ` (cluster ${served.clusterFile})` : ''}`;
   const log = (line: string) => deps.stderr.write(`serve: ${line}\n`);
   let wire;
   let adapter: AdapterServer | undefined;
   try {
     try {
-      wire = await serveDcerpc(target, { port, identity: REFERENCE_IDENTITY, log, ...(account ? { account } : {}), ...(wireMutant ? { wireMutant } : {}) });
+      wire = await serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, ...(account ? { account } : {}), ...(wireMutant ? { wireMutant } : {}) });
     } catch (error) {
       throw bindProblem(error, '--listen', listenText);
     }
