@@ -17,6 +17,8 @@ export interface TargetReach {
   authLevel?: string;
   /** --user DOMAIN\NAME. */
   user?: string;
+  /** --profile FILE (absolute): the server's names for the roles the sequences use (docs/profiles.md). */
+  profile?: string;
 }
 
 export interface RunConfig extends TargetReach {
@@ -48,6 +50,7 @@ export function reachOf(config: TargetReach): TargetReach {
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
     ...(config.authLevel !== undefined ? { authLevel: config.authLevel } : {}),
     ...(config.user !== undefined ? { user: config.user } : {}),
+    ...(config.profile !== undefined ? { profile: config.profile } : {}),
   };
 }
 
@@ -63,6 +66,7 @@ export function reachFlags(reach: TargetReach): string[] {
   if (reach.authLevel) parts.push(`--auth-level ${reach.authLevel}`);
   if (reach.user) parts.push(`--user '${reach.user}'`);
   if (reach.control) parts.push(`--control '${reach.control}'`);
+  if (reach.profile) parts.push(`--profile '${reach.profile}'`);
   return parts;
 }
 

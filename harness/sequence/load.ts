@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../../cmrp/package-info';
+import { parseRoleRef, roleRefsIn } from './roles';
 import type { Sequence, SequenceFile, Step } from './types';
 
 export const SEQUENCES_DIR = resolve(packageRoot(), 'vectors/sequences');
@@ -44,6 +45,10 @@ function checkSequence(sequence: Sequence): string | undefined {
   const used = new Set(sequence.steps.flatMap(stepLabels));
   for (const label of used) if (!declared.has(label)) return `a step checks '${label}', which is not in its clauses`;
   for (const label of declared) if (!used.has(label)) return `clause label '${label}' is checked by no step`;
+  for (const ref of roleRefsIn(sequence.steps)) {
+    const parsed = parseRoleRef(ref);
+    if ('problem' in parsed) return parsed.problem;
+  }
   return undefined;
 }
 

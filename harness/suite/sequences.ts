@@ -9,6 +9,8 @@ import { SEQUENCES_DIR, loadSequenceFile } from '../sequence/load';
 import { defaultTimeouts } from '../session/session';
 import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../target/resolve';
+import type { RoleBindings } from '../profile/bindings';
+import { bindRoles } from '../profile/resolve';
 
 /** Declares the Jest tests of vectors/sequences/<name>.json. */
 export function sequenceSuite(name: string): void {
@@ -20,8 +22,10 @@ export function sequenceSuite(name: string): void {
 
   describe(`${file.suite} ${file.heading}`, () => {
     let target: Target | undefined;
+    let roles: RoleBindings | undefined;
     beforeAll(async () => {
       target = await createTarget(config.target, targetOptions(config));
+      roles = await bindRoles({ targetSpec: config.target, profile: config.profile, target, protocolVersion: config.protocolVersion, callMs: timeouts.callMs });
     });
     afterAll(async () => {
       await target?.dispose();
@@ -37,6 +41,7 @@ export function sequenceSuite(name: string): void {
             target,
             protocolVersion: config.protocolVersion,
             timeouts,
+            roles,
             replay: (clauseId) => replayCommand(config, clauseId),
           });
           if (config.observationsDir) appendObservations(config.observationsDir, observations);
