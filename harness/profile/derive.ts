@@ -25,8 +25,12 @@ export function profileFromCluster(data: ClusterData, description = `derived fro
   const group2 = candidates.find((g) => g !== group);
   if (group2) {
     roles.group2 = group2.name;
-    roles.resource2 = resourcesOf(group2.name)[0]!.name;
+    const resource2 = resourcesOf(group2.name)[0]!;
+    roles.resource2 = resource2.name;
+    roles.resourceType = resource2.resourceType;
   }
+  const group3 = data.groups.find((g) => g !== group && g !== group2);
+  if (group3) roles.group3 = group3.name;
   // The last network node2 has an interface on (the first one often carries the cluster's own traffic).
   const onNode2 = node2 ? data.netInterfaces.filter((i) => same(i.node, node2)) : [];
   const netInterface = onNode2[onNode2.length - 1];
@@ -34,9 +38,18 @@ export function profileFromCluster(data: ClusterData, description = `derived fro
     roles.network = netInterface.network;
     roles.netInterface = netInterface.name;
   }
+  const onNode = data.netInterfaces.filter((i) => same(i.node, node));
+  if (onNode.length) roles.netInterface2 = onNode[onNode.length - 1]!.name;
   const network2 = data.networks.find((n) => roles.network === undefined || !same(n.name, roles.network));
   if (network2) roles.network2 = network2.name;
-  const key = data.registry.find((k) => k.path !== '' && !k.path.includes('\\'));
-  if (key) roles.key = key.path;
+  const topLevel = data.registry.filter((k) => k.path !== '' && !k.path.includes('\\'));
+  const key = topLevel[0];
+  if (key) {
+    roles.key = key.path;
+    const subkey = data.registry.find((k) => k.path.toLowerCase().startsWith(`${key.path.toLowerCase()}\\`) && k.path.split('\\').length === 2);
+    if (subkey) roles.subkey = subkey.path;
+  }
+  const key2 = topLevel[topLevel.length - 1];
+  if (key2 && key2 !== key) roles.key2 = key2.path;
   return { description, roles };
 }

@@ -75,6 +75,7 @@ async function opens(connection: ClusapiConnection, role: Role, name: string, ca
       return ok(r);
     }
     case 'group':
+    case 'group3':
     case 'group2': {
       const r = await within(connection.ApiOpenGroup(name));
       if (ok(r)) await within(connection.ApiCloseGroup((r as { hGroup: string }).hGroup));
@@ -92,12 +93,15 @@ async function opens(connection: ClusapiConnection, role: Role, name: string, ca
       if (ok(r)) await within(connection.ApiCloseNetwork((r as { hNetwork: string }).hNetwork));
       return ok(r);
     }
-    case 'netInterface': {
+    case 'netInterface':
+    case 'netInterface2': {
       const r = await within(connection.ApiOpenNetInterface(name));
       if (ok(r)) await within(connection.ApiCloseNetInterface((r as { hNetInterface: string }).hNetInterface));
       return ok(r);
     }
-    case 'key': {
+    case 'key':
+    case 'subkey':
+    case 'key2': {
       // KEY_READ: the probe only needs to see that the key exists.
       const root = await within(connection.ApiGetRootKey(0x20019));
       if (!ok(root)) return false;
@@ -108,7 +112,8 @@ async function opens(connection: ClusapiConnection, role: Role, name: string, ca
       return ok(r);
     }
     case 'cluster':
-      // No call of the contract returns the cluster's name (ApiGetClusterName is not in it yet).
+    case 'resourceType':
+      // No call of the contract returns the cluster's name or opens a resource type.
       return false;
   }
 }

@@ -11,10 +11,15 @@ export const ROLES = {
   resource: 'a resource of the group role that the suite may take offline and bring back online',
   group2: 'a second group, other than group and than the core cluster group',
   resource2: 'a resource of the group2 role',
+  group3: 'a third group, other than group and group2 (it may be the core cluster group)',
+  resourceType: 'a resource type whose properties the suite may set',
   network: 'a network with an interface of node2',
   network2: 'a second network',
   netInterface: 'the interface of node2 on the network role',
+  netInterface2: 'an interface of the node role',
   key: 'a cluster registry key under which the suite may create and delete subkeys of its own',
+  subkey: 'an existing subkey of the key role (its path from the root), whose values the suite may set',
+  key2: 'a second key, not under the key role, whose values the suite may set',
 } as const;
 
 export type Role = keyof typeof ROLES;

@@ -100,9 +100,9 @@ test('without a profile, a served target is probed in-band: only names it opens 
     expect(none.name('group')).toBeUndefined();
     expect(none.whyUnbound('group')).toMatch(/no --profile names it/);
     const found = await bindRoles({ targetSpec: 'tcp:127.0.0.1:1', target: plain, protocolVersion: 2, callMs: 500 });
-    const { cluster: _cluster, ...probeable } = profileFromCluster(DEFAULT_CLUSTER).roles;
+    const { cluster: _cluster, resourceType: _type, ...probeable } = profileFromCluster(DEFAULT_CLUSTER).roles;
     for (const [role, name] of Object.entries(probeable)) expect([role, found.name(role as never)]).toEqual([role, name]);
-    expect(found.name('cluster')).toBeUndefined();
+    expect([found.name('cluster'), found.name('resourceType')]).toEqual([undefined, undefined]);
   } finally {
     await other.dispose();
     await plain.dispose();
