@@ -1,9 +1,13 @@
 // Scripted call sequences as data (vectors/sequences/*.json): the format, as docs/sequences.md explains.
 import type { Stimulus } from '../../cmrp/control';
 import type { MethodName } from '../../cmrp/contract';
+import type { ClauseName } from '../../cmrp/clause-name';
 import type { ProtocolVersion } from '../../cmrp/constants';
 
-/** A clause label of a sequence, mapped to the catalogue id it means in each protocol version. */
+/**
+ * A clause label of a loaded sequence, mapped to the catalogue id it means in each protocol version:
+ * what the loader makes of the file's clause names (harness/catalogue/names.ts).
+ */
 export type ClauseMap = Record<string, Partial<Record<'2' | '3', string>>>;
 
 /** A literal, a "$variable" (or "$variable.field"), "$FABRICATED", or a CLUSTER_CHANGE / status name. */
@@ -93,6 +97,12 @@ export interface RepeatStep {
 
 export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | RepeatStep;
 
+/** A sequence as its file writes it: each clause label names a clause ("x.64: <title>", cmrp/clause-name.ts). */
+export interface SequenceSource extends Omit<Sequence, 'clauses'> {
+  clauses: Record<string, ClauseName>;
+}
+
+/** A sequence as the interpreter runs it: labels resolved to ids per protocol version. */
 export interface Sequence {
   id: string;
   title: string;
@@ -108,5 +118,7 @@ export interface SequenceFile {
   /** The spec section pair this file covers, e.g. "3.1.4.x.60" (x = 1 for version 2, 2 for version 3). */
   suite: string;
   heading: string;
-  sequences: Sequence[];
+  /** Set on a file written by tools/sequence-families.ts: the template and case file it came from. */
+  generated?: string;
+  sequences: SequenceSource[];
 }
