@@ -145,6 +145,14 @@ export function checkSequence(sequence: SequenceSource, names: ClauseNames): Seq
       }
     } else if ('absent' in step) {
       port = portOf(step.absent);
+    } else if ('readV2' in step) {
+      port = portOf(step.readV2);
+      for (const variable of step.saveAs ?? []) {
+        defined.add(variable);
+        if (port) ports.set(variable, port.kind);
+      }
+    } else if ('absentV2' in step) {
+      port = portOf(step.absentV2);
     } else if ('assert' in step) {
       port = portOf(step.assert);
     }

@@ -89,13 +89,41 @@ export interface ReconnectStep {
   reconnect: true;
 }
 
+/** A NOTIFICATION_RPC field's expectation, or the payload's (`payload`) read in one of its forms. */
+export interface NotificationPattern {
+  dwNotifyKey?: ValueSpec;
+  dwObjectType?: ValueSpec;
+  FilterFlags?: ValueSpec;
+  ObjectId?: ValueSpec;
+  ParentId?: ValueSpec;
+  Name?: ValueSpec;
+  Type?: ValueSpec;
+  /** "empty": no bytes (a NULL or zero-length buffer); a DWORD; a UTF-16 ID; a property list holding these values. */
+  payload?: 'empty' | { dword: Value } | { string: Value } | { properties: Record<string, Value> };
+}
+
+/** Reads exactly `expect.length` entries of a version 2 port (harness/sequence/v2-steps.ts). */
+export interface ReadV2Step {
+  readV2: string;
+  expect: NotificationPattern[];
+  order?: 'fifo' | 'any';
+  saveAs?: string[];
+  check?: string | string[];
+}
+
+/** Proves that a version 2 port holds nothing more: a pending ApiGetNotifyV2 released by Unblock. */
+export interface AbsentV2Step {
+  absentV2: string;
+  check?: string | string[];
+}
+
 /** Runs `steps` once per index from..to; "{as}" in their strings is the index ("$port{i}"; alone, the number). */
 export interface RepeatStep {
   repeat: { from: number; to: number; as: string };
   steps: Step[];
 }
 
-export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | RepeatStep;
+export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | RepeatStep | ReadV2Step | AbsentV2Step;
 
 /** A sequence as its file writes it: each clause label names a clause ("x.64: <title>", cmrp/clause-name.ts). */
 export interface SequenceSource extends Omit<Sequence, 'clauses'> {

@@ -15,7 +15,7 @@ export function createBuiltinTarget(options: BuiltinOptions = {}): Target {
   const notes = [options.mutant ? `mutant ${options.mutant}` : '', options.clusterFile ? `cluster ${options.clusterFile}` : ''].filter(Boolean);
   return {
     description: notes.length ? `builtin (${notes.join(', ')})` : 'builtin',
-    capabilities: { protocolVersions: [2, 3], notifyV2: false, accessLevels: ['full', 'read'] },
+    capabilities: { protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] },
     control: server.control,
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       return server.connect(connectOptions);

@@ -19,6 +19,7 @@ import { RpcBindError, RpcTransportError } from '../../wire/rpc/errors';
 import type { ClusapiConnection, ConnectOptions, Target } from '../../cmrp/contract';
 import { TargetError } from '../../cmrp/contract';
 import { asTargetError, createDcerpcConnection } from './dcerpc-connection';
+import { offersNotifyV2 } from './dcerpc-notify-v2';
 
 export const DCERPC_TARGET_FORM = 'dcerpc:HOST[:PORT]';
 
@@ -106,6 +107,8 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     throw asTargetError('bind', error);
   }
   if (!versions.length) throw new TargetError('bind', 'protocol', `${host}:${endpoint.port} binds neither clusapi 3.0 nor 2.0`);
+  // Version 2 notification ports exist in clusapi 3.0 only, and only where the server has them.
+  const notifyV2 = versions.includes(3) && (await offersNotifyV2(endpoint, { ...limits, ...securityFor(options.auth, host) }, limits.connectTimeoutMs));
 
   const open = new Set<ClusapiConnection>();
   const associations = new Set<RpcAssociation>();
@@ -113,7 +116,7 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     description: `${spec} (ncacn_ip_tcp ${host}:${endpoint.port}, ${options.auth ? describeAuth(options.auth) : 'unauthenticated'})`,
     // Every association has the rights of the one account the run is given (or of nobody): a
     // Read-only client cannot be opened, so only full access is offered.
-    capabilities: { protocolVersions: versions, notifyV2: false, accessLevels: ['full'], rpcRuntime: true },
+    capabilities: { protocolVersions: versions, notifyV2, accessLevels: ['full'], rpcRuntime: true },
     ...(options.control ? { control: orderedControl(options.control, associations) } : {}),
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       if ((connectOptions.accessLevel ?? 'full') !== 'full') throw new TargetError('connect', 'protocol', 'only full access is available: the run has one account (or none)');

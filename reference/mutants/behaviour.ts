@@ -1,10 +1,11 @@
 // Mutants: variants of the reference server that each break ONE behaviour, to prove the suite's power.
 // Each is a small override of one entry of the server's Behaviour (reference/rules/behaviour.ts) and names the
 // catalogue clauses (clause names, "x.66: <title>") that must FAIL against it. A mutant applies to both
-// protocol versions unless its name starts with "v2-".
+// protocol versions unless its name starts with "v2-" (protocol version 2); the "port2-" mutants break
+// version 2 notification ports, which only protocol version 3 has.
 import type { Mutant } from '.';
 import { clauseSections, type ClauseName } from '../../cmrp/clause-name';
-import { CLUSTER_CHANGE, ERROR } from '../../cmrp/constants';
+import { CLUSTER_CHANGE, CLUSTER_CHANGE_REGISTRY_V2, CLUSTER_OBJECT_TYPE, ERROR, validV2Flags } from '../../cmrp/constants';
 import { isNotifyMethod, REFERENCE_BEHAVIOUR, type BehaviourOverride } from '../rules/behaviour';
 
 export type Trip = Mutant['trips'][number];
@@ -89,6 +90,9 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
       'x.69: invalid hNode gives ERROR_INVALID_HANDLE',
       'x.83: invalid hNetwork gives ERROR_INVALID_HANDLE',
       'x.94: invalid hNetInterface gives ERROR_INVALID_HANDLE',
+      // The version 2 port methods take the same hNotify (protocol version 3 only).
+      '3.1.4.2.137: invalid hNotify gives ERROR_INVALID_HANDLE',
+      '3.1.4.2.138: invalid hNotify gives ERROR_INVALID_HANDLE',
     ),
     override: { acceptBadHandle: (fault) => fault === 'wrong-type' },
   },
@@ -97,7 +101,7 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     description: 'In the read-only protocol server state every notification method fails with ERROR_SHARING_PAUSED.',
     trips: trips(
       ...each([57, ...REGISTRATIONS, 66], () => 'accepted in read-only state'),
-      '3.1.4.2.56: accepted in read-only state',
+      ...[56, 136, 137, 138].map((minor) => `3.1.4.2.${minor}: accepted in read-only state`),
     ),
     override: { acceptInReadOnly: () => false },
   },
@@ -132,8 +136,8 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
   },
   {
     name: 'close-no-release',
-    description: 'ApiCloseNotify closes the port but leaves pending ApiGetNotify calls blocked.',
-    trips: trips('x.57: outstanding ApiGetNotify calls completed'),
+    description: 'ApiCloseNotify closes the port but leaves pending ApiGetNotify (and ApiGetNotifyV2) calls blocked.',
+    trips: trips('x.57: outstanding ApiGetNotify calls completed', '3.1.4.2.57: outstanding ApiGetNotifyV2 calls completed'),
     override: { closeReleases: false },
   },
   {
@@ -222,7 +226,7 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     description: 'Notification methods fail with ERROR_ACCESS_DENIED for a client whose access level is only Read.',
     // Refusing ApiCreateNotify leaves a Read client no port, so the other methods' Read clauses cannot be
     // reached (their tests report INCONCLUSIVE): only the creation clause is sure to fail.
-    trips: trips('3.1.4.2.56: accepted at access level Read'),
+    trips: trips('3.1.4.2.56: accepted at access level Read', '3.1.4.2.136: accepted at access level Read'),
     override: { acceptAccess: (method, level, version) => level === 'full' || (version === 3 && !isNotifyMethod(method)) },
   },
   {
@@ -232,6 +236,10 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
       'x.66: unblock or close elsewhere gives ERROR_INVALID_FUNCTION',
       'x.57: outstanding ApiGetNotify calls completed',
       'x.107: pending ApiGetNotify calls completed',
+      // The same release of an ApiGetNotifyV2 on a version 2 port.
+      '3.1.4.2.138: unblock or close elsewhere gives ERROR_INVALID_FUNCTION',
+      '3.1.4.2.57: outstanding ApiGetNotifyV2 calls completed',
+      '3.1.4.2.107: pending ApiGetNotifyV2 calls completed',
     ),
     override: { releasedStatus: ERROR.SUCCESS },
   },
@@ -289,6 +297,59 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     description: 'ApiUnblockGetNotifyCall releases the pending reads and then frees the port, as if it were ApiCloseNotify: its handle is invalid from then on.',
     trips: trips('x.66: blocks until an indication or a close', 'x.107: pending ApiGetNotify calls completed'),
     override: { unblockClosesPort: true },
+  },
+  {
+    name: 'port2-merge-registrations',
+    description: 'On a version 2 port, an event that matches several registrations is queued once, for the first of them only.',
+    trips: trips("3.1.4.2.137: dwNotifyKey returned with the object's events", "3.1.4.2.138: dwNotifyKey is the matching registration's key"),
+    override: { selectRegistrationsV2: (matching) => matching.slice(0, 1) },
+  },
+  {
+    name: 'port2-all-flags',
+    description: "A version 2 notification carries every flag its registration asked for in FilterFlags, not the one flag of the event.",
+    trips: trips(
+      '3.1.4.2.138: group events fill NOTIFICATION_DATA_RPC per table',
+      '3.1.1.8: v2 indication carries a per-type event value',
+      // A registration holding REGISTRY_SUBTREE_V2 gets it back: a flag the server never returns.
+      '3.1.4.2.138: client-only V2 flags never returned',
+    ),
+    override: { reportedFlagsV2: (event, registration) => registration.FilterFlags & validV2Flags(event.dwObjectType) },
+  },
+  {
+    name: 'port2-group-parent',
+    description: "A version 2 group event carries the group's own ID as ParentId instead of its hosting node's.",
+    trips: trips('3.1.4.2.138: group events fill NOTIFICATION_DATA_RPC per table'),
+    override: { notificationDataV2: (event) => (event.dwObjectType === CLUSTER_OBJECT_TYPE.GROUP ? { ...event.data, ParentId: event.data.ObjectId } : event.data) },
+  },
+  {
+    name: 'port2-subtree-flag',
+    description: 'A registry change seen through REGISTRY_SUBTREE_V2 is reported with CLUSTER_CHANGE_REGISTRY_SUBTREE_V2 added to FilterFlags, a flag the server never returns.',
+    trips: trips('3.1.4.2.138: client-only V2 flags never returned', '3.1.4.2.138: only registered event types returned'),
+    override: { reportedFlagsV2: (event, _registration, throughSubtree) => BigInt(event.flag) | (throughSubtree ? BigInt(CLUSTER_CHANGE_REGISTRY_V2.SUBTREE) : 0n) },
+  },
+  {
+    name: 'port2-any-version',
+    description: 'ApiAddNotifyV2 accepts any dwVersion, not only 2.',
+    trips: trips('3.1.4.2.137: invalid dwVersion gives ERROR_INVALID_PARAMETER'),
+    override: { checksDwVersion: false },
+  },
+  {
+    name: 'port2-any-object-type',
+    description: 'ApiAddNotifyV2 accepts an object type outside CLUSTER_OBJECT_TYPE (and registers it against the cluster).',
+    trips: trips('3.1.4.2.137: invalid object type gives ERROR_INVALID_PARAMETER'),
+    override: { checksObjectType: false },
+  },
+  {
+    name: 'port2-no-wait',
+    description: 'ApiGetNotifyV2 on a version 2 port with nothing queued completes at once with ERROR_SUCCESS and no notification.',
+    trips: trips('3.1.4.2.138: blocks until an indication or a close'),
+    override: { blocksOnEmptyV2: false },
+  },
+  {
+    name: 'port2-unblock-ignored',
+    description: 'ApiUnblockGetNotifyCall succeeds on a version 2 port but leaves its pending ApiGetNotifyV2 blocked.',
+    trips: trips('3.1.4.2.107: pending ApiGetNotifyV2 calls completed', '3.1.1.8: closing a v2 port includes unblocking'),
+    override: { unblockReleasesV2: false },
   },
 ];
 
