@@ -18,16 +18,16 @@ export function profileFromCluster(data: ClusterData, description = `derived fro
   const group = candidates.find((g) => !same(g.node, node)) ?? candidates[0];
   if (group) {
     roles.group = group.name;
-    roles.resource = resourcesOf(group.name)[0]!.name;
+    const resource = resourcesOf(group.name)[0]!;
+    roles.resource = resource.name;
+    roles.resourceType = resource.resourceType;
   }
   const node2 = group && !same(group.node, node) ? group.node : data.nodes.find((n) => !same(n.name, node))?.name;
   if (node2) roles.node2 = node2;
   const group2 = candidates.find((g) => g !== group);
   if (group2) {
     roles.group2 = group2.name;
-    const resource2 = resourcesOf(group2.name)[0]!;
-    roles.resource2 = resource2.name;
-    roles.resourceType = resource2.resourceType;
+    roles.resource2 = resourcesOf(group2.name)[0]!.name;
   }
   const group3 = data.groups.find((g) => g !== group && g !== group2);
   if (group3) roles.group3 = group3.name;

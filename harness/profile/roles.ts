@@ -12,7 +12,7 @@ export const ROLES = {
   group2: 'a second group, other than group and than the core cluster group',
   resource2: 'a resource of the group2 role',
   group3: 'a third group, other than group and group2 (it may be the core cluster group)',
-  resourceType: 'a resource type whose properties the suite may set',
+  resourceType: 'the resource type of the resource role, whose properties the suite may set',
   network: 'a network with an interface of node2',
   network2: 'a second network',
   netInterface: 'the interface of node2 on the network role',
