@@ -11,6 +11,8 @@ export class RoleBindings {
     private readonly names: Partial<Record<Role, string>>,
     readonly source: string,
     private readonly unboundWhy = `${source} binds no name to it`,
+    /** Roles whose name was refused, each with its own reason (a profile's name the target does not open). */
+    private readonly refused: Partial<Record<Role, string>> = {},
   ) {}
 
   static of(profile: Profile, source: string): RoleBindings {
@@ -23,6 +25,6 @@ export class RoleBindings {
 
   /** The NOT-TESTED reason for a role that has no name. */
   whyUnbound(role: Role): string {
-    return `role @${role} (${ROLES[role]}) is not bound: ${this.unboundWhy}`;
+    return `role @${role} (${ROLES[role]}) is not bound: ${this.refused[role] ?? this.unboundWhy}`;
   }
 }

@@ -26,7 +26,7 @@ export interface BindOptions {
 }
 
 export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
-  if (options.profile !== undefined) return RoleBindings.of(loadProfileFile(options.profile), `--profile ${options.profile}`);
+  if (options.profile !== undefined) return verifiedProfile(options, loadProfileFile(options.profile).roles);
   const cluster = builtinCluster(options.targetSpec);
   if (cluster) return RoleBindings.of(profileFromCluster(cluster), `the builtin target's cluster ${cluster.name}`);
   return discoverRoles(options);
@@ -54,6 +54,32 @@ async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
     await connection?.close().catch(() => undefined);
   }
   return new RoleBindings(found, 'in-band discovery', 'no --profile names it, and no object of the default names answered ApiOpen* on the target');
+}
+
+/**
+ * A profile's names, each checked in-band where the contract can open it: a name the target does not open
+ * leaves its role unbound, so the clauses that need it are NOT-TESTED saying so (not ERROR at a setup step).
+ */
+async function verifiedProfile(options: BindOptions, names: Partial<Record<Role, string>>): Promise<RoleBindings> {
+  const source = `--profile ${options.profile}`;
+  const kept: Partial<Record<Role, string>> = {};
+  const refused: Partial<Record<Role, string>> = {};
+  let connection: ClusapiConnection | undefined;
+  try {
+    connection = await options.target.connect({ protocolVersion: options.protocolVersion, accessLevel: 'full' });
+    for (const role of ROLE_NAMES) {
+      const name = names[role];
+      if (name === undefined) continue;
+      if (role === 'cluster' || role === 'resourceType' || (await opens(connection, role, name, options.callMs))) kept[role] = name;
+      else refused[role] = `${source} names '${name}', which the target does not open`;
+    }
+  } catch {
+    // The target cannot be probed: keep the profile as given; the sequences meet the target themselves.
+    Object.assign(kept, names);
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+  return new RoleBindings(kept, source, `${source} binds no name to it`, refused);
 }
 
 async function opens(connection: ClusapiConnection, role: Role, name: string, callMs: number): Promise<boolean> {

@@ -108,3 +108,16 @@ test('without a profile, a served target is probed in-band: only names it opens 
     await plain.dispose();
   }
 });
+
+test('a profile naming objects the target does not have leaves those roles unbound, saying which name failed', async () => {
+  const target = createBuiltinTarget({});
+  try {
+    const bindings = await bindRoles({ targetSpec: 'builtin', profile: profileFile('other-names.json'), target, protocolVersion: 3, callMs: 500 });
+    expect(bindings.name('group')).toBeUndefined();
+    expect(bindings.whyUnbound('group')).toMatch(/--profile .*other-names\.json names 'Ledger Role', which the target does not open$/);
+    // What cannot be probed is kept as the profile gives it.
+    expect(bindings.name('cluster')).toBe('HARBOUR-CL');
+  } finally {
+    await target.dispose();
+  }
+});
