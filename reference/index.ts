@@ -2,10 +2,12 @@
 import { withOverride } from './rules/behaviour';
 import { mutantOverride } from './mutants/behaviour';
 import type { ClusterData } from './model/initial';
+import { variantOverride } from './variants';
 import { ClusterServer } from './server';
 
 export { ClusterServer } from './server';
 export { MUTANTS, MUTANT_NAMES } from './mutants/behaviour';
+export { VARIANT_DEFINITIONS, VARIANT_NAMES } from './variants';
 export { CLUSTER_NAME, DEFAULT_CLUSTER, type ClusterData } from './model/initial';
 export { ClusterFileError, loadClusterFile } from './model/load-cluster';
 export * from './rules/states';
@@ -15,9 +17,13 @@ export interface ServerOptions {
   mutant?: string;
   /** The initial cluster (a checked cluster file: loadClusterFile); omitted for DEFAULT_CLUSTER. */
   cluster?: ClusterData;
+  /** A name from VARIANT_NAMES: the reference making another choice the spec leaves open. */
+  variant?: string;
 }
 
-/** A fresh reference server (or one mutant of it): the initial cluster, no connections. */
+/** A fresh reference server (or one mutant or variant of it): the initial cluster, no connections. */
 export function createServer(options: ServerOptions = {}): ClusterServer {
-  return new ClusterServer(withOverride(options.mutant === undefined ? undefined : mutantOverride(options.mutant)), options.cluster);
+  if (options.mutant !== undefined && options.variant !== undefined) throw new Error('a mutant and a variant cannot be combined');
+  const override = options.mutant !== undefined ? mutantOverride(options.mutant) : options.variant !== undefined ? variantOverride(options.variant) : undefined;
+  return new ClusterServer(withOverride(override), options.cluster);
 }

@@ -26,7 +26,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
     readonly behaviour: Behaviour,
     readonly cluster: ClusterData = DEFAULT_CLUSTER,
   ) {
-    this.model = new ClusterModel(cluster);
+    this.model = new ClusterModel(cluster, behaviour);
     this.hub = new NotificationHub(behaviour);
     this.control = new ReferenceControl(this);
   }
@@ -63,7 +63,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
    * handles survive: handles name objects, so they now designate the fresh objects of that name.
    */
   reset(): void {
-    this.model = new ClusterModel(this.cluster);
+    this.model = new ClusterModel(this.cluster, this.behaviour);
     this.serverState = 'read-write';
     for (const connection of this.connections) {
       for (const { port } of [...connection.handles.releaseAll('notify'), ...connection.handles.releaseAll('notifyV2')]) {

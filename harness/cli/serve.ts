@@ -13,6 +13,7 @@ import { credentials, parseAccount, Secret, type Credentials } from '../../wire/
 import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../../reference/serve/serve';
 import { createBuiltinTarget } from '../target/builtin';
 import type { Target } from '../../cmrp/contract';
+import type { ServerLimits } from '../../wire/rpc/server/app';
 import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 
@@ -41,6 +42,10 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               cluster (what run --control takes) (default none)
   --mutant NAME               serve a mutant instead (see the mutants command; the (wire) ones only
                               with dcerpc and --user) (default none: the reference itself)
+  --idle-timeout SECONDS      with dcerpc: close a bound connection on which no call runs and nothing
+                              came for this long (default 120; 0: never). A blocked ApiGetNotify is a
+                              running call. Hostile-load limits: docs/cli.md, The wire
+
   --cluster FILE              start from the cluster in FILE (docs/cluster.schema.json; e.g.
                               examples/clusters/other-names.json), which Reset returns to; the
                               served node is its first node (default: examples/clusters/default.json)`;
@@ -110,6 +115,7 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     user: { kind: 'string', value: 'DOMAIN\\NAME' },
     mutant: { kind: 'string', value: 'NAME' },
     cluster: { kind: 'string', value: 'FILE' },
+    'idle-timeout': { kind: 'number', value: 'SECONDS', check: (v) => (Number(v) < 0 || Number(v) > 86_400 ? 'must be 0 (never) to 86400 seconds' : undefined) },
   });
   if (flags.listen === undefined) throw new UsageError('serve: --listen is required (stdio, tcp:127.0.0.1:PORT or dcerpc:127.0.0.1:PORT)');
   const listen = parseListen(flags.listen as string);
@@ -126,8 +132,11 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     }
     const account = user === undefined ? undefined : servedAccount(user, deps.env);
     if (isWireMutant(mutant) && !account) throw new UsageError(`--mutant ${mutant} breaks a rule of authentication: serve it with --user, not --auth none`);
-    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, served, account, deps, io);
+    const idleSeconds = flags['idle-timeout'] as number | undefined;
+    const limits = idleSeconds === undefined ? {} : { idleTimeoutMs: Math.round(idleSeconds * 1000) };
+    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, served, account, deps, io, limits);
   }
+  if (flags['idle-timeout'] !== undefined) throw new UsageError('--idle-timeout goes with --listen dcerpc:...');
   if (user !== undefined || auth !== undefined) throw new UsageError(`--${user !== undefined ? 'user' : 'auth'} goes with --listen dcerpc:...`);
   if (isWireMutant(mutant)) throw new UsageError(`--mutant ${mutant} is a mutant of the wire: serve it with --listen dcerpc:...`);
   if (controlListen !== undefined) throw new UsageError('--control-listen goes with --listen dcerpc:... (the adapter protocol carries the control verbs itself)');
@@ -173,6 +182,7 @@ async function serveDcerpcCommand(
   account: Credentials | undefined,
   deps: CliDeps,
   io: ServeIo,
+  limits: Partial<ServerLimits>,
 ): Promise<number> {
   const control = controlListen === undefined ? undefined : parseListen(controlListen, '--control-listen');
   if (control !== undefined && (typeof control !== 'object' || 'dcerpc' in control)) {
@@ -191,7 +201,7 @@ async function serveDcerpcCommand(
   let adapter: AdapterServer | undefined;
   try {
     try {
-      wire = await serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, ...(account ? { account } : {}), ...(wireMutant ? { wireMutant } : {}) });
+      wire = await serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, limits, ...(account ? { account } : {}), ...(wireMutant ? { wireMutant } : {}) });
     } catch (error) {
       throw bindProblem(error, '--listen', listenText);
     }

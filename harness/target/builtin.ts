@@ -10,9 +10,9 @@ export interface BuiltinOptions extends ServerOptions {
 }
 
 export function createBuiltinTarget(options: BuiltinOptions = {}): Target {
-  // Throws for an unknown mutant, with the list of valid names.
+  // Throws for an unknown mutant or variant, with the list of valid names.
   const server = createServer(options);
-  const notes = [options.mutant ? `mutant ${options.mutant}` : '', options.clusterFile ? `cluster ${options.clusterFile}` : ''].filter(Boolean);
+  const notes = [options.mutant ? `mutant ${options.mutant}` : '', options.variant ? `variant ${options.variant}` : '', options.clusterFile ? `cluster ${options.clusterFile}` : ''].filter(Boolean);
   return {
     description: notes.length ? `builtin (${notes.join(', ')})` : 'builtin',
     capabilities: { protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] },

@@ -5,6 +5,14 @@ import { DEFAULT_CLUSTER, initialObjects, type ClusterData } from './initial';
 import { RegistryTree } from './registry';
 import type { ClusterObject, ObjectType } from './types';
 
+/** How state sequences start and move (reference/rules/behaviour.ts: initialSequence, nextSequence). */
+export interface SequencePolicy {
+  initialSequence(type: ObjectType, state: number): number;
+  nextSequence(type: ObjectType, current: number, state: number): number;
+}
+
+const FROM_ZERO: SequencePolicy = { initialSequence: () => 0, nextSequence: (_t, current) => (current + 1) >>> 0 };
+
 export class ClusterModel {
   readonly name: string;
   readonly properties = new Map<string, string | number>();
@@ -13,7 +21,10 @@ export class ClusterModel {
   private readonly objects: ClusterObject[] = [];
 
   /** A fresh model of `data` (checked beforehand: reference/model/load-cluster.ts). */
-  constructor(data: ClusterData = DEFAULT_CLUSTER) {
+  constructor(
+    data: ClusterData = DEFAULT_CLUSTER,
+    private readonly sequences: SequencePolicy = FROM_ZERO,
+  ) {
     this.name = data.name;
     this.quorumResource = data.quorumResource;
     for (const o of initialObjects(data)) this.add({ ...o });
@@ -34,8 +45,8 @@ export class ClusterModel {
   }
 
   add(init: Omit<ClusterObject, 'stateSequence' | 'properties'>): ClusterObject {
-    // Every object starts at sequence 1: the value only has to change on each state change.
-    const object: ClusterObject = { ...init, stateSequence: 1, properties: new Map() };
+    // 3.1.4.x.10 / .43: a created resource's and group's sequence starts at zero (the policy's start).
+    const object: ClusterObject = { ...init, stateSequence: this.sequences.initialSequence(init.type, init.state) >>> 0, properties: new Map() };
     this.objects.push(object);
     return object;
   }
@@ -45,9 +56,15 @@ export class ClusterModel {
     if (index >= 0) this.objects.splice(index, 1);
   }
 
-  /** Records a state change; the state sequence changes even when the value is the same. */
+  /** Records a state transition: the state sequence moves on (3.1.4.x.13, .46). */
   setState(object: ClusterObject, state: number): void {
     object.state = state;
-    object.stateSequence = (object.stateSequence + 1) >>> 0;
+    object.stateSequence = this.sequences.nextSequence(object.type, object.stateSequence, state) >>> 0;
+  }
+
+  /** 3.1.4.x.26: a resource transferred to another group has its state sequence incremented. */
+  moveToGroup(resource: ClusterObject, group: string): void {
+    resource.group = group;
+    resource.stateSequence = this.sequences.nextSequence(resource.type, resource.stateSequence, resource.state) >>> 0;
   }
 }

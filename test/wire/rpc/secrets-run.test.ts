@@ -59,8 +59,8 @@ describe('a whole authenticated run writes the password nowhere', () => {
     dir = mkdtempSync(join(tmpdir(), 'cmrp-secrets-'));
     mkdirSync(join(dir, 'tmp'));
     [reference, mutant] = await Promise.all([
-      startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER], 20000, { CMRP_PASSWORD: PASSWORD }),
-      startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER, '--mutant', 'lifo-queue'], 20000, { CMRP_PASSWORD: PASSWORD }),
+      startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER], 60000, { CMRP_PASSWORD: PASSWORD }),
+      startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER, '--mutant', 'lifo-queue'], 60000, { CMRP_PASSWORD: PASSWORD }),
     ]);
   });
 
