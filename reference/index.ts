@@ -1,18 +1,22 @@
 // The reference server's public API: the only module the harness imports (harness/target/builtin.ts).
 import { withOverride } from './rules/behaviour';
 import { mutantOverride } from './mutants/behaviour';
+import type { ClusterData } from './model/initial';
 import { variantOverride } from './variants';
 import { ClusterServer } from './server';
 
 export { ClusterServer } from './server';
 export { MUTANTS, MUTANT_NAMES } from './mutants/behaviour';
 export { VARIANT_DEFINITIONS, VARIANT_NAMES } from './variants';
-export { CLUSTER_NAME } from './model/initial';
+export { CLUSTER_NAME, DEFAULT_CLUSTER, type ClusterData } from './model/initial';
+export { ClusterFileError, loadClusterFile } from './model/load-cluster';
 export * from './rules/states';
 
 export interface ServerOptions {
   /** A name from MUTANT_NAMES; omitted for the reference behaviour. */
   mutant?: string;
+  /** The initial cluster (a checked cluster file: loadClusterFile); omitted for DEFAULT_CLUSTER. */
+  cluster?: ClusterData;
   /** A name from VARIANT_NAMES: the reference making another choice the spec leaves open. */
   variant?: string;
 }
@@ -21,5 +25,5 @@ export interface ServerOptions {
 export function createServer(options: ServerOptions = {}): ClusterServer {
   if (options.mutant !== undefined && options.variant !== undefined) throw new Error('a mutant and a variant cannot be combined');
   const override = options.mutant !== undefined ? mutantOverride(options.mutant) : options.variant !== undefined ? variantOverride(options.variant) : undefined;
-  return new ClusterServer(withOverride(override));
+  return new ClusterServer(withOverride(override), options.cluster);
 }

@@ -6,6 +6,7 @@ import type { Behaviour } from './rules/behaviour';
 import { RPC_S_CALL_FAILED } from './rules/codes';
 import { ReferenceControl, type ServerLifecycle } from './control/control';
 import { ClusterModel } from './model/cluster';
+import { DEFAULT_CLUSTER, type ClusterData } from './model/initial';
 import type { InternalEvent } from './rules/event';
 import { NotificationHub } from './notify/hub';
 import { toV2Event } from './notify/v2/translate';
@@ -20,8 +21,12 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
   readonly control: ClusterControl;
   private readonly connections = new Set<ConnectionState>();
 
-  constructor(readonly behaviour: Behaviour) {
-    this.model = new ClusterModel(behaviour);
+  /** `cluster`: the initial cluster, which Reset returns to (checked data: reference/model/load-cluster.ts). */
+  constructor(
+    readonly behaviour: Behaviour,
+    readonly cluster: ClusterData = DEFAULT_CLUSTER,
+  ) {
+    this.model = new ClusterModel(cluster, behaviour);
     this.hub = new NotificationHub(behaviour);
     this.control = new ReferenceControl(this);
   }
@@ -58,7 +63,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
    * handles survive: handles name objects, so they now designate the fresh objects of that name.
    */
   reset(): void {
-    this.model = new ClusterModel(this.behaviour);
+    this.model = new ClusterModel(this.cluster, this.behaviour);
     this.serverState = 'read-write';
     for (const connection of this.connections) {
       for (const { port } of [...connection.handles.releaseAll('notify'), ...connection.handles.releaseAll('notifyV2')]) {

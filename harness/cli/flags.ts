@@ -27,6 +27,7 @@ export const RUN_FLAGS: FlagSpecs = {
   ...REPORT_FLAGS,
   target: { kind: 'string', value: 'SPEC' },
   control: { kind: 'string', value: 'SPEC' },
+  profile: { kind: 'string', value: 'FILE' },
   auth: { kind: 'string', value: 'spnego|ntlm|none' },
   'auth-level': { kind: 'string', value: 'connect|integrity|privacy' },
   user: { kind: 'string', value: 'DOMAIN\\NAME' },

@@ -41,6 +41,8 @@ Details: docs/cli.md`,
                              password comes from the CMRP_PASSWORD environment variable, never a flag
   --control SPEC             with dcerpc: the control adapter (stdio:COMMAND or tcp:HOST:PORT) that
                              changes cluster state for stimulus tests (default none: those are NOT-TESTED)
+  --profile FILE             the server's names for the roles the sequences use (docs/profiles.md)
+                             (default: builtin binds its own cluster; other targets are probed in-band)
   --strict                   a SHOULD / SHOULD NOT / MAY shortfall (NON-STRICT) fails the gate (default off)
   --timeout-multiplier X     scale every timeout (default 1)
   --seed N                   seed for property runs (default: random, printed and recorded)

@@ -18,6 +18,7 @@ import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';
 import { checkReportPaths, reportPaths, RUN_FLAGS, selectionFlags } from './flags';
 import { holdEngineOutput, progressPrinter } from './progress';
+import { loadProfileFile } from '../profile/load';
 
 export const DEFAULT_TARGET = 'builtin';
 export const DEFAULT_PROTOCOL_VERSION = 3;
@@ -77,7 +78,10 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     ...(flags.auth !== undefined ? { auth: flags.auth as string } : {}),
     ...(flags['auth-level'] !== undefined ? { authLevel: flags['auth-level'] as string } : {}),
     ...(flags.user !== undefined ? { user: flags.user as string } : {}),
+    ...(flags.profile !== undefined ? { profile: path.resolve(deps.cwd, flags.profile as string) } : {}),
   };
+  // A broken profile refuses the run (exit 2) before the target is touched.
+  if (reach.profile !== undefined) loadProfileFile(reach.profile);
   const startedAt = deps.now();
   // The real process's streams: hold back what the engine (Jest) writes there while the suites run.
   const held = deps.stderr === process.stderr ? holdEngineOutput(deps.env) : undefined;

@@ -3,7 +3,7 @@
 // stdio:...`, `--target tcp:...` and `--target dcerpc:...` are checked against, and a working example
 // of the serving end for adapter authors (docs/adapter-protocol.md).
 import type { Readable, Writable } from 'node:stream';
-import { CLUSTER_NAME } from '../../reference';
+import { DEFAULT_CLUSTER, loadClusterFile, type ClusterData } from '../../reference';
 import { UsageError } from '../../cmrp/errors';
 import { serveDcerpc, type ServedIdentity } from '../../reference/serve/dcerpc';
 import { isWireMutant } from '../../reference/mutants/wire';
@@ -17,9 +17,9 @@ import type { ServerLimits } from '../../wire/rpc/server/app';
 import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 
-export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME]
-       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME]
-       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME]
+export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME] [--cluster FILE]
+       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
+       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
 
 Serves the reference server over the adapter protocol (docs/adapter-protocol.md), or on the wire.
 --listen is required (no default); every other flag defaults to off.
@@ -44,15 +44,33 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               with dcerpc and --user) (default none: the reference itself)
   --idle-timeout SECONDS      with dcerpc: close a bound connection on which no call runs and nothing
                               came for this long (default 120; 0: never). A blocked ApiGetNotify is a
-                              running call. Hostile-load limits: docs/cli.md, The wire`;
+                              running call. Hostile-load limits: docs/cli.md, The wire
 
-/** What the served reference says of itself: a Windows Server 2016-era cluster named as the model's. */
-export const REFERENCE_IDENTITY: ServedIdentity = {
-  clusterName: CLUSTER_NAME,
-  nodeName: 'node1',
-  version: { major: 10, minor: 0, build: 14393, vendorId: 'Microsoft(R) Cluster Server', csdVersion: '' },
-  operationalVersion: { highest: 0x00090003, lowest: 0x00090003 },
-};
+  --cluster FILE              start from the cluster in FILE (docs/cluster.schema.json; e.g.
+                              examples/clusters/other-names.json), which Reset returns to; the
+                              served node is its first node (default: examples/clusters/default.json)`;
+
+/** What the served reference says of itself: a Windows Server 2016-era cluster named as its cluster, on its first node. */
+export function referenceIdentity(cluster: ClusterData = DEFAULT_CLUSTER): ServedIdentity {
+  return {
+    clusterName: cluster.name,
+    nodeName: cluster.nodes[0]!.name,
+    version: { major: 10, minor: 0, build: 14393, vendorId: 'Microsoft(R) Cluster Server', csdVersion: '' },
+    operationalVersion: { highest: 0x00090003, lowest: 0x00090003 },
+  };
+}
+
+export const REFERENCE_IDENTITY: ServedIdentity = referenceIdentity();
+
+/** The cluster of --cluster FILE (a usage error naming the file and place when it is broken), or the default. */
+function servedCluster(file: string | undefined): { cluster?: ClusterData; clusterFile?: string } {
+  if (file === undefined) return {};
+  try {
+    return { cluster: loadClusterFile(file), clusterFile: file };
+  } catch (error) {
+    throw new UsageError(`--cluster ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 /** What serve needs of the process beyond CliDeps: the streams it serves and a way to learn it must stop. */
 export interface ServeIo {
@@ -96,11 +114,13 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     auth: { kind: 'string', value: 'none' },
     user: { kind: 'string', value: 'DOMAIN\\NAME' },
     mutant: { kind: 'string', value: 'NAME' },
+    cluster: { kind: 'string', value: 'FILE' },
     'idle-timeout': { kind: 'number', value: 'SECONDS', check: (v) => (Number(v) < 0 || Number(v) > 86_400 ? 'must be 0 (never) to 86400 seconds' : undefined) },
   });
   if (flags.listen === undefined) throw new UsageError('serve: --listen is required (stdio, tcp:127.0.0.1:PORT or dcerpc:127.0.0.1:PORT)');
   const listen = parseListen(flags.listen as string);
   const mutant = flags.mutant as string | undefined;
+  const served = servedCluster(flags.cluster as string | undefined);
   const auth = flags.auth as string | undefined;
   const user = flags.user as string | undefined;
   if (auth !== undefined && auth !== 'none') throw new UsageError(`--auth '${auth}': serve takes --auth none or --user DOMAIN\\NAME (which accepts NTLM and SPNEGO)`);
@@ -114,7 +134,7 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     if (isWireMutant(mutant) && !account) throw new UsageError(`--mutant ${mutant} breaks a rule of authentication: serve it with --user, not --auth none`);
     const idleSeconds = flags['idle-timeout'] as number | undefined;
     const limits = idleSeconds === undefined ? {} : { idleTimeoutMs: Math.round(idleSeconds * 1000) };
-    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, account, deps, io, limits);
+    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, served, account, deps, io, limits);
   }
   if (flags['idle-timeout'] !== undefined) throw new UsageError('--idle-timeout goes with --listen dcerpc:...');
   if (user !== undefined || auth !== undefined) throw new UsageError(`--${user !== undefined ? 'user' : 'auth'} goes with --listen dcerpc:...`);
@@ -122,14 +142,14 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
   if (controlListen !== undefined) throw new UsageError('--control-listen goes with --listen dcerpc:... (the adapter protocol carries the control verbs itself)');
   const makeTarget = (): Target => {
     try {
-      return createBuiltinTarget({ mutant });
+      return createBuiltinTarget({ mutant, ...served });
     } catch (error) {
       throw new UsageError(`--mutant ${mutant}: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   // Unknown mutant: a usage error now, not a failure in the first session.
   await makeTarget().dispose();
-  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}`;
+  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}${served.clusterFile ? ` (cluster ${served.clusterFile})` : ''}`;
   const log = (line: string) => deps.stderr.write(`serve: ${line}\n`);
   if (listen === 'stdio') {
     // stdout carries the protocol: nothing else may be written there.
@@ -158,6 +178,7 @@ async function serveDcerpcCommand(
   listenText: string,
   controlListen: string | undefined,
   mutant: string | undefined,
+  served: { cluster?: ClusterData; clusterFile?: string },
   account: Credentials | undefined,
   deps: CliDeps,
   io: ServeIo,
@@ -170,17 +191,17 @@ async function serveDcerpcCommand(
   const wireMutant = isWireMutant(mutant) ? mutant : undefined;
   let target: Target;
   try {
-    target = createBuiltinTarget({ mutant: wireMutant ? undefined : mutant });
+    target = createBuiltinTarget({ mutant: wireMutant ? undefined : mutant, ...served });
   } catch (error) {
     throw new UsageError(`--mutant ${mutant}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}`;
+  const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}${served.clusterFile ? ` (cluster ${served.clusterFile})` : ''}`;
   const log = (line: string) => deps.stderr.write(`serve: ${line}\n`);
   let wire;
   let adapter: AdapterServer | undefined;
   try {
     try {
-      wire = await serveDcerpc(target, { port, identity: REFERENCE_IDENTITY, log, limits, ...(account ? { account } : {}), ...(wireMutant ? { wireMutant } : {}) });
+      wire = await serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, limits, ...(account ? { account } : {}), ...(wireMutant ? { wireMutant } : {}) });
     } catch (error) {
       throw bindProblem(error, '--listen', listenText);
     }

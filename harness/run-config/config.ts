@@ -18,6 +18,8 @@ export interface TargetReach {
   authLevel?: string;
   /** --user DOMAIN\NAME. */
   user?: string;
+  /** --profile FILE (absolute): the server's names for the roles the sequences use (docs/profiles.md). */
+  profile?: string;
 }
 
 export interface RunConfig extends TargetReach {
@@ -51,6 +53,7 @@ export function reachOf(config: TargetReach): TargetReach {
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
     ...(config.authLevel !== undefined ? { authLevel: config.authLevel } : {}),
     ...(config.user !== undefined ? { user: config.user } : {}),
+    ...(config.profile !== undefined ? { profile: config.profile } : {}),
   };
 }
 
@@ -66,6 +69,7 @@ export function reachFlags(reach: TargetReach): string[] {
   if (reach.authLevel) parts.push(`--auth-level ${reach.authLevel}`);
   if (reach.user) parts.push(`--user '${reach.user}'`);
   if (reach.control) parts.push(`--control '${reach.control}'`);
+  if (reach.profile) parts.push(`--profile '${reach.profile}'`);
   return parts;
 }
 

@@ -8,6 +8,7 @@ import { describeSchemaErrors, schemaValidator } from '../catalogue/data-file';
 import { CONTROL_VERBS, type ControlVerb } from '../../cmrp/control';
 import { METHODS, isMethodName } from '../../cmrp/methods';
 import type { ProtocolVersion } from '../../cmrp/constants';
+import { parseRoleRef, roleRefsIn } from './roles';
 import type { RepeatStep, SequenceSource, Step } from './types';
 
 export interface SequenceProblem {
@@ -104,6 +105,10 @@ export function checkSequence(sequence: SequenceSource, names: ClauseNames): Seq
     }
     const missing = variablesIn(step).find((v) => !defined.has(v));
     if (missing) return fail(`$${missing} is not set by an earlier step`);
+    for (const ref of roleRefsIn([step])) {
+      const parsed = parseRoleRef(ref);
+      if ('problem' in parsed) return fail(parsed.problem);
+    }
     let port: { kind: PortKind; variable: string } | undefined;
     const portOf = (value: unknown) => {
       const variable = typeof value === 'string' && value.startsWith('$') ? value.slice(1).split('.')[0] : undefined;

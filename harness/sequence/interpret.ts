@@ -8,6 +8,8 @@ import { PARAMETERS } from '../session/parameters';
 import { Session, STILL_PENDING, type PendingCall, type Timeouts, SLOW_HINT } from '../session/session';
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
+import type { RoleBindings } from '../profile/bindings';
+import { resolveRoleRef, resolveStimulus, unboundRole } from './roles';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
 import { HARNESS_ID } from '../verdict/types';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
@@ -20,6 +22,8 @@ export interface SequenceContext {
   timeouts: Timeouts;
   /** How to rerun this sequence's clause (a command line), for the failure text. */
   replay(clauseId: string): string;
+  /** The server's names for the roles the sequences use ("@group"); a sequence needing an unbound role is NOT-TESTED. */
+  roles?: RoleBindings;
 }
 
 /** The clause ids a sequence checks in a protocol version (empty: it does not apply there). */
@@ -76,6 +80,7 @@ class SequenceRun {
       this.recordRest('not-tested', missing);
       return this.observations;
     }
+    this.vars.resolveRole = (ref) => resolveRoleRef(ref, this.ctx.roles);
     try {
       if (this.ctx.target.control?.verbs.has('Reset')) await this.ctx.target.control.apply({ verb: 'Reset' });
       await this.connect();
@@ -99,6 +104,8 @@ class SequenceRun {
     if (this.sequence.rpcRuntime && !target.capabilities.rpcRuntime) {
       return 'needs a binding that sees the RPC runtime (the dcerpc: target): rpc_status and the wire form of context handles';
     }
+    const unbound = unboundRole(this.sequence.steps, this.ctx.roles);
+    if (unbound) return unbound;
     const verbs = new Set<ControlVerb>();
     let usesV2Ports = false;
     for (const step of flatten(this.sequence.steps)) {
@@ -124,8 +131,9 @@ class SequenceRun {
     if ('call' in step) return this.callStep(step);
     if ('await' in step) return this.awaitStep(step);
     if ('control' in step) {
-      this.trace.add(`control ${JSON.stringify(step.control)}`);
-      return this.ctx.target.control!.apply(step.control);
+      const stimulus = resolveStimulus(step.control, this.ctx.roles);
+      this.trace.add(`control ${JSON.stringify(stimulus)}`);
+      return this.ctx.target.control!.apply(stimulus);
     }
     if ('read' in step) return this.readStep(step);
     if ('absent' in step) return this.absentStep(step);

@@ -7,14 +7,19 @@ import type { Timeouts } from '../session/session';
 import type { Target } from '../../cmrp/contract';
 import { clausesIn, runSequence } from './interpret';
 import { loadAllSequences } from './load';
+import { DEFAULT_CLUSTER } from '../../reference';
+import { RoleBindings } from '../profile/bindings';
+import { profileFromCluster } from '../profile/derive';
 
-export async function runAllSequences(target: Target, protocolVersion: ProtocolVersion, timeouts: Timeouts): Promise<Observation[]> {
+/** `roles`: the server's names for the sequences' roles (harness/profile); omitted for the builtin default cluster's. */
+export async function runAllSequences(target: Target, protocolVersion: ProtocolVersion, timeouts: Timeouts, roles?: RoleBindings): Promise<Observation[]> {
+  const bindings = roles ?? RoleBindings.of(profileFromCluster(DEFAULT_CLUSTER), 'the builtin target\'s default cluster');
   const observations: Observation[] = [];
   // One target, one record of its hangs: a mutant that hangs waits the call timeout once per method.
   const guarded: Timeouts = { ...timeouts, hangs: timeouts.hangs ?? memoryHangs() };
   for (const sequence of loadAllSequences()) {
     if (!clausesIn(sequence, protocolVersion).length) continue;
-    observations.push(...(await runSequence(sequence, { target, protocolVersion, timeouts: guarded, replay: (id) => `--clause ${id}` })));
+    observations.push(...(await runSequence(sequence, { target, protocolVersion, timeouts: guarded, roles: bindings, replay: (id) => `--clause ${id}` })));
   }
   return observations;
 }

@@ -23,13 +23,19 @@ export function kindOf(param: string): Kind {
 
 export class Variables {
   private readonly values = new Map<string, unknown>();
+  /** Resolves an "@role" reference through the run's profile (set by the interpreter: ./roles.ts). */
+  resolveRole?: (ref: string) => string;
 
   set(name: string, value: unknown): void {
     this.values.set(name, value);
   }
 
-  /** Resolves "$name", "$name.field" and "$FABRICATED"; other values pass through, typed by kind. */
+  /** Resolves "@role", "$name", "$name.field" and "$FABRICATED"; other values pass through, typed by kind. */
   resolve(value: Value, kind: Kind = 'plain'): unknown {
+    if (typeof value === 'string' && value.startsWith('@')) {
+      if (!this.resolveRole) throw new SequenceDataError(`${value}: role references need role bindings`);
+      return this.resolveRole(value);
+    }
     if (typeof value === 'string' && value.startsWith('$')) {
       if (value === '$FABRICATED') return FABRICATED_HANDLE;
       const [name, ...path] = value.slice(1).split('.');

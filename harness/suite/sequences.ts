@@ -13,6 +13,8 @@ import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../target/resolve';
 import { runUnit } from './accounting';
 import { plannedSequences, sequenceFilePath } from './plan';
+import type { RoleBindings } from '../profile/bindings';
+import { bindRoles } from '../profile/resolve';
 
 /** Declares the Jest tests of vectors/sequences/<name>.json. */
 export function sequenceSuite(name: string, { describe, test, afterAll }: JestApi): void {
@@ -27,6 +29,13 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
       throw new Error(`the target could not be started: ${error instanceof Error ? error.message : String(error)}`);
     });
     return target;
+  };
+  // The server's names for the sequences' roles, bound once per file (docs/profiles.md).
+  let roles: Promise<RoleBindings> | undefined;
+  const theRoles = async (): Promise<RoleBindings> => {
+    const made = await theTarget();
+    roles ??= bindRoles({ targetSpec: config.target, profile: config.profile, target: made, protocolVersion: config.protocolVersion, callMs: timeouts.callMs });
+    return roles;
   };
 
   describe(`${file.suite} ${file.heading}`, () => {
@@ -54,6 +63,7 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
                 target: await theTarget(),
                 protocolVersion: config.protocolVersion,
                 timeouts,
+                roles: await theRoles(),
                 replay: (clauseId) => replayCommand(config, clauseId),
               }),
           });

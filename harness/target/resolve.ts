@@ -2,11 +2,12 @@
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { ADAPTER_TARGET_FORMS, createAdapterTargetFromSpec } from './adapter';
 import { createBuiltinTarget } from './builtin';
+import { loadClusterFile } from '../../reference';
 import { TargetError, type Target } from '../../cmrp/contract';
 import { accountName, createDcerpcTarget, DCERPC_TARGET_FORM, parseDcerpcAddress, type DcerpcAddress, type DcerpcAuth } from './dcerpc';
 import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, parseAccount, type Account } from '../../wire/auth';
 
-export const TARGET_FORMS = `builtin, builtin:mutant=NAME, builtin:variant=NAME, ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
+export const TARGET_FORMS = `builtin, builtin:mutant=NAME, builtin:variant=NAME, builtin:cluster=FILE (also after a mutant or variant: builtin:mutant=NAME,cluster=FILE), ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
 
 /** --auth values of a dcerpc target: SPNEGO (NTLM inside; the default), raw NTLMSSP, or none. */
 export const AUTH_VALUES = ['spnego', 'ntlm', 'none'] as const;
@@ -45,17 +46,31 @@ export async function createTarget(spec: string, options: TargetOptions = {}): P
   if (options.authLevel !== undefined) throw new UsageError(`--auth-level goes with a dcerpc target, not --target ${spec}`);
   if (options.user !== undefined) throw new UsageError(`--user goes with a dcerpc target, not --target ${spec}`);
   if (options.control !== undefined) throw new UsageError(`--control goes with a dcerpc target; --target ${spec} has its own control adapter`);
-  const builtin = /^builtin(?::(mutant|variant)=([\w-]+))?$/.exec(spec);
-  if (builtin) {
-    try {
-      return createBuiltinTarget(builtin[1] === 'variant' ? { variant: builtin[2] } : { mutant: builtin[2] });
-    } catch (error) {
-      throw new UsageError(`--target ${spec}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+  if (spec === 'builtin' || spec.startsWith('builtin:')) return builtinTarget(spec);
   const adapter = await createAdapterTargetFromSpec(spec, options);
   if (adapter) return adapter;
   throw new UsageError(`--target ${spec}: unknown target form (expected ${TARGET_FORMS})`);
+}
+
+/** `builtin[:mutant=NAME|variant=NAME][,cluster=FILE]` (in any order; FILE is the rest of its item). */
+function builtinTarget(spec: string): Target {
+  const options: { mutant?: string; variant?: string; cluster?: string } = {};
+  const rest = spec.slice('builtin'.length);
+  if (rest !== '') {
+    for (const item of rest.slice(1).split(',')) {
+      const m = /^(mutant|variant|cluster)=(.+)$/.exec(item);
+      if (!m || rest[0] !== ':') throw new UsageError(`--target ${spec}: unknown target form (expected ${TARGET_FORMS})`);
+      const key = m[1] as 'mutant' | 'variant' | 'cluster';
+      if (options[key] !== undefined) throw new UsageError(`--target ${spec}: ${key}= given twice`);
+      options[key] = m[2];
+    }
+  }
+  try {
+    const cluster = options.cluster === undefined ? undefined : loadClusterFile(options.cluster);
+    return createBuiltinTarget({ mutant: options.mutant, variant: options.variant, ...(cluster ? { cluster, clusterFile: options.cluster } : {}) });
+  } catch (error) {
+    throw new UsageError(`--target ${spec}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**

@@ -36,10 +36,11 @@ export function addObject(model: ClusterModel, publish: Publish, s: Verb<'AddObj
     // Join in the group's state, so adding a resource does not change the group's derived state.
     if (group.state === CLUSTER_GROUP_STATE.Online) state = CLUSTER_RESOURCE_STATE.Online;
   } else if (s.objectType === 'netInterface') {
-    placement.node = existing(model, 'node', s.node ?? 'node1').name;
-    placement.network = existing(model, 'network', s.network ?? 'Cluster Network 1').name;
+    // Unplaced: on the cluster's first node and network (whatever the cluster file names them).
+    placement.node = existing(model, 'node', s.node ?? model.all('node')[0]?.name ?? '').name;
+    placement.network = existing(model, 'network', s.network ?? model.all('network')[0]?.name ?? '').name;
   } else if (s.objectType === 'group') {
-    placement.node = existing(model, 'node', s.node ?? 'node1').name;
+    placement.node = existing(model, 'node', s.node ?? model.all('node')[0]?.name ?? '').name;
   }
   const object = model.add({ type: s.objectType, name: s.name, state, ...placement });
   publish(objectEvent(object, TYPE_BITS[s.objectType].added));

@@ -1,7 +1,7 @@
 // The cluster model: objects, quorum, cluster properties and the cluster registry. It knows nothing of
 // notifications; reference/control turns its changes into internal events.
 import { sameName, splitPath } from '../rules/names';
-import { CLUSTER_NAME, INITIAL_OBJECTS, INITIAL_QUORUM_RESOURCE, INITIAL_REGISTRY } from './initial';
+import { DEFAULT_CLUSTER, initialObjects, type ClusterData } from './initial';
 import { RegistryTree } from './registry';
 import type { ClusterObject, ObjectType } from './types';
 
@@ -14,15 +14,21 @@ export interface SequencePolicy {
 const FROM_ZERO: SequencePolicy = { initialSequence: () => 0, nextSequence: (_t, current) => (current + 1) >>> 0 };
 
 export class ClusterModel {
-  readonly name = CLUSTER_NAME;
+  readonly name: string;
   readonly properties = new Map<string, string | number>();
   readonly registry = new RegistryTree();
-  quorumResource = INITIAL_QUORUM_RESOURCE;
+  quorumResource: string;
   private readonly objects: ClusterObject[] = [];
 
-  constructor(private readonly sequences: SequencePolicy = FROM_ZERO) {
-    for (const o of INITIAL_OBJECTS) this.add({ ...o });
-    for (const { path, values } of INITIAL_REGISTRY) {
+  /** A fresh model of `data` (checked beforehand: reference/model/load-cluster.ts). */
+  constructor(
+    data: ClusterData = DEFAULT_CLUSTER,
+    private readonly sequences: SequencePolicy = FROM_ZERO,
+  ) {
+    this.name = data.name;
+    this.quorumResource = data.quorumResource;
+    for (const o of initialObjects(data)) this.add({ ...o });
+    for (const { path, values } of data.registry) {
       const parts = splitPath(path);
       this.registry.create(parts);
       const key = this.registry.find(parts);

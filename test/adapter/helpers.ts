@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import type { Observation } from '../../harness/recorder/observation';
 import { clausesIn, runSequence } from '../../harness/sequence/interpret';
 import { loadAllSequences } from '../../harness/sequence/load';
+import { RoleBindings } from '../../harness/profile/bindings';
+import { loadProfileFile } from '../../harness/profile/load';
 import { defaultTimeouts } from '../../harness/session/session';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { CLUSTER_CHANGE, ERROR } from '../../cmrp/constants';
@@ -130,13 +132,16 @@ export async function scriptedSession(target: Target, version: ProtocolVersion):
  */
 export const SEQUENCE_TIMEOUTS = { ...defaultTimeouts(timeScale()), readMs: Math.round(300 * timeScale()) };
 
+/** The served reference and the Python example keep the default cluster: examples/profiles/builtin.json names its roles. */
+const ROLES = RoleBindings.of(loadProfileFile(resolve(__dirname, '../../examples/profiles/builtin.json')), '--profile examples/profiles/builtin.json');
+
 /** Every scripted sequence of vectors/sequences against `target`, its observations in order. */
 export async function runAllSequences(target: Target, version: ProtocolVersion): Promise<Observation[]> {
   const observations: Observation[] = [];
   for (const sequence of loadAllSequences()) {
     if (!clausesIn(sequence, version).length) continue;
     observations.push(
-      ...(await runSequence(sequence, { target, protocolVersion: version, timeouts: SEQUENCE_TIMEOUTS, replay: (id) => `replay ${id}` })),
+      ...(await runSequence(sequence, { target, protocolVersion: version, timeouts: SEQUENCE_TIMEOUTS, roles: ROLES, replay: (id) => `replay ${id}` })),
     );
   }
   return observations;

@@ -1,0 +1,145 @@
+// The run's role bindings: from --profile FILE when given; for the builtin target, from its cluster (the
+// default one or its cluster= file); otherwise discovered in-band through the open calls of the contract.
+import { DEFAULT_CLUSTER, loadClusterFile, type ClusterData } from '../../reference';
+import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
+import type { ClusapiConnection, Reply, Target } from '../../cmrp/contract';
+import { RoleBindings } from './bindings';
+import { profileFromCluster } from './derive';
+import { loadProfileFile } from './load';
+import { ROLE_NAMES, type Role } from './roles';
+
+/** The cluster file of a `builtin[:...,cluster=FILE]` spec, or undefined for another target. */
+function builtinCluster(spec: string): ClusterData | undefined {
+  if (spec !== 'builtin' && !spec.startsWith('builtin:')) return undefined;
+  const file = /(?:^builtin:|,)cluster=([^,]+)/.exec(spec)?.[1];
+  return file === undefined ? DEFAULT_CLUSTER : loadClusterFile(file);
+}
+
+export interface BindOptions {
+  targetSpec: string;
+  /** --profile FILE (absolute, or relative to the working directory). */
+  profile?: string;
+  target: Target;
+  protocolVersion: ProtocolVersion;
+  /** Each probing call's limit. */
+  callMs: number;
+}
+
+export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
+  if (options.profile !== undefined) return verifiedProfile(options, loadProfileFile(options.profile).roles);
+  const cluster = builtinCluster(options.targetSpec);
+  if (cluster) return RoleBindings.of(profileFromCluster(cluster), `the builtin target's cluster ${cluster.name}`);
+  return discoverRoles(options);
+}
+
+/**
+ * Without a profile, a role is bound only to an object the server is seen to have: each candidate name is
+ * opened in-band. The contract has no enumeration call yet (ApiCreateEnum), so the candidates are the
+ * default cluster's role names; a server with names of its own needs --profile, and what no probe binds
+ * makes its clauses NOT-TESTED with that reason.
+ */
+async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
+  const candidates = profileFromCluster(DEFAULT_CLUSTER).roles;
+  const found: Partial<Record<Role, string>> = {};
+  let connection: ClusapiConnection | undefined;
+  try {
+    connection = await options.target.connect({ protocolVersion: options.protocolVersion, accessLevel: 'full' });
+    for (const role of ROLE_NAMES) {
+      const name = candidates[role];
+      if (name !== undefined && (await opens(connection, role, name, options.callMs))) found[role] = name;
+    }
+  } catch {
+    // A target that cannot even be probed binds nothing; its sequences say so.
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+  return new RoleBindings(found, 'in-band discovery', 'no --profile names it, and no object of the default names answered ApiOpen* on the target');
+}
+
+/**
+ * A profile's names, each checked in-band where the contract can open it: a name the target does not open
+ * leaves its role unbound, so the clauses that need it are NOT-TESTED saying so (not ERROR at a setup step).
+ */
+async function verifiedProfile(options: BindOptions, names: Partial<Record<Role, string>>): Promise<RoleBindings> {
+  const source = `--profile ${options.profile}`;
+  const kept: Partial<Record<Role, string>> = {};
+  const refused: Partial<Record<Role, string>> = {};
+  let connection: ClusapiConnection | undefined;
+  try {
+    connection = await options.target.connect({ protocolVersion: options.protocolVersion, accessLevel: 'full' });
+    for (const role of ROLE_NAMES) {
+      const name = names[role];
+      if (name === undefined) continue;
+      if (role === 'cluster' || role === 'resourceType' || (await opens(connection, role, name, options.callMs))) kept[role] = name;
+      else refused[role] = `${source} names '${name}', which the target does not open`;
+    }
+  } catch {
+    // The target cannot be probed: keep the profile as given; the sequences meet the target themselves.
+    Object.assign(kept, names);
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+  return new RoleBindings(kept, source, `${source} binds no name to it`, refused);
+}
+
+async function opens(connection: ClusapiConnection, role: Role, name: string, callMs: number): Promise<boolean> {
+  const within = async <T extends object>(call: Promise<Reply<T>>): Promise<Reply<T> | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), callMs)));
+    try {
+      return await Promise.race([call, limit]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const ok = (reply: Reply | undefined) => reply !== undefined && reply.fault === undefined && reply.status === ERROR.SUCCESS;
+  switch (role) {
+    case 'node':
+    case 'node2': {
+      const r = await within(connection.ApiOpenNode(name));
+      if (ok(r)) await within(connection.ApiCloseNode((r as { hNode: string }).hNode));
+      return ok(r);
+    }
+    case 'group':
+    case 'group3':
+    case 'group2': {
+      const r = await within(connection.ApiOpenGroup(name));
+      if (ok(r)) await within(connection.ApiCloseGroup((r as { hGroup: string }).hGroup));
+      return ok(r);
+    }
+    case 'resource':
+    case 'resource2': {
+      const r = await within(connection.ApiOpenResource(name));
+      if (ok(r)) await within(connection.ApiCloseResource((r as { hResource: string }).hResource));
+      return ok(r);
+    }
+    case 'network':
+    case 'network2': {
+      const r = await within(connection.ApiOpenNetwork(name));
+      if (ok(r)) await within(connection.ApiCloseNetwork((r as { hNetwork: string }).hNetwork));
+      return ok(r);
+    }
+    case 'netInterface':
+    case 'netInterface2': {
+      const r = await within(connection.ApiOpenNetInterface(name));
+      if (ok(r)) await within(connection.ApiCloseNetInterface((r as { hNetInterface: string }).hNetInterface));
+      return ok(r);
+    }
+    case 'key':
+    case 'subkey':
+    case 'key2': {
+      // KEY_READ: the probe only needs to see that the key exists.
+      const root = await within(connection.ApiGetRootKey(0x20019));
+      if (!ok(root)) return false;
+      const hRoot = (root as { hKey: string }).hKey;
+      const r = await within(connection.ApiOpenKey(hRoot, name, 0x20019));
+      if (ok(r)) await within(connection.ApiCloseKey((r as { phKey: string }).phKey));
+      await within(connection.ApiCloseKey(hRoot));
+      return ok(r);
+    }
+    case 'cluster':
+    case 'resourceType':
+      // No call of the contract returns the cluster's name or opens a resource type.
+      return false;
+  }
+}
