@@ -217,14 +217,19 @@ describe('security hooks (issue 8 plugs in here)', () => {
 describe('association lifetime', () => {
   it('closing every connection of an association closes its Target connections (context rundown)', async () => {
     const reference = createBuiltinTarget();
+    // Which Target connections were closed, by the order they were made in: the wire target may make
+    // and drop a connection of its own first (the probe for version 2 ports), whose close may be seen
+    // at any time; the test follows only the connection of the association it opens.
     const closes: number[] = [];
+    let made = 0;
     const counting: Target = {
       ...reference,
       connect: async (o: ConnectOptions) => {
         const c = await reference.connect(o);
+        const index = made++;
         const close = c.close.bind(c);
         c.close = async () => {
-          closes.push(o.protocolVersion);
+          closes.push(index);
           await close();
         };
         return c;
@@ -236,15 +241,18 @@ describe('association lifetime', () => {
       const c = await t.connect({ protocolVersion: 3 });
       const port = await c.ApiCreateNotify();
       if (port.fault !== undefined) throw new Error('setup faulted');
+      const ours = made - 1;
+      const oursClosed = () => closes.filter((i) => i === ours);
       const pending = c.ApiGetNotify(port.hNotify);
       await new Promise((r) => setTimeout(r, 100));
       expect(await c.ApiCreateNotify()).toMatchObject({ status: 0 }); // runs on a second connection
-      expect(closes).toEqual([]);
+      expect(made - 1).toBe(ours); // a second connection of one association is no new Target connection
+      expect(oursClosed()).toEqual([]);
       await c.close();
       // A call cut short by our own close is failed by the runtime, as with the reference.
       expect(await pending).toEqual({ fault: FAULT.rpc_s_call_failed });
-      for (let i = 0; i < 50 && !closes.length; i++) await new Promise((r) => setTimeout(r, 20));
-      expect(closes).toEqual([3]);
+      for (let i = 0; i < 50 && !oursClosed().length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(oursClosed()).toEqual([ours]);
       expect(await c.ApiCreateNotify()).toEqual({ fault: FAULT.rpc_s_call_failed });
     } finally {
       await t.dispose();
