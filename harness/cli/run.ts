@@ -66,6 +66,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     ...(flags.auth !== undefined ? { auth: flags.auth as string } : {}),
     ...(flags['auth-level'] !== undefined ? { authLevel: flags['auth-level'] as string } : {}),
     ...(flags.user !== undefined ? { user: flags.user as string } : {}),
+    ...(flags['read-user'] !== undefined ? { readUser: flags['read-user'] as string } : {}),
   };
   const startedAt = deps.now();
   // The real process's streams: hold back what the engine (Jest) writes there while the suites run.

@@ -17,6 +17,8 @@ export interface TargetReach {
   authLevel?: string;
   /** --user DOMAIN\NAME. */
   user?: string;
+  /** --read-user DOMAIN\NAME: the Read-level account (its password stays in CMRP_READ_PASSWORD). */
+  readUser?: string;
 }
 
 export interface RunConfig extends TargetReach {
@@ -48,6 +50,7 @@ export function reachOf(config: TargetReach): TargetReach {
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
     ...(config.authLevel !== undefined ? { authLevel: config.authLevel } : {}),
     ...(config.user !== undefined ? { user: config.user } : {}),
+    ...(config.readUser !== undefined ? { readUser: config.readUser } : {}),
   };
 }
 
@@ -62,6 +65,7 @@ export function reachFlags(reach: TargetReach): string[] {
   if (reach.auth) parts.push(`--auth ${reach.auth}`);
   if (reach.authLevel) parts.push(`--auth-level ${reach.authLevel}`);
   if (reach.user) parts.push(`--user '${reach.user}'`);
+  if (reach.readUser) parts.push(`--read-user '${reach.readUser}'`);
   if (reach.control) parts.push(`--control '${reach.control}'`);
   return parts;
 }

@@ -44,6 +44,11 @@ type ReadResult =
 class CheckFailed extends Error {}
 /** A setup step went wrong: the checks after it cannot be judged. */
 class NotReached extends Error {}
+/**
+ * A setup step of a Read-level sequence was refused for want of access: a Read client cannot get what the
+ * checks need, which the "SHOULD accept at Read" clauses those sequences judge do not expect (NON-STRICT).
+ */
+class RefusedAtRead extends Error {}
 
 export async function runSequence(sequence: Sequence, ctx: SequenceContext): Promise<Observation[]> {
   return new SequenceRun(sequence, ctx).run();
@@ -89,7 +94,7 @@ class SequenceRun {
   private missingCapability(): string | undefined {
     const { target } = this.ctx;
     if (this.sequence.accessLevel && !target.capabilities.accessLevels.includes(this.sequence.accessLevel)) {
-      return `the target cannot open a connection with ${this.sequence.accessLevel} access only`;
+      return `the target cannot open a connection with ${this.sequence.accessLevel} access only (a dcerpc: target needs --read-user, password in CMRP_READ_PASSWORD)`;
     }
     if (this.sequence.rpcRuntime && !target.capabilities.rpcRuntime) {
       return 'needs a binding that sees the RPC runtime (the dcerpc: target): rpc_status and the wire form of context handles';
@@ -166,6 +171,9 @@ class SequenceRun {
     const checks = labels(step);
     if (problem) {
       const detail = `${call}: ${problem.text}`;
+      if (!checks.length && this.sequence.accessLevel === 'read' && (reply.status === ERROR.ACCESS_DENIED || reply.fault === ERROR.ACCESS_DENIED)) {
+        throw new RefusedAtRead(`setup step ${this.stepIndex} was refused: ${detail}`);
+      }
       if (!checks.length) throw new NotReached(`setup step ${this.stepIndex} failed: ${detail}`);
       const ids = this.ids(checks);
       // The status was as expected and only an out value was wrong: the clauses about the status were kept.
@@ -490,6 +498,7 @@ class SequenceRun {
   private recordAbort(error: unknown): void {
     if (error instanceof CheckFailed) return this.recordRest('inconclusive', `not reached: step ${this.stepIndex} failed earlier in the sequence`);
     if (error instanceof NotReached) return this.recordRest('inconclusive', `not reached: ${error.message}`);
+    if (error instanceof RefusedAtRead) return this.recordRest('fail', `the server refused the Read-level client: ${error.message}; a Read client cannot reach this check`);
     if (error instanceof TargetError) return this.recordRest('error', `the target failed at step ${this.stepIndex}: ${error.message}`);
     const message = error instanceof Error ? error.message : String(error);
     // A fault of the sequence data is the harness's own: it must show even when every clause was already judged.
