@@ -133,7 +133,10 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
       try {
         association = await RpcAssociation.open(endpoint, clusapiSyntax(version), { ...limits, ...securityFor(auth, host) });
       } catch (error) {
-        throw asTargetError(`bind clusapi ${version}.0`, error);
+        const failure = asTargetError(`bind clusapi ${version}.0${level === 'read' ? ` as the Read account ${accountName(readAuth!.credentials)}` : ''}`, error);
+        // A refused logon of the second account: say where its password comes from (never the password).
+        if (level === 'read' && error instanceof RpcBindError) failure.message += ': check --read-user and the password in CMRP_READ_PASSWORD';
+        throw failure;
       }
       const connection = createDcerpcConnection(association, version, { callTimeoutMs });
       open.add(connection);

@@ -93,7 +93,7 @@ describe('access levels judged over dcerpc: with a Read account', () => {
   const verdicts = (results: Results, ids: string[]) => Object.fromEntries(ids.map((id) => [id, results.clauses.find((c) => c.id === id)?.verdict]));
 
   it('finds the access-level clauses: every sequence opened at Read', () => {
-    expect(accessLevelClauses(3)).toHaveLength(19);
+    expect(accessLevelClauses(3)).toHaveLength(20);
     expect(accessLevelClauses(2)).toEqual(['3.1.4.1/R19', '3.1.4.1/R20', '3.1.4.1/R24']);
   });
 
