@@ -116,6 +116,7 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     if (readAccount && account && readAccount.user.toUpperCase() === account.user.toUpperCase()) {
       throw new UsageError(`--read-user ${readUser}: the Read account needs a user name of its own (the server tells the accounts apart by it)`);
     }
+    if (mutant === 'read-account-all' && !readAccount) throw new UsageError(`--mutant ${mutant} breaks a rule of access levels: serve it with --read-user`);
     if (isWireMutant(mutant) && !account) throw new UsageError(`--mutant ${mutant} breaks a rule of authentication: serve it with --user, not --auth none`);
     return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, account, deps, io, readAccount);
   }

@@ -96,7 +96,8 @@ export async function serveDcerpc(target: Target, options: DcerpcServeOptions): 
         log(`refusing opnum ${info.opnum} of clusapi ${info.syntax.major}.0: ${refused}`);
         return Promise.resolve({ fault: FAULT.rpc_s_access_denied });
       }
-      return serveCall(group, info, stub, options.identity, accessLevelOf(info, options.readAccount));
+      const level = options.wireMutant === 'read-account-all' ? 'full' : accessLevelOf(info, options.readAccount);
+      return serveCall(group, info, stub, options.identity, level);
     },
   };
   if (options.readAccount && !options.account) throw new Error('a Read account is served only beside the full account');
