@@ -24,12 +24,23 @@ export interface GetNotifyOut {
   Name: string;
 }
 
-/** One event of a version 2 port (NOTIFICATION_RPC, [MS-CMRP] 2.2.3.x), reduced to what tests compare. */
+/**
+ * One event of a version 2 port: a NOTIFICATION_RPC ([MS-CMRP] 2.2.3.24) with its NOTIFICATION_DATA_RPC
+ * (2.2.3.23) flattened, field names as the IDL's. Every pointer of the IDL may be NULL (null here).
+ */
 export interface NotificationV2 {
+  /** DWORD_PTR: the key of the registration the event matched (32 bits in NDR20). */
   dwNotifyKey: number;
+  /** FilterAndType.dwObjectType: a CLUSTER_OBJECT_TYPE value (2.2.2.11). */
   dwObjectType: number;
+  /** FilterAndType.FilterFlags: a LONGLONG; one flag of the type's *_V2 enumeration. */
   FilterFlags: bigint;
-  Name: string;
+  /** The payload, dwBufferSize bytes, as lowercase hex ("" for an empty buffer); null for a NULL pointer. */
+  buffer: string | null;
+  ObjectId: string | null;
+  ParentId: string | null;
+  Name: string | null;
+  Type: string | null;
 }
 
 export interface Capabilities {

@@ -1,6 +1,13 @@
-// The MS-CMRP methods as the adapter protocol carries them: each parameter and out parameter with the
-// JSON form it takes on the wire. Both ends (the harness binding and `serve`) encode and check with
-// this one table, and the protocol test holds the doc and the JSON Schema to it.
+// The one table of the IDL ([MS-CMRP] Appendix A): every method of the target contract with its opnum,
+// the protocol versions whose IDL has it, its parameters in IDL order and its out parameters, each with
+// the value kind it takes. Everything else that names the IDL is derived from it or checked against it:
+// - the adapter protocol: both ends (the harness binding and `serve`) encode and check with it, and
+//   test/adapter/protocol-doc.test.ts holds the doc and the JSON Schema to it;
+// - the session's parameter names (harness/session/parameters.ts) are derived from it;
+// - the contract's method signatures (contract.ts) are checked against it by the compiler (idl-check.ts);
+// - the NDR stubs (wire/clusapi/methods.ts) are checked against it by test/wire/codec/idl.test.ts
+//   (opnum, versions, argument and reply names).
+import type { ProtocolVersion } from './constants';
 import type { MethodName } from './contract';
 
 /**
@@ -17,80 +24,111 @@ import type { MethodName } from './contract';
 export type ValueKind = 'handle' | 'string' | 'uint32' | 'int32' | 'bool' | 'uint64' | 'notifications';
 
 export interface ParamSpec {
-  name: string;
-  kind: ValueKind;
-  /** Left out of the request when the harness passes no value (ApiGetNotify's Timeout in protocol version 3). */
-  optional?: true;
+  readonly name: string;
+  readonly kind: ValueKind;
+  /**
+   * Left out of the request when the harness passes no value: ApiGetNotify's Timeout, which only the
+   * protocol version 2 IDL has (`versions`).
+   */
+  readonly optional?: true;
+  /** The protocol versions whose IDL has this parameter, where not all of the method's. */
+  readonly versions?: readonly ProtocolVersion[];
+  /**
+   * The IDL's own name where the contract's differs: the [in, out] handle of ApiCloseCluster and the
+   * other object closes is `Cluster`, `Node`, ... in Appendix A; the contract keeps the h-prefixed name
+   * the rest of the methods use, and the NDR stub names the echoed handle as the IDL does.
+   */
+  readonly idlName?: string;
 }
 
 export interface MethodSpec {
+  /** The opnum: the method's position in the IDL, OpnumNNNotUsedOnWire placeholders counted. */
+  readonly opnum: number;
+  /** The protocol versions whose IDL has the method (A.1 clusapi2.idl: 2; A.2 clusapi3.idl: 3). */
+  readonly versions: readonly ProtocolVersion[];
   /** In the IDL's order: the positional arguments of the ClusapiConnection method. */
-  params: readonly ParamSpec[];
+  readonly params: readonly ParamSpec[];
   /** Out parameters beside `status`; required when status is ERROR_SUCCESS (0). */
-  outs: Readonly<Record<string, ValueKind>>;
+  readonly outs: Readonly<Record<string, ValueKind>>;
   /** Version 2 notification ports: sent only to adapters that declare notifyV2. */
-  notifyV2?: true;
+  readonly notifyV2?: true;
 }
 
-const h = (name: string): ParamSpec => ({ name, kind: 'handle' });
-const u = (name: string): ParamSpec => ({ name, kind: 'uint32' });
-const s = (name: string): ParamSpec => ({ name, kind: 'string' });
+// Literal-typed builders: idl-check.ts reads the kinds of each method's parameters from the type.
+const h = <N extends string>(name: N) => ({ name, kind: 'handle' }) as const;
+const u = <N extends string>(name: N) => ({ name, kind: 'uint32' }) as const;
+const s = <N extends string>(name: N) => ({ name, kind: 'string' }) as const;
+/** The [in, out] handle of an object close: h-prefixed in the contract, bare in the IDL. */
+const closed = <N extends string, I extends string>(name: N, idlName: I) => ({ name, kind: 'handle', idlName }) as const;
 
-/** A Record over MethodName: the compiler rejects a contract method missing here, or one too many. */
-export const METHODS: Readonly<Record<MethodName, MethodSpec>> = {
-  ApiOpenCluster: { params: [], outs: { hCluster: 'handle' } },
-  ApiCloseCluster: { params: [h('hCluster')], outs: {} },
-  ApiOpenNode: { params: [s('lpszNodeName')], outs: { hNode: 'handle' } },
-  ApiCloseNode: { params: [h('hNode')], outs: {} },
-  ApiOpenGroup: { params: [s('lpszGroupName')], outs: { hGroup: 'handle' } },
-  ApiCloseGroup: { params: [h('hGroup')], outs: {} },
-  ApiOpenResource: { params: [s('lpszResourceName')], outs: { hResource: 'handle' } },
-  ApiCloseResource: { params: [h('hResource')], outs: {} },
-  ApiOpenNetwork: { params: [s('lpszNetworkName')], outs: { hNetwork: 'handle' } },
-  ApiCloseNetwork: { params: [h('hNetwork')], outs: {} },
-  ApiOpenNetInterface: { params: [s('lpszNetInterfaceName')], outs: { hNetInterface: 'handle' } },
-  ApiCloseNetInterface: { params: [h('hNetInterface')], outs: {} },
-  ApiGetRootKey: { params: [u('samDesired')], outs: { hKey: 'handle' } },
-  ApiOpenKey: { params: [h('hKey'), s('lpSubKey'), u('samDesired')], outs: { phKey: 'handle' } },
-  ApiCloseKey: { params: [h('pKey')], outs: {} },
+const BOTH = [2, 3] as const;
+const V3 = [3] as const;
 
-  ApiGetNodeState: { params: [h('hNode')], outs: { State: 'int32' } },
-  ApiGetGroupState: { params: [h('hGroup')], outs: { State: 'int32', NodeName: 'string' } },
-  ApiGetResourceState: { params: [h('hResource')], outs: { State: 'int32', NodeName: 'string', GroupName: 'string' } },
-  ApiGetNetworkState: { params: [h('hNetwork')], outs: { State: 'int32' } },
-  ApiGetNetInterfaceState: { params: [h('hNetInterface')], outs: { State: 'int32' } },
+/** Opnums and versions from Appendix A (the two IDLs agree on every opnum used here). */
+const TABLE = {
+  ApiOpenCluster: { opnum: 0, versions: BOTH, params: [], outs: { hCluster: 'handle' } },
+  ApiCloseCluster: { opnum: 1, versions: BOTH, params: [closed('hCluster', 'Cluster')], outs: {} },
+  ApiOpenNode: { opnum: 66, versions: BOTH, params: [s('lpszNodeName')], outs: { hNode: 'handle' } },
+  ApiCloseNode: { opnum: 67, versions: BOTH, params: [closed('hNode', 'Node')], outs: {} },
+  ApiOpenGroup: { opnum: 41, versions: BOTH, params: [s('lpszGroupName')], outs: { hGroup: 'handle' } },
+  ApiCloseGroup: { opnum: 44, versions: BOTH, params: [closed('hGroup', 'Group')], outs: {} },
+  ApiOpenResource: { opnum: 8, versions: BOTH, params: [s('lpszResourceName')], outs: { hResource: 'handle' } },
+  ApiCloseResource: { opnum: 11, versions: BOTH, params: [closed('hResource', 'Resource')], outs: {} },
+  ApiOpenNetwork: { opnum: 81, versions: BOTH, params: [s('lpszNetworkName')], outs: { hNetwork: 'handle' } },
+  ApiCloseNetwork: { opnum: 82, versions: BOTH, params: [closed('hNetwork', 'Network')], outs: {} },
+  ApiOpenNetInterface: { opnum: 92, versions: BOTH, params: [s('lpszNetInterfaceName')], outs: { hNetInterface: 'handle' } },
+  ApiCloseNetInterface: { opnum: 93, versions: BOTH, params: [closed('hNetInterface', 'NetInterface')], outs: {} },
+  ApiGetRootKey: { opnum: 28, versions: BOTH, params: [u('samDesired')], outs: { hKey: 'handle' } },
+  ApiOpenKey: { opnum: 30, versions: BOTH, params: [h('hKey'), s('lpSubKey'), u('samDesired')], outs: { phKey: 'handle' } },
+  ApiCloseKey: { opnum: 37, versions: BOTH, params: [h('pKey')], outs: {} },
 
-  ApiCreateNotify: { params: [], outs: { hNotify: 'handle' } },
-  ApiCloseNotify: { params: [h('hNotify')], outs: { hNotify: 'handle' } },
-  ApiAddNotifyCluster: { params: [h('hNotify'), h('hCluster'), u('dwFilter'), u('dwNotifyKey')], outs: {} },
-  ApiAddNotifyNode: { params: [h('hNotify'), h('hNode'), u('dwFilter'), u('dwNotifyKey')], outs: { dwStateSequence: 'uint32' } },
-  ApiAddNotifyGroup: { params: [h('hNotify'), h('hGroup'), u('dwFilter'), u('dwNotifyKey')], outs: { dwStateSequence: 'uint32' } },
-  ApiAddNotifyResource: { params: [h('hNotify'), h('hResource'), u('dwFilter'), u('dwNotifyKey')], outs: { dwStateSequence: 'uint32' } },
+  ApiGetNodeState: { opnum: 68, versions: BOTH, params: [h('hNode')], outs: { State: 'int32' } },
+  ApiGetGroupState: { opnum: 45, versions: BOTH, params: [h('hGroup')], outs: { State: 'int32', NodeName: 'string' } },
+  ApiGetResourceState: { opnum: 12, versions: BOTH, params: [h('hResource')], outs: { State: 'int32', NodeName: 'string', GroupName: 'string' } },
+  ApiGetNetworkState: { opnum: 83, versions: BOTH, params: [h('hNetwork')], outs: { State: 'int32' } },
+  ApiGetNetInterfaceState: { opnum: 94, versions: BOTH, params: [h('hNetInterface')], outs: { State: 'int32' } },
+
+  ApiCreateNotify: { opnum: 55, versions: BOTH, params: [], outs: { hNotify: 'handle' } },
+  ApiCloseNotify: { opnum: 56, versions: BOTH, params: [h('hNotify')], outs: { hNotify: 'handle' } },
+  ApiAddNotifyCluster: { opnum: 57, versions: BOTH, params: [h('hNotify'), h('hCluster'), u('dwFilter'), u('dwNotifyKey')], outs: {} },
+  ApiAddNotifyNode: { opnum: 58, versions: BOTH, params: [h('hNotify'), h('hNode'), u('dwFilter'), u('dwNotifyKey')], outs: { dwStateSequence: 'uint32' } },
+  ApiAddNotifyGroup: { opnum: 59, versions: BOTH, params: [h('hNotify'), h('hGroup'), u('dwFilter'), u('dwNotifyKey')], outs: { dwStateSequence: 'uint32' } },
+  ApiAddNotifyResource: { opnum: 60, versions: BOTH, params: [h('hNotify'), h('hResource'), u('dwFilter'), u('dwNotifyKey')], outs: { dwStateSequence: 'uint32' } },
   ApiAddNotifyKey: {
+    opnum: 61,
+    versions: BOTH,
     params: [h('hNotify'), h('hKey'), u('dwNotifyKey'), u('Filter'), { name: 'WatchSubTree', kind: 'bool' }],
     outs: {},
   },
-  ApiAddNotifyNetwork: { params: [h('hNotify'), h('hNetwork'), u('dwFilter'), u('dwNotifyKey')], outs: { dwStateSequence: 'uint32' } },
+  ApiAddNotifyNetwork: { opnum: 90, versions: BOTH, params: [h('hNotify'), h('hNetwork'), u('dwFilter'), u('dwNotifyKey')], outs: { dwStateSequence: 'uint32' } },
   ApiAddNotifyNetInterface: {
+    opnum: 99,
+    versions: BOTH,
     params: [h('hNotify'), h('hNetInterface'), u('dwFilter'), u('dwNotifyKey')],
     outs: { dwStateSequence: 'uint32' },
   },
-  ApiReAddNotifyNode: { params: [h('hNotify'), h('hNode'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')], outs: {} },
-  ApiReAddNotifyGroup: { params: [h('hNotify'), h('hGroup'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')], outs: {} },
-  ApiReAddNotifyResource: { params: [h('hNotify'), h('hResource'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')], outs: {} },
-  ApiReAddNotifyNetwork: { params: [h('hNotify'), h('hNetwork'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')], outs: {} },
+  ApiReAddNotifyNode: { opnum: 62, versions: BOTH, params: [h('hNotify'), h('hNode'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')], outs: {} },
+  ApiReAddNotifyGroup: { opnum: 63, versions: BOTH, params: [h('hNotify'), h('hGroup'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')], outs: {} },
+  ApiReAddNotifyResource: { opnum: 64, versions: BOTH, params: [h('hNotify'), h('hResource'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')], outs: {} },
+  ApiReAddNotifyNetwork: { opnum: 91, versions: BOTH, params: [h('hNotify'), h('hNetwork'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')], outs: {} },
   ApiReAddNotifyNetInterface: {
+    opnum: 100,
+    versions: BOTH,
     params: [h('hNotify'), h('hNetInterface'), u('dwFilter'), u('dwNotifyKey'), u('StateSequence')],
     outs: {},
   },
   ApiGetNotify: {
-    params: [h('hNotify'), { name: 'Timeout', kind: 'uint32', optional: true }],
+    opnum: 65,
+    versions: BOTH,
+    params: [h('hNotify'), { name: 'Timeout', kind: 'uint32', optional: true, versions: [2] }],
     outs: { dwNotifyKey: 'uint32', dwFilter: 'uint32', dwStateSequence: 'uint32', Name: 'string' },
   },
-  ApiUnblockGetNotifyCall: { params: [h('hNotify')], outs: {} },
+  ApiUnblockGetNotifyCall: { opnum: 107, versions: BOTH, params: [h('hNotify')], outs: {} },
 
-  ApiCreateNotifyV2: { params: [], outs: { hNotify: 'handle' }, notifyV2: true },
+  ApiCreateNotifyV2: { opnum: 137, versions: V3, params: [], outs: { hNotify: 'handle' }, notifyV2: true },
   ApiAddNotifyV2: {
+    opnum: 138,
+    versions: V3,
     params: [
       h('hNotify'),
       h('hObject'),
@@ -103,8 +141,14 @@ export const METHODS: Readonly<Record<MethodName, MethodSpec>> = {
     outs: {},
     notifyV2: true,
   },
-  ApiGetNotifyV2: { params: [h('hNotify')], outs: { Notifications: 'notifications' }, notifyV2: true },
-};
+  ApiGetNotifyV2: { opnum: 139, versions: V3, params: [h('hNotify')], outs: { Notifications: 'notifications' }, notifyV2: true },
+} as const satisfies Record<MethodName, MethodSpec>;
+
+/** The table with its literal types, for the compile-time checks of idl-check.ts. */
+export type IdlTable = typeof TABLE;
+
+/** A Record over MethodName: the compiler rejects a contract method missing here, or one too many. */
+export const METHODS: Readonly<Record<MethodName, MethodSpec>> = TABLE;
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 

@@ -8,6 +8,7 @@ import { ReferenceControl, type ServerLifecycle } from './control/control';
 import { ClusterModel } from './model/cluster';
 import type { InternalEvent } from './rules/event';
 import { NotificationHub } from './notify/hub';
+import { toV2Event } from './notify/v2/translate';
 import { ServerConnection } from './session/connection';
 import { ConnectionState } from './session/connection-state';
 import type { ServerCore, ServerState } from './session/core';
@@ -33,6 +34,8 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
   /** Hands an internal event to every port (an arrow: the control verbs receive it unbound). */
   readonly publish = (event: InternalEvent): void => {
     this.hub.publish(event);
+    const v2 = toV2Event(event, this.model);
+    if (v2) this.hub.publishV2(v2);
   };
 
   setServerState(state: ServerState): void {
@@ -57,7 +60,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
     this.model = new ClusterModel();
     this.serverState = 'read-write';
     for (const connection of this.connections) {
-      for (const { port } of connection.handles.releaseAll('notify')) {
+      for (const { port } of [...connection.handles.releaseAll('notify'), ...connection.handles.releaseAll('notifyV2')]) {
         port.close();
         this.hub.forget(port);
       }
@@ -74,7 +77,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
     connection.alive = false;
     this.connections.delete(connection);
     for (const target of connection.handles.clear()) {
-      if (target.kind === 'notify') {
+      if (target.kind === 'notify' || target.kind === 'notifyV2') {
         target.port.abort(RPC_S_CALL_FAILED);
         this.hub.forget(target.port);
       }

@@ -1,8 +1,8 @@
 """A tiny stand-alone [MS-CMRP] notification server: the thing an adapter wraps.
 
 It knows nothing of the adapter protocol. It has a small cluster (nodes, groups, resources, networks,
-net interfaces, a cluster registry), version 1 notification ports with filters and FIFO queues, and
-the methods a client calls on them. In a real project this is your server; adapter.py is the thin
+net interfaces, a cluster registry), version 1 notification ports with filters and FIFO queues,
+version 2 ports (toy_v2.py, protocol version 3), and the methods a client calls on them. In a real project this is your server; adapter.py is the thin
 layer you write around it.
 
 Threading: every public method runs under one lock. A read that has to wait does not block a thread:
@@ -13,12 +13,15 @@ ApiCloseNotify, a v2 timer) calls that callback with the reply.
 import secrets
 import threading
 
+import toy_v2
+
 # Win32 and RPC status codes ([MS-CMRP] 3.1.4 and the Windows values for the same conditions).
 ERROR_SUCCESS = 0
 ERROR_ACCESS_DENIED = 5
 ERROR_INVALID_FUNCTION = 1  # how a blocked read ends when ApiUnblockGetNotifyCall or ApiCloseNotify releases it
 ERROR_FILE_NOT_FOUND = 2
 ERROR_INVALID_HANDLE = 6
+ERROR_INVALID_PARAMETER = 0x57
 ERROR_SHARING_PAUSED = 0x46
 WAIT_TIMEOUT = 0x102
 ERROR_NO_MORE_ITEMS = 0x103
@@ -30,6 +33,7 @@ ERROR_CLUSTER_NODE_NOT_FOUND = 5042
 ERROR_CLUSTER_NETWORK_NOT_FOUND = 5045
 ERROR_CLUSTER_NETINTERFACE_NOT_FOUND = 5047
 RPC_S_CALL_FAILED = 0x6BE  # a fault, not a status: the call's connection is gone
+NCA_S_OP_RNG_ERROR = 0x1C010002  # a fault: the protocol version 2 interface has no such opnum
 
 INFINITE = 0xFFFFFFFF
 NULL_HANDLE = "00" * 20
@@ -83,11 +87,11 @@ INITIAL_OBJECTS = [
     ("group", "Cluster Group", 0, {"node": "node1"}),
     ("group", "Available Storage", 0, {"node": "node1"}),
     ("group", "App Group", 0, {"node": "node2"}),
-    ("resource", "Cluster Name", 2, {"group": "Cluster Group"}),
-    ("resource", "Cluster IP Address", 2, {"group": "Cluster Group"}),
-    ("resource", "Cluster Disk 1", 2, {"group": "Cluster Group"}),
-    ("resource", "Cluster Disk 2", 2, {"group": "Available Storage"}),
-    ("resource", "App Service", 2, {"group": "App Group"}),
+    ("resource", "Cluster Name", 2, {"resourceType": "Network Name", "group": "Cluster Group"}),
+    ("resource", "Cluster IP Address", 2, {"resourceType": "IP Address", "group": "Cluster Group"}),
+    ("resource", "Cluster Disk 1", 2, {"resourceType": "Physical Disk", "group": "Cluster Group"}),
+    ("resource", "Cluster Disk 2", 2, {"resourceType": "Physical Disk", "group": "Available Storage"}),
+    ("resource", "App Service", 2, {"resourceType": "Generic Service", "group": "App Group"}),
     ("network", "Cluster Network 1", 3, {}),
     ("network", "Cluster Network 2", 3, {}),
     ("netInterface", "node1 - Ethernet", 3, {"node": "node1", "network": "Cluster Network 1"}),
@@ -122,6 +126,7 @@ class ClusterObject:
         self.group = placement.get("group")
         self.node = placement.get("node")
         self.network = placement.get("network")
+        self.resource_type = placement.get("resourceType", "Generic Service" if kind == "resource" else "")
 
 
 class Cluster:
@@ -267,6 +272,9 @@ class Connection:
     def ports(self):
         return [t[1] for t in self.handles.values() if t[0] == "notify"]
 
+    def ports_v2(self):
+        return [t[1] for t in self.handles.values() if t[0] == "notifyV2"]
+
 
 class ToyServer:
     """The server: one cluster, its connections and their ports, and the control verbs."""
@@ -304,7 +312,7 @@ class ToyServer:
             return
         connection.alive = False
         self.connections.remove(connection)
-        for port in connection.ports():
+        for port in connection.ports() + connection.ports_v2():
             port.closed = True
             port.release({"fault": RPC_S_CALL_FAILED})
         connection.handles.clear()
@@ -376,6 +384,11 @@ class ToyServer:
 
     def close_notify(self, c, handle):
         with self.lock:
+            port2 = c.resolve(handle, "notifyV2")
+            if port2 is not None:  # 3.1.4.2.57: the same method closes a version 2 port
+                del c.handles[str(handle).lower()]
+                self._close_port2(port2[1])
+                return {"status": ERROR_SUCCESS, "hNotify": None}
             port = self._port(c, handle)
             if isinstance(port, int):
                 return {"status": port, "hNotify": handle}
@@ -464,11 +477,66 @@ class ToyServer:
 
     def unblock(self, c, handle):
         with self.lock:
+            port2 = c.resolve(handle, "notifyV2")
+            if port2 is not None:  # 3.1.4.2.107: releases the ApiGetNotifyV2 calls of a version 2 port
+                port2[1].release({"status": ERROR_INVALID_FUNCTION})
+                return {"status": ERROR_SUCCESS}
             port = self._port(c, handle)
             if isinstance(port, int):
                 return {"status": port}
             port.release(dict(status=ERROR_INVALID_FUNCTION, **NO_EVENT))
             return {"status": ERROR_SUCCESS}
+
+    # ---- version 2 notification ports (protocol version 3) -------------------------------------
+
+    def create_notify_v2(self, c):
+        with self.lock:
+            if c.version != 3:
+                return {"fault": NCA_S_OP_RNG_ERROR}
+            return {"status": ERROR_SUCCESS, "hNotify": c.issue(("notifyV2", toy_v2.Port2()))}
+
+    def add_notify_v2(self, c, h_notify, h_object, otype, flags, key, version, targeted):
+        """Checks the port, dwVersion, the object type and its flags, then hObject (3.1.4.2.137)."""
+        with self.lock:
+            if c.version != 3:
+                return {"fault": NCA_S_OP_RNG_ERROR}
+            port = c.resolve(h_notify, "notifyV2")
+            if port is None:
+                return {"status": ERROR_INVALID_HANDLE}
+            valid = toy_v2.VALID_FLAGS.get(otype)
+            if version != 2 or valid is None or flags & ~valid:
+                return {"status": ERROR_INVALID_PARAMETER}
+            scope = toy_v2.scope_of(c, h_object, otype, targeted)
+            if scope is None:
+                return {"status": ERROR_INVALID_HANDLE}
+            port[1].registrations.append(toy_v2.Registration(otype, flags, key, scope))
+            return {"status": ERROR_SUCCESS}
+
+    def get_notify_v2(self, c, handle, reply):
+        """Answers through `reply`: every queued entry at once, or later, when one is queued or the port released."""
+        with self.lock:
+            if c.version != 3:
+                return reply({"fault": NCA_S_OP_RNG_ERROR})
+            port = c.resolve(handle, "notifyV2")
+            if port is None:
+                return reply({"status": ERROR_INVALID_HANDLE})
+            port = port[1]
+            if port.queue:
+                entries, port.queue = port.queue, []
+                return reply({"status": ERROR_SUCCESS, "Notifications": entries})
+            if port.closed:
+                return reply({"status": ERROR_NO_MORE_ITEMS})
+            port.readers.append(reply)
+
+    def _close_port2(self, port):
+        port.closed = True
+        port.queue = []
+        port.release({"status": ERROR_INVALID_FUNCTION})
+
+    def _publish_v2(self, event):
+        for connection in self.connections:
+            for port in connection.ports_v2():
+                port.receive_v2(event)
 
     # ---- control verbs: change the cluster, queue the events before returning ------------------
 
@@ -517,9 +585,11 @@ class ToyServer:
         self._set(obj, state)
         return True
 
-    def _publish_object(self, obj, bit):
+    def _publish_object(self, obj, bit, prop=None):
         sequence = 0 if obj.kind == "resourceType" else obj.sequence
         self._publish(("object", obj.kind, obj.name.lower()), bit, obj.name, sequence)
+        change = {0: "added", 1: "deleted", 2: "state", 3: "property"}[TYPES[obj.kind][:4].index(bit)]
+        self._publish_v2(toy_v2.translate_object(self.cluster, obj, change, prop))
 
     def add_object(self, kind, name, placement):
         with self.lock:
@@ -558,12 +628,16 @@ class ToyServer:
                 del c.objects[(o.kind, o.name.lower())]
                 self._publish_object(o, TYPES[o.kind][1])
 
-    def set_property(self, kind, name):
+    def set_property(self, kind, name, prop=None):
+        """`prop` is (property, value): what a version 2 event's property list carries."""
         with self.lock:
             if kind == "cluster":
-                return self._publish(("cluster",), CLUSTER_PROPERTY, CLUSTER_NAME)
+                self._publish(("cluster",), CLUSTER_PROPERTY, CLUSTER_NAME)
+                if prop is not None:
+                    self._publish_v2(toy_v2.translate_cluster_property(prop))
+                return
             obj = self._existing(kind, name)
-            self._publish_object(obj, TYPES[kind][3])
+            self._publish_object(obj, TYPES[kind][3], prop)
 
     def registry_create_key(self, path):
         with self.lock:
@@ -573,6 +647,7 @@ class ToyServer:
                 if lowered not in self.cluster.keys:
                     self.cluster.keys[lowered] = parts[:i]
                     self._publish(("registry", lowered), REGISTRY_NAME, "\\".join(parts[:i]))
+                    self._publish_v2(toy_v2.translate_registry("name", lowered, "\\".join(parts[:i])))
 
     def registry_delete_key(self, path):
         with self.lock:
@@ -583,13 +658,15 @@ class ToyServer:
             for k in [k for k in self.cluster.keys if k[: len(lowered)] == lowered]:
                 del self.cluster.keys[k]
             self._publish(("registry", lowered), REGISTRY_NAME, name)
+            self._publish_v2(toy_v2.translate_registry("name", lowered, name))
 
-    def registry_set_value(self, path):
+    def registry_set_value(self, path, value_name=""):
         with self.lock:
             lowered = lower_path(split_path(path))
             if lowered not in self.cluster.keys:
                 raise ValueError("no registry key %r" % path)
             self._publish(("registry", lowered), REGISTRY_VALUE, "\\".join(self.cluster.keys[lowered]))
+            self._publish_v2(toy_v2.translate_registry("value", lowered, "\\".join(self.cluster.keys[lowered]), value_name))
 
     def registry_set_security(self, path):
         with self.lock:
@@ -597,6 +674,7 @@ class ToyServer:
             if lowered not in self.cluster.keys:
                 raise ValueError("no registry key %r" % path)
             self._publish(("registry", lowered), REGISTRY_ATTRIBUTES, "\\".join(self.cluster.keys[lowered]))
+            self._publish_v2(toy_v2.translate_registry("attributes", lowered, "\\".join(self.cluster.keys[lowered])))
 
     def set_server_state(self, state):
         with self.lock:
@@ -606,6 +684,8 @@ class ToyServer:
         """The server loses its queued events; a v3 port then owes its reader CLUSTER_RECONNECT."""
         with self.lock:
             for connection in self.connections:
+                for port in connection.ports_v2():
+                    port.lose_events()  # LOST_NOTIFICATIONS_V2 to the cluster registrations asking for it
                 for port in connection.ports():
                     port.queue = []
                     if port.version != 3 or not port.filters:
@@ -632,3 +712,6 @@ class ToyServer:
                     if target[0] == "notify":
                         del connection.handles[handle]
                         self._close_port(target[1])
+                    elif target[0] == "notifyV2":
+                        del connection.handles[handle]
+                        self._close_port2(target[1])

@@ -40,13 +40,20 @@ export interface Clause {
   /** Why a server clause is left untested (required when it is not testable, or has no test). */
   untestedReason?: string;
   ambiguity?: Ambiguity;
+  /** The kind of notification port the clause is about, when it is about one kind only (the section's when unset). */
+  port?: PortKind;
 }
+
+/** v1: a port made by ApiCreateNotify; v2: one made by ApiCreateNotifyV2. */
+export type PortKind = 'v1' | 'v2';
 
 /** One file of vectors/catalogue/: the clauses of one spec section. */
 export interface CatalogueSection {
   section: string;
   /** The section heading as the spec has it, e.g. "ApiReAddNotifyNetInterface (Opnum 100)". */
   heading: string;
+  /** Every clause of the section is about this kind of port (unless a clause says otherwise). */
+  port?: PortKind;
   clauses: Clause[];
 }
 

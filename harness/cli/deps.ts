@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import type { RunOptions, RunOutcome } from '../runner/run';
 import type { Mutant } from '../../cmrp/mutant';
+import { withDataChecked } from '../catalogue/data-file';
 
 export type ExecuteRun = (options: RunOptions) => Promise<RunOutcome>;
 
@@ -31,9 +32,13 @@ export function defaultDeps(): CliDeps {
     // Loaded on first use: the runner pulls in Jest and the reference server, which list, merge and
     // --dry-run never need.
     executeRun: (options) => {
+      // The data the suites read is checked before Jest starts: a broken file refuses the run (exit 2)
+      // with its file and step named, instead of failing inside a worker; the workers then trust it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('../sequence/load') as typeof import('../sequence/load')).loadAllSequences();
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const runner = require('../runner/run') as typeof import('../runner/run');
-      return runner.executeRun(options);
+      return withDataChecked(() => runner.executeRun(options));
     },
     listMutants: () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

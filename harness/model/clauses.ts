@@ -1,32 +1,34 @@
-// Clause references of the oracle model. A prediction names the clauses it embodies by section and
-// standardised title, never by id: the R-numbers differ between the protocol version 2 and 3 sections
-// of one method, so ids are resolved per version from the catalogue (a clause a version lacks, like
-// the v3-only rpc_status rows, simply does not apply there).
+// Clause references of the oracle model. A prediction names the clauses it embodies by clause name
+// ("x.66: returns the first queued indication", cmrp/clause-name.ts), never by id: the R-numbers differ
+// between the protocol version 2 and 3 sections of one method, so ids are resolved per version from
+// the catalogue (a clause a version lacks, like the v3-only rpc_status rows, simply does not apply there).
+import { ClauseNames } from '../catalogue/names';
 import type { Clause, Level } from '../catalogue/types';
+import { clauseName, parseClauseName, sectionIn, type ClauseName, type ClauseRef } from '../../cmrp/clause-name';
 import type { ProtocolVersion } from '../../cmrp/constants';
 
-/**
- * `section` is a catalogue section ('3.1.1.8', '2.2.2.7'), or a method section relative to the
- * protocol version: 'x.66' is 3.1.4.1.66 in version 2 and 3.1.4.2.66 in version 3, and 'x' alone is
- * 3.1.4.1 / 3.1.4.2.
- */
-export interface ClauseRef {
-  readonly section: string;
-  readonly title: string;
-}
+export type { ClauseRef };
 
-export function ref(section: string, title: string): ClauseRef {
-  return { section, title };
+/**
+ * A clause reference from its name: ref('x.66: returns the first queued indication'). The two-argument
+ * form ref('x.66', 'returns the first queued indication') means the same and is kept for callers
+ * written before names.
+ */
+export function ref(name: ClauseName): ClauseRef;
+export function ref(section: string, title: string): ClauseRef;
+export function ref(nameOrSection: string, title?: string): ClauseRef {
+  if (title !== undefined) return { section: nameOrSection, title };
+  const parsed = parseClauseName(nameOrSection);
+  if (!parsed) throw new Error(`'${nameOrSection}' is not a clause name ("<section>: <title>")`);
+  return parsed;
 }
 
 export function sectionFor(section: string, version: ProtocolVersion): string {
-  if (section === 'x') return `3.1.4.${version - 1}`;
-  if (section.startsWith('x.')) return `3.1.4.${version - 1}.${section.slice(2)}`;
-  return section;
+  return sectionIn(section, version);
 }
 
 export function describeRef(r: ClauseRef): string {
-  return `${r.section.replace(/^x/, '3.1.4.x')} "${r.title}"`;
+  return clauseName(r);
 }
 
 export interface ResolvedClause {
@@ -34,27 +36,22 @@ export interface ResolvedClause {
   level: Level;
 }
 
-/** Section + title -> clause id and level, per protocol version. */
+/** Clause names -> clause id and level, per protocol version. */
 export class ClauseBook {
-  private readonly byKey = new Map<string, Clause>();
-  private readonly byId = new Map<string, Clause>();
+  private readonly names: ClauseNames;
 
   constructor(clauses: readonly Clause[]) {
-    for (const c of clauses) {
-      this.byKey.set(`${c.section}|${c.title}`, c);
-      this.byId.set(c.id, c);
-    }
+    this.names = new ClauseNames(clauses);
   }
 
   /** The catalogue entry of an id (any section), for levels and needs. */
   clause(id: string): Clause | undefined {
-    return this.byId.get(id);
+    return this.names.clause(id);
   }
 
   resolve(r: ClauseRef, version: ProtocolVersion): ResolvedClause | undefined {
-    const clause = this.byKey.get(`${sectionFor(r.section, version)}|${r.title}`);
-    if (!clause || !clause.versions.includes(version)) return undefined;
-    return { id: clause.id, level: clause.level };
+    const clause = this.names.resolve(r, version);
+    return clause ? { id: clause.id, level: clause.level } : undefined;
   }
 
   /** Ids of `refs` in `version`, deduplicated, in the order given. */
@@ -72,7 +69,7 @@ export class ClauseBook {
 export function uniqueRefs(refs: readonly ClauseRef[]): ClauseRef[] {
   const seen = new Set<string>();
   return refs.filter((r) => {
-    const key = `${r.section}|${r.title}`;
+    const key = clauseName(r);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -11,6 +11,7 @@ import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matc
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
 import { HARNESS_ID } from '../verdict/types';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
+import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
 
 export interface SequenceContext {
   target: Target;
@@ -130,12 +131,32 @@ class SequenceRun {
     if ('read' in step) return this.readStep(step);
     if ('absent' in step) return this.absentStep(step);
     if ('assert' in step) return this.assertStep(step);
+    if ('readV2' in step) return readV2Step(this.v2Host(labels(step)), step);
+    if ('absentV2' in step) return absentV2Step(this.v2Host(labels(step)), step);
     if ('reconnect' in step) {
       this.trace.add('reconnect');
       return this.connect();
     }
     if ('repeat' in step) return this.repeatStep(step);
     throw new SequenceDataError(`step ${this.stepIndex} has no known kind`);
+  }
+
+  /** What the version 2 port steps (v2-steps.ts) may use of this run. */
+  private v2Host(checks: string[]): V2StepHost {
+    return {
+      session: this.session,
+      vars: this.vars,
+      timeouts: this.ctx.timeouts,
+      labels: checks,
+      record: (outcome, detail) => this.record(checks, outcome, detail),
+      fail: (detail) => {
+        this.record(checks, 'fail', detail);
+        throw new CheckFailed(detail);
+      },
+      notReached: (detail) => {
+        throw new NotReached(detail);
+      },
+    };
   }
 
   private async callStep(step: CallStep): Promise<void> {

@@ -1,9 +1,13 @@
 // Scripted call sequences as data (vectors/sequences/*.json): the format, as docs/sequences.md explains.
 import type { Stimulus } from '../../cmrp/control';
 import type { MethodName } from '../../cmrp/contract';
+import type { ClauseName } from '../../cmrp/clause-name';
 import type { ProtocolVersion } from '../../cmrp/constants';
 
-/** A clause label of a sequence, mapped to the catalogue id it means in each protocol version. */
+/**
+ * A clause label of a loaded sequence, mapped to the catalogue id it means in each protocol version:
+ * what the loader makes of the file's clause names (harness/catalogue/names.ts).
+ */
 export type ClauseMap = Record<string, Partial<Record<'2' | '3', string>>>;
 
 /** A literal, a "$variable" (or "$variable.field"), "$FABRICATED", or a CLUSTER_CHANGE / status name. */
@@ -85,14 +89,48 @@ export interface ReconnectStep {
   reconnect: true;
 }
 
+/** A NOTIFICATION_RPC field's expectation, or the payload's (`payload`) read in one of its forms. */
+export interface NotificationPattern {
+  dwNotifyKey?: ValueSpec;
+  dwObjectType?: ValueSpec;
+  FilterFlags?: ValueSpec;
+  ObjectId?: ValueSpec;
+  ParentId?: ValueSpec;
+  Name?: ValueSpec;
+  Type?: ValueSpec;
+  /** "empty": no bytes (a NULL or zero-length buffer); a DWORD; a UTF-16 ID; a property list holding these values. */
+  payload?: 'empty' | { dword: Value } | { string: Value } | { properties: Record<string, Value> };
+}
+
+/** Reads exactly `expect.length` entries of a version 2 port (harness/sequence/v2-steps.ts). */
+export interface ReadV2Step {
+  readV2: string;
+  expect: NotificationPattern[];
+  order?: 'fifo' | 'any';
+  saveAs?: string[];
+  check?: string | string[];
+}
+
+/** Proves that a version 2 port holds nothing more: a pending ApiGetNotifyV2 released by Unblock. */
+export interface AbsentV2Step {
+  absentV2: string;
+  check?: string | string[];
+}
+
 /** Runs `steps` once per index from..to; "{as}" in their strings is the index ("$port{i}"; alone, the number). */
 export interface RepeatStep {
   repeat: { from: number; to: number; as: string };
   steps: Step[];
 }
 
-export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | RepeatStep;
+export type Step = CallStep | AwaitStep | ControlStep | ReadStep | AbsentStep | AssertStep | ReconnectStep | RepeatStep | ReadV2Step | AbsentV2Step;
 
+/** A sequence as its file writes it: each clause label names a clause ("x.64: <title>", cmrp/clause-name.ts). */
+export interface SequenceSource extends Omit<Sequence, 'clauses'> {
+  clauses: Record<string, ClauseName>;
+}
+
+/** A sequence as the interpreter runs it: labels resolved to ids per protocol version. */
 export interface Sequence {
   id: string;
   title: string;
@@ -108,5 +146,7 @@ export interface SequenceFile {
   /** The spec section pair this file covers, e.g. "3.1.4.x.60" (x = 1 for version 2, 2 for version 3). */
   suite: string;
   heading: string;
-  sequences: Sequence[];
+  /** Set on a file written by tools/sequence-families.ts: the template and case file it came from. */
+  generated?: string;
+  sequences: SequenceSource[];
 }

@@ -1,5 +1,5 @@
 // How a step's literal values become call arguments and how observed values are compared with specs.
-import { ERROR, hex, parseFilter, statusName } from '../../cmrp/constants';
+import { ERROR, hex, parseFilter, parseObjectType, parseV2Flags, statusName } from '../../cmrp/constants';
 import { FABRICATED_HANDLE } from '../../cmrp/contract';
 import { filterText } from '../session/trace';
 import type { Value, ValueSpec } from './types';
@@ -9,12 +9,15 @@ export class SequenceDataError extends Error {
   override name = 'SequenceDataError';
 }
 
-export type Kind = 'status' | 'filter' | 'plain';
+/** `flags64`: a version 2 FilterFlags (bigint); `objectType`: a CLUSTER_OBJECT_TYPE. */
+export type Kind = 'status' | 'filter' | 'plain' | 'flags64' | 'objectType';
 
 const FILTER_PARAMS = new Set(['dwFilter', 'Filter']);
 
 export function kindOf(param: string): Kind {
   if (param === 'status') return 'status';
+  if (param === 'FilterFlags') return 'flags64';
+  if (param === 'dwObjectType') return 'objectType';
   return FILTER_PARAMS.has(param) ? 'filter' : 'plain';
 }
 
@@ -37,8 +40,18 @@ export class Variables {
       return current;
     }
     if (typeof value === 'string' && kind === 'filter') return parseFilter(value);
+    if (kind === 'flags64' && (typeof value === 'string' || typeof value === 'number')) return v2(() => parseV2Flags(value));
+    if (kind === 'objectType' && (typeof value === 'string' || typeof value === 'number')) return v2(() => parseObjectType(value));
     if (typeof value === 'string' && kind === 'status') return parseStatus(value);
     return value;
+  }
+}
+
+function v2<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new SequenceDataError((error as Error).message);
   }
 }
 
@@ -63,6 +76,7 @@ export function matches(spec: ValueSpec | string[], actual: unknown, kind: Kind,
 
 function same(expected: unknown, actual: unknown): boolean {
   if (typeof expected === 'number' && typeof actual === 'number') return expected >>> 0 === actual >>> 0;
+  if (typeof expected === 'bigint' || typeof actual === 'bigint') return typeof expected === typeof actual && expected === actual;
   return expected === actual;
 }
 
@@ -82,5 +96,6 @@ export function describeValue(value: unknown, kind: Kind): string {
   if (typeof value === 'number' && kind === 'status') return statusName(value);
   if (typeof value === 'number' && kind === 'filter') return filterText(value);
   if (typeof value === 'number') return `${value >>> 0} (${hex(value)})`;
+  if (typeof value === 'bigint') return `0x${value.toString(16)}`;
   return JSON.stringify(value);
 }

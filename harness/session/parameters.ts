@@ -1,44 +1,8 @@
 // The IDL's parameter names of each method, in order: what a positional step or a trace line means.
+// Derived from the one table of the IDL (cmrp/methods.ts), never written out again.
 import type { MethodName } from '../../cmrp/contract';
+import { METHOD_NAMES, METHODS } from '../../cmrp/methods';
 
-export const PARAMETERS: Partial<Record<MethodName, readonly string[]>> = {
-  ApiOpenCluster: [],
-  ApiCloseCluster: ['hCluster'],
-  ApiOpenNode: ['lpszNodeName'],
-  ApiCloseNode: ['hNode'],
-  ApiOpenGroup: ['lpszGroupName'],
-  ApiCloseGroup: ['hGroup'],
-  ApiOpenResource: ['lpszResourceName'],
-  ApiCloseResource: ['hResource'],
-  ApiOpenNetwork: ['lpszNetworkName'],
-  ApiCloseNetwork: ['hNetwork'],
-  ApiOpenNetInterface: ['lpszNetInterfaceName'],
-  ApiCloseNetInterface: ['hNetInterface'],
-  ApiGetRootKey: ['samDesired'],
-  ApiOpenKey: ['hKey', 'lpSubKey', 'samDesired'],
-  ApiCloseKey: ['pKey'],
-  ApiGetNodeState: ['hNode'],
-  ApiGetGroupState: ['hGroup'],
-  ApiGetResourceState: ['hResource'],
-  ApiGetNetworkState: ['hNetwork'],
-  ApiGetNetInterfaceState: ['hNetInterface'],
-  ApiCreateNotify: [],
-  ApiCloseNotify: ['hNotify'],
-  ApiAddNotifyCluster: ['hNotify', 'hCluster', 'dwFilter', 'dwNotifyKey'],
-  ApiAddNotifyNode: ['hNotify', 'hNode', 'dwFilter', 'dwNotifyKey'],
-  ApiAddNotifyGroup: ['hNotify', 'hGroup', 'dwFilter', 'dwNotifyKey'],
-  ApiAddNotifyResource: ['hNotify', 'hResource', 'dwFilter', 'dwNotifyKey'],
-  ApiAddNotifyKey: ['hNotify', 'hKey', 'dwNotifyKey', 'Filter', 'WatchSubTree'],
-  ApiAddNotifyNetwork: ['hNotify', 'hNetwork', 'dwFilter', 'dwNotifyKey'],
-  ApiAddNotifyNetInterface: ['hNotify', 'hNetInterface', 'dwFilter', 'dwNotifyKey'],
-  ApiReAddNotifyNode: ['hNotify', 'hNode', 'dwFilter', 'dwNotifyKey', 'StateSequence'],
-  ApiReAddNotifyGroup: ['hNotify', 'hGroup', 'dwFilter', 'dwNotifyKey', 'StateSequence'],
-  ApiReAddNotifyResource: ['hNotify', 'hResource', 'dwFilter', 'dwNotifyKey', 'StateSequence'],
-  ApiReAddNotifyNetwork: ['hNotify', 'hNetwork', 'dwFilter', 'dwNotifyKey', 'StateSequence'],
-  ApiReAddNotifyNetInterface: ['hNotify', 'hNetInterface', 'dwFilter', 'dwNotifyKey', 'StateSequence'],
-  ApiGetNotify: ['hNotify', 'Timeout'],
-  ApiUnblockGetNotifyCall: ['hNotify'],
-  ApiCreateNotifyV2: [],
-  ApiAddNotifyV2: ['hNotify', 'hObject', 'dwObjectType', 'FilterFlags', 'dwNotifyKey', 'dwVersion', 'isTargetedAtObject'],
-  ApiGetNotifyV2: ['hNotify'],
-};
+export const PARAMETERS: Readonly<Record<MethodName, readonly string[]>> = Object.fromEntries(
+  METHOD_NAMES.map((method) => [method, METHODS[method].params.map((p) => p.name)]),
+) as unknown as Record<MethodName, readonly string[]>;

@@ -37,6 +37,10 @@ export class Trace {
     if (typeof value === 'number' && /^(dw|State)/.test(param)) return String(value >>> 0);
     if (typeof value === 'string') return JSON.stringify(value);
     if (typeof value === 'bigint') return `0x${value.toString(16)}`;
+    // ApiGetNotifyV2's NOTIFICATION_RPC list: key, object type, flags and name of each entry.
+    if (Array.isArray(value)) {
+      return `[${value.map((n: Record<string, unknown>) => `{${n.dwNotifyKey} type ${n.dwObjectType} flags ${this.formatValue('FilterFlags', n.FilterFlags)} ${JSON.stringify(n.Name)}}`).join(', ')}]`;
+    }
     return String(value);
   }
 }

@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Observation, Outcome } from '../recorder/observation';
 import { targetOptions, type RunConfig } from '../runner/config';
+import { clauseIdOf } from '../catalogue/names';
+import type { ClauseName } from '../../cmrp/clause-name';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { accountName, clusapiSyntax, parseDcerpcAddress, securityFor, type DcerpcAuth } from '../target/dcerpc';
 import { wireAuth } from '../target/resolve';
@@ -44,6 +46,7 @@ export interface Way {
 }
 
 export interface TransportCheck {
+  /** The clause's id, resolved from its name ("2.1: <title>", cmrp/clause-name.ts) through the catalogue. */
   clause: string;
   /** Protocol versions the check runs in (the clause's own). */
   versions: readonly ProtocolVersion[];
@@ -64,6 +67,12 @@ const AUTH_LEVEL: Record<'connect' | 'integrity' | 'privacy', RpcAuthLevel> = {
 };
 const LABEL = { spnego: 'SPNEGO(NTLM)', ntlm: 'NTLM', connect: 'connect', integrity: 'packet integrity', privacy: 'packet privacy' } as const;
 
+/** Section 2.1 and 3.1.3 are shared by both versions: a name has one id. */
+const id = (name: ClauseName): string => clauseIdOf(name);
+/** 2.1's endpoint rule, judged on its own (the endpoint mapper), not by a connection check. */
+const DYNAMIC_ENDPOINTS = id('2.1: dynamic endpoints');
+const REFUSES_LOW_LEVELS = id('2.1: v3.0 server refuses levels below PKT_PRIVACY');
+
 const spnego = (level: 'connect' | 'integrity' | 'privacy', account?: 'wrong-password' | 'unknown-user'): Way => ({ auth: { type: 'spnego', level, ...(account ? { account } : {}) } });
 const ntlm = (level: 'connect' | 'integrity' | 'privacy', account?: 'wrong-password' | 'unknown-user'): Way => ({ auth: { type: 'ntlm', level, ...(account ? { account } : {}) } });
 
@@ -74,27 +83,27 @@ const ntlm = (level: 'connect' | 'integrity' | 'privacy', account?: 'wrong-passw
  * provider the client names.
  */
 export const TRANSPORT_CHECKS: readonly TransportCheck[] = [
-  { clause: '2.1/R3', versions: [2, 3], name: 'a bind to interface b97db8b2-4c63-11cf-bff6-08002be23f2f is accepted', way: {}, expect: 'bound' },
-  { clause: '2.1/R4', versions: [2, 3], name: "a bind to the run's interface version is accepted", way: {}, expect: 'bound' },
-  { clause: '2.1/R11', versions: [3], name: 'version 3.0 binds over ncacn_ip_tcp', way: {}, expect: 'bound' },
-  { clause: '2.1/R2', versions: [3], name: 'SPNEGO(NTLM) at packet privacy: the call is served, sealed both ways', way: spnego('privacy'), expect: 'served' },
-  { clause: '2.1/R2', versions: [2], name: 'NTLM at packet integrity: the call is served, signed both ways', way: ntlm('integrity'), expect: 'served' },
-  { clause: '2.1/R24', versions: [3], name: 'SPNEGO by IP address (no principal name) falls back to NTLM and is served at packet privacy', way: spnego('privacy'), expect: 'served' },
-  { clause: '2.1/R23', versions: [2], name: 'NTLM at packet integrity is served', way: ntlm('integrity'), expect: 'served' },
-  { clause: '2.1/R23', versions: [2], name: 'NTLM at packet privacy is served', way: ntlm('privacy'), expect: 'served' },
-  { clause: '2.1/R14', versions: [3], name: 'an unauthenticated client is refused', way: {}, expect: 'refused' },
-  { clause: '2.1/R14', versions: [3], name: 'SPNEGO(NTLM) at connect is refused', way: spnego('connect'), expect: 'refused' },
-  { clause: '2.1/R14', versions: [3], name: 'SPNEGO(NTLM) at packet integrity is refused', way: spnego('integrity'), expect: 'refused' },
-  { clause: '2.1/R14', versions: [3], name: 'NTLM at connect is refused', way: ntlm('connect'), expect: 'refused' },
-  { clause: '2.1/R14', versions: [3], name: 'NTLM at packet integrity is refused', way: ntlm('integrity'), expect: 'refused' },
-  { clause: '3.1.3/R4', versions: [3], name: 'SPNEGO(NTLM) at packet privacy with a wrong password is refused', way: spnego('privacy', 'wrong-password'), expect: 'refused' },
-  { clause: '3.1.3/R4', versions: [3], name: 'SPNEGO(NTLM) at packet privacy as an unknown account is refused', way: spnego('privacy', 'unknown-user'), expect: 'refused' },
-  { clause: '3.1.3/R4', versions: [2], name: 'NTLM at packet integrity with a wrong password is refused', way: ntlm('integrity', 'wrong-password'), expect: 'refused' },
-  { clause: '3.1.3/R4', versions: [2], name: 'NTLM at packet integrity as an unknown account is refused', way: ntlm('integrity', 'unknown-user'), expect: 'refused' },
+  { clause: id('2.1: interface UUID b97db8b2-4c63-11cf-bff6-08002be23f2f'), versions: [2, 3], name: 'a bind to interface b97db8b2-4c63-11cf-bff6-08002be23f2f is accepted', way: {}, expect: 'bound' },
+  { clause: id('2.1: interface versions 2.0 and 3.0'), versions: [2, 3], name: "a bind to the run's interface version is accepted", way: {}, expect: 'bound' },
+  { clause: id('2.1: v3.0 runs over TCP'), versions: [3], name: 'version 3.0 binds over ncacn_ip_tcp', way: {}, expect: 'bound' },
+  { clause: id('2.1: SSP security per MS-RPCE'), versions: [3], name: 'SPNEGO(NTLM) at packet privacy: the call is served, sealed both ways', way: spnego('privacy'), expect: 'served' },
+  { clause: id('2.1: SSP security per MS-RPCE'), versions: [2], name: 'NTLM at packet integrity: the call is served, signed both ways', way: ntlm('integrity'), expect: 'served' },
+  { clause: id('2.1: v3.0 server registers SPNEGO with cluster SPN'), versions: [3], name: 'SPNEGO by IP address (no principal name) falls back to NTLM and is served at packet privacy', way: spnego('privacy'), expect: 'served' },
+  { clause: id('2.1: v2.0 server registers NTLM'), versions: [2], name: 'NTLM at packet integrity is served', way: ntlm('integrity'), expect: 'served' },
+  { clause: id('2.1: v2.0 server registers NTLM'), versions: [2], name: 'NTLM at packet privacy is served', way: ntlm('privacy'), expect: 'served' },
+  { clause: id('2.1: v3.0 server refuses levels below PKT_PRIVACY'), versions: [3], name: 'an unauthenticated client is refused', way: {}, expect: 'refused' },
+  { clause: id('2.1: v3.0 server refuses levels below PKT_PRIVACY'), versions: [3], name: 'SPNEGO(NTLM) at connect is refused', way: spnego('connect'), expect: 'refused' },
+  { clause: id('2.1: v3.0 server refuses levels below PKT_PRIVACY'), versions: [3], name: 'SPNEGO(NTLM) at packet integrity is refused', way: spnego('integrity'), expect: 'refused' },
+  { clause: id('2.1: v3.0 server refuses levels below PKT_PRIVACY'), versions: [3], name: 'NTLM at connect is refused', way: ntlm('connect'), expect: 'refused' },
+  { clause: id('2.1: v3.0 server refuses levels below PKT_PRIVACY'), versions: [3], name: 'NTLM at packet integrity is refused', way: ntlm('integrity'), expect: 'refused' },
+  { clause: id('3.1.3: identity from the RPC authentication service'), versions: [3], name: 'SPNEGO(NTLM) at packet privacy with a wrong password is refused', way: spnego('privacy', 'wrong-password'), expect: 'refused' },
+  { clause: id('3.1.3: identity from the RPC authentication service'), versions: [3], name: 'SPNEGO(NTLM) at packet privacy as an unknown account is refused', way: spnego('privacy', 'unknown-user'), expect: 'refused' },
+  { clause: id('3.1.3: identity from the RPC authentication service'), versions: [2], name: 'NTLM at packet integrity with a wrong password is refused', way: ntlm('integrity', 'wrong-password'), expect: 'refused' },
+  { clause: id('3.1.3: identity from the RPC authentication service'), versions: [2], name: 'NTLM at packet integrity as an unknown account is refused', way: ntlm('integrity', 'unknown-user'), expect: 'refused' },
 ];
 
 /** Every clause the checks judge: only a dcerpc: target (with credentials, for most) can exercise them. */
-export const TRANSPORT_CLAUSES: readonly string[] = [...new Set(TRANSPORT_CHECKS.map((c) => c.clause)), '2.1/R1'];
+export const TRANSPORT_CLAUSES: readonly string[] = [...new Set(TRANSPORT_CHECKS.map((c) => c.clause)), DYNAMIC_ENDPOINTS];
 
 const NOT_ON_WIRE = 'only observable on the DCE/RPC wire: run the suite against a dcerpc:HOST[:PORT] target';
 const NO_CREDENTIALS = 'needs authenticated RPC: the run has no credentials (--auth none); give --user DOMAIN\\NAME and CMRP_PASSWORD';
@@ -112,7 +121,7 @@ const R1_NAME = 'the endpoint mapper names the port of the interface';
 export function plannedTransportChecks(config: Pick<RunConfig, 'protocolVersion' | 'clauseIds'>): { clause: string; name: string }[] {
   const selected = (id: string) => !config.clauseIds || config.clauseIds.includes(id);
   return [
-    ...(selected('2.1/R1') ? [{ clause: '2.1/R1', name: R1_NAME }] : []),
+    ...(selected(DYNAMIC_ENDPOINTS) ? [{ clause: DYNAMIC_ENDPOINTS, name: R1_NAME }] : []),
     ...TRANSPORT_CHECKS.filter((c) => c.versions.includes(config.protocolVersion) && selected(c.clause)).map(({ clause, name }) => ({ clause, name })),
   ];
 }
@@ -130,7 +139,7 @@ export function transportTestName(name: string): string {
 export async function runTransportChecks(config: RunConfig, deps: TransportDeps = {}): Promise<Observation[]> {
   const version = config.protocolVersion;
   const planned = plannedTransportChecks(config);
-  const r1 = planned.filter((p) => p.clause === '2.1/R1');
+  const r1 = planned.filter((p) => p.clause === DYNAMIC_ENDPOINTS);
   const checks = TRANSPORT_CHECKS.filter((c) => planned.some((p) => p.clause === c.clause && p.name === c.name));
   const observe = (clause: string, name: string, outcome: Outcome, message: string): Observation => ({
     clause,
@@ -156,8 +165,8 @@ export async function runTransportChecks(config: RunConfig, deps: TransportDeps 
     if (r1.length) {
       observations.push(
         typeof mapped === 'number'
-          ? observe('2.1/R1', R1_NAME, 'pass', `ept_map on ${address.host} gave port ${mapped} for clusapi ${version}.0`)
-          : observe('2.1/R1', R1_NAME, 'fail', `ept_map on ${address.host} gave no port for clusapi ${version}.0: ${mapped.error}`),
+          ? observe(DYNAMIC_ENDPOINTS, R1_NAME, 'pass', `ept_map on ${address.host} gave port ${mapped} for clusapi ${version}.0`)
+          : observe(DYNAMIC_ENDPOINTS, R1_NAME, 'fail', `ept_map on ${address.host} gave no port for clusapi ${version}.0: ${mapped.error}`),
       );
     }
     if (typeof mapped !== 'number') {
@@ -165,7 +174,7 @@ export async function runTransportChecks(config: RunConfig, deps: TransportDeps 
     }
     port = mapped;
   } else if (r1.length) {
-    observations.push(observe('2.1/R1', R1_NAME, 'not-tested', 'the run names the port (dcerpc:HOST:PORT), so the endpoint mapper is not asked (second reading of 2.1/R1)'));
+    observations.push(observe(DYNAMIC_ENDPOINTS, R1_NAME, 'not-tested', 'the run names the port (dcerpc:HOST:PORT), so the endpoint mapper is not asked (second reading of 2.1/R1)'));
   }
   const endpoint: Endpoint = { host: address.host, port };
 
@@ -176,7 +185,7 @@ export async function runTransportChecks(config: RunConfig, deps: TransportDeps 
     }
     // A bind without authentication judges 2.1/R14 only when the run has credentials: an unauthenticated
     // run is one against a server the user has chosen to reach without them.
-    if (check.clause === '2.1/R14' && !auth) {
+    if (check.clause === REFUSES_LOW_LEVELS && !auth) {
       observations.push(observe(check.clause, check.name, 'not-tested', NO_CREDENTIALS));
       continue;
     }

@@ -8,7 +8,7 @@ export function createBuiltinTarget(options: ServerOptions = {}): Target {
   const server = createServer(options);
   return {
     description: options.mutant ? `builtin (mutant ${options.mutant})` : 'builtin',
-    capabilities: { protocolVersions: [2, 3], notifyV2: false, accessLevels: ['full', 'read'] },
+    capabilities: { protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] },
     control: server.control,
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       return server.connect(connectOptions);

@@ -28,8 +28,8 @@ export function createDcerpcConnection(association: RpcAssociation, protocolVers
   };
   for (const method of METHOD_NAMES) {
     const codec = CLUSAPI[method];
-    // The version 2 notification ports are not offered yet (capabilities.notifyV2 is false).
-    if (METHODS[method].notifyV2 || !codec.versions.includes(protocolVersion)) continue;
+    // A method the version's IDL lacks is not offered (the version 2 notification ports: clusapi 3.0 only).
+    if (!codec.versions.includes(protocolVersion)) continue;
     const call: AnyMethod = async (...args) => {
       // A closed connection answers like the reference's: the RPC runtime fails the call.
       if (closed) return { fault: FAULT.rpc_s_call_failed };
@@ -72,7 +72,10 @@ function toReply(method: MethodName, record: Record<string, unknown> & { status:
     const value = record[name];
     if (value === undefined) continue;
     // The state enumerations are signed (Unknown = -1); NDR carries them as 32-bit words.
-    reply[name] = kind === 'int32' && typeof value === 'number' ? value | 0 : value;
+    if (kind === 'int32' && typeof value === 'number') reply[name] = value | 0;
+    // A NULL Notifications array (dwNumNotifications 0) holds no entries: the contract's empty list.
+    else if (kind === 'notifications' && value === null) reply[name] = [];
+    else reply[name] = value;
   }
   return reply as Reply<Record<string, unknown>>;
 }

@@ -19,6 +19,7 @@ import { RpcBindError, RpcTransportError } from '../../wire/rpc/errors';
 import type { ClusapiConnection, ConnectOptions, Target } from '../../cmrp/contract';
 import { TargetError } from '../../cmrp/contract';
 import { asTargetError, createDcerpcConnection } from './dcerpc-connection';
+import { offersNotifyV2 } from './dcerpc-notify-v2';
 
 export const DCERPC_TARGET_FORM = 'dcerpc:HOST[:PORT]';
 
@@ -111,6 +112,8 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     throw asTargetError('bind', error);
   }
   if (!versions.length) throw new TargetError('bind', 'protocol', `${host}:${endpoint.port} binds neither clusapi 3.0 nor 2.0`);
+  // Version 2 notification ports exist in clusapi 3.0 only, and only where the server has them.
+  const notifyV2 = versions.includes(3) && (await offersNotifyV2(endpoint, { ...limits, ...securityFor(options.auth, host) }, limits.connectTimeoutMs));
 
   const open = new Set<ClusapiConnection>();
   const associations = new Set<RpcAssociation>();
@@ -122,7 +125,7 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     // nobody) for full access, the --read-user account for Read. Without the latter, a Read-only
     // client cannot be opened. Whether the server really gives that account Read only is what the
     // access-level clauses judge; the suite takes the user's word that it should.
-    capabilities: { protocolVersions: versions, notifyV2: false, accessLevels: readAuth ? ['full', 'read'] : ['full'], rpcRuntime: true },
+    capabilities: { protocolVersions: versions, notifyV2, accessLevels: readAuth ? ['full', 'read'] : ['full'], rpcRuntime: true },
     ...(options.control ? { control: orderedControl(options.control, associations) } : {}),
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       const level = connectOptions.accessLevel ?? 'full';

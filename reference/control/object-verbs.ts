@@ -9,7 +9,7 @@ import { isStateful } from '../model/types';
 import { TYPE_BITS } from '../notify/bits';
 import { CLUSTER_GROUP_STATE, CLUSTER_NETINTERFACE_STATE, CLUSTER_NETWORK_STATE, CLUSTER_NODE_STATE, CLUSTER_RESOURCE_STATE } from '../rules/states';
 import * as derived from '../model/derived';
-import { objectEvent, type Publish } from './publisher';
+import { objectEvent, snapshot, type Publish } from './publisher';
 
 type Verb<V extends Stimulus['verb']> = Extract<Stimulus, { verb: V }>;
 
@@ -110,12 +110,13 @@ function transition(model: ClusterModel, publish: Publish, object: ClusterObject
 export function setProperty(model: ClusterModel, publish: Publish, s: Verb<'SetProperty'>): void {
   if (s.objectType === 'cluster') {
     model.properties.set(s.property, s.value);
-    publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.CLUSTER_PROPERTY, name: model.name, stateSequence: 0 });
+    const property = { name: s.property, value: s.value };
+    publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.CLUSTER_PROPERTY, name: model.name, stateSequence: 0, detail: { property } });
     return;
   }
   const object = existing(model, s.objectType, s.name);
   object.properties.set(s.property, s.value);
-  publish(objectEvent(object, TYPE_BITS[s.objectType].property));
+  publish(objectEvent(object, TYPE_BITS[s.objectType].property, { property: { name: s.property, value: s.value } }));
 }
 
 /** MoveResource: RESOURCE_PROPERTY for the resource, then GROUP_PROPERTY for the old and the new group. */
@@ -124,16 +125,17 @@ export function moveResource(model: ClusterModel, publish: Publish, s: Verb<'Mov
   const target = existing(model, 'group', s.group);
   const source = resource.group ? model.find('group', resource.group) : undefined;
   resource.group = target.name;
-  publish(objectEvent(resource, CLUSTER_CHANGE.RESOURCE_PROPERTY));
-  if (source) publish(objectEvent(source, CLUSTER_CHANGE.GROUP_PROPERTY));
-  publish(objectEvent(target, CLUSTER_CHANGE.GROUP_PROPERTY));
+  const move = { resource: resource.name, from: source?.name, to: target.name };
+  publish(objectEvent(resource, CLUSTER_CHANGE.RESOURCE_PROPERTY, { move }));
+  if (source) publish(objectEvent(source, CLUSTER_CHANGE.GROUP_PROPERTY, { move }));
+  publish(objectEvent(target, CLUSTER_CHANGE.GROUP_PROPERTY, { move }));
 }
 
 /** SetQuorum: QUORUM_STATE about the cluster, named after the new quorum resource. */
 export function setQuorum(model: ClusterModel, publish: Publish, s: Verb<'SetQuorum'>): void {
   const resource = existing(model, 'resource', s.resource);
   model.quorumResource = resource.name;
-  publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.QUORUM_STATE, name: resource.name, stateSequence: 0 });
+  publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.QUORUM_STATE, name: resource.name, stateSequence: 0, detail: { object: snapshot(resource) } });
 }
 
 function remove(model: ClusterModel, publish: Publish, object: ClusterObject): void {

@@ -16,8 +16,8 @@ type Verb<V extends Stimulus['verb']> = Extract<Stimulus, { verb: V }>;
  * root): the client API documents "the relative name of the changed key" and 3.1.4.x.66 leaves the
  * form open, so tests must not depend on it.
  */
-function keyEvent(path: readonly string[], bit: number): InternalEvent {
-  return { subject: { kind: 'registry', path }, bit, name: joinPath(path), stateSequence: 0 };
+function keyEvent(path: readonly string[], bit: number, valueName?: string): InternalEvent {
+  return { subject: { kind: 'registry', path }, bit, name: joinPath(path), stateSequence: 0, ...(valueName === undefined ? {} : { detail: { valueName } }) };
 }
 
 /** RegistryCreateKey: REGISTRY_NAME for each key created (missing parents first); none if it existed. */
@@ -38,7 +38,7 @@ export function deleteKey(model: ClusterModel, publish: Publish, s: Verb<'Regist
 export function setValue(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetValue'>): void {
   const path = splitPath(s.path);
   existingKey(model, path).values.set(s.valueName, s.data);
-  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE));
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, s.valueName));
 }
 
 /** RegistrySetSecurity: REGISTRY_ATTRIBUTES for the key (its security descriptor is its one attribute). */

@@ -1,9 +1,11 @@
 // Mutants: variants of the reference server that each break ONE behaviour, to prove the suite's power.
 // Each is a small override of one entry of the server's Behaviour (reference/rules/behaviour.ts) and names the
-// catalogue clauses (section + standard title) that must FAIL against it. A mutant applies to both
-// protocol versions unless its name starts with "v2-".
+// catalogue clauses (clause names, "x.66: <title>") that must FAIL against it. A mutant applies to both
+// protocol versions unless its name starts with "v2-" (protocol version 2); the "port2-" mutants break
+// version 2 notification ports, which only protocol version 3 has.
 import type { Mutant } from '.';
-import { CLUSTER_CHANGE, ERROR } from '../../cmrp/constants';
+import { clauseSections, type ClauseName } from '../../cmrp/clause-name';
+import { CLUSTER_CHANGE, CLUSTER_CHANGE_REGISTRY_V2, CLUSTER_OBJECT_TYPE, ERROR, validV2Flags } from '../../cmrp/constants';
 import { isNotifyMethod, REFERENCE_BEHAVIOUR, type BehaviourOverride } from '../rules/behaviour';
 
 export type Trip = Mutant['trips'][number];
@@ -12,13 +14,17 @@ export interface MutantDefinition extends Mutant {
   readonly override: BehaviourOverride;
 }
 
-/** The v2 (3.1.4.1.x) and v3 (3.1.4.2.x) sections of one method minor number. */
-function both(minors: readonly number[], title: (minor: number) => string): Trip[] {
-  return minors.flatMap((minor) => [1, 2].map((v) => ({ section: `3.1.4.${v}.${minor}`, title: title(minor) })));
+/**
+ * A mutant's trips from clause names (cmrp/clause-name.ts): "x.66: <title>" trips the rule in both
+ * protocol versions (3.1.4.1.66 and 3.1.4.2.66), "3.1.4.2.66: <title>" in version 3 only.
+ */
+function trips(...names: ClauseName[]): Trip[] {
+  return names.flatMap(clauseSections);
 }
 
-function v3(minors: readonly number[], title: (minor: number) => string): Trip[] {
-  return minors.map((minor) => ({ section: `3.1.4.2.${minor}`, title: title(minor) }));
+/** One title in the x.<minor> sections of several methods. */
+function each(minors: readonly number[], title: (minor: number) => string): ClauseName[] {
+  return minors.map((minor) => `x.${minor}: ${title(minor)}`);
 }
 
 /** The registration methods: Add* and ReAdd*, by minor section number. */
@@ -50,97 +56,100 @@ const catchUp = (m: number): string => `catch-up ${OBJECT[m]?.state ?? '?'}_STAT
 /** Every method whose section has a hNotify ERROR_INVALID_HANDLE row. */
 const HNOTIFY_METHODS = [57, ...REGISTRATIONS, 66, 107];
 
-const ONE_EVENT_PER_FILTER = both(REGISTRATIONS, () => 'one event per matching filter');
-const CATCH_UP = both(READD, catchUp);
+const ONE_EVENT_PER_FILTER = each(REGISTRATIONS, () => 'one event per matching filter');
+const CATCH_UP = each(READD, catchUp);
 
 export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
   {
     name: 'merge-filters',
     description: 'An internal event that matches several filters of a port is queued once, for the first matching filter only.',
-    trips: ONE_EVENT_PER_FILTER,
+    trips: trips(...ONE_EVENT_PER_FILTER),
     override: { selectFilters: (matching) => matching.slice(0, 1) },
   },
   {
     name: 'drop-catch-up',
     description: 'ReAdd* never posts the catch-up *_STATE indication, even when StateSequence is stale.',
-    trips: CATCH_UP,
+    trips: trips(...CATCH_UP),
     override: { catchUpNeeded: () => false },
   },
   {
     name: 'catch-up-wrong-key',
     description: 'The catch-up *_STATE indication of ReAdd* carries dwNotifyKey + 1 instead of the ReAdd key.',
     // The catch-up is posted (its own clause holds); only the key it carries is wrong.
-    trips: both(READD, (m) => `dwNotifyKey returned with the ${word(m)}'s events`),
+    trips: trips(...each(READD, (m) => `dwNotifyKey returned with the ${word(m)}'s events`)),
     override: { catchUpKey: (key) => (key + 1) >>> 0 },
   },
   {
     name: 'wrong-type-handle-ok',
     description: 'A live context handle of the wrong type (a group handle as hNotify, a port handle as hGroup) is accepted: the call returns ERROR_SUCCESS and does nothing.',
-    trips: [
-      ...both(HNOTIFY_METHODS, () => 'invalid hNotify gives ERROR_INVALID_HANDLE'),
-      ...both(REGISTRATIONS, (m) => `invalid ${OBJECT[m]?.param ?? '?'} gives ERROR_INVALID_HANDLE`),
-      ...both([13], () => 'invalid hResource gives ERROR_INVALID_HANDLE'),
-      ...both([46], () => 'invalid hGroup gives ERROR_INVALID_HANDLE'),
-      ...both([69], () => 'invalid hNode gives ERROR_INVALID_HANDLE'),
-      ...both([83], () => 'invalid hNetwork gives ERROR_INVALID_HANDLE'),
-      ...both([94], () => 'invalid hNetInterface gives ERROR_INVALID_HANDLE'),
-    ],
+    trips: trips(
+      ...each(HNOTIFY_METHODS, () => 'invalid hNotify gives ERROR_INVALID_HANDLE'),
+      ...each(REGISTRATIONS, (m) => `invalid ${OBJECT[m]?.param ?? '?'} gives ERROR_INVALID_HANDLE`),
+      'x.13: invalid hResource gives ERROR_INVALID_HANDLE',
+      'x.46: invalid hGroup gives ERROR_INVALID_HANDLE',
+      'x.69: invalid hNode gives ERROR_INVALID_HANDLE',
+      'x.83: invalid hNetwork gives ERROR_INVALID_HANDLE',
+      'x.94: invalid hNetInterface gives ERROR_INVALID_HANDLE',
+      // The version 2 port methods take the same hNotify (protocol version 3 only).
+      '3.1.4.2.137: invalid hNotify gives ERROR_INVALID_HANDLE',
+      '3.1.4.2.138: invalid hNotify gives ERROR_INVALID_HANDLE',
+    ),
     override: { acceptBadHandle: (fault) => fault === 'wrong-type' },
   },
   {
     name: 'refuse-read-only',
     description: 'In the read-only protocol server state every notification method fails with ERROR_SHARING_PAUSED.',
-    trips: [
-      ...both([57, ...REGISTRATIONS, 66], () => 'accepted in read-only state'),
-      { section: '3.1.4.2.56', title: 'accepted in read-only state' },
-    ],
+    trips: trips(
+      ...each([57, ...REGISTRATIONS, 66], () => 'accepted in read-only state'),
+      ...[56, 136, 137, 138].map((minor) => `3.1.4.2.${minor}: accepted in read-only state`),
+    ),
     override: { acceptInReadOnly: () => false },
   },
   {
     name: 'early-events',
     description: 'A port with no filter yet receives every internal event (key 0) instead of nothing.',
-    trips: both([56], () => 'nothing queued before the first filter'),
+    trips: trips('x.56: nothing queued before the first filter'),
     override: { queueWithoutFilters: true },
   },
   {
     name: 'client-only-value',
     description: 'Closing an object handle that a registration names posts CLUSTER_CHANGE_HANDLE_CLOSE to the port.',
-    trips: [...both([66], () => 'forbidden CLUSTER_CHANGE values never returned'), { section: '2.2.2.7', title: 'HANDLE_CLOSE is client-only' }],
+    trips: trips('x.66: forbidden CLUSTER_CHANGE values never returned', '2.2.2.7: HANDLE_CLOSE is client-only'),
     override: { postHandleClose: true },
   },
   {
     name: 'wrong-key',
     description: 'Every indication carries its filter\'s dwNotifyKey + 1.',
-    trips: [
-      ...both(REGISTRATIONS, (m) => `dwNotifyKey returned with the ${word(m)}'s events`),
-      ...both([66], () => "dwNotifyKey is the matching registration's key"),
-      { section: '3.1.1.8', title: "v1 indication carries the client's context value" },
-      { section: '3.1.1.8', title: 'context value comes back with matching indications' },
-    ],
+    trips: trips(
+      ...each(REGISTRATIONS, (m) => `dwNotifyKey returned with the ${word(m)}'s events`),
+      "x.66: dwNotifyKey is the matching registration's key",
+      "3.1.1.8: v1 indication carries the client's context value",
+      '3.1.1.8: context value comes back with matching indications',
+    ),
     override: { eventKey: (filter) => (filter.dwNotifyKey + 1) >>> 0 },
   },
   {
     name: 'ignore-unblock',
     description: 'ApiUnblockGetNotifyCall returns ERROR_SUCCESS but leaves pending ApiGetNotify calls blocked.',
-    trips: [...both([107], () => 'pending ApiGetNotify calls completed'), ...both([66], () => 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION')],
+    trips: trips('x.107: pending ApiGetNotify calls completed', 'x.66: unblock or close elsewhere gives ERROR_INVALID_FUNCTION'),
     override: { unblockReleases: false },
   },
   {
     name: 'close-no-release',
-    description: 'ApiCloseNotify closes the port but leaves pending ApiGetNotify calls blocked.',
-    trips: both([57], () => 'outstanding ApiGetNotify calls completed'),
+    description: 'ApiCloseNotify closes the port but leaves pending ApiGetNotify (and ApiGetNotifyV2) calls blocked.',
+    trips: trips('x.57: outstanding ApiGetNotify calls completed', '3.1.4.2.57: outstanding ApiGetNotifyV2 calls completed'),
     override: { closeReleases: false },
   },
   {
     name: 'close-keeps-handle',
     description: 'ApiCloseNotify succeeds but returns the context handle unchanged instead of NULL.',
-    trips: both([57], () => 'handle set to NULL on success'),
+    trips: trips('x.57: handle set to NULL on success'),
     override: { closeNullsHandle: false },
   },
   {
     name: 'scope-leak',
     description: 'An object registration receives the events of every object of its type; a key registration those of every key.',
-    trips: both(OBJECT_REGISTRATIONS, designated),
+    trips: trips(...each(OBJECT_REGISTRATIONS, designated)),
     override: {
       scopeContains: (scope, dwFilter, subject) => {
         if (scope.kind === 'object') return subject.kind === 'object' && subject.type === scope.type;
@@ -152,64 +161,64 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
   {
     name: 'lifo-queue',
     description: 'ApiGetNotify returns the most recently queued indication instead of the first.',
-    trips: [
-      ...both([66], () => 'returns the first queued indication'),
-      { section: '3.1.1.8', title: 'v1 retrieval takes the head of the queue' },
-      { section: '3.1.1.8', title: 'port is a FIFO queue' },
-    ],
+    trips: trips(
+      'x.66: returns the first queued indication',
+      '3.1.1.8: v1 retrieval takes the head of the queue',
+      '3.1.1.8: port is a FIFO queue',
+    ),
     override: { dequeue: 'lifo' },
   },
   {
     name: 'add-wrong-sequence',
     description: 'Add* returns the state sequence the object will have after its next change, not its current one.',
-    trips: [
-      ...both([59, 60, 61, 90, 99], (m) => `returns the ${word(m)}'s StateSequence`),
+    trips: trips(
       // A ReAdd with the sequence from Add, made after one state change, then finds it current; and the
       // value seen before a transition equals the one after it.
+      ...each([59, 60, 61, 90, 99], (m) => `returns the ${word(m)}'s StateSequence`),
       ...CATCH_UP,
-      ...both([13, 46], () => 'state sequence incremented on each transition'),
-    ],
+      ...each([13, 46], () => 'state sequence incremented on each transition'),
+    ),
     override: { addSequence: (current) => (current + 1) >>> 0 },
   },
   {
     name: 'subtree-ignored',
     description: 'ApiAddNotifyKey ignores WatchSubTree: changes below the designated key are never reported.',
-    trips: both([62], () => 'WatchSubTree extends to subkeys'),
+    trips: trips('x.62: WatchSubTree extends to subkeys'),
     override: { watchSubTree: () => false },
   },
   {
     name: 'v2-create-read-only',
     description: 'A protocol version 2 server accepts ApiCreateNotify in the read-only protocol server state.',
-    trips: [{ section: '3.1.4.1.56', title: 'accepted only in read/write state' }],
+    trips: trips('3.1.4.1.56: accepted only in read/write state'),
     override: { acceptInReadOnly: () => true },
   },
   {
     name: 'v2-no-timeout',
     description: 'Protocol version 2 ApiGetNotify ignores Timeout and blocks until an indication, an unblock or a close.',
-    trips: [
-      { section: '3.1.4.1.66', title: 'Timeout starts the GetNotify timer' },
-      { section: '3.1.4.1.66', title: 'no indication before expiry gives WAIT_TIMEOUT' },
-      { section: '3.1.4.1.66', title: 'expired Timeout gives WAIT_TIMEOUT' },
-      { section: '3.1.5.4', title: 'expiry completes the call with WAIT_TIMEOUT' },
-    ],
+    trips: trips(
+      '3.1.4.1.66: Timeout starts the GetNotify timer',
+      '3.1.4.1.66: no indication before expiry gives WAIT_TIMEOUT',
+      '3.1.4.1.66: expired Timeout gives WAIT_TIMEOUT',
+      '3.1.5.4: expiry completes the call with WAIT_TIMEOUT',
+    ),
     override: { honourTimeout: false },
   },
   {
     name: 'no-reconnect-event',
     description: 'A protocol version 3 server that lost queued indications never reports CLUSTER_CHANGE_CLUSTER_RECONNECT.',
-    trips: v3([66], () => 'CLUSTER_RECONNECT reported after lost indications'),
+    trips: trips('3.1.4.2.66: CLUSTER_RECONNECT reported after lost indications'),
     override: { reconnectAfterLoss: () => false },
   },
   {
     name: 'v2-reconnect',
     description: 'A protocol version 2 server reports CLUSTER_CHANGE_CLUSTER_RECONNECT after losing queued indications.',
-    trips: [{ section: '3.1.4.1.66', title: 'forbidden CLUSTER_CHANGE values never returned' }],
+    trips: trips('3.1.4.1.66: forbidden CLUSTER_CHANGE values never returned'),
     override: { reconnectAfterLoss: () => true },
   },
   {
     name: 'invalid-hnotify-ok',
     description: 'An hNotify the server never issued (the fabricated handle) is accepted: the call returns ERROR_SUCCESS and does nothing.',
-    trips: both(HNOTIFY_METHODS, () => 'invalid hNotify gives ERROR_INVALID_HANDLE'),
+    trips: trips(...each(HNOTIFY_METHODS, () => 'invalid hNotify gives ERROR_INVALID_HANDLE')),
     override: { acceptBadHandle: (fault, expected) => fault === 'unknown' && expected === 'notify' },
   },
   {
@@ -217,73 +226,130 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     description: 'Notification methods fail with ERROR_ACCESS_DENIED for a client whose access level is only Read.',
     // Refusing ApiCreateNotify leaves a Read client no port, so the other methods' Read clauses cannot be
     // reached (their tests report INCONCLUSIVE): only the creation clause is sure to fail.
-    trips: v3([56], () => 'accepted at access level Read'),
+    trips: trips('3.1.4.2.56: accepted at access level Read', '3.1.4.2.136: accepted at access level Read'),
     override: { acceptAccess: (method, level, version) => level === 'full' || (version === 3 && !isNotifyMethod(method)) },
   },
   {
     name: 'release-success',
     description: 'An ApiGetNotify released by ApiUnblockGetNotifyCall or ApiCloseNotify completes with ERROR_SUCCESS and an empty indication.',
-    trips: [
-      ...both([66], () => 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION'),
-      ...both([57], () => 'outstanding ApiGetNotify calls completed'),
-      ...both([107], () => 'pending ApiGetNotify calls completed'),
-    ],
+    trips: trips(
+      'x.66: unblock or close elsewhere gives ERROR_INVALID_FUNCTION',
+      'x.57: outstanding ApiGetNotify calls completed',
+      'x.107: pending ApiGetNotify calls completed',
+      // The same release of an ApiGetNotifyV2 on a version 2 port.
+      '3.1.4.2.138: unblock or close elsewhere gives ERROR_INVALID_FUNCTION',
+      '3.1.4.2.57: outstanding ApiGetNotifyV2 calls completed',
+      '3.1.4.2.107: pending ApiGetNotifyV2 calls completed',
+    ),
     override: { releasedStatus: ERROR.SUCCESS },
   },
   {
     name: 'report-subtree-bit',
     description: 'A registry change seen through a subtree watch is reported with CLUSTER_CHANGE_REGISTRY_SUBTREE added to dwFilter.',
-    trips: [
-      ...both([66], () => 'forbidden CLUSTER_CHANGE values never returned'),
-      { section: '2.2.2.7', title: 'one CLUSTER_CHANGE value per indication' },
-      { section: '2.2.2.7', title: 'REGISTRY_SUBTREE is client-only' },
-    ],
+    trips: trips(
+      'x.66: forbidden CLUSTER_CHANGE values never returned',
+      '2.2.2.7: one CLUSTER_CHANGE value per indication',
+      '2.2.2.7: REGISTRY_SUBTREE is client-only',
+    ),
     override: { reportedFilter: (event, throughSubtree) => (throughSubtree ? event.bit | CLUSTER_CHANGE.REGISTRY_SUBTREE : event.bit) },
   },
   {
     name: 'v2-quorum-state',
     description: 'A protocol version 2 server posts CLUSTER_CHANGE_QUORUM_STATE, which version 2.0 does not support.',
-    trips: [{ section: '2.2.2.7', title: 'v2 servers do not support QUORUM_STATE' }],
+    trips: trips('2.2.2.7: v2 servers do not support QUORUM_STATE'),
     override: { postsQuorumState: () => true },
   },
   {
     name: 'v2-read-access',
     description: 'A protocol version 2 server serves a client that has only Read access instead of refusing it.',
-    trips: [
-      { section: '3.1.4.1', title: 'every method requires All' },
-      { section: '3.1.4.1', title: 'client without All gets ERROR_ACCESS_DENIED' },
-    ],
+    trips: trips(
+      '3.1.4.1: every method requires All',
+      '3.1.4.1: client without All gets ERROR_ACCESS_DENIED',
+    ),
     override: { acceptAccess: () => true },
   },
   {
     name: 'v2-timeout-fault',
     description: 'Protocol version 2: an expired GetNotify timer completes ApiGetNotify with an RPC fault (RPC_S_CALL_FAILED_DNE) instead of WAIT_TIMEOUT.',
     // Every version 2 proof of absence meets it: none may PASS "no further event" on a fault.
-    trips: [
-      { section: '3.1.4.1.66', title: 'expired Timeout gives WAIT_TIMEOUT' },
-      { section: '3.1.4.1.66', title: 'no indication before expiry gives WAIT_TIMEOUT' },
-      { section: '3.1.4.1.66', title: 'Timeout starts the GetNotify timer' },
-      { section: '3.1.5.4', title: 'expiry completes the call with WAIT_TIMEOUT' },
-    ],
+    trips: trips(
+      '3.1.4.1.66: expired Timeout gives WAIT_TIMEOUT',
+      '3.1.4.1.66: no indication before expiry gives WAIT_TIMEOUT',
+      '3.1.4.1.66: Timeout starts the GetNotify timer',
+      '3.1.5.4: expiry completes the call with WAIT_TIMEOUT',
+    ),
     override: { expiredTimerFault: 0x6bf },
   },
   {
     name: 'deletion-skips-own-registration',
     description: 'Deleting an object drops the registrations made on that object before its *_DELETED is posted: only cluster-wide registrations see the deletion.',
-    trips: both([59, 60, 61, 90, 99], designated),
+    trips: trips(...each([59, 60, 61, 90, 99], designated)),
     override: { deletionReachesObjectRegistrations: false },
   },
   {
     name: 'port-table-64',
     description: 'The server offers each event to its 64 oldest live ports only: a 65th port registers fine but never receives anything.',
-    trips: both([60], designated),
+    trips: trips(...each([60], designated)),
     override: { portTableSize: 64 },
   },
   {
     name: 'unblock-closes-port',
     description: 'ApiUnblockGetNotifyCall releases the pending reads and then frees the port, as if it were ApiCloseNotify: its handle is invalid from then on.',
-    trips: [...both([66], () => 'blocks until an indication or a close'), ...both([107], () => 'pending ApiGetNotify calls completed')],
+    trips: trips('x.66: blocks until an indication or a close', 'x.107: pending ApiGetNotify calls completed'),
     override: { unblockClosesPort: true },
+  },
+  {
+    name: 'port2-merge-registrations',
+    description: 'On a version 2 port, an event that matches several registrations is queued once, for the first of them only.',
+    trips: trips("3.1.4.2.137: dwNotifyKey returned with the object's events", "3.1.4.2.138: dwNotifyKey is the matching registration's key"),
+    override: { selectRegistrationsV2: (matching) => matching.slice(0, 1) },
+  },
+  {
+    name: 'port2-all-flags',
+    description: "A version 2 notification carries every flag its registration asked for in FilterFlags, not the one flag of the event.",
+    trips: trips(
+      '3.1.4.2.138: group events fill NOTIFICATION_DATA_RPC per table',
+      '3.1.1.8: v2 indication carries a per-type event value',
+      // A registration holding REGISTRY_SUBTREE_V2 gets it back: a flag the server never returns.
+      '3.1.4.2.138: client-only V2 flags never returned',
+    ),
+    override: { reportedFlagsV2: (event, registration) => registration.FilterFlags & validV2Flags(event.dwObjectType) },
+  },
+  {
+    name: 'port2-group-parent',
+    description: "A version 2 group event carries the group's own ID as ParentId instead of its hosting node's.",
+    trips: trips('3.1.4.2.138: group events fill NOTIFICATION_DATA_RPC per table'),
+    override: { notificationDataV2: (event) => (event.dwObjectType === CLUSTER_OBJECT_TYPE.GROUP ? { ...event.data, ParentId: event.data.ObjectId } : event.data) },
+  },
+  {
+    name: 'port2-subtree-flag',
+    description: 'A registry change seen through REGISTRY_SUBTREE_V2 is reported with CLUSTER_CHANGE_REGISTRY_SUBTREE_V2 added to FilterFlags, a flag the server never returns.',
+    trips: trips('3.1.4.2.138: client-only V2 flags never returned', '3.1.4.2.138: only registered event types returned'),
+    override: { reportedFlagsV2: (event, _registration, throughSubtree) => BigInt(event.flag) | (throughSubtree ? BigInt(CLUSTER_CHANGE_REGISTRY_V2.SUBTREE) : 0n) },
+  },
+  {
+    name: 'port2-any-version',
+    description: 'ApiAddNotifyV2 accepts any dwVersion, not only 2.',
+    trips: trips('3.1.4.2.137: invalid dwVersion gives ERROR_INVALID_PARAMETER'),
+    override: { checksDwVersion: false },
+  },
+  {
+    name: 'port2-any-object-type',
+    description: 'ApiAddNotifyV2 accepts an object type outside CLUSTER_OBJECT_TYPE (and registers it against the cluster).',
+    trips: trips('3.1.4.2.137: invalid object type gives ERROR_INVALID_PARAMETER'),
+    override: { checksObjectType: false },
+  },
+  {
+    name: 'port2-no-wait',
+    description: 'ApiGetNotifyV2 on a version 2 port with nothing queued completes at once with ERROR_SUCCESS and no notification.',
+    trips: trips('3.1.4.2.138: blocks until an indication or a close'),
+    override: { blocksOnEmptyV2: false },
+  },
+  {
+    name: 'port2-unblock-ignored',
+    description: 'ApiUnblockGetNotifyCall succeeds on a version 2 port but leaves its pending ApiGetNotifyV2 blocked.',
+    trips: trips('3.1.4.2.107: pending ApiGetNotifyV2 calls completed', '3.1.1.8: closing a v2 port includes unblocking'),
+    override: { unblockReleasesV2: false },
   },
 ];
 

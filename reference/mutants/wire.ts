@@ -3,12 +3,13 @@
 // mutants (reference/mutants/behaviour.ts). They are served with `serve --listen dcerpc:... --user ... --mutant NAME`
 // and listed by `mutants` with the clauses they trip, like the others.
 import type { Mutant } from '.';
+import { clauseSections } from '../../cmrp/clause-name';
 
 export const WIRE_MUTANTS = [
   {
     name: 'accept-low-auth',
     description: 'A version 3.0 server serves clients that authenticated at connect or packet integrity instead of refusing every level below packet privacy.',
-    trips: [{ section: '2.1', title: 'v3.0 server refuses levels below PKT_PRIVACY' }],
+    trips: clauseSections('2.1: v3.0 server refuses levels below PKT_PRIVACY'),
     wire: true,
   },
   {

@@ -3,10 +3,13 @@
 import { CLUSTER_CHANGE, type ProtocolVersion } from '../../cmrp/constants';
 import type { Behaviour } from '../rules/behaviour';
 import type { InternalEvent } from '../rules/event';
+import type { V2Event } from '../rules/event-v2';
 import { NotificationPort } from './port';
+import { NotificationPortV2 } from './v2/port';
 
 export class NotificationHub {
   private readonly ports = new Set<NotificationPort>();
+  private readonly portsV2 = new Set<NotificationPortV2>();
 
   constructor(private readonly behaviour: Behaviour) {}
 
@@ -16,9 +19,22 @@ export class NotificationHub {
     return port;
   }
 
+  /** A version 2 port (ApiCreateNotifyV2, protocol version 3 only). */
+  openV2(): NotificationPortV2 {
+    const port = new NotificationPortV2(this.behaviour);
+    this.portsV2.add(port);
+    return port;
+  }
+
   /** Forgets a port that was closed or aborted; it receives nothing more. */
-  forget(port: NotificationPort): void {
-    this.ports.delete(port);
+  forget(port: NotificationPort | NotificationPortV2): void {
+    if (port instanceof NotificationPortV2) this.portsV2.delete(port);
+    else this.ports.delete(port);
+  }
+
+  /** Queues a version 2 event on every version 2 port, synchronously, as publish() does. */
+  publishV2(event: V2Event): void {
+    for (const port of this.portsV2) port.receive(event);
   }
 
   /** Queues the event's indications on every port, synchronously: apply() is settled when this returns. */
@@ -38,5 +54,6 @@ export class NotificationHub {
         : undefined;
       port.loseEvents(reconnect);
     }
+    for (const port of this.portsV2) port.loseEvents();
   }
 }

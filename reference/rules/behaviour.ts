@@ -6,6 +6,7 @@ import type { ProtocolVersion } from '../../cmrp/constants';
 import { ERROR } from '../../cmrp/constants';
 import type { EventSubject, InternalEvent } from './event';
 import { scopeContains, type Filter, type Scope } from './filter';
+import { REFERENCE_V2_BEHAVIOUR, type V2Behaviour } from './behaviour-v2';
 
 /** The notification methods: the ones whose server-state and access-level rules a mutant may change. */
 export type NotifyMethod =
@@ -24,7 +25,10 @@ export type NotifyMethod =
   | 'ApiReAddNotifyNetwork'
   | 'ApiReAddNotifyNetInterface'
   | 'ApiGetNotify'
-  | 'ApiUnblockGetNotifyCall';
+  | 'ApiUnblockGetNotifyCall'
+  | 'ApiCreateNotifyV2'
+  | 'ApiAddNotifyV2'
+  | 'ApiGetNotifyV2';
 
 const NOTIFY_METHODS: ReadonlySet<string> = new Set<NotifyMethod>([
   'ApiCreateNotify',
@@ -43,6 +47,9 @@ const NOTIFY_METHODS: ReadonlySet<string> = new Set<NotifyMethod>([
   'ApiReAddNotifyNetInterface',
   'ApiGetNotify',
   'ApiUnblockGetNotifyCall',
+  'ApiCreateNotifyV2',
+  'ApiAddNotifyV2',
+  'ApiGetNotifyV2',
 ]);
 
 export function isNotifyMethod(method: MethodName): method is NotifyMethod {
@@ -52,9 +59,9 @@ export function isNotifyMethod(method: MethodName): method is NotifyMethod {
 /** Why a context handle did not resolve to an object of the expected type. */
 export type HandleFault = 'unknown' | 'wrong-type';
 
-export type HandleKind = 'cluster' | 'node' | 'group' | 'resource' | 'network' | 'netInterface' | 'key' | 'notify';
+export type HandleKind = 'cluster' | 'node' | 'group' | 'resource' | 'network' | 'netInterface' | 'key' | 'notify' | 'notifyV2';
 
-export interface Behaviour {
+export interface Behaviour extends V2Behaviour {
   /** 2.2.1.x: a handle that is unknown, closed, foreign or of the wrong type fails the call. */
   acceptBadHandle(fault: HandleFault, expected: HandleKind): boolean;
   /** 3.1.1 and each method's "accept ... read-only" sentence. */
@@ -108,6 +115,7 @@ export interface Behaviour {
 }
 
 export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
+  ...REFERENCE_V2_BEHAVIOUR,
   acceptBadHandle: () => false,
   // 3.1.4.1.56: a v2 server accepts ApiCreateNotify ONLY in read/write; every other notification
   // method, in both versions, SHOULD be accepted in read-only.

@@ -17,6 +17,29 @@ export interface InternalEvent {
   name: string;
   /** The object's state sequence after the change; 0 for subjects without one. */
   stateSequence: number;
+  /** What a version 2 port reports beyond a version 1 indication (its payload, IDs, parent). */
+  detail?: EventDetail;
+}
+
+/** The object an event is about, as it was when the event happened (deleted objects included). */
+export interface ObjectSnapshot {
+  readonly type: ObjectType;
+  readonly name: string;
+  readonly state: number;
+  readonly group?: string;
+  readonly node?: string;
+  readonly network?: string;
+  readonly resourceType?: string;
+}
+
+export interface EventDetail {
+  object?: ObjectSnapshot;
+  /** SetProperty: the property that changed and its new value. */
+  property?: { name: string; value: string | number };
+  /** RegistrySetValue: the name of the value that changed. */
+  valueName?: string;
+  /** MoveResource: the resource left `from` for `to`. */
+  move?: { resource: string; from?: string; to: string };
 }
 
 /** One event indication as ApiGetNotify returns it. */

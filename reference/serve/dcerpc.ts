@@ -185,14 +185,17 @@ async function callTarget(session: Session, method: MethodName, codec: MethodCod
     targetArgs.push(handle);
   }
   const connection = await session.connection;
-  const fn = connection[method] as (...a: unknown[]) => Promise<Reply<Record<string, unknown>>>;
+  const fn = connection[method] as ((...a: unknown[]) => Promise<Reply<Record<string, unknown>>>) | undefined;
+  // A target without the method (version 2 ports not offered): as an IDL without it, the opnum is out of range.
+  if (typeof fn !== 'function') return { fault: FAULT.nca_s_op_rng_error };
   const reply = await fn.apply(connection, targetArgs);
   if (reply.fault !== undefined) return { fault: reply.fault };
 
   const record: ReplyRecord = { status: reply.status };
   for (const [name, kind] of Object.entries(spec.outs)) {
     const value = (reply as Record<string, unknown>)[name];
-    record[name] = kind === 'handle' ? session.handles.toWire(value) : value;
+    // An empty list of notifications goes as a NULL array (dwNumNotifications 0), as an IDL server sends it.
+    record[name] = kind === 'handle' ? session.handles.toWire(value) : kind === 'notifications' && Array.isArray(value) && value.length === 0 ? null : value;
   }
   const inHandle = spec.params[0]?.kind === 'handle' ? (args[0] as Handle) : undefined;
   if (method === 'ApiCloseNotify' && inHandle !== undefined) {

@@ -1,13 +1,14 @@
 // The ClusapiConnection the reference server hands out: the contract's methods, each mapped onto the
 // method modules. A connection that is gone (client close, failover) answers every call with the RPC
 // fault RPC_S_CALL_FAILED: the method never runs.
-import type { ClusapiConnection, GetNotifyOut, Handle, Reply } from '../../cmrp/contract';
+import type { ClusapiConnection, GetNotifyOut, Handle, NotificationV2, Reply } from '../../cmrp/contract';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { RPC_S_CALL_FAILED } from '../rules/codes';
 import type { StatefulType } from '../model/types';
 import { ConnectionState } from './connection-state';
 import * as objects from './object-methods';
 import * as notify from './notify-methods';
+import * as notifyV2 from './notify-v2-methods';
 
 export class ServerConnection implements ClusapiConnection {
   constructor(
@@ -146,6 +147,24 @@ export class ServerConnection implements ClusapiConnection {
   }
   ApiUnblockGetNotifyCall(hNotify: Handle): Promise<Reply> {
     return this.run(() => notify.unblockGetNotifyCall(this.s, hNotify));
+  }
+
+  ApiCreateNotifyV2(): Promise<Reply<{ hNotify: Handle }>> {
+    return this.run(() => notifyV2.createNotifyV2(this.s));
+  }
+  ApiAddNotifyV2(
+    hNotify: Handle,
+    hObject: Handle,
+    dwObjectType: number,
+    FilterFlags: bigint,
+    dwNotifyKey: number,
+    dwVersion: number,
+    isTargetedAtObject: boolean,
+  ): Promise<Reply> {
+    return this.run(() => notifyV2.addNotifyV2(this.s, hNotify, hObject, dwObjectType, FilterFlags, dwNotifyKey, dwVersion, isTargetedAtObject));
+  }
+  ApiGetNotifyV2(hNotify: Handle): Promise<Reply<{ Notifications: NotificationV2[] }>> {
+    return this.run(() => notifyV2.getNotifyV2(this.s, hNotify));
   }
 
   async close(): Promise<void> {

@@ -6,12 +6,15 @@ import type { HandleFault, HandleKind } from '../rules/behaviour';
 import { NULL_HANDLE } from '../rules/codes';
 import type { ObjectType } from '../model/types';
 import type { NotificationPort } from '../notify/port';
+import type { NotificationPortV2 } from '../notify/v2/port';
 
 export type HandleTarget =
   | { kind: 'cluster' }
   | { kind: Exclude<ObjectType, 'resourceType'>; name: string }
   | { kind: 'key'; path: readonly string[] }
-  | { kind: 'notify'; port: NotificationPort };
+  | { kind: 'notify'; port: NotificationPort }
+  /** A version 2 port (ApiCreateNotifyV2): the same HNOTIFY_RPC on the wire, another kind here. */
+  | { kind: 'notifyV2'; port: NotificationPortV2 };
 
 export type TargetOf<K extends HandleKind> = Extract<HandleTarget, { kind: K }>;
 
@@ -34,6 +37,11 @@ export class HandleTable {
     if (!target) return { ok: false, fault: 'unknown' };
     if (target.kind !== kind) return { ok: false, fault: 'wrong-type' };
     return { ok: true, target: target as TargetOf<K> };
+  }
+
+  /** Whatever the handle designates, of any kind (ApiAddNotifyV2's HGENERIC_RPC hObject). */
+  lookup(handle: Handle): HandleTarget | undefined {
+    return this.entries.get(String(handle).toLowerCase());
   }
 
   /** The live targets of one kind (a connection's ports, for instance). */

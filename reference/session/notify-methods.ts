@@ -9,6 +9,7 @@ import { TYPE_BITS } from '../notify/bits';
 import type { Scope } from '../rules/filter';
 import type { NotificationPort } from '../notify/port';
 import { ConnectionState, isRefusal, type Refusal } from './connection-state';
+import { closeNotifyV2, v2PortOf } from './notify-v2-methods';
 
 const NO_INDICATION: GetNotifyOut = { dwNotifyKey: 0, dwFilter: 0, dwStateSequence: 0, Name: '' };
 
@@ -20,6 +21,12 @@ export function createNotify(s: ConnectionState): Reply<{ hNotify: Handle }> {
 }
 
 export function closeNotify(s: ConnectionState, hNotify: Handle): Reply<{ hNotify: Handle | null }> {
+  // 3.1.4.2.57: the same method closes a version 2 port.
+  const portV2 = v2PortOf(s, hNotify);
+  if (portV2) {
+    const refusal = s.gate('ApiCloseNotify');
+    return refusal ? { status: refusal.refused, hNotify } : closeNotifyV2(s, hNotify, portV2);
+  }
   const port = portFor(s, 'ApiCloseNotify', hNotify);
   if (isRefusal(port)) return { status: port.refused, hNotify: port.refused === ERROR.SUCCESS ? null : hNotify };
   port.close();
@@ -109,6 +116,14 @@ export async function getNotify(s: ConnectionState, hNotify: Handle, Timeout: nu
 }
 
 export function unblockGetNotifyCall(s: ConnectionState, hNotify: Handle): Reply {
+  // 3.1.4.2.107: the same method releases the ApiGetNotifyV2 calls of a version 2 port.
+  const portV2 = v2PortOf(s, hNotify);
+  if (portV2) {
+    const refusal = s.gate('ApiUnblockGetNotifyCall');
+    if (refusal) return { status: refusal.refused };
+    portV2.unblock();
+    return { status: ERROR.SUCCESS };
+  }
   const port = portFor(s, 'ApiUnblockGetNotifyCall', hNotify);
   if (isRefusal(port)) return { status: port.refused };
   port.unblock();

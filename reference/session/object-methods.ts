@@ -57,7 +57,7 @@ const METHODS: Readonly<Record<StatefulType, TypeMethods>> = {
   },
 };
 
-const CLOSE_METHOD: Readonly<Record<Exclude<HandleTarget['kind'], 'notify'>, MethodName>> = {
+const CLOSE_METHOD: Readonly<Record<Exclude<HandleTarget['kind'], 'notify' | 'notifyV2'>, MethodName>> = {
   cluster: 'ApiCloseCluster',
   key: 'ApiCloseKey',
   node: METHODS.node.close,
@@ -93,7 +93,7 @@ export function openObject(s: ConnectionState, type: StatefulType, name: string)
 }
 
 /** Close* of a cluster, object or key handle: the handle stops being valid. */
-export function closeHandle(s: ConnectionState, handle: Handle, kind: Exclude<HandleTarget['kind'], 'notify'>): Reply {
+export function closeHandle(s: ConnectionState, handle: Handle, kind: Exclude<HandleTarget['kind'], 'notify' | 'notifyV2'>): Reply {
   const refusal = s.gate(CLOSE_METHOD[kind]);
   if (refusal) return { status: refusal.refused };
   const target = s.check(handle, kind);

@@ -258,9 +258,12 @@ describe('the schema and the harness accept and reject the same results', () => 
     ['ApiGetNotify', { status: 0, dwNotifyKey: 1, dwFilter: 4096, dwStateSequence: 2, Name: 3 }, false],
     ['ApiGetNotify', { status: 0x103 }, true],
     ['ApiAddNotifyGroup', { status: 0, dwStateSequence: 1, extra: 'ignored' }, true],
-    ['ApiGetNotifyV2', { status: 0, Notifications: [{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '18446744073709551615', Name: 'x' }] }, true],
-    ['ApiGetNotifyV2', { status: 0, Notifications: [{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: 4096, Name: 'x' }] }, false],
-    ['ApiGetNotifyV2', { status: 0, Notifications: [{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '-1', Name: 'x' }] }, false],
+    ['ApiGetNotifyV2', { status: 0, Notifications: [{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '18446744073709551615', buffer: '', ObjectId: 'i', ParentId: null, Name: 'x', Type: '' }] }, true],
+    ['ApiGetNotifyV2', { status: 0, Notifications: [{ ...{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '8', buffer: '', ObjectId: 'i', ParentId: null, Name: 'x', Type: '' }, FilterFlags: 4096 }] }, false],
+    ['ApiGetNotifyV2', { status: 0, Notifications: [{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '-1', buffer: '', ObjectId: 'i', ParentId: null, Name: 'x', Type: '' }] }, false],
+    ['ApiGetNotifyV2', { status: 0, Notifications: [{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '8', Name: 'x' }] }, false],
+    ['ApiGetNotifyV2', { status: 0, Notifications: [{ ...{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '8', buffer: '', ObjectId: 'i', ParentId: null, Name: 'x', Type: '' }, buffer: 'ABCD' }] }, false],
+    ['ApiGetNotifyV2', { status: 0, Notifications: [{ ...{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '8', buffer: '', ObjectId: 'i', ParentId: null, Name: 'x', Type: '' }, extra: 1 }] }, false],
   ];
   for (const [method, result, ok] of cases) {
     it(`${method} ${JSON.stringify(result)}: ${ok ? 'accepted' : 'rejected'}`, () => {
@@ -277,9 +280,10 @@ describe('the schema and the harness accept and reject the same results', () => 
   }
 
   it('turns FilterFlags into a bigint and a missing handle of a failed call into NULL', () => {
-    expect(decodeReply('ApiGetNotifyV2', { status: 0, Notifications: [{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '18446744073709551615', Name: 'x' }] })).toEqual({
+    const entry = { dwNotifyKey: 1, dwObjectType: 2, FilterFlags: '18446744073709551615', buffer: '', ObjectId: 'i', ParentId: null, Name: 'x', Type: '' };
+    expect(decodeReply('ApiGetNotifyV2', { status: 0, Notifications: [entry] })).toEqual({
       status: 0,
-      Notifications: [{ dwNotifyKey: 1, dwObjectType: 2, FilterFlags: 18446744073709551615n, Name: 'x' }],
+      Notifications: [{ ...entry, FilterFlags: 18446744073709551615n }],
     });
     expect(decodeReply('ApiOpenGroup', { status: 5013 })).toEqual({ status: 5013, hGroup: null });
   });

@@ -1,5 +1,5 @@
 // The Python example (examples/python-adapter) run through every scripted sequence, over stdio and
-// over TCP: whatever it claims it passes; what it does not offer (version 2 ports, the MoveResource and
+// over TCP: whatever it claims it passes; what it does not offer (the MoveResource and
 // SetQuorum verbs) is NOT-TESTED with the reason, never PASS.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,7 +27,7 @@ describe('the Python example adapter over stdio', () => {
 
   it('declares its capabilities in the handshake', () => {
     expect(target.description).toMatch(/python example adapter/);
-    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: false, accessLevels: ['full', 'read'] });
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] });
     expect(target.control?.verbs.has('SetState')).toBe(true);
     expect(target.control?.verbs.has('SetQuorum')).toBe(false);
   });

@@ -1,13 +1,9 @@
 // The interpreter's promises, each against a target that breaks them on purpose: a hang, garbage, a
 // crash, a missing control verb, a failed setup step. None may ever come out as PASS.
 import { runSequence, type SequenceContext } from '../../harness/sequence/interpret';
-import { loadSequenceFile } from '../../harness/sequence/load';
 import type { Sequence } from '../../harness/sequence/types';
 import { createBuiltinTarget } from '../../harness/target/builtin';
 import type { ClusapiConnection, Target } from '../../cmrp/contract';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const ADD = '3.1.4.2.60/R2';
 const READ = '3.1.4.2.66/R1';
@@ -298,28 +294,3 @@ describe('repeat and anyOf', () => {
     );
   });
 });
-
-describe('sequence files', () => {
-  const write = (content: unknown) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cmrp-seq-')), 'bad.json');
-    writeFileSync(file, JSON.stringify(content));
-    return file;
-  };
-
-  it('reject a check of an undeclared clause label, naming the file and the sequence', () => {
-    const file = write({ suite: 'x', heading: 'x', sequences: [{ ...sequence, steps: [{ absent: '$port', check: 'nope' }] }] });
-    expect(() => loadSequenceFile(file)).toThrow(/bad\.json: sequence 'test\/add-and-read': a step checks 'nope'/);
-  });
-
-  it('reject a declared label that no step checks', () => {
-    const file = write({ suite: 'x', heading: 'x', sequences: [{ ...sequence, clauses: { ...sequence.clauses, spare: { 3: ADD } } }] });
-    expect(() => loadSequenceFile(file)).toThrow(/clause label 'spare' is checked by no step/);
-  });
-
-  it('reject a file that is not JSON', () => {
-    const file = write('');
-    writeFileSync(file, '{ not json');
-    expect(() => loadSequenceFile(file)).toThrow(/bad\.json: not valid JSON/);
-  });
-});
-

@@ -2,8 +2,8 @@
 // both), its trips name real catalogue clauses, and the builtin target exposes them by name.
 import { loadCatalogue } from '../../harness/catalogue/load';
 import { createBuiltinTarget } from '../../harness/target/builtin';
-import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
-import { FABRICATED_HANDLE } from '../../cmrp/contract';
+import { CLUSTER_CHANGE as C, CLUSTER_CHANGE_GROUP_V2 as G, CLUSTER_CHANGE_REGISTRY_V2 as R, CLUSTER_OBJECT_TYPE as OT } from '../../cmrp/constants';
+import { FABRICATED_HANDLE, type ClusapiConnection, type NotificationV2 } from '../../cmrp/contract';
 import { MUTANTS, MUTANT_NAMES } from '../../reference';
 import { disposeAll, drain, ok, openPort, PENDING, rig, status, within } from './helpers';
 
@@ -21,6 +21,27 @@ async function groupPort(version: 2 | 3, mutant: string | undefined, key = 1) {
 }
 
 const setGroupState = { verb: 'SetState', objectType: 'group', name: 'App Group', state: 1 } as const;
+
+type ConnV2 = Required<ClusapiConnection>;
+
+/** A version 2 port and a cluster handle on a protocol version 3 connection. */
+async function v2Port(mutant: string | undefined) {
+  const r = rig(3, mutant);
+  const conn = r.conn as ConnV2;
+  return { ...r, conn, h: ok(await conn.ApiCreateNotifyV2()).hNotify, hCluster: ok(await conn.ApiOpenCluster()).hCluster };
+}
+
+async function v2Register(conn: ConnV2, h: string, hObject: string, type: number, flags: number, key: number): Promise<void> {
+  ok(await conn.ApiAddNotifyV2(h, hObject, type, BigInt(flags), key, 2, false));
+}
+
+/** Everything queued on a version 2 port now: a read, released by Unblock when nothing is queued. */
+async function v2Drain(conn: ConnV2, h: string): Promise<NotificationV2[]> {
+  const read = conn.ApiGetNotifyV2(h);
+  ok(await conn.ApiUnblockGetNotifyCall(h));
+  const reply = await read;
+  return reply.fault === undefined && reply.status === 0 ? reply.Notifications : [];
+}
 
 /** A blocked read, released (or not) by `release`: its status, or PENDING. */
 async function releasedBy(mutant: string | undefined, release: 'unblock' | 'close'): Promise<unknown> {
@@ -181,6 +202,54 @@ const PROBES: Record<string, Probe> = {
     const { server } = rig(2, m);
     return status(await server.connect({ protocolVersion: 2, accessLevel: 'read' }).ApiOpenCluster());
   },
+  // Version 2 ports (protocol version 3): each probe reads what the mutant changes.
+  'port2-merge-registrations': async (m) => {
+    const { conn, h, hCluster, apply } = await v2Port(m);
+    await v2Register(conn, h, hCluster, OT.GROUP, G.STATE, 1);
+    await v2Register(conn, h, hCluster, OT.GROUP, G.STATE, 2);
+    await apply(setGroupState);
+    return (await v2Drain(conn, h)).map((n) => n.dwNotifyKey);
+  },
+  'port2-all-flags': async (m) => {
+    const { conn, h, hCluster, apply } = await v2Port(m);
+    await v2Register(conn, h, hCluster, OT.GROUP, G.STATE | G.DELETED, 1);
+    await apply(setGroupState);
+    return (await v2Drain(conn, h)).map((n) => n.FilterFlags);
+  },
+  'port2-group-parent': async (m) => {
+    const { conn, h, hCluster, apply } = await v2Port(m);
+    await v2Register(conn, h, hCluster, OT.GROUP, G.STATE, 1);
+    await apply(setGroupState);
+    return (await v2Drain(conn, h)).map((n) => n.ParentId === n.ObjectId);
+  },
+  'port2-subtree-flag': async (m) => {
+    const { conn, h, hCluster, apply } = await v2Port(m);
+    await v2Register(conn, h, hCluster, OT.REGISTRY, R.VALUE | R.SUBTREE, 1);
+    await apply({ verb: 'RegistrySetValue', path: 'Parameters', valueName: 'Description', data: 'x' });
+    return (await v2Drain(conn, h)).map((n) => n.FilterFlags);
+  },
+  'port2-any-version': async (m) => {
+    const { conn, h, hCluster } = await v2Port(m);
+    return status(await conn.ApiAddNotifyV2(h, hCluster, OT.GROUP, BigInt(G.STATE), 1, 1, false));
+  },
+  'port2-any-object-type': async (m) => {
+    const { conn, h, hCluster } = await v2Port(m);
+    return status(await conn.ApiAddNotifyV2(h, hCluster, 0x11, 1n, 1, 2, false));
+  },
+  'port2-no-wait': async (m) => {
+    const { conn, h, hCluster } = await v2Port(m);
+    await v2Register(conn, h, hCluster, OT.GROUP, G.STATE, 1);
+    const outcome = await within(conn.ApiGetNotifyV2(h));
+    return outcome === PENDING ? 'pending' : status(outcome);
+  },
+  'port2-unblock-ignored': async (m) => {
+    const { conn, h, hCluster } = await v2Port(m);
+    await v2Register(conn, h, hCluster, OT.GROUP, G.STATE, 1);
+    const read = conn.ApiGetNotifyV2(h);
+    ok(await conn.ApiUnblockGetNotifyCall(h));
+    const outcome = await within(read);
+    return outcome === PENDING ? 'pending' : status(outcome);
+  },
 };
 
 it('has a probe for every mutant, and at least 20 mutants', () => {
@@ -208,7 +277,7 @@ it('names catalogue clauses (section + title) in every trip', () => {
 describe('builtin target', () => {
   it('declares its capabilities and serves connections', async () => {
     const target = createBuiltinTarget({});
-    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: false, accessLevels: ['full', 'read'] });
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] });
     expect(target.control?.verbs.has('Failover')).toBe(true);
     const conn = await target.connect({ protocolVersion: 3 });
     ok(await conn.ApiCreateNotify());

@@ -60,12 +60,19 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
     ],
   },
   'close-no-release': {
-    why: '3.1.1.8 says the close of a port covers releasing its reads: the same check',
-    clauses: [{ section: '3.1.1.8', title: 'closing a v1 port includes unblocking' }],
+    why: '3.1.1.8 says the close of a port covers releasing its reads: the same check; on a version 2 port one await judges the release and its code',
+    clauses: [
+      { section: '3.1.1.8', title: 'closing a v1 port includes unblocking' },
+      { section: '3.1.4.2.138', title: 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION' },
+    ],
   },
   'release-success': {
-    why: '3.1.1.8 says the close of a port covers releasing its reads, whose code the same check judges',
-    clauses: [{ section: '3.1.1.8', title: 'closing a v1 port includes unblocking' }],
+    why: '3.1.1.8 says the close of a port covers releasing its reads, whose code the same check judges; on a version 2 port one await judges that the read waited, was released, and its code',
+    clauses: [
+      { section: '3.1.1.8', title: 'closing a v1 port includes unblocking' },
+      { section: '3.1.1.8', title: 'closing a v2 port includes unblocking' },
+      { section: '3.1.4.2.138', title: 'blocks until an indication or a close' },
+    ],
   },
   'add-wrong-sequence': {
     why: "a check compares the Add's sequence with the one an event carries: which of the two is wrong cannot be told from outside",
@@ -100,6 +107,38 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
       { section: '3.1.1', title: 'server keeps a protocol server state' },
       { section: '3.1.4.1', title: 'method beyond server state not accepted' },
       { section: '3.1.4.1.56', title: 'NULL handle returned on failure' },
+    ],
+  },
+  'port2-merge-registrations': {
+    why: '3.1.1.8 restates, for every port, that each matching filter returns its context value, and the registration itself (a SHOULD) is judged by the same read',
+    clauses: [
+      { section: '3.1.4.2.137', title: 'registers a filter on a v2 port' },
+      { section: '3.1.1.8', title: "v2 indication carries the client's context value" },
+      { section: '3.1.1.8', title: 'filter targets a class of objects or one object' },
+      { section: '3.1.1.8', title: 'context value comes back with matching indications' },
+    ],
+  },
+  'port2-all-flags': {
+    why: 'a FilterFlags holding every registered flag fails the reads that expect each event alone, and the check that only registered kinds come back',
+    clauses: [
+      { section: '3.1.4.2.137', title: 'several event types in one registration' },
+      { section: '3.1.4.2.138', title: 'only registered event types returned' },
+    ],
+  },
+  'port2-no-wait': {
+    why: 'a read that never waits cannot be released: the checks of its release by an unblock or a close see its early ERROR_SUCCESS',
+    clauses: [
+      { section: '3.1.1.8', title: 'closing a v2 port includes unblocking' },
+      { section: '3.1.4.2.57', title: 'outstanding ApiGetNotifyV2 calls completed' },
+      { section: '3.1.4.2.107', title: 'pending ApiGetNotifyV2 calls completed' },
+      { section: '3.1.4.2.138', title: 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION' },
+    ],
+  },
+  'port2-unblock-ignored': {
+    why: 'one await judges that the read waited, was released by the unblock, and its code: a read still pending fails all three',
+    clauses: [
+      { section: '3.1.4.2.138', title: 'blocks until an indication or a close' },
+      { section: '3.1.4.2.138', title: 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION' },
     ],
   },
   'v2-no-timeout': { why: 'the timer clauses of 3.1.2.4 and 3.1.5.4 share the timer check', clauses: timerClauses() },

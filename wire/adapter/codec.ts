@@ -31,19 +31,24 @@ export function wireProblem(kind: ValueKind, value: unknown): string | undefined
   }
 }
 
+/** The fields of one NOTIFICATION_RPC in JSON, in the IDL's order (docs/adapter-protocol.md). */
+const NOTIFICATION_FIELDS = ['dwNotifyKey', 'dwObjectType', 'FilterFlags', 'buffer', 'ObjectId', 'ParentId', 'Name', 'Type'] as const;
+const NULLABLE_STRINGS: ReadonlySet<string> = new Set(['ObjectId', 'ParentId', 'Name', 'Type']);
+
 function notificationsProblem(value: unknown): string | undefined {
   if (!Array.isArray(value)) return 'not an array';
   for (const [i, item] of value.entries()) {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return `item ${i} is not an object`;
     const n = item as Record<string, unknown>;
-    const fields: [string, ValueKind][] = [
-      ['dwNotifyKey', 'uint32'],
-      ['dwObjectType', 'uint32'],
-      ['FilterFlags', 'uint64'],
-      ['Name', 'string'],
-    ];
-    for (const [field, kind] of fields) {
-      const problem = wireProblem(kind, n[field]);
+    const extra = Object.keys(n).find((k) => !(NOTIFICATION_FIELDS as readonly string[]).includes(k));
+    if (extra !== undefined) return `item ${i} has the unknown field "${extra}"`;
+    for (const field of NOTIFICATION_FIELDS) {
+      const v = n[field];
+      let problem: string | undefined;
+      if (field === 'dwNotifyKey' || field === 'dwObjectType') problem = wireProblem('uint32', v);
+      else if (field === 'FilterFlags') problem = wireProblem('uint64', v);
+      else if (field === 'buffer') problem = v === null || (typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v)) ? undefined : 'not lowercase hex bytes or null';
+      else if (NULLABLE_STRINGS.has(field)) problem = v === null || typeof v === 'string' ? undefined : 'not a string or null';
       if (problem) return `item ${i}: ${field} is ${problem}`;
     }
   }
@@ -70,7 +75,11 @@ export function fromWire(kind: ValueKind, value: unknown): unknown {
         dwNotifyKey: n.dwNotifyKey as number,
         dwObjectType: n.dwObjectType as number,
         FilterFlags: BigInt(n.FilterFlags as string),
-        Name: n.Name as string,
+        buffer: n.buffer as string | null,
+        ObjectId: n.ObjectId as string | null,
+        ParentId: n.ParentId as string | null,
+        Name: n.Name as string | null,
+        Type: n.Type as string | null,
       }),
     );
   }

@@ -1,7 +1,7 @@
 // The codec interface the DCE/RPC layer (wire/rpc/) codes against: one MethodCodec per clusapi
 // method, turning the target contract's positional arguments into an NDR20 request stub and a
 // response stub into the contract's reply record, and the reverse for the served reference.
-import type { MethodName } from '../../cmrp/contract';
+import type { MethodName, NotificationV2 } from '../../cmrp/contract';
 
 export type ProtocolVersion = 2 | 3;
 
@@ -55,19 +55,8 @@ export interface MethodCodec {
   replyNames(version: ProtocolVersion): string[];
 }
 
-/** One NOTIFICATION_RPC ([MS-CMRP] 2.2.3.24) as ApiGetNotifyV2 returns it, field names as the IDL's. */
-export interface NotificationRpc {
-  /** DWORD_PTR: 32 bits in NDR20 (MS-DTYP __int3264). */
-  dwNotifyKey: number;
-  dwObjectType: number;
-  FilterFlags: bigint;
-  /** The event's payload bytes as lowercase hex (null for a NULL pointer). */
-  buffer: string | null;
-  ObjectId: string | null;
-  ParentId: string | null;
-  Name: string | null;
-  Type: string | null;
-}
+/** One NOTIFICATION_RPC ([MS-CMRP] 2.2.3.24) as ApiGetNotifyV2 returns it: the contract's own form. */
+export type NotificationRpc = NotificationV2;
 
 /** CLUSTER_OPERATIONAL_VERSION_INFO ([MS-CMRP] 2.2.3.3). */
 export interface ClusterOperationalVersionInfo {

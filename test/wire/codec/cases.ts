@@ -161,12 +161,20 @@ export const CASES: CaseTable = {
   ApiAddNotifyNetInterface: addNotify('hNetInterface', 0x01000000),
   ApiReAddNotifyNetInterface: reAddNotify('hNetInterface', 0x01000000),
   ApiUnblockGetNotifyCall: () => [{ name: 'success', args: { hNotify: HANDLES.hNotify }, reply: { status: 0 } }],
-  ApiCreateNotifyV2: () => [{ name: 'success: rpc_error is the status', args: {}, reply: { status: 0, rpc_status: 0, hNotify: HANDLES.hNotify } }],
+  ApiCreateNotifyV2: () => [
+    { name: 'success: rpc_error is the status', args: {}, reply: { status: 0, rpc_status: 0, hNotify: HANDLES.hNotify } },
+    { name: 'refused: a NULL handle', args: {}, reply: { status: 5, rpc_status: 0, hNotify: null } },
+  ],
   ApiAddNotifyV2: () => [
     {
       name: 'a group filter, targeted at the object',
       args: { hNotify: HANDLES.hNotify, hObject: HANDLES.hGroup, dwObjectType: 2, FilterFlags: 0x00000000000000f0n, dwNotifyKey: 0x77, dwVersion: 2, isTargetedAtObject: true },
       reply: { rpc_status: 0, status: 0 },
+    },
+    {
+      name: 'a cluster-wide registry filter with REGISTRY_SUBTREE_V2, a FilterFlags above 32 bits refused',
+      args: { hNotify: HANDLES.hNotify, hObject: HANDLES.hCluster, dwObjectType: 8, FilterFlags: 0x100000000000000cn, dwNotifyKey: 0xfffffffe, dwVersion: 2, isTargetedAtObject: false },
+      reply: { rpc_status: 0, status: 0x57 },
     },
   ],
   ApiGetNotifyV2: () => [
@@ -179,6 +187,29 @@ export const CASES: CaseTable = {
           { dwNotifyKey: 0x78, dwObjectType: 3, FilterFlags: 0x2n, buffer: null, ObjectId: 'c3', ParentId: null, Name: 'Disk', Type: 'Physical Disk' },
         ],
         dwNumNotifications: 2,
+        status: 0,
+      },
+    },
+    {
+      name: 'registry, resource type and quorum: an empty buffer, a property list, NULL ParentId and Type',
+      args: { hNotify: HANDLES.hNotify },
+      reply: {
+        Notifications: [
+          { dwNotifyKey: 3, dwObjectType: 8, FilterFlags: 0x8n, buffer: '', ObjectId: 'Level', ParentId: '', Name: 'Parameters\\Advanced', Type: '' },
+          {
+            dwNotifyKey: 4,
+            dwObjectType: 4,
+            FilterFlags: 0x2n,
+            // PROPERTY_LIST: 1 property, CLUSPROP_SYNTAX_NAME "D", CLUSPROP_SYNTAX_LIST_VALUE_DWORD 7, ENDMARK.
+            buffer: '01000000030004000400000044000000020001000400000007000000' + '00000000',
+            ObjectId: '',
+            ParentId: '',
+            Name: 'Generic Service',
+            Type: '',
+          },
+          { dwNotifyKey: 5, dwObjectType: 9, FilterFlags: 0x1n, buffer: '02000000', ObjectId: 'e0162015', ParentId: null, Name: 'Cluster Disk 2', Type: null },
+        ],
+        dwNumNotifications: 3,
         status: 0,
       },
     },
