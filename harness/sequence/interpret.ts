@@ -10,6 +10,7 @@ import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
 import { HARNESS_ID } from '../verdict/types';
+import { catalogueNames } from '../catalogue/names';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
 import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
 
@@ -516,10 +517,23 @@ class SequenceRun {
     }
   }
 
+  /**
+   * A Read client refused at setup falls short of each recommendation ("SHOULD accept at Read") the
+   * sequence checks; a MUST it checks was only not reached: the refused step's own clause judges the refusal.
+   */
+  private recordRefusedAtRead(detail: string): void {
+    for (const clause of clausesIn(this.sequence, this.ctx.protocolVersion)) {
+      if (this.observed.has(clause)) continue;
+      const level = catalogueNames().clause(clause)?.level;
+      if (level === 'SHOULD' || level === 'SHOULD NOT' || level === 'MAY') this.observe(clause, 'fail', `the server refused the Read-level client: ${detail}; a Read client cannot reach this check`);
+      else this.observe(clause, 'inconclusive', `not reached: the server refused the Read-level client: ${detail}`);
+    }
+  }
+
   private recordAbort(error: unknown): void {
     if (error instanceof CheckFailed) return this.recordRest('inconclusive', `not reached: step ${this.stepIndex} failed earlier in the sequence`);
     if (error instanceof NotReached) return this.recordRest('inconclusive', `not reached: ${error.message}`);
-    if (error instanceof RefusedAtRead) return this.recordRest('fail', `the server refused the Read-level client: ${error.message}; a Read client cannot reach this check`);
+    if (error instanceof RefusedAtRead) return this.recordRefusedAtRead(error.message);
     if (error instanceof TargetError) return this.recordRest('error', `the target failed at step ${this.stepIndex}: ${error.message}`);
     const message = error instanceof Error ? error.message : String(error);
     // A fault of the sequence data is the harness's own: it must show even when every clause was already judged.

