@@ -1,11 +1,20 @@
 // The project's own tests (test/). The conformance suites in suites/ are run by the CLI through
 // harness/runner/jest-suites.config.js, against whatever target the user names.
+//
+// Time bounds are for hangs, not speed: they scale with CMRP_TEST_TIMEOUT_SCALE (default 3, see
+// test/support/time-scale.ts), here for the default and in test/support/scale-timeouts.ts for every
+// timeout a test file gives explicitly, so `npm test` passes on a loaded 2-core machine.
+const raw = process.env.CMRP_TEST_TIMEOUT_SCALE;
+const scale = raw === undefined || raw.trim() === '' ? 3 : Number(raw);
+if (!Number.isFinite(scale) || scale <= 0) throw new Error(`CMRP_TEST_TIMEOUT_SCALE='${raw}': must be a number greater than 0`);
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  setupFilesAfterEnv: ['<rootDir>/test/support/scale-timeouts.ts'],
   maxWorkers: '100%',
-  testTimeout: 60000,
+  testTimeout: Math.round(60000 * scale),
 };

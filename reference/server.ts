@@ -14,13 +14,14 @@ import { ConnectionState } from './session/connection-state';
 import type { ServerCore, ServerState } from './session/core';
 
 export class ClusterServer implements ServerCore, ServerLifecycle {
-  model = new ClusterModel();
+  model: ClusterModel;
   serverState: ServerState = 'read-write';
   readonly hub: NotificationHub;
   readonly control: ClusterControl;
   private readonly connections = new Set<ConnectionState>();
 
   constructor(readonly behaviour: Behaviour) {
+    this.model = new ClusterModel(behaviour);
     this.hub = new NotificationHub(behaviour);
     this.control = new ReferenceControl(this);
   }
@@ -57,7 +58,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
    * handles survive: handles name objects, so they now designate the fresh objects of that name.
    */
   reset(): void {
-    this.model = new ClusterModel();
+    this.model = new ClusterModel(this.behaviour);
     this.serverState = 'read-write';
     for (const connection of this.connections) {
       for (const { port } of [...connection.handles.releaseAll('notify'), ...connection.handles.releaseAll('notifyV2')]) {

@@ -1,4 +1,4 @@
 // [MS-CMRP] 3.1.4.1.107 (protocol version 2) and 3.1.4.2.107 (version 3): ApiUnblockGetNotifyCall (Opnum 107), the port used afterwards
-import { sequenceSuite } from '../harness/suite/sequences';
+import { sequenceSuite } from '../harness/suite/host';
 
 sequenceSuite('3.1.4.x.107-port-after-unblock');

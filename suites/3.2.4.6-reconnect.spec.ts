@@ -1,4 +1,4 @@
 // [MS-CMRP] 3.2.4.6: Reconnect procedure
-import { sequenceSuite } from '../harness/suite/sequences';
+import { sequenceSuite } from '../harness/suite/host';
 
 sequenceSuite('3.2.4.6-reconnect');

@@ -122,7 +122,7 @@ class ClusterObject:
         self.kind = kind
         self.name = name
         self.state = state
-        self.sequence = 1  # changes on every state change: all a client may rely on
+        self.sequence = 0  # 3.1.4.x.10 and .43: zero at creation; changes on every state change
         self.group = placement.get("group")
         self.node = placement.get("node")
         self.network = placement.get("network")

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { UsageError } from '../../cmrp/errors';
 import { packageRoot } from '../../cmrp/package-info';
+import { precompiledValidator } from '../schema/validator';
 
 export class DataFileError extends UsageError {
   constructor(message: string) {
@@ -41,6 +42,9 @@ let ajv: Ajv2020 | undefined;
 export function schemaValidator(schemaPath: string, ref?: string): ValidateFunction {
   const key = `${schemaPath}#${ref ?? ''}`;
   let validate = validators.get(key);
+  // The build's compiled validator (harness/schema/), while it matches the schema: no ajv compile per run.
+  if (!validate && !ref) validate = precompiledValidator(path.join(packageRoot(), schemaPath)) as ValidateFunction | undefined;
+  if (validate) validators.set(key, validate);
   if (!validate) {
     // strictRequired off: a oneOf of `required`s ("exactly one kind field") names fields its branches do not define.
     if (!ajv) {

@@ -3,8 +3,9 @@
 // file is a configuration error: the message names the file and the problem on one line.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject } from 'ajv';
 import { packageRoot } from '../../cmrp/package-info';
+import { schemaValidator as compiledValidator, type SchemaValidator } from '../schema/validator';
 import { compareClauseIds } from './order';
 import type { CatalogueSection, Clause } from './types';
 
@@ -25,15 +26,8 @@ export function defaultCatalogueDir(): string {
   return path.join(packageRoot(), 'vectors', 'catalogue');
 }
 
-let validator: ValidateFunction | undefined;
-
-function schemaValidator(): ValidateFunction {
-  if (!validator) {
-    const schemaFile = path.join(packageRoot(), 'vectors', 'catalogue.schema.json');
-    const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as object;
-    validator = new Ajv2020({ allErrors: false, strict: true }).compile(schema);
-  }
-  return validator;
+function schemaValidator(): SchemaValidator {
+  return compiledValidator(path.join(packageRoot(), 'vectors', 'catalogue.schema.json'));
 }
 
 function displayPath(file: string): string {

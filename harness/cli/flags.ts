@@ -1,6 +1,8 @@
 // Flags shared by several commands, and their conversion to typed options.
 import * as path from 'node:path';
 import type { SelectionFlags } from '../catalogue/select';
+import { UsageError } from '../../cmrp/errors';
+import { writableProblem } from '../report/atomic';
 import type { FlagSpecs, FlagValues } from './args';
 
 const positive = (v: number | string) => ((v as number) > 0 ? undefined : 'must be greater than 0');
@@ -61,4 +63,23 @@ export function selectionFlags(flags: FlagValues): SelectionFlags {
 export function reportPaths(flags: FlagValues, cwd: string): { junit: string; json: string; markdown: string; html: string } {
   const at = (key: keyof typeof DEFAULT_REPORTS) => path.resolve(cwd, (flags[key] as string | undefined) ?? DEFAULT_REPORTS[key]);
   return { junit: at('junit'), json: at('json'), markdown: at('markdown'), html: at('html') };
+}
+
+/**
+ * Refuses, before anything runs, report paths that could not be written afterwards (a run of many
+ * minutes must not end in an unwritable report), naming the flag. Two reports on one file is refused
+ * too: the later would silently replace the earlier. Creates missing report directories.
+ */
+export function checkReportPaths(flags: FlagValues, cwd: string): void {
+  const paths = reportPaths(flags, cwd);
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(DEFAULT_REPORTS) as (keyof typeof DEFAULT_REPORTS)[]) {
+    const shown = (flags[key] as string | undefined) ?? DEFAULT_REPORTS[key];
+    const flag = flags[key] === undefined ? `--${key} (default ${shown})` : `--${key} ${shown}`;
+    const other = seen.get(paths[key]);
+    if (other) throw new UsageError(`${flag}: the same file as ${other}; give each report its own file`);
+    seen.set(paths[key], `--${key}`);
+    const problem = writableProblem(paths[key]);
+    if (problem) throw new UsageError(`${flag}: ${problem}`);
+  }
 }

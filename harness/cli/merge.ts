@@ -1,6 +1,7 @@
 // `merge`: one report from the results files of shards. The selection the shards had to cover is the
 // one given to merge; else the one every shard recorded, when they agree; else the whole catalogue
 // for their protocol version.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SelectionFlags } from '../catalogue/select';
 import { mergeShards, type Shard } from '../report/merge';
@@ -11,7 +12,7 @@ import { UsageError } from '../../cmrp/errors';
 import { parseArgs } from './args';
 import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';
-import { REPORT_FLAGS, reportPaths, SELECTION_FLAGS, selectionFlags } from './flags';
+import { checkReportPaths, REPORT_FLAGS, reportPaths, SELECTION_FLAGS, selectionFlags } from './flags';
 
 function canonical(flags: SelectionFlags): string {
   const { sections, clauseIds, levels, exclude } = flags;
@@ -32,7 +33,12 @@ function intendedFlags(given: SelectionFlags, shards: Shard[], protocolVersion: 
 export async function mergeCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { flags, positionals } = parseArgs('merge', argv, { ...SELECTION_FLAGS, ...REPORT_FLAGS }, { positionals: 'FILE' });
   if (positionals.length === 0) throw new UsageError('merge: name the results files of the shards (merge A.json B.json ... --junit OUT --json OUT)');
-  const shards: Shard[] = positionals.map((file) => ({ file, results: readResults(path.resolve(deps.cwd, file), file) }));
+  checkReportPaths(flags, deps.cwd);
+  const shards: Shard[] = positionals.map((file) => {
+    const at = path.resolve(deps.cwd, file);
+    const results = readResults(at, file);
+    return { file, results, realPath: fs.realpathSync(at) };
+  });
   const catalogue = loadCatalogueFor(deps);
   const flagsUsed = intendedFlags(selectionFlags(flags), shards, shards[0].results.protocolVersion);
   const selection = requireSelection(catalogue, flagsUsed);

@@ -16,7 +16,7 @@ import { judge } from '../verdict/judge';
 import { parseArgs, type FlagValues } from './args';
 import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';
-import { reportPaths, RUN_FLAGS, selectionFlags } from './flags';
+import { checkReportPaths, reportPaths, RUN_FLAGS, selectionFlags } from './flags';
 import { holdEngineOutput, progressPrinter } from './progress';
 
 export const DEFAULT_TARGET = 'builtin';
@@ -41,6 +41,12 @@ function dryRun(selection: Clause[], catalogue: Catalogue, flags: FlagValues, ta
   return 0;
 }
 
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const [index, count] = text.split('/').map(Number);
+  return { index, count };
+}
+
 export async function runCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { flags } = parseArgs('run', argv, RUN_FLAGS);
   const protocolVersion = ((flags['protocol-version'] as number | undefined) ?? DEFAULT_PROTOCOL_VERSION) as 2 | 3;
@@ -55,10 +61,15 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
 
   // A report left by an earlier run must not pass for this one's (a CI workspace that persists would
   // publish the old green JUnit if this run dies before writing).
+  checkReportPaths(flags, deps.cwd);
   const paths = reportPaths(flags, deps.cwd);
   for (const file of Object.values(paths)) fs.rmSync(file, { force: true });
 
   const seed = (flags.seed as number | undefined) ?? deps.randomSeed();
+  const shard = parseShard(flags.shard as string | undefined);
+  if (shard && flags.seed === undefined) {
+    deps.stderr.write(`${TOOL_NAME}: note: shard ${shard.index}/${shard.count} runs seed ${seed}; merge takes only shards of one seed, so give every shard the same --seed\n`);
+  }
   const timeoutMultiplier = (flags['timeout-multiplier'] as number | undefined) ?? 1;
   const runs = flags.runs as number | undefined;
   const reach = {
@@ -82,6 +93,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
       timeoutMultiplier,
       seed,
       runs,
+      clausesOnly: Boolean(selFlags.clauseIds?.length) && !selFlags.sections?.length,
       shard: flags.shard as string | undefined,
       replayDir: path.join(path.dirname(paths.json), 'replays'),
       onProgress: (p) => progress.update(p),
@@ -111,6 +123,12 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     headings: catalogue.headings,
     baseline: baselineOutcome,
   });
+  if (shard) {
+    // What this shard judged: the clauses its suite files observed (a verdict, an ERROR, or a reason
+    // they could not be exercised). merge puts the shares together and refuses an incomplete set.
+    const observed = new Set(outcome.observations.map((o) => o.clause));
+    results.shard = { ...shard, owned: selection.map((c) => c.id).filter((id) => observed.has(id)) };
+  }
   const written = writeReports(results, paths);
   deps.stdout.write(terminalSummary(results));
   if (flags['github-annotations'] || deps.env.GITHUB_ACTIONS === 'true') deps.stdout.write(githubAnnotations(results));

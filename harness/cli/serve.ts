@@ -13,6 +13,7 @@ import { credentials, parseAccount, Secret, type Credentials } from '../../wire/
 import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../../reference/serve/serve';
 import { createBuiltinTarget } from '../target/builtin';
 import type { Target } from '../../cmrp/contract';
+import type { ServerLimits } from '../../wire/rpc/server/app';
 import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 
@@ -43,7 +44,10 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               with dcerpc: the control verbs of the adapter protocol for that same
                               cluster (what run --control takes) (default none)
   --mutant NAME               serve a mutant instead (see the mutants command; the (wire) ones only
-                              with dcerpc and --user) (default none: the reference itself)`;
+                              with dcerpc and --user) (default none: the reference itself)
+  --idle-timeout SECONDS      with dcerpc: close a bound connection on which no call runs and nothing
+                              came for this long (default 120; 0: never). A blocked ApiGetNotify is a
+                              running call. Hostile-load limits: docs/cli.md, The wire`;
 
 /** What the served reference says of itself: a Windows Server 2016-era cluster named as the model's. */
 export const REFERENCE_IDENTITY: ServedIdentity = {
@@ -96,6 +100,7 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     user: { kind: 'string', value: 'DOMAIN\\NAME' },
     'read-user': { kind: 'string', value: 'DOMAIN\\NAME' },
     mutant: { kind: 'string', value: 'NAME' },
+    'idle-timeout': { kind: 'number', value: 'SECONDS', check: (v) => (Number(v) < 0 || Number(v) > 86_400 ? 'must be 0 (never) to 86400 seconds' : undefined) },
   });
   if (flags.listen === undefined) throw new UsageError('serve: --listen is required (stdio, tcp:127.0.0.1:PORT or dcerpc:127.0.0.1:PORT)');
   const listen = parseListen(flags.listen as string);
@@ -118,8 +123,11 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     }
     if (mutant === 'read-account-all' && !readAccount) throw new UsageError(`--mutant ${mutant} breaks a rule of access levels: serve it with --read-user`);
     if (isWireMutant(mutant) && !account) throw new UsageError(`--mutant ${mutant} breaks a rule of authentication: serve it with --user, not --auth none`);
-    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, account, deps, io, readAccount);
+    const idleSeconds = flags['idle-timeout'] as number | undefined;
+    const limits = idleSeconds === undefined ? {} : { idleTimeoutMs: Math.round(idleSeconds * 1000) };
+    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, account, deps, io, limits, readAccount);
   }
+  if (flags['idle-timeout'] !== undefined) throw new UsageError('--idle-timeout goes with --listen dcerpc:...');
   if (user !== undefined || auth !== undefined) throw new UsageError(`--${user !== undefined ? 'user' : 'auth'} goes with --listen dcerpc:...`);
   if (flags['read-user'] !== undefined) throw new UsageError('--read-user goes with --listen dcerpc:...');
   if (isWireMutant(mutant)) throw new UsageError(`--mutant ${mutant} is a mutant of the wire: serve it with --listen dcerpc:...`);
@@ -165,6 +173,7 @@ async function serveDcerpcCommand(
   account: Credentials | undefined,
   deps: CliDeps,
   io: ServeIo,
+  limits: Partial<ServerLimits>,
   readAccount?: Credentials,
 ): Promise<number> {
   const control = controlListen === undefined ? undefined : parseListen(controlListen, '--control-listen');
@@ -184,7 +193,7 @@ async function serveDcerpcCommand(
   let adapter: AdapterServer | undefined;
   try {
     try {
-      wire = await serveDcerpc(target, { port, identity: REFERENCE_IDENTITY, log, ...(account ? { account } : {}), ...(readAccount ? { readAccount } : {}), ...(wireMutant ? { wireMutant } : {}) });
+      wire = await serveDcerpc(target, { port, identity: REFERENCE_IDENTITY, log, limits, ...(account ? { account } : {}), ...(readAccount ? { readAccount } : {}), ...(wireMutant ? { wireMutant } : {}) });
     } catch (error) {
       throw bindProblem(error, '--listen', listenText);
     }

@@ -7,13 +7,23 @@ import type { Stimulus } from '../../cmrp/control';
 import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
 import { KIND_BITS, stateBit } from './bits';
 import { DYNAMIC_KEYS, DYNAMIC_OBJECTS, FIXTURE_OBJECTS, splitPath } from './fixture';
+import { ref, type ClauseRef } from './clauses';
 import type { InternalEvent, ObjectKind } from './types';
+
+/** 3.1.4.x.26: a resource's state sequence rises when it moves to another group. */
+export const MOVE_RAISES_SEQUENCE: ClauseRef = ref('x.26', 'state sequence incremented on a move');
 
 /** One state of an object: its value, whether entering it was a certain transition, and its sequence if seen. */
 export interface Version {
-  state: number;
+  /**
+   * undefined: the model cannot know it (a group whose state the server may have derived from its
+   * resources): a later SetState to any value may or may not be a transition.
+   */
+  state: number | undefined;
   /** False for a change the stimulus did not promise (a group after its resource changed). */
   definite: boolean;
+  /** Entered by a move to another group (3.1.4.x.26): the sequence rises although the state stays. */
+  moved?: boolean;
   /** The dwStateSequence the server reported while the object was in this version. */
   value?: number;
   /** Who reported it: an Add* return value, an indication's dwStateSequence, or both. */
@@ -27,6 +37,8 @@ export interface SequenceConflict {
   message: string;
   /** Sources of the earlier and the new report: the clauses of both are suspects. */
   sources: SequenceSource[];
+  /** Clauses the conflict breaks beyond the sources' own (a move that did not raise the sequence). */
+  refs?: ClauseRef[];
 }
 
 export interface ObjectState {
@@ -99,10 +111,13 @@ export class ClusterModel {
     for (let j = 0; j < o.versions.length; j++) {
       const other = o.versions[j];
       if (j === index || other.value !== value) continue;
-      if (this.certainlyDiffer(o, Math.min(j, index), Math.max(j, index))) {
+      const [a, b] = [Math.min(j, index), Math.max(j, index)];
+      if (this.certainlyDiffer(o, a, b)) {
+        const moveOnly = !this.certainlyDiffer(o, a, b, false);
         return {
-          message: `the state sequence of ${kind} '${name}' is reported as ${value} (by ${source}) both before and after a state transition`,
+          message: `the state sequence of ${kind} '${name}' is reported as ${value} (by ${source}) both before and after ${moveOnly ? 'a move to another group' : 'a state transition'}`,
           sources: [...other.sources!, source],
+          ...(moveOnly ? { refs: [MOVE_RAISES_SEQUENCE] } : {}),
         };
       }
     }
@@ -111,10 +126,11 @@ export class ClusterModel {
     return undefined;
   }
 
-  /** Whether the sequence must differ between versions a < b of `o`. */
-  private certainlyDiffer(o: ObjectState, a: number, b: number): boolean {
-    if (COUNTER_KINDS.has(o.kind)) return o.versions.slice(a + 1, b + 1).some((v) => v.definite);
-    return o.versions[a].state !== o.versions[b].state && o.versions.slice(a + 1, b + 1).every((v) => v.definite);
+  /** Whether the sequence must differ between versions a < b of `o` (`moves`: counting moves to another group). */
+  private certainlyDiffer(o: ObjectState, a: number, b: number, moves = true): boolean {
+    if (COUNTER_KINDS.has(o.kind)) return o.versions.slice(a + 1, b + 1).some((v) => v.definite && (moves || !v.moved));
+    const [from, to] = [o.versions[a].state, o.versions[b].state];
+    return from !== undefined && to !== undefined && from !== to && o.versions.slice(a + 1, b + 1).every((v) => v.definite);
   }
 
   /** The StateSequence a ReAdd passes, and whether it differs from the current one. */
@@ -197,7 +213,9 @@ export class ClusterModel {
    */
   private setState(kind: ObjectKind, name: string, state: number): InternalEvent[] {
     const o = this.object(kind, name);
-    const changed = this.current(o).state !== state;
+    const before = this.current(o).state;
+    // From a state the model cannot know, the change may be no transition at all.
+    const changed = before !== undefined && before !== state;
     o.versions.push({ state, definite: changed });
     const events: InternalEvent[] = [{ subject: { kind: 'object', objectKind: kind, name: o.name }, bit: stateBit(kind), name: o.name, optional: !changed }];
     for (const related of this.derived(o)) events.push(this.maybeTransition(related));
@@ -212,21 +230,25 @@ export class ClusterModel {
   }
 
   private maybeTransition(o: ObjectState): InternalEvent {
-    o.versions.push({ state: this.current(o).state, definite: false });
+    o.versions.push({ state: undefined, definite: false });
     return { subject: { kind: 'object', objectKind: o.kind, name: o.name }, bit: stateBit(o.kind), name: o.name, optional: true };
   }
 
   /**
    * MoveResource: GROUP_PROPERTY for the group it leaves and the one it joins (2.2.2.7: "a resource
    * moves into or out of it"). RESOURCE_PROPERTY is not promised (a move is none of property,
-   * dependency or possible owners), and both groups' states may follow the resource.
+   * dependency or possible owners), nor RESOURCE_STATE, and both groups' states may follow the resource.
    */
   private moveResource(name: string, groupName: string): InternalEvent[] {
     const r = this.object('resource', name);
     const from = r.group ? this.object('group', r.group) : undefined;
     const to = this.object('group', groupName);
     r.group = to.name;
+    // 3.1.4.x.26: the resource's sequence is incremented by the move, its state unchanged.
+    r.versions.push({ state: this.current(r).state, definite: true, moved: true });
     const events: InternalEvent[] = [{ subject: { kind: 'object', objectKind: 'resource', name: r.name }, bit: C.RESOURCE_PROPERTY, name: r.name, optional: true }];
+    // Whether the move is also reported as a state change is not said (3.1.4.x.26): optional.
+    events.push({ subject: { kind: 'object', objectKind: 'resource', name: r.name }, bit: C.RESOURCE_STATE, name: r.name, optional: true });
     for (const g of from ? [from, to] : [to]) {
       events.push({ subject: { kind: 'object', objectKind: 'group', name: g.name }, bit: C.GROUP_PROPERTY, name: g.name });
     }

@@ -250,7 +250,7 @@ export class NotifyModel {
     const refs: ClauseRef[] = [];
     if (conflict.sources.includes('add')) refs.push(OBJECT[kind].add.sequence);
     if (conflict.sources.includes('indication')) refs.push(GET.sequence, PORT.currentState);
-    return uniqueRefs(refs);
+    return uniqueRefs([...(conflict.refs ?? []), ...refs]);
   }
 
   private objectName(target: string): string {
@@ -340,6 +340,7 @@ export class NotifyModel {
           const reconnect: Entry = {
             bit: C_RECONNECT,
             optional: !lost,
+            // SHOULDs both (3.1.4.2.66, 2.2.2.7 R25 in version 3): their absence is NON-STRICT, never a FAIL.
             why: [GET.reconnect, CHANGE.reconnectDropped],
             keyWhy: [],
             origin: `CLUSTER_RECONNECT after lost indications${lost ? '' : ' (none certainly lost)'}`,
@@ -372,13 +373,14 @@ export class NotifyModel {
     // No row says ApiUnblockGetNotifyCall is processed in read-only: a refusal there is tolerated
     // (the harness then releases the read by closing the port, which must be processed).
     if (this.serverState === 'read-only' && o.kind === 'reply' && o.status === ERROR.SHARING_PAUSED) return { ...passed([]), refused: true };
+    // 3.1.4.1.107 R1 (footnote): a version 2 server may lack the method, whatever handle it is given;
+    // the harness then releases a pending read by closing the port (`refused`).
+    if (this.version === 2 && !this.deniedEverything && o.kind === 'fault' && o.fault === RPC_S_PROCNUM_OUT_OF_RANGE) {
+      this.unblockSupported = false;
+      return { ...passed([]), refused: true };
+    }
     const bad = this.badCall(o, [{ id, expected: 'notify', refs: [UNBLOCK.badNotify] }], 'x.107');
     if (bad) return bad;
-    // 3.1.4.1.107 R1 (footnote): a version 2 server may lack the method.
-    if (this.version === 2 && o.kind === 'fault' && o.fault === RPC_S_PROCNUM_OUT_OF_RANGE) {
-      this.unblockSupported = false;
-      return passed([]);
-    }
     if (o.kind !== 'reply' || o.status !== ERROR.SUCCESS) {
       return failed([UNBLOCK.success, ...this.acceptance('x.107')], `ApiUnblockGetNotifyCall(${id}): expected ERROR_SUCCESS, observed ${describeObserved(o)}`);
     }

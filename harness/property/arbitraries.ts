@@ -2,7 +2,8 @@
 // registrations and stimuli that overlap, and reads that look at the result.
 import fc from 'fast-check';
 import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
-import { CLUSTER_FILTER_BITS, KEY_FILTER_BITS, KIND_BITS, REGISTRY_BITS, objectFilterBits } from '../model/bits';
+import { CLUSTER_FILTER_BITS, KEY_FILTER_BITS, KIND_BITS, REGISTRY_BITS, objectFilterBits, stateBit } from '../model/bits';
+import { DYNAMIC_KEYS, DYNAMIC_OBJECTS } from '../model/fixture';
 import type { NotifyModel } from '../model/oracle';
 import { OBJECT_KINDS, type ObjectKind } from '../model/types';
 import type { PropertyEnvironment, RunContext } from './context';
@@ -27,6 +28,31 @@ export class StepCommand implements fc.AsyncCommand<NotifyModel, RunContext> {
 
   toString(): string {
     return describeStep(this.step);
+  }
+}
+
+/**
+ * A short scenario as one command: steps that only find a bug together (two filters meeting one change,
+ * a change missed before a ReAdd, a loss after something was queued), which independent picks bring
+ * together too rarely. check() asks about the first step; each later one runs if it applies by then.
+ * Every step is recorded on its own, so a replay file holds plain steps.
+ */
+export class ScenarioCommand implements fc.AsyncCommand<NotifyModel, RunContext> {
+  constructor(
+    readonly steps: readonly Step[],
+    private readonly env: PropertyEnvironment,
+  ) {}
+
+  check(m: Readonly<NotifyModel>): boolean {
+    return applicable(this.env, m as NotifyModel, this.steps[0]);
+  }
+
+  async run(_m: NotifyModel, r: RunContext): Promise<void> {
+    for (const step of this.steps) if (applicable(this.env, r.model, step)) await runStep(r, step);
+  }
+
+  toString(): string {
+    return this.steps.map(describeStep).join('; ');
   }
 }
 
@@ -135,11 +161,114 @@ export function stepArbitraries(): fc.Arbitrary<Step>[] {
   // stimuli and reads dominate; closing a port (a racer does it too) and bad handles are rarer.
   const weighted: [fc.Arbitrary<Step>, number][] = [
     [create, 1], [addCluster, 3], [addObject, 3], [addKey, 2], [reAdd, 2], [read, 5], [blocked, 2],
-    [unblock, 1], [close, 1], [stimulus, 5], [bad, 1], [closeHandle, 1],
+    [unblock, 1], [close, 1], [stimulus, 4], [bad, 1], [closeHandle, 1],
   ];
   return weighted.flatMap(([a, n]) => Array<fc.Arbitrary<Step>>(n).fill(a));
 }
 
-export function commandArbitraries(env: PropertyEnvironment): fc.Arbitrary<StepCommand>[] {
-  return stepArbitraries().map((a) => a.map((step) => new StepCommand(step, env)));
+/** Any object, every kind alike: scenarios reach the kinds the weighted `target` favours least. */
+const anyObject = fc.record({ kind: fc.constantFrom<ObjectKind>(...OBJECT_KINDS), object: fc.nat({ max: 1 }) });
+
+/** The object's state change (change 0-2 picks the state) or property change (3 and up). */
+const objectChange = (t: { kind: ObjectKind; object: number }, change: number): Step => ({
+  op: 'Stimulus',
+  stimulus: change < 3 ? { verb: 'SetState', ...t, state: change } : { verb: 'SetProperty', ...t },
+});
+
+/** The scenarios, each a short list of steps (see ScenarioCommand). */
+export function scenarioArbitraries(): fc.Arbitrary<Step[]>[] {
+  // One change, two matching filters on one port (the object's and a cluster-wide one): two indications.
+  // Half the changes are property changes: each kind's *_PROPERTY meaning is a clause of its own.
+  const overlap = fc.record({ t: anyObject, port, keys: fc.tuple(notifyKey, notifyKey), change: fc.nat({ max: 5 }), reAdd: fc.boolean() }).map(({ t, port: p, keys, change, reAdd }): Step[] => {
+    const bits = (stateBit(t.kind) | KIND_BITS[t.kind].property!) >>> 0;
+    const object = { kind: t.kind, object: t.object, port: p, bits, key: keys[0] };
+    return [
+      reAdd ? { op: 'ReAddNotifyObject', ...object, sequence: 'current' } : { op: 'AddNotifyObject', ...object },
+      { op: 'AddNotifyCluster', port: p, bits, key: keys[1] },
+      objectChange(t, change),
+      { op: 'GetNotify', port: p },
+      { op: 'GetNotify', port: p },
+    ];
+  });
+  // A change the registration saw, then a ReAdd with the sequence from before it: a catch-up is due.
+  const catchUp = fc.record({ t: anyObject, port, keys: fc.tuple(notifyKey, notifyKey), state: fc.nat({ max: 2 }), seen: fc.boolean() }).map(
+    ({ t, port: p, keys, state, seen }): Step[] => [
+      { op: 'AddNotifyObject', kind: t.kind, object: t.object, port: p, bits: seen ? stateBit(t.kind) : KIND_BITS[t.kind].deleted, key: keys[0] },
+      objectChange(t, state),
+      { op: 'ReAddNotifyObject', kind: t.kind, object: t.object, port: p, bits: stateBit(t.kind), key: keys[1], sequence: 'stale' },
+      { op: 'GetNotify', port: p },
+      { op: 'GetNotify', port: p },
+    ],
+  );
+  // Something queued, then lost: version 3 reports CLUSTER_RECONNECT, version 2 never.
+  const loss = fc.record({ port, key: notifyKey, keyIndex: changedKey }).map(({ port: p, key, keyIndex: k }): Step[] => [
+    { op: 'AddNotifyKey', keyIndex: k, port: p, bits: C.REGISTRY_VALUE, key, subtree: false },
+    { op: 'Stimulus', stimulus: { verb: 'RegistrySetValue', keyIndex: k } },
+    { op: 'Stimulus', stimulus: { verb: 'DropEvents' } },
+    { op: 'GetNotify', port: p },
+  ]);
+  // A dynamic object added and deleted under a cluster-wide filter for both: *_ADDED, then *_DELETED.
+  const lifecycle = fc.record({ index: fc.nat({ max: 2 }), port, key: notifyKey }).map(({ index, port: p, key }): Step[] => [
+    { op: 'AddNotifyCluster', port: p, bits: DYNAMIC_BITS[index], key },
+    { op: 'Stimulus', stimulus: { verb: 'AddOrDeleteObject', index } },
+    { op: 'Stimulus', stimulus: { verb: 'AddOrDeleteObject', index } },
+    { op: 'GetNotify', port: p },
+    { op: 'GetNotify', port: p },
+  ]);
+  // Registrations made in the read-only server state (each SHOULD be accepted there), then read/write again.
+  const readOnly = fc.record({ t: anyObject, port, key: notifyKey }).map(({ t, port: p, key }): Step[] => [
+    { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: true } },
+    { op: 'CreateNotify' },
+    { op: 'AddNotifyObject', kind: t.kind, object: t.object, port: p, bits: stateBit(t.kind), key },
+    { op: 'ReAddNotifyObject', kind: t.kind, object: t.object, port: p, bits: stateBit(t.kind), key, sequence: 'current' },
+    { op: 'CloseNotify', port: p },
+    { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: false } },
+  ]);
+  // Registry changes seen by a cluster-wide subtree filter and a key watch at once.
+  const registry = fc.record({ port, keys: fc.tuple(notifyKey, notifyKey), keyIndex, change: fc.nat({ max: 2 }), target: changedKey, subtree: fc.boolean() }).map(
+    ({ port: p, keys, keyIndex: k, change, target: changed, subtree }): Step[] => [
+      { op: 'AddNotifyCluster', port: p, bits: (REGISTRY_BITS | C.REGISTRY_SUBTREE) >>> 0, key: keys[0] },
+      { op: 'AddNotifyKey', keyIndex: k, port: p, bits: REGISTRY_BITS, key: keys[1], subtree },
+      {
+        op: 'Stimulus',
+        stimulus:
+          change === 0
+            ? { verb: 'RegistrySetValue', keyIndex: changed }
+            : change === 1
+              ? { verb: 'RegistrySetSecurity', keyIndex: changed }
+              : { verb: 'RegistryCreateOrDeleteKey', index: changed % DYNAMIC_KEYS.length },
+      },
+      { op: 'GetNotify', port: p },
+      { op: 'GetNotify', port: p },
+    ],
+  );
+  // Changes of the cluster itself: a cluster property, the quorum resource.
+  const cluster = fc.record({ port, key: notifyKey, quorum: fc.boolean(), object: fc.nat({ max: 1 }) }).map(({ port: p, key, quorum, object }): Step[] => [
+    { op: 'AddNotifyCluster', port: p, bits: (C.CLUSTER_PROPERTY | C.QUORUM_STATE) >>> 0, key },
+    { op: 'Stimulus', stimulus: quorum ? { verb: 'SetQuorum', object } : { verb: 'SetProperty', kind: 'cluster', object: 0 } },
+    { op: 'GetNotify', port: p },
+  ]);
+  // Each registration of one kind given a bad object handle: ERROR_INVALID_HANDLE (or a fault where allowed).
+  const badness = fc.constantFrom('fabricated' as const, 'closed' as const, 'wrong-type' as const);
+  const badObjects = fc.record({ kind: fc.constantFrom<ObjectKind | 'cluster' | 'key'>(...OBJECT_KINDS, 'cluster', 'key'), bads: fc.tuple(badness, badness), pick: fc.nat({ max: 7 }) }).map(
+    ({ kind: k, bads, pick }): Step[] =>
+      (k === 'cluster' ? ['ApiAddNotifyCluster' as const] : k === 'key' ? ['ApiAddNotifyKey' as const] : ([`Add:${k}`, `ReAdd:${k}`] as const)).map((call, i) => ({
+        op: 'BadHandle',
+        call,
+        param: 'object',
+        bad: bads[i],
+        pick,
+      })),
+  );
+  return [overlap, catchUp, loss, lifecycle, readOnly, registry, cluster, badObjects];
+}
+
+/** ADDED|DELETED of each dynamic object (a group, a network, a resource type). */
+const DYNAMIC_BITS: readonly number[] = DYNAMIC_OBJECTS.map((d) => (KIND_BITS[d.kind].added | KIND_BITS[d.kind].deleted) >>> 0);
+
+export function commandArbitraries(env: PropertyEnvironment): fc.Arbitrary<fc.AsyncCommand<NotifyModel, RunContext>>[] {
+  return [
+    ...stepArbitraries().map((a) => a.map((step) => new StepCommand(step, env))),
+    ...scenarioArbitraries().map((a) => a.map((steps) => new ScenarioCommand(steps, env))),
+  ];
 }

@@ -11,7 +11,8 @@ import type { Observed, Verdict } from '../model/observed';
 import type { HandleKind, ObjectKind } from '../model/types';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { ERROR } from '../../cmrp/constants';
-import { Session, STILL_PENDING, type PendingCall } from '../session/session';
+import type { HangRegistry } from '../session/hangs';
+import { Session, SLOW_HINT, STILL_PENDING, type PendingCall } from '../session/session';
 import { Trace } from '../session/trace';
 import { FABRICATED_HANDLE, TargetError, type AccessLevel, type Handle, type MethodName, type Reply, type Target } from '../../cmrp/contract';
 
@@ -26,6 +27,8 @@ export interface PropertyTimeouts {
    * take before the harness releases it with ApiUnblockGetNotifyCall and judges what comes back.
    */
   settleMs: number;
+  /** The run's record of calls that hung (Timeouts.hangs, harness/session/session.ts). */
+  hangs?: HangRegistry;
 }
 
 export function defaultPropertyTimeouts(multiplier = 1): PropertyTimeouts {
@@ -78,6 +81,29 @@ export class PropertyFailure extends Error {
     super(message);
     this.name = 'PropertyFailure';
   }
+}
+
+/**
+ * The target failed (crashed, hung, answered garbage): ERROR of the clauses in flight, `refs` when a
+ * check was being made; else (setup, a control verb, Connect, Disconnect) the runner finds them.
+ */
+export class TargetFault extends PropertyFailure {
+  constructor(
+    /** What the harness was doing: "setup", "stimulus", "Connect", "Disconnect", or a call's label. */
+    readonly phase: string,
+    message: string,
+    refs: ClauseRef[] = [],
+  ) {
+    super(refs, message.startsWith(phase) ? message : `${phase}: ${message}`, 'error');
+    this.name = 'TargetFault';
+  }
+}
+
+/** A target fault in any of the forms a step can throw it, or undefined. */
+export function targetFaultOf(error: unknown, phase: string): PropertyFailure | undefined {
+  if (error instanceof TargetFault) return error;
+  if (error instanceof TargetError) return new TargetFault(phase, error.message);
+  return undefined;
 }
 
 /** The harness could not drive the target (a setup call failed): not a verdict on any clause. */
@@ -145,7 +171,7 @@ export class RunContext {
     try {
       return toObserved(await this.session.call(method, args));
     } catch (error) {
-      if (error instanceof TargetError) throw new PropertyFailure(refs, error.message, 'error');
+      if (error instanceof TargetError) throw new TargetFault(error.call, error.message, refs);
       throw error;
     }
   }
@@ -163,7 +189,7 @@ export class RunContext {
       }
       return toObserved(reply);
     } catch (error) {
-      if (error instanceof TargetError) throw new PropertyFailure(refs, error.message, 'error');
+      if (error instanceof TargetError) throw new TargetFault(error.call, error.message, refs);
       throw error;
     }
   }
@@ -179,6 +205,7 @@ export class RunContext {
     try {
       await this.control!.apply(stimulus);
     } catch (error) {
+      if (error instanceof TargetError) throw new TargetFault('stimulus', error.message);
       throw new HarnessProblem(`the control adapter failed ${stimulus.verb}: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.model.stimulus(stimulus);
@@ -203,7 +230,12 @@ export class RunContext {
       }
       await this.setupApply({ verb: 'RegistryCreateKey', path: FIXTURE_KEYS[FIXTURE_KEYS.length - 1] });
     }
-    const connection = await this.env.target.connect({ protocolVersion: this.env.version, accessLevel: access });
+    let connection;
+    try {
+      connection = await this.env.target.connect({ protocolVersion: this.env.version, accessLevel: access });
+    } catch (error) {
+      throw targetFaultOf(error, 'Connect') ?? error;
+    }
     this.session = new Session(connection, this.trace, this.env.timeouts);
     if (this.model.deniedEverything) return;
     await this.open('cluster', 'cluster');
@@ -227,6 +259,7 @@ export class RunContext {
     try {
       await this.control!.apply(stimulus);
     } catch (error) {
+      if (error instanceof TargetError) throw new TargetFault('setup', error.message);
       throw new HarnessProblem(`setup: the control adapter failed ${JSON.stringify(stimulus)}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -264,6 +297,7 @@ export class RunContext {
     try {
       reply = await this.session.call(method, args);
     } catch (error) {
+      if (error instanceof TargetError) throw new TargetFault('setup', error.message);
       throw new HarnessProblem(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (reply.fault !== undefined || reply.status !== ERROR.SUCCESS) {
@@ -272,13 +306,25 @@ export class RunContext {
     return reply as Record<string, unknown>;
   }
 
-  /** Ends the connection: every pending call is released, every handle dropped. */
-  async tearDown(): Promise<void> {
-    if (!this.session) return;
+  /**
+   * Ends the connection: every pending call is released, every handle dropped. A target that fails
+   * there (hangs, crashes, answers garbage to Disconnect) is a fault of the run, returned, not swallowed.
+   */
+  async tearDown(): Promise<TargetFault | undefined> {
+    if (!this.session) return undefined;
     let timer: NodeJS.Timeout | undefined;
-    const closing = this.session.connection.close().catch(() => undefined);
-    await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, this.env.timeouts.callMs)))]);
+    const ms = this.env.timeouts.callMs;
+    const closing = this.session.connection.close().then(
+      () => undefined,
+      (error: unknown) => new TargetFault('Disconnect', error instanceof Error ? error.message : String(error)),
+    );
+    const late = new Promise<TargetFault>((resolve) => {
+      timer = setTimeout(() => resolve(new TargetFault('Disconnect', `timeout: no reply within ${ms} ms (${SLOW_HINT})`)), ms);
+    });
+    const fault = await Promise.race([closing, late]);
     clearTimeout(timer);
+    if (fault) this.trace.add(`Disconnect -> ${fault.message}`);
+    return fault;
   }
 }
 

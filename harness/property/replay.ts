@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Observation } from '../recorder/observation';
 import type { Target } from '../../cmrp/contract';
-import { reachOf, targetOptions } from '../runner/config';
+import { reachOf, targetOptions } from '../run-config/config';
 import { createTarget } from '../target/resolve';
 import { defaultPropertyTimeouts, environmentFor } from './context';
 import { PROPERTY_TEST, clauseBook, clauseIdsOf, failObservations, rerun, type FailureReport, type ReplayFile } from './runner';

@@ -58,6 +58,7 @@ export function resolveStimulus(env: PropertyEnvironment, m: NotifyModel, s: Sti
     case 'SetState': {
       const { name } = objectTarget(s.kind, s.object);
       const current = m.cluster.current(m.cluster.object(s.kind, name)).state;
+      // An unknown current state (derived by the server): any of the kind's states will do.
       const others = STATES[s.kind].filter((x) => x !== current);
       return { verb: 'SetState', objectType: s.kind, name, state: others[s.state % others.length] };
     }

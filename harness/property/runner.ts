@@ -2,13 +2,14 @@
 // fresh fixture on the target with the oracle model alongside (fc.asyncModelRun), orders blocked-read
 // races with fc.scheduler, and shrinks a failure to its shortest form. Every check becomes an
 // observation in the same form the scripted suites produce, so hits add up in one report.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ensureDir } from '../report/atomic';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import type { Observation } from '../recorder/observation';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import type { AccessLevel, Target } from '../../cmrp/contract';
-import { reachOf, type TargetReach } from '../runner/config';
+import { reachOf, type TargetReach } from '../run-config/config';
 import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
@@ -16,7 +17,7 @@ import { NotifyModel } from '../model/oracle';
 import { REGISTRATION_SECTION, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
 import { loadCatalogue } from '../catalogue/load';
 import { commandArbitraries } from './arbitraries';
-import { HarnessProblem, PropertyFailure, RunContext, environmentFor, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
+import { HarnessProblem, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
 import { runStep } from './execute';
 import { applicable } from './resolve';
 import type { Step } from './steps';
@@ -27,6 +28,13 @@ export const PROPERTY_TEST = 'property/notification-ports';
 /** Default budget: sequences per protocol version and their length, a few seconds on two cores. */
 export const DEFAULT_RUNS = 200;
 export const DEFAULT_MAX_COMMANDS = 30;
+
+/**
+ * Sequences in a row the target may fail (crash, hang, garbage) before the run stops: a dead or hung
+ * target would otherwise cost a timeout per remaining sequence. Faults before that are reported and the
+ * run goes on with the rest of its budget.
+ */
+export const MAX_CONSECUTIVE_FAULTS = 3;
 
 export interface PropertyRunOptions {
   target: Target;
@@ -62,6 +70,8 @@ export interface FailureReport {
   replayCommand?: string;
   /** The shrunk sequence failed again, the same way, when rerun on its own. */
   reproduced: boolean;
+  /** The rerun met a fault of the target instead (so it could not tell): what the fault was. */
+  rerunFault?: string;
 }
 
 export interface PropertyResult {
@@ -71,6 +81,8 @@ export interface PropertyResult {
   failure?: FailureReport;
   /** The property could not run at all (recorded as a harness error observation). */
   problem?: string;
+  /** Sequences the target failed (each recorded as ERROR of the clauses in flight). */
+  faults?: number;
 }
 
 /** What one replay file holds: enough to rerun exactly the shrunk sequence. */
@@ -131,13 +143,16 @@ export class SequenceRun {
     for (const step of steps) if (applicable(this.ctx.env, this.ctx.model, step)) await runStep(this.ctx, step);
   }
 
-  async tearDown(): Promise<void> {
-    await this.ctx.tearDown();
+  /** Ends the sequence's connection; a fault at Disconnect is returned. */
+  async tearDown(): Promise<TargetFault | undefined> {
+    return this.ctx.tearDown();
   }
 
   /** Turns a thrown error into the run's failure record (a setup problem is a harness error). */
   static failureOf(error: unknown): PropertyFailure {
     if (error instanceof PropertyFailure) return error;
+    const fault = targetFaultOf(error, 'setup');
+    if (fault) return fault;
     if (error instanceof HarnessProblem) return new PropertyFailure([], error.message, 'error');
     return new PropertyFailure([], `harness error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, 'error');
   }
@@ -153,7 +168,8 @@ export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps
   } catch (error) {
     failure = SequenceRun.failureOf(error);
   } finally {
-    await run.tearDown();
+    const closeFault = await run.tearDown();
+    failure ??= closeFault;
   }
   return { run, failure };
 }
@@ -183,20 +199,44 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     : fc.constant<AccessLevel>('full');
   const commands = fc.commands(commandArbitraries(env), { size: 'max', maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS, replayPath: options.replayPath });
 
+  const faults: Faults = { inARow: 0, total: 0, sequences: 0 };
+
   const property = fc.asyncProperty(fc.scheduler(), access, commands, async (s, level, cmds) => {
+    // A target that failed several sequences in a row is not driven on: the rest of the budget is skipped.
+    if (faults.inARow >= MAX_CONSECUTIVE_FAULTS) return;
+    if (!failing) faults.sequences++;
     const run = new SequenceRun(env, level, schedulerInterleave(s));
+    let fault: PropertyFailure | undefined;
     try {
       await run.setUp();
       await run.prelude();
       await fc.asyncModelRun(async () => ({ model: run.ctx.model, real: run.ctx }), cmds);
     } catch (error) {
-      // Every failing run overwrites this: the last one is the shrunk counterexample.
-      last = { run, failure: SequenceRun.failureOf(error) };
-      failing = true;
-      throw error;
+      const failure = SequenceRun.failureOf(error);
+      // A fault of the target (not a disagreement with the model) is no counterexample to shrink: it is
+      // ERROR of the clauses in flight, and the run goes on.
+      if (isTargetFault(failure)) fault = failure;
+      else {
+        // Every failing run overwrites this: the last one is the shrunk counterexample.
+        last = { run, failure };
+        failing = true;
+        throw error;
+      }
     } finally {
-      await run.tearDown();
+      const closeFault = await run.tearDown();
+      if (!failing) fault ??= closeFault;
     }
+    if (fault) {
+      faults.inARow++;
+      faults.total++;
+      faults.last = fault.message;
+      observations.push(...passObservations(run.ctx.passes, options));
+      const ids = faultClauses(fault, run, env);
+      observations.push(...faultObservations(fault, ids, run, failing ? 'while shrinking a counterexample' : `in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS}`, options));
+      for (const id of [...run.ctx.passes.keys(), ...ids]) observed.add(id);
+      return;
+    }
+    faults.inARow = 0;
     if (!failing) {
       runs++;
       observations.push(...passObservations(run.ctx.passes, options));
@@ -219,8 +259,49 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     observations.push({ clause: 'harness', outcome: 'error', test: PROPERTY_TEST, protocolVersion: options.version, message, seed: options.seed });
     problem = message;
   }
+  if (faults.inARow >= MAX_CONSECUTIVE_FAULTS) {
+    // What the run did not get to judge is not NOT-TESTED (that would read as "nothing to test"): it is ERROR.
+    const message = `model-based property: not exercised: the run stopped after the target failed ${faults.inARow} sequences in a row (last: ${faults.last}); ${faults.sequences} of its ${options.runs ?? DEFAULT_RUNS} sequences ran`;
+    const passed = new Set(observations.filter((o) => o.outcome === 'pass').map((o) => o.clause));
+    for (const id of propertyClauseIds(env.version, env.book)) {
+      if (passed.has(id)) continue;
+      observations.push({ clause: id, outcome: 'error', test: PROPERTY_TEST, protocolVersion: options.version, message, seed: options.seed });
+      observed.add(id);
+    }
+  }
   observations.push(...notTested(env, observed, options));
-  return { observations: keep(observations, options.clauseIds), runs, failure, problem };
+  return { observations: keep(observations, options.clauseIds), runs, failure, problem, ...(faults.total ? { faults: faults.total } : {}) };
+}
+
+interface Faults {
+  inARow: number;
+  total: number;
+  /** Sequences started (the budget used). */
+  sequences: number;
+  last?: string;
+}
+
+/** A failure the target caused by failing (crash, hang, garbage), as opposed to a wrong answer. */
+function isTargetFault(failure: PropertyFailure): boolean {
+  return failure instanceof TargetFault;
+}
+
+/**
+ * The clauses in flight when the target failed: those of the check being made; for a fault outside any
+ * check (setup, a control verb, Connect, Disconnect), those the sequence had checked on that session;
+ * before any check, every clause the property judges (the whole sequence was in flight).
+ */
+function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment): string[] {
+  const ids = clauseIdsOf(fault, env.version);
+  if (ids.length) return ids;
+  if (run.ctx.passes.size) return [...run.ctx.passes.keys()];
+  return propertyClauseIds(env.version, env.book);
+}
+
+function faultObservations(fault: PropertyFailure, ids: string[], run: SequenceRun, when: string, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
+  const message = `model-based property: the target failed ${when} (seed ${options.seed}; the run went on with the rest of its budget): ${fault.message}`;
+  const trace = [...run.ctx.executed.map((s, i) => `step ${i + 1}. ${s.text}`), 'calls:', ...run.ctx.stepTrace().map((l) => `  ${l}`)];
+  return ids.map((clause) => ({ clause, outcome: 'error' as const, test: PROPERTY_TEST, protocolVersion: options.version, message, trace, seed: options.seed }));
 }
 
 async function reportFailure(
@@ -246,9 +327,10 @@ async function reportFailure(
   // The shrunk sequence, rerun alone, must fail the same way: that is what a replay file promises.
   const again = await rerun(env, report.access, steps.map((s) => s.data));
   report.reproduced = again.failure !== undefined && sameIds(clauseIdsOf(again.failure, env.version), report.clauseIds);
+  if (!report.reproduced && again.failure instanceof TargetFault) report.rerunFault = again.failure.message;
   if (again.failure) report.trace = again.run.ctx.stepTrace();
   if (options.replayDir) {
-    mkdirSync(options.replayDir, { recursive: true });
+    ensureDir(options.replayDir);
     const file = join(options.replayDir, `property-v${env.version}-${options.targetSpec.replace(/[^\w.-]+/g, '_')}-seed${details.seed}.json`);
     const content: ReplayFile = {
       kind: 'cmrp-notify-conformance/property-replay',
@@ -298,7 +380,11 @@ export function failObservations(failure: FailureReport, options: Pick<PropertyR
     'calls:',
     ...failure.trace.map((l) => `  ${l}`),
   ];
-  const note = failure.reproduced ? '' : ' (the shrunk sequence did not fail the same way when rerun alone: the target may be nondeterministic)';
+  const note = failure.reproduced
+    ? ''
+    : failure.rerunFault
+      ? ` (the shrunk sequence could not be confirmed alone: the target failed during the rerun: ${failure.rerunFault})`
+      : ' (the shrunk sequence did not fail the same way when rerun alone: the target may be nondeterministic)';
   const message = `model-based property failed after shrinking to ${failure.steps.length} step(s): ${failure.message}${note}`;
   const ids = failure.clauseIds.length ? failure.clauseIds : ['harness'];
   return ids.map((clause) => ({

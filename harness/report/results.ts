@@ -21,6 +21,17 @@ export interface ShardRecord {
   seed: number;
   startedAt: string;
   durationMs: number;
+  /** I and N of the shard's --shard I/N, and how many clauses it owned (absent for an unsharded run). */
+  index?: number;
+  count?: number;
+  owned?: number;
+}
+
+/** A sharded run's share: shard `index` of `count`, and the clause ids it judged. */
+export interface ShardShare {
+  index: number;
+  count: number;
+  owned: string[];
 }
 
 export interface RunResults {
@@ -46,6 +57,8 @@ export interface RunResults {
   exitCode: ExitCode;
   /** Why the gate is not green, one phrase each. */
   reasons: string[];
+  /** Present on the results of a run given --shard: which share it was (merge checks completeness with it). */
+  shard?: ShardShare;
   /** Present on merged results: the shard files it was built from. */
   shards?: ShardRecord[];
 }

@@ -1,18 +1,21 @@
 // One conformance run: check the target answers, run the Jest suites against it with the selection,
 // and collect every observation the suites made.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AggregatedResult, TestResult } from '@jest/test-result';
 import { runCLI } from 'jest';
 import type { Clause } from '../catalogue/types';
 import type { Observation } from '../recorder/observation';
 import { readObservations } from '../recorder/sink';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { createTarget } from '../target/resolve';
-import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from './config';
+import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from '../run-config/config';
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
 import { packageRoot } from '../../cmrp/package-info';
+import { isDone, readDone, unitErrors } from '../suite/accounting';
+import { planRun, plannedClauses, shardOf, type PlannedFile } from '../suite/plan';
 
 export interface RunOptions extends TargetReach {
   target: string;
@@ -23,7 +26,9 @@ export interface RunOptions extends TargetReach {
   runs?: number;
   /** Where a failed property run leaves its replay file. */
   replayDir?: string;
-  /** "i/n": this machine's share of the suite files (jest --shard). */
+  /** The selection names clauses only (--clause, no --section): the property joins only for clauses no other file judges. */
+  clausesOnly?: boolean;
+  /** "i/n": this machine's share of the suite files the plan starts. */
   shard?: string;
   onProgress?: (progress: Progress) => void;
 }
@@ -32,6 +37,8 @@ export interface RunOutcome {
   observations: Observation[];
   targetDescription: string;
   durationMs: number;
+  /** The clause ids the started suite files had to judge (this shard's share, with --shard). */
+  plannedClauseIds?: string[];
 }
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
@@ -49,7 +56,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     seed: options.seed,
     runs: options.runs,
     observationsDir: dir,
+    clausesOnly: options.clausesOnly,
   };
+  const files = shardOf(planRun(config), options.shard);
   const configPath = join(dir, 'run-config.json');
   writeFileSync(configPath, JSON.stringify(config));
   const previous = process.env[RUN_CONFIG_ENV];
@@ -58,20 +67,21 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const listener = options.onProgress;
   onProgress(listener && ((p) => listener({ ...p, observations: readObservations(dir) })));
   try {
-    const { results } = await runCLI(jestArgv(options.shard, sharedCluster(options.target)), [packageRoot()]);
-    const observations = readObservations(dir);
-    for (const file of results.testResults) {
-      if (file.testExecError) {
-        observations.push({
-          clause: 'harness',
-          outcome: 'error',
-          test: file.testFilePath,
-          protocolVersion: options.protocolVersion,
-          message: `suite ${file.testFilePath} could not run: ${file.testExecError.message}`,
-        });
+    const built = files.filter((f) => existsSync(suitePath(f.name)));
+    let results: AggregatedResult | undefined;
+    let jestProblem: string | undefined;
+    if (built.length) {
+      try {
+        ({ results } = await runCLI(jestArgv(built.map((f) => suitePath(f.name)), sharedCluster(options.target)), [suitesDir()]));
+      } catch (error) {
+        jestProblem = `Jest could not run the suites: ${firstLine(error instanceof Error ? error.message : String(error))}`;
       }
     }
-    return { observations, targetDescription, durationMs: Date.now() - started };
+    const observations = readObservations(dir);
+    const done = readDone(dir);
+    observations.push(...unaccounted(files, done, results, jestProblem, options.protocolVersion));
+    observations.push(...fileErrors(files, done, results, options.protocolVersion));
+    return { observations, targetDescription, durationMs: Date.now() - started, plannedClauseIds: [...plannedClauses(files)] };
   } finally {
     onProgress(undefined);
     if (previous === undefined) delete process.env[RUN_CONFIG_ENV];
@@ -80,6 +90,65 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   }
 }
 
+/** The compiled suites: a run executes the build output, never the TypeScript sources. */
+export function suitesDir(): string {
+  return join(packageRoot(), 'dist', 'suites');
+}
+
+function suitePath(name: string): string {
+  return join(suitesDir(), `${name}.spec.js`);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).find(Boolean) ?? text;
+}
+
+/**
+ * ERROR on the clauses of every planned unit that did not report done, with the cause Jest saw: the file
+ * was not built, did not run, could not load, or the test failed to start or finish (a hook or Jest's
+ * own timeout).
+ */
+export function unaccounted(
+  files: readonly PlannedFile[],
+  done: ReadonlySet<string>,
+  results: Pick<AggregatedResult, 'testResults'> | undefined,
+  jestProblem: string | undefined,
+  protocolVersion: ProtocolVersion,
+): Observation[] {
+  const out: Observation[] = [];
+  for (const file of files) {
+    const path = suitePath(file.name);
+    const ran = results?.testResults.find((r) => r.testFilePath === path);
+    for (const unit of file.units) {
+      if (isDone(done, file.name, unit.test)) continue;
+      out.push(...unitErrors(file.name, unit, protocolVersion, causeOf(path, unit.test, ran, results !== undefined, jestProblem)));
+    }
+  }
+  return out;
+}
+
+/** A file whose every test reported but which failed around them (its teardown): a harness error, never lost. */
+function fileErrors(files: readonly PlannedFile[], done: ReadonlySet<string>, results: AggregatedResult | undefined, protocolVersion: ProtocolVersion): Observation[] {
+  const out: Observation[] = [];
+  for (const file of files) {
+    const ran = results?.testResults.find((r) => r.testFilePath === suitePath(file.name));
+    if (!ran?.testExecError || !file.units.every((u) => isDone(done, file.name, u.test))) continue;
+    out.push({ clause: 'harness', outcome: 'error', test: file.name, protocolVersion, message: `suite file ${file.name}: ${firstLine(ran.testExecError.message)}` });
+  }
+  return out;
+}
+
+function causeOf(path: string, test: string, ran: TestResult | undefined, jestRan: boolean, jestProblem: string | undefined): string {
+  if (!existsSync(path)) return `the suite file was not built (${path} is missing): run \`npm run build\``;
+  if (jestProblem) return jestProblem;
+  if (!jestRan || !ran) return 'Jest did not run the suite file';
+  if (ran.testExecError) return `the suite file could not run: ${firstLine(ran.testExecError.message)}`;
+  const assertion = ran.testResults.find((a) => a.title === test);
+  if (!assertion) return 'the test did not start';
+  if (assertion.status === 'failed') return `the test did not finish: ${firstLine(assertion.failureMessages[0] ?? 'failed without a message')}`;
+  if (assertion.status === 'passed') return 'the test passed without reporting its observations';
+  return `the test did not run (${assertion.status})`;
+}
 /** A target that cannot be created or connected to ends the run before anything is judged (exit 2). */
 async function preflight(options: RunOptions): Promise<string> {
   const target = await createTarget(options.target, targetOptions(options));
@@ -107,30 +176,36 @@ function sharedCluster(target: string): boolean {
   return target.startsWith('dcerpc:');
 }
 
-function jestArgv(shard: string | undefined, serial = false): Parameters<typeof runCLI>[0] {
-  const root = packageRoot();
+/** The runner's own modules that Jest loads by path: compiled, like everything a run executes. */
+function ext(): string {
+  return __filename.endsWith('.ts') ? '.ts' : '.js';
+}
+
+/**
+ * Jest over the compiled suite files the plan names, and nothing else: no transform (they are plain
+ * JavaScript), no crawl beyond dist/suites.
+ */
+function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0] {
   const suitesConfig = {
-    rootDir: root,
-    roots: ['<rootDir>/suites'],
-    testMatch: ['**/*.spec.ts'],
-    testEnvironment: 'node',
-    // Installed as a package, the suites live under node_modules/, which Jest skips by default:
-    // keep its files and judge them, but never transform the dependencies.
+    rootDir: suitesDir(),
+    roots: ['<rootDir>'],
+    testMatch: ['**/*.spec.js'],
+    // Installed as a package, the suites live under node_modules/, which Jest skips by default: keep them.
     haste: { retainAllFiles: true },
     testPathIgnorePatterns: ['<rootDir>/node_modules/'],
-    transformIgnorePatterns: ['/node_modules/(?!cmrp-notify-conformance/)', '/node_modules/cmrp-notify-conformance/node_modules/'],
-    transform: { '^.+\\.ts$': [require.resolve('ts-jest'), { tsconfig: join(root, 'tsconfig.json') }] },
+    testEnvironment: join(__dirname, '..', 'suite', `suite-environment${ext()}`),
+    testRunner: join(__dirname, `suite-runner${ext()}`),
+    transform: {},
   };
   return {
-    _: [],
+    _: paths,
     $0: 'cmrp-notify-conformance',
     config: JSON.stringify(suitesConfig),
-    reporters: [join(__dirname, `progress-reporter${__filename.endsWith('.ts') ? '.ts' : '.js'}`)],
-    maxWorkers: serial ? 1 : '100%',
+    runTestsByPath: true,
+    reporters: [join(__dirname, `progress-reporter${ext()}`)],
+    maxWorkers: serial ? 1 : Math.max(1, Math.min(paths.length, availableParallelism())),
     silent: true,
     watchman: false,
     ci: true,
-    passWithNoTests: Boolean(shard),
-    ...(shard ? { shard } : {}),
   };
 }

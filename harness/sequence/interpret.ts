@@ -5,7 +5,7 @@ import type { ControlVerb } from '../../cmrp/control';
 import { TargetError, type ClusapiConnection, type GetNotifyOut, type MethodName, type Reply, type Target } from '../../cmrp/contract';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { PARAMETERS } from '../session/parameters';
-import { Session, STILL_PENDING, type PendingCall, type Timeouts } from '../session/session';
+import { Session, STILL_PENDING, type PendingCall, type Timeouts, SLOW_HINT } from '../session/session';
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
@@ -13,6 +13,7 @@ import { HARNESS_ID } from '../verdict/types';
 import { catalogueNames } from '../catalogue/names';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
 import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
+import { unblockUntilReleased } from './release';
 
 export interface SequenceContext {
   target: Target;
@@ -52,6 +53,9 @@ class NotReached extends Error {}
  */
 class RefusedAtRead extends Error {}
 
+/** The RPC fault of a method the server does not implement. */
+const RPC_S_PROCNUM_OUT_OF_RANGE = 0x6d1;
+
 export async function runSequence(sequence: Sequence, ctx: SequenceContext): Promise<Observation[]> {
   return new SequenceRun(sequence, ctx).run();
 }
@@ -88,7 +92,7 @@ class SequenceRun {
     } catch (error) {
       this.recordAbort(error);
     } finally {
-      await this.closeQuietly();
+      await this.close();
     }
     return this.observations;
   }
@@ -176,7 +180,7 @@ class SequenceRun {
     if (!call) throw new SequenceDataError(`no call was started as '${step.await}'`);
     const reply = await call.settle(this.ctx.timeouts.callMs);
     if (reply === STILL_PENDING) {
-      const detail = `${call.label} was still pending ${this.ctx.timeouts.callMs} ms later`;
+      const detail = `${call.label} was still pending ${this.ctx.timeouts.callMs} ms later (${SLOW_HINT})`;
       if (step.ifPending === 'inconclusive') {
         this.record(labels(step), 'inconclusive', detail);
         throw new NotReached(detail);
@@ -189,6 +193,12 @@ class SequenceRun {
 
   /** Compares a reply with the step's expectation; a step without checks is setup and must succeed. */
   private judge(step: CallStep | AwaitStep, call: string, reply: Reply<Record<string, unknown>>, expect: Expectation | undefined): void {
+    if (this.ctx.protocolVersion === 2 && call === 'ApiUnblockGetNotifyCall' && reply.fault === RPC_S_PROCNUM_OUT_OF_RANGE) {
+      // 3.1.4.1.107 (footnote): a version 2 server may lack the method; what needs it cannot be judged.
+      const detail = 'the version 2 server does not implement ApiUnblockGetNotifyCall (RPC_S_PROCNUM_OUT_OF_RANGE)';
+      this.record(labels(step), 'not-tested', detail);
+      throw new NotReached(detail);
+    }
     const problem = this.mismatch(reply, expect ?? { status: 'ERROR_SUCCESS' });
     const checks = labels(step);
     if (problem) {
@@ -327,11 +337,10 @@ class SequenceRun {
     const reply = await read.settle(readMs);
     if (reply === STILL_PENDING) {
       // Nothing came although the stimulus had settled: release the read to learn whether the port was empty.
-      const unblock = await this.session.call('ApiUnblockGetNotifyCall', [port]);
-      if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) {
-        throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall answered ${this.describeAnswer(unblock)}: absence not proven`);
+      const { refused, reply: released } = await unblockUntilReleased(this.session, port, read, callMs);
+      if (refused) {
+        throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall answered ${this.describeAnswer(refused)}: absence not proven`);
       }
-      const released = await read.settle(callMs);
       if (released === STILL_PENDING) throw new NotReached(`${read.label} blocked with no event, and ApiUnblockGetNotifyCall did not release it`);
       return this.releasedRead(released, 'the port held no event: the read blocked until ApiUnblockGetNotifyCall released it');
     }
@@ -410,11 +419,8 @@ class SequenceRun {
   private async unblockRead(port: string): Promise<ReadResult> {
     this.unblocked.add(port);
     const read = this.session.start('ApiGetNotify', [port]);
-    const unblock = await this.session.call('ApiUnblockGetNotifyCall', [port]);
-    if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) {
-      return { kind: 'unproven', detail: `ApiUnblockGetNotifyCall answered ${this.describeAnswer(unblock)}` };
-    }
-    const reply = await read.settle(this.ctx.timeouts.callMs);
+    const { refused, reply } = await unblockUntilReleased(this.session, port, read, this.ctx.timeouts.callMs);
+    if (refused) return { kind: 'unproven', detail: `ApiUnblockGetNotifyCall answered ${this.describeAnswer(refused)}` };
     if (reply === STILL_PENDING) return { kind: 'unproven', detail: `${read.label} was not released by ApiUnblockGetNotifyCall` };
     return this.releasedRead(reply, 'the read was released by ApiUnblockGetNotifyCall with ERROR_INVALID_FUNCTION');
   }
@@ -541,12 +547,27 @@ class SequenceRun {
     this.recordRest('error', `harness error at step ${this.stepIndex}: ${message}`);
   }
 
-  private async closeQuietly(): Promise<void> {
+  /**
+   * Ends the session. A target that fails there (hangs, crashes, answers garbage to Disconnect) is
+   * ERROR of the sequence's clauses (the ones in flight), unless they already carry an error or failure.
+   */
+  private async close(): Promise<void> {
     if (!this.session) return;
-    const closing = this.session.connection.close().catch(() => undefined);
+    const ms = this.ctx.timeouts.callMs;
+    const closing = this.session.connection.close().then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, this.ctx.timeouts.callMs)))]);
+    const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`Disconnect: timeout: no reply within ${ms} ms (${SLOW_HINT})`), ms)));
+    const fault = await Promise.race([closing, late]);
     clearTimeout(timer);
+    if (fault === undefined) return;
+    this.trace.add(`Disconnect -> ${fault}`);
+    const blamed = new Set(this.observations.filter((o) => o.outcome === 'error' || o.outcome === 'fail').map((o) => o.clause));
+    for (const clause of clausesIn(this.sequence, this.ctx.protocolVersion)) {
+      if (!blamed.has(clause)) this.observe(clause, 'error', `the target failed when the session was closed: ${fault}`);
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import type { Outcome } from '../recorder/observation';
 import { STILL_PENDING, type Session, type Timeouts } from '../session/session';
 import type { AbsentV2Step, NotificationPattern, ReadV2Step, ValueSpec } from './types';
 import { describeValue, kindOf, matches, type Variables } from './values';
+import { unblockUntilReleased } from './release';
 
 /** What the interpreter lends these steps. */
 export interface V2StepHost {
@@ -60,9 +61,8 @@ export async function absentV2Step(host: V2StepHost, step: AbsentV2Step): Promis
   const left = backlog(host.vars, port);
   if (left.length) host.fail(`expected no further notification, but the last read also returned ${describe(left)}`);
   const read = host.session.start('ApiGetNotifyV2', [port]);
-  const unblock = await host.session.call('ApiUnblockGetNotifyCall', [port]);
-  if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) host.notReached('ApiUnblockGetNotifyCall did not succeed: absence not proven');
-  const reply = await read.settle(host.timeouts.callMs);
+  const { refused, reply } = await unblockUntilReleased(host.session, port, read, host.timeouts.callMs);
+  if (refused) host.notReached('ApiUnblockGetNotifyCall did not succeed: absence not proven');
   if (reply === STILL_PENDING) host.notReached(`${read.label} was not released by ApiUnblockGetNotifyCall: absence not proven`);
   if (reply.fault === undefined && reply.status === ERROR.SUCCESS) {
     const list = (reply.Notifications as NotificationV2[] | undefined) ?? [];
@@ -77,8 +77,7 @@ async function readOnce(host: V2StepHost, port: string): Promise<NotificationV2[
   const read = host.session.start('ApiGetNotifyV2', [port]);
   let reply = await read.settle(readMs);
   if (reply === STILL_PENDING) {
-    await host.session.call('ApiUnblockGetNotifyCall', [port]);
-    reply = await read.settle(callMs);
+    ({ reply } = await unblockUntilReleased(host.session, port, read, callMs));
     if (reply === STILL_PENDING) host.notReached(`${read.label} blocked with nothing queued, and ApiUnblockGetNotifyCall did not release it`);
     if (reply.fault === undefined && reply.status === ERROR.SUCCESS) return entriesOf(host, reply.Notifications);
     return 'the port held nothing: the read blocked until ApiUnblockGetNotifyCall released it';

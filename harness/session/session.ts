@@ -2,6 +2,7 @@
 // misbehaving target surfaces as a TargetError naming the call (an ERROR verdict), never a hang.
 import { TargetError, type ClusapiConnection, type Handle, type MethodName, type Reply } from '../../cmrp/contract';
 import type { ProtocolVersion } from '../../cmrp/constants';
+import type { HangRegistry } from './hangs';
 import { PARAMETERS } from './parameters';
 import { Trace, statusText } from './trace';
 
@@ -10,16 +11,50 @@ export interface Timeouts {
   callMs: number;
   /** How long a read may wait for an event the settled stimulus has already queued. */
   readMs: number;
+  /**
+   * The run's record of calls that hung: once the suite gave up on a call of a method that was due (see
+   * ownDelayMs), later due calls of it get a short grace instead of the caller's full wait (still an
+   * ERROR or FAIL when they do not answer, never a PASS). Absent: every wait is waited out.
+   */
+  hangs?: HangRegistry;
 }
 
 export function defaultTimeouts(multiplier = 1): Timeouts {
-  return { callMs: 5000 * multiplier, readMs: 2000 * multiplier };
+  // Whole milliseconds: they are quoted in messages.
+  return { callMs: Math.max(1, Math.round(5000 * multiplier)), readMs: Math.max(1, Math.round(2000 * multiplier)) };
 }
+
+/** INFINITE: a version 2 Timeout that sets no timer. */
+const INFINITE = 0xffffffff;
+
+/**
+ * When a call must have answered, counted from when it is started (or released), or undefined for a
+ * read that may rightly stay blocked: a version 2 ApiGetNotify within its own Timeout, any other call at
+ * once. A version 3 ApiGetNotify (or an untimed version 2 one) is due only once ApiUnblockGetNotifyCall
+ * or ApiCloseNotify of its port has returned.
+ */
+export function ownDelayMs(method: MethodName, args: unknown[], protocolVersion: ProtocolVersion): number | undefined {
+  if (method !== 'ApiGetNotify' && method !== 'ApiGetNotifyV2') return 0;
+  const timeout = args[1];
+  if (protocolVersion === 2 && method === 'ApiGetNotify' && typeof timeout === 'number' && timeout >>> 0 !== INFINITE) return timeout;
+  return undefined;
+}
+
+/** The grace a call gets once its method already hung on the target: a fortieth of the call timeout. */
+export function graceMs(timeouts: Pick<Timeouts, 'callMs'>): number {
+  return Math.max(20, Math.round(timeouts.callMs / 40));
+}
+
+/** Said with every timeout: a hung target and a slow one look the same from here, and only one has a fix. */
+export const SLOW_HINT = 'if the target is only slow, give it more time with --timeout-multiplier';
 
 /** A pending call that outlived its deadline; the caller decides whether that is an error or an observation. */
 export const STILL_PENDING = Symbol('still pending');
 
 export class Session {
+  /** Reads started on this session and not yet settled, by port: an unblock or close of the port acts on them. */
+  private reads: { hNotify: unknown; call: PendingCall }[] = [];
+
   constructor(
     readonly connection: ClusapiConnection,
     readonly trace: Trace,
@@ -34,7 +69,7 @@ export class Session {
   async call(method: MethodName, args: unknown[]): Promise<Reply<Record<string, unknown>>> {
     const pending = this.start(method, args);
     const reply = await pending.settle(this.timeouts.callMs);
-    if (reply === STILL_PENDING) throw new TargetError(pending.label, 'timeout', `no reply within ${this.timeouts.callMs} ms`);
+    if (reply === STILL_PENDING) throw new TargetError(pending.label, 'timeout', pending.lateText ?? `no reply within ${this.timeouts.callMs} ms (${SLOW_HINT})`);
     return reply;
   }
 
@@ -58,7 +93,27 @@ export class Session {
     );
     // A pending call that is abandoned must not become an unhandled rejection.
     checked.catch(() => undefined);
-    return new PendingCall(label, checked);
+    const { hangs } = this.timeouts;
+    const guard = hangs ? { hangs, method, callMs: this.timeouts.callMs, graceMs: graceMs(this.timeouts) } : undefined;
+    const call = new PendingCall(label, checked, guard, ownDelayMs(method, args, this.protocolVersion));
+    if (!hangs) return call;
+    if (method === 'ApiGetNotify') {
+      this.reads = this.reads.filter((r) => !r.call.settled);
+      this.reads.push({ hNotify: args[0], call });
+    }
+    if (method === 'ApiUnblockGetNotifyCall' || method === 'ApiCloseNotify') {
+      const acted = this.reads.filter((r) => r.hNotify === args[0] && !r.call.settled).map((r) => r.call);
+      // What the port's reads answer from now on may be this call's doing, not a late answer of their own.
+      for (const read of acted) read.actedOn();
+      // Once the port is unblocked or closed, its pending reads must complete: they become due.
+      void checked.then(
+        (reply) => {
+          if (reply.fault === undefined && reply.status === 0) for (const read of acted) read.release();
+        },
+        () => undefined,
+      );
+    }
+    return call;
   }
 
   private describeCall(method: MethodName, args: unknown[]): string {
@@ -89,24 +144,92 @@ export class Session {
   }
 }
 
+/** How a pending call learns about, and adds to, the run's record of hangs. */
+interface HangGuard {
+  hangs: HangRegistry;
+  method: MethodName;
+  callMs: number;
+  graceMs: number;
+}
+
 export class PendingCall {
   private done = false;
+  /** The suite stopped waiting for it although it was due. */
+  private givenUp = false;
+  /** An unblock or close of its port was issued after it started. */
+  private acted = false;
+  /** When the call became due (Date.now() of its start or release, plus its own delay); undefined while it may block. */
+  private dueFrom?: number;
+  /** Why the last settle gave up early: the method already hung on this target. */
+  lateText?: string;
   constructor(
     readonly label: string,
     readonly promise: Promise<Reply<Record<string, unknown>>>,
+    private readonly guard?: HangGuard,
+    ownDelayMs?: number,
   ) {
+    if (ownDelayMs !== undefined) this.dueFrom = Date.now() + ownDelayMs;
     promise.then(
-      () => (this.done = true),
+      (reply) => {
+        this.done = true;
+        // A reply of its own after the suite gave up on it: the target is slow, not hung; forget the hang.
+        if (this.givenUp && !this.acted && reply.fault === undefined) guard?.hangs.forget(guard.method);
+      },
       () => (this.done = true),
     );
+  }
+
+  /** The harness unblocked or closed the call's port. */
+  actedOn(): void {
+    this.acted = true;
   }
 
   get settled(): boolean {
     return this.done;
   }
 
-  /** The reply, or STILL_PENDING if none came within `ms`. Target errors are rethrown. */
-  settle(ms: number): Promise<Reply<Record<string, unknown>> | typeof STILL_PENDING> {
+  /** Whether the call must complete (rather than rightly stay blocked). */
+  get due(): boolean {
+    return this.dueFrom !== undefined;
+  }
+
+  /** Its port was unblocked or closed: the read must now complete. */
+  release(): void {
+    this.dueFrom ??= Date.now();
+  }
+
+  /**
+   * The reply, or STILL_PENDING if none came within `ms`. Target errors are rethrown. For a call that
+   * is due: when its method already hung on this target, it gets only a short grace past when it became
+   * due, then is given up (lateText says why); when the caller gives up on it, the hang is recorded so
+   * the rest of the run does not wait it out again.
+   */
+  async settle(ms: number): Promise<Reply<Record<string, unknown>> | typeof STILL_PENDING> {
+    const guard = this.guard;
+    const dueFrom = this.dueFrom;
+    if (!guard || dueFrom === undefined) return this.wait(ms);
+    const giveUpAt = Date.now() + ms;
+    const quickAt = dueFrom + guard.graceMs;
+    if (quickAt < giveUpAt) {
+      const early = await this.wait(Math.max(0, quickAt - Date.now()));
+      if (early !== STILL_PENDING) return early;
+      const earlier = guard.hangs.earlier(guard.method);
+      if (earlier) {
+        this.lateText = `no reply ${guard.graceMs} ms after it was due; ${guard.method} already hung on this target (${earlier}), so the suite did not wait the full ${ms} ms again`;
+        this.givenUp = true;
+        return STILL_PENDING;
+      }
+    }
+    const late = await this.wait(Math.max(0, giveUpAt - Date.now()));
+    if (late === STILL_PENDING && quickAt < giveUpAt) {
+      guard.hangs.record(guard.method, this.label);
+      this.givenUp = true;
+    }
+    return late;
+  }
+
+  private wait(ms: number): Promise<Reply<Record<string, unknown>> | typeof STILL_PENDING> {
+    if (this.done && ms === 0) return this.promise;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<typeof STILL_PENDING>((resolve) => {
       timer = setTimeout(() => resolve(STILL_PENDING), ms);

@@ -1,49 +1,66 @@
-// The Jest side of a scripted suite: one describe per spec section pair, one test per sequence. The
-// test fails when a check fails, but the verdicts come from the observations it records.
-import { resolve } from 'node:path';
-import { appendObservations } from '../recorder/sink';
+// The Jest side of a scripted suite: one describe per spec section pair, one test per sequence that holds
+// a selected clause (the same plan the runner starts files by). The test fails when a check fails, but
+// the verdicts come from the observations it records; a test that cannot run or overruns records ERROR
+// on its clauses itself, and the runner makes ERROR of any test that never reported.
+import type { JestApi } from './jest-api';
 import type { Observation } from '../recorder/observation';
-import { loadRunConfig, replayCommand, targetOptions } from '../runner/config';
-import { clausesIn, runSequence } from '../sequence/interpret';
-import { SEQUENCES_DIR, loadSequenceFile } from '../sequence/load';
+import { loadRunConfig, replayCommand, targetOptions } from '../run-config/config';
+import { runSequence } from '../sequence/interpret';
+import { loadSequenceFile } from '../sequence/load';
 import { defaultTimeouts } from '../session/session';
+import { runHangs } from '../session/hangs';
 import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../target/resolve';
+import { runUnit } from './accounting';
+import { plannedSequences, sequenceFilePath } from './plan';
 
 /** Declares the Jest tests of vectors/sequences/<name>.json. */
-export function sequenceSuite(name: string): void {
+export function sequenceSuite(name: string, { describe, test, afterAll }: JestApi): void {
   const config = loadRunConfig();
-  const { file, sequences } = loadSequenceFile(resolve(SEQUENCES_DIR, `${name}.json`));
-  const selected = config.clauseIds ? new Set(config.clauseIds) : undefined;
-  const chosen = sequences.filter((s) => clausesIn(s, config.protocolVersion).some((id) => !selected || selected.has(id)));
-  const timeouts = defaultTimeouts(config.timeoutMultiplier);
+  const { file, sequences } = loadSequenceFile(sequenceFilePath(name));
+  const chosen = plannedSequences(sequences, config);
+  const timeouts = { ...defaultTimeouts(config.timeoutMultiplier), hangs: runHangs(config.observationsDir) };
+  // Made by the first test that needs it, so a target that cannot start is an ERROR of that test's clauses.
+  let target: Promise<Target> | undefined;
+  const theTarget = (): Promise<Target> => {
+    target ??= createTarget(config.target, targetOptions(config)).catch((error: unknown) => {
+      throw new Error(`the target could not be started: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return target;
+  };
 
   describe(`${file.suite} ${file.heading}`, () => {
-    let target: Target | undefined;
-    beforeAll(async () => {
-      target = await createTarget(config.target, targetOptions(config));
-    });
     afterAll(async () => {
-      await target?.dispose();
+      const made = await target?.catch(() => undefined);
+      await made?.dispose();
     });
 
     if (!chosen.length) test.skip('no sequence of this section is selected', () => undefined);
-    for (const sequence of chosen) {
+    for (const { sequence, clauseIds } of chosen) {
+      // Room for every read to wait its full time once: a slow target is judged, not cut off.
+      const deadlineMs = (timeouts.callMs + timeouts.readMs) * (sequence.steps.length + 2);
       test(
         sequence.id,
         async () => {
-          if (!target) throw new Error('the target could not be created');
-          const observations = await runSequence(sequence, {
-            target,
+          const observations = await runUnit({
+            file: name,
+            unit: { test: sequence.id, clauseIds },
             protocolVersion: config.protocolVersion,
-            timeouts,
-            replay: (clauseId) => replayCommand(config, clauseId),
+            dir: config.observationsDir,
+            deadlineMs,
+            slowHint: 'a slow target needs a larger --timeout-multiplier',
+            work: async () =>
+              runSequence(sequence, {
+                target: await theTarget(),
+                protocolVersion: config.protocolVersion,
+                timeouts,
+                replay: (clauseId) => replayCommand(config, clauseId),
+              }),
           });
-          if (config.observationsDir) appendObservations(config.observationsDir, observations);
           assertNoFailure(observations);
         },
-        // Room for every read to wait its full time once: a slow target is judged, not cut off by Jest.
-        (timeouts.callMs + timeouts.readMs) * (sequence.steps.length + 2),
+        // Jest's own limit is only a backstop behind the unit's deadline.
+        deadlineMs + timeouts.callMs,
       );
     }
   });

@@ -7,7 +7,7 @@
 // without credentials, every check is NOT-TESTED with the reason.
 import { randomBytes } from 'node:crypto';
 import type { Observation, Outcome } from '../recorder/observation';
-import { targetOptions, type RunConfig } from '../runner/config';
+import { targetOptions, type RunConfig } from '../run-config/config';
 import { clauseIdOf } from '../catalogue/names';
 import type { ClauseName } from '../../cmrp/clause-name';
 import type { ProtocolVersion } from '../../cmrp/constants';

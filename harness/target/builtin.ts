@@ -4,10 +4,10 @@ import { createServer, type ServerOptions } from '../../reference';
 import type { ClusapiConnection, ConnectOptions, Target } from '../../cmrp/contract';
 
 export function createBuiltinTarget(options: ServerOptions = {}): Target {
-  // Throws for an unknown mutant, with the list of valid names.
+  // Throws for an unknown mutant or variant, with the list of valid names.
   const server = createServer(options);
   return {
-    description: options.mutant ? `builtin (mutant ${options.mutant})` : 'builtin',
+    description: options.mutant ? `builtin (mutant ${options.mutant})` : options.variant ? `builtin (variant ${options.variant})` : 'builtin',
     capabilities: { protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] },
     control: server.control,
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {

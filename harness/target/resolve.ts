@@ -6,7 +6,7 @@ import { TargetError, type Target } from '../../cmrp/contract';
 import { accountName, createDcerpcTarget, DCERPC_TARGET_FORM, parseDcerpcAddress, type DcerpcAddress, type DcerpcAuth } from './dcerpc';
 import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, parseAccount, type Account } from '../../wire/auth';
 
-export const TARGET_FORMS = `builtin, builtin:mutant=NAME, ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
+export const TARGET_FORMS = `builtin, builtin:mutant=NAME, builtin:variant=NAME, ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
 
 /** --auth values of a dcerpc target: SPNEGO (NTLM inside; the default), raw NTLMSSP, or none. */
 export const AUTH_VALUES = ['spnego', 'ntlm', 'none'] as const;
@@ -52,10 +52,10 @@ export async function createTarget(spec: string, options: TargetOptions = {}): P
   if (options.user !== undefined) throw new UsageError(`--user goes with a dcerpc target, not --target ${spec}`);
   if (options.readUser !== undefined) throw new UsageError(`--read-user goes with a dcerpc target, not --target ${spec}`);
   if (options.control !== undefined) throw new UsageError(`--control goes with a dcerpc target; --target ${spec} has its own control adapter`);
-  const builtin = /^builtin(?::mutant=([\w-]+))?$/.exec(spec);
+  const builtin = /^builtin(?::(mutant|variant)=([\w-]+))?$/.exec(spec);
   if (builtin) {
     try {
-      return createBuiltinTarget({ mutant: builtin[1] });
+      return createBuiltinTarget(builtin[1] === 'variant' ? { variant: builtin[2] } : { mutant: builtin[2] });
     } catch (error) {
       throw new UsageError(`--target ${spec}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -3,6 +3,7 @@
 // every port (the "settled" rule of cmrp/control.ts).
 import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import type { ClusterModel } from '../model/cluster';
+import type { Behaviour } from '../rules/behaviour';
 import type { ServerState } from '../session/core';
 import * as objects from './object-verbs';
 import type { Publish } from './publisher';
@@ -11,6 +12,8 @@ import * as registry from './registry-verbs';
 /** What the control adapter may do to the server beyond changing the cluster. */
 export interface ServerLifecycle {
   readonly model: ClusterModel;
+  /** The server's readings where the spec is open (event names, same-value SetState, derived states). */
+  readonly behaviour: Behaviour;
   publish: Publish;
   setServerState(state: ServerState): void;
   dropEvents(): void;
@@ -29,28 +32,28 @@ export class ReferenceControl implements ClusterControl {
 
   /** Throws (rejecting apply) when the stimulus names something the cluster does not have. */
   private applySync(s: Stimulus): void {
-    const { model, publish } = this.server;
+    const { model, publish, behaviour } = this.server;
     switch (s.verb) {
       case 'AddObject':
         return objects.addObject(model, publish, s);
       case 'DeleteObject':
         return objects.deleteObject(model, publish, s);
       case 'SetState':
-        return objects.setState(model, publish, s);
+        return objects.setState(model, publish, s, behaviour);
       case 'SetProperty':
-        return objects.setProperty(model, publish, s);
+        return objects.setProperty(model, publish, s, behaviour);
       case 'MoveResource':
-        return objects.moveResource(model, publish, s);
+        return objects.moveResource(model, publish, s, behaviour);
       case 'SetQuorum':
         return objects.setQuorum(model, publish, s);
       case 'RegistryCreateKey':
-        return registry.createKey(model, publish, s);
+        return registry.createKey(model, publish, s, behaviour);
       case 'RegistryDeleteKey':
-        return registry.deleteKey(model, publish, s);
+        return registry.deleteKey(model, publish, s, behaviour);
       case 'RegistrySetValue':
-        return registry.setValue(model, publish, s);
+        return registry.setValue(model, publish, s, behaviour);
       case 'RegistrySetSecurity':
-        return registry.setSecurity(model, publish, s);
+        return registry.setSecurity(model, publish, s, behaviour);
       case 'SetServerState':
         return this.server.setServerState(s.state);
       case 'DropEvents':

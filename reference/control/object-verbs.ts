@@ -10,6 +10,7 @@ import { TYPE_BITS } from '../notify/bits';
 import { CLUSTER_GROUP_STATE, CLUSTER_NETINTERFACE_STATE, CLUSTER_NETWORK_STATE, CLUSTER_NODE_STATE, CLUSTER_RESOURCE_STATE } from '../rules/states';
 import * as derived from '../model/derived';
 import { objectEvent, snapshot, type Publish } from './publisher';
+import type { Behaviour } from '../rules/behaviour';
 
 type Verb<V extends Stimulus['verb']> = Extract<Stimulus, { verb: V }>;
 
@@ -69,18 +70,28 @@ export function deleteObject(model: ClusterModel, publish: Publish, s: Verb<'Del
 }
 
 /**
- * SetState: *_STATE with the object's new state sequence (posted even when the value is unchanged: the
- * test asked for a state change). Then the states the spec derives from it follow, each transition
- * with its own *_STATE: a resource's group (3.1.4.x.46), an interface's network (3.1.4.x.83), a node's
- * interfaces and their networks (3.1.4.x.94).
+ * SetState: *_STATE with the object's new state sequence (by default posted even when the value is
+ * unchanged: the test asked for a state change; a variant treats that as no transition at all). Then
+ * the states the spec derives from it follow, each transition with its own *_STATE: a resource's group
+ * (3.1.4.x.46), an interface's network (3.1.4.x.83), a node's interfaces and their networks (3.1.4.x.94).
  */
-export function setState(model: ClusterModel, publish: Publish, s: Verb<'SetState'>): void {
+export function setState(model: ClusterModel, publish: Publish, s: Verb<'SetState'>, behaviour: Behaviour): void {
   const object = existing(model, s.objectType, s.name);
   const bit = TYPE_BITS[s.objectType].state;
   if (!isStateful(object.type) || bit === undefined) throw new Error(`SetState: ${s.objectType} has no state`);
+  if (object.state === s.state && !behaviour.sameStateIsTransition) return;
   model.setState(object, s.state);
   publish(objectEvent(object, bit));
+  if (object.type === 'group' && behaviour.groupDrivesResources) driveResources(model, publish, object);
   deriveFrom(model, publish, object);
+}
+
+/** A group brought online or taken offline directly takes its resources along (a real cluster does). */
+function driveResources(model: ClusterModel, publish: Publish, group: ClusterObject): void {
+  const target =
+    group.state === CLUSTER_GROUP_STATE.Online ? CLUSTER_RESOURCE_STATE.Online : group.state === CLUSTER_GROUP_STATE.Offline ? CLUSTER_RESOURCE_STATE.Offline : undefined;
+  if (target === undefined) return;
+  for (const resource of model.all('resource').filter((r) => r.group === group.name)) transition(model, publish, resource, target);
 }
 
 function deriveFrom(model: ClusterModel, publish: Publish, object: ClusterObject): void {
@@ -107,11 +118,11 @@ function transition(model: ClusterModel, publish: Publish, object: ClusterObject
 }
 
 /** SetProperty: *_PROPERTY for an object, CLUSTER_PROPERTY for the cluster itself. */
-export function setProperty(model: ClusterModel, publish: Publish, s: Verb<'SetProperty'>): void {
+export function setProperty(model: ClusterModel, publish: Publish, s: Verb<'SetProperty'>, behaviour: Behaviour): void {
   if (s.objectType === 'cluster') {
     model.properties.set(s.property, s.value);
     const property = { name: s.property, value: s.value };
-    publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.CLUSTER_PROPERTY, name: model.name, stateSequence: 0, detail: { property } });
+    publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.CLUSTER_PROPERTY, name: behaviour.clusterEventName(model.name), stateSequence: 0, detail: { property } });
     return;
   }
   const object = existing(model, s.objectType, s.name);
@@ -119,14 +130,18 @@ export function setProperty(model: ClusterModel, publish: Publish, s: Verb<'SetP
   publish(objectEvent(object, TYPE_BITS[s.objectType].property, { property: { name: s.property, value: s.value } }));
 }
 
-/** MoveResource: RESOURCE_PROPERTY for the resource, then GROUP_PROPERTY for the old and the new group. */
-export function moveResource(model: ClusterModel, publish: Publish, s: Verb<'MoveResource'>): void {
+/**
+ * MoveResource (ApiChangeResourceGroup): the resource's state sequence is incremented (3.1.4.x.26);
+ * RESOURCE_PROPERTY for the resource, then GROUP_PROPERTY for the old and the new group.
+ */
+export function moveResource(model: ClusterModel, publish: Publish, s: Verb<'MoveResource'>, behaviour: Behaviour): void {
   const resource = existing(model, 'resource', s.name);
   const target = existing(model, 'group', s.group);
   const source = resource.group ? model.find('group', resource.group) : undefined;
-  resource.group = target.name;
+  model.moveToGroup(resource, target.name);
   const move = { resource: resource.name, from: source?.name, to: target.name };
   publish(objectEvent(resource, CLUSTER_CHANGE.RESOURCE_PROPERTY, { move }));
+  if (behaviour.movePostsState) publish(objectEvent(resource, CLUSTER_CHANGE.RESOURCE_STATE, { move }));
   if (source) publish(objectEvent(source, CLUSTER_CHANGE.GROUP_PROPERTY, { move }));
   publish(objectEvent(target, CLUSTER_CHANGE.GROUP_PROPERTY, { move }));
 }

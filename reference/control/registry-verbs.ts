@@ -8,6 +8,7 @@ import type { RegistryKey } from '../model/registry';
 import { joinPath, splitPath } from '../rules/names';
 import type { InternalEvent } from '../rules/event';
 import type { Publish } from './publisher';
+import type { Behaviour } from '../rules/behaviour';
 
 type Verb<V extends Stimulus['verb']> = Extract<Stimulus, { verb: V }>;
 
@@ -16,36 +17,42 @@ type Verb<V extends Stimulus['verb']> = Extract<Stimulus, { verb: V }>;
  * root): the client API documents "the relative name of the changed key" and 3.1.4.x.66 leaves the
  * form open, so tests must not depend on it.
  */
-function keyEvent(path: readonly string[], bit: number, valueName?: string): InternalEvent {
-  return { subject: { kind: 'registry', path }, bit, name: joinPath(path), stateSequence: 0, ...(valueName === undefined ? {} : { detail: { valueName } }) };
+function keyEvent(path: readonly string[], bit: number, model: ClusterModel, behaviour: Behaviour, valueName?: string): InternalEvent {
+  return {
+    subject: { kind: 'registry', path },
+    bit,
+    name: behaviour.registryEventName(path, model.name),
+    stateSequence: 0,
+    ...(valueName === undefined ? {} : { detail: { valueName } }),
+  };
 }
 
 /** RegistryCreateKey: REGISTRY_NAME for each key created (missing parents first); none if it existed. */
-export function createKey(model: ClusterModel, publish: Publish, s: Verb<'RegistryCreateKey'>): void {
-  for (const path of model.registry.create(splitPath(s.path))) publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_NAME));
+export function createKey(model: ClusterModel, publish: Publish, s: Verb<'RegistryCreateKey'>, behaviour: Behaviour): void {
+  for (const path of model.registry.create(splitPath(s.path))) publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_NAME, model, behaviour));
 }
 
 /** RegistryDeleteKey: REGISTRY_NAME for the deleted key (its subtree goes with it). */
-export function deleteKey(model: ClusterModel, publish: Publish, s: Verb<'RegistryDeleteKey'>): void {
+export function deleteKey(model: ClusterModel, publish: Publish, s: Verb<'RegistryDeleteKey'>, behaviour: Behaviour): void {
   const path = splitPath(s.path);
   if (path.length === 0) throw new Error('RegistryDeleteKey: the root key cannot be deleted');
   existingKey(model, path);
   model.registry.delete(path);
-  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_NAME));
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_NAME, model, behaviour));
 }
 
 /** RegistrySetValue: REGISTRY_VALUE for the key holding the value. */
-export function setValue(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetValue'>): void {
+export function setValue(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetValue'>, behaviour: Behaviour): void {
   const path = splitPath(s.path);
   existingKey(model, path).values.set(s.valueName, s.data);
-  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, s.valueName));
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, model, behaviour, s.valueName));
 }
 
 /** RegistrySetSecurity: REGISTRY_ATTRIBUTES for the key (its security descriptor is its one attribute). */
-export function setSecurity(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetSecurity'>): void {
+export function setSecurity(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetSecurity'>, behaviour: Behaviour): void {
   const path = splitPath(s.path);
   existingKey(model, path).securityVersion += 1;
-  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_ATTRIBUTES));
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_ATTRIBUTES, model, behaviour));
 }
 
 function existingKey(model: ClusterModel, path: readonly string[]): RegistryKey {

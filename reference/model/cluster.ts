@@ -5,6 +5,14 @@ import { CLUSTER_NAME, INITIAL_OBJECTS, INITIAL_QUORUM_RESOURCE, INITIAL_REGISTR
 import { RegistryTree } from './registry';
 import type { ClusterObject, ObjectType } from './types';
 
+/** How state sequences start and move (reference/rules/behaviour.ts: initialSequence, nextSequence). */
+export interface SequencePolicy {
+  initialSequence(type: ObjectType, state: number): number;
+  nextSequence(type: ObjectType, current: number, state: number): number;
+}
+
+const FROM_ZERO: SequencePolicy = { initialSequence: () => 0, nextSequence: (_t, current) => (current + 1) >>> 0 };
+
 export class ClusterModel {
   readonly name = CLUSTER_NAME;
   readonly properties = new Map<string, string | number>();
@@ -12,7 +20,7 @@ export class ClusterModel {
   quorumResource = INITIAL_QUORUM_RESOURCE;
   private readonly objects: ClusterObject[] = [];
 
-  constructor() {
+  constructor(private readonly sequences: SequencePolicy = FROM_ZERO) {
     for (const o of INITIAL_OBJECTS) this.add({ ...o });
     for (const { path, values } of INITIAL_REGISTRY) {
       const parts = splitPath(path);
@@ -31,8 +39,8 @@ export class ClusterModel {
   }
 
   add(init: Omit<ClusterObject, 'stateSequence' | 'properties'>): ClusterObject {
-    // Every object starts at sequence 1: the value only has to change on each state change.
-    const object: ClusterObject = { ...init, stateSequence: 1, properties: new Map() };
+    // 3.1.4.x.10 / .43: a created resource's and group's sequence starts at zero (the policy's start).
+    const object: ClusterObject = { ...init, stateSequence: this.sequences.initialSequence(init.type, init.state) >>> 0, properties: new Map() };
     this.objects.push(object);
     return object;
   }
@@ -42,9 +50,15 @@ export class ClusterModel {
     if (index >= 0) this.objects.splice(index, 1);
   }
 
-  /** Records a state change; the state sequence changes even when the value is the same. */
+  /** Records a state transition: the state sequence moves on (3.1.4.x.13, .46). */
   setState(object: ClusterObject, state: number): void {
     object.state = state;
-    object.stateSequence = (object.stateSequence + 1) >>> 0;
+    object.stateSequence = this.sequences.nextSequence(object.type, object.stateSequence, state) >>> 0;
+  }
+
+  /** 3.1.4.x.26: a resource transferred to another group has its state sequence incremented. */
+  moveToGroup(resource: ClusterObject, group: string): void {
+    resource.group = group;
+    resource.stateSequence = this.sequences.nextSequence(resource.type, resource.stateSequence, resource.state) >>> 0;
   }
 }

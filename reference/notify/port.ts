@@ -34,6 +34,8 @@ export class NotificationPort {
   /** Set when indications were lost (v3): the next read returns CLUSTER_RECONNECT first. */
   private pendingReconnect: Indication | undefined;
   private closed = false;
+  /** Set by an unblock when the server reads it as closing the port for retrieval (a variant). */
+  private unblockedStatus: number | undefined;
 
   constructor(
     readonly version: ProtocolVersion,
@@ -42,6 +44,11 @@ export class NotificationPort {
 
   addFilter(filter: Filter): void {
     this.filters.push(filter);
+  }
+
+  /** Ends the registrations made with an object handle that was closed (a variant's reading of 2.2.2.7 R38). */
+  dropFiltersOf(handle: string): void {
+    for (let i = this.filters.length - 1; i >= 0; i--) if (this.filters[i].handle === handle) this.filters.splice(i, 1);
   }
 
   /** Queues one indication per matching filter (3.1.4.x.58-100), none before the first filter (3.1.4.x.56). */
@@ -55,7 +62,7 @@ export class NotificationPort {
     const matching = this.filters.filter(
       (f) =>
         (f.dwFilter & event.bit) !== 0 &&
-        this.behaviour.scopeContains(f.scope, f.dwFilter, event.subject) &&
+        this.behaviour.scopeContains(f.scope, f.dwFilter, event.subject, event.bit) &&
         (this.behaviour.deletionReachesObjectRegistrations || f.scope.kind !== 'object' || !isDeletion(event.bit)),
     );
     for (const filter of this.behaviour.selectFilters(matching)) {
@@ -74,7 +81,7 @@ export class NotificationPort {
    */
   postToRegistrationsOn(subject: EventSubject, bit: number, name: string): void {
     for (const filter of this.filters) {
-      if (this.behaviour.scopeContains(filter.scope, filter.dwFilter, subject)) {
+      if (this.behaviour.scopeContains(filter.scope, filter.dwFilter, subject, bit)) {
         this.post({ dwNotifyKey: filter.dwNotifyKey >>> 0, dwFilter: bit >>> 0, dwStateSequence: 0, Name: name });
       }
     }
@@ -93,6 +100,8 @@ export class NotificationPort {
    * arrives, the port is unblocked or closed, or (v2, `timeoutMs` given) the GetNotify timer expires.
    */
   read(timeoutMs: number | undefined): Promise<Completion> {
+    // A port an unblock closed for retrieval answers at once, whatever it still holds.
+    if (this.unblockedStatus !== undefined && !this.closed) return Promise.resolve({ kind: 'status', status: this.unblockedStatus });
     const ready = this.take();
     if (ready) return Promise.resolve({ kind: 'indication', indication: ready });
     // 3.1.4.x.66: a port that has been closed gives ERROR_NO_MORE_ITEMS (reachable only by a read that
@@ -124,6 +133,7 @@ export class NotificationPort {
   /** ApiUnblockGetNotifyCall: completes the outstanding reads; the port stays open and keeps its queue. */
   unblock(): void {
     if (this.behaviour.unblockReleases) this.release({ kind: 'status', status: this.behaviour.releasedStatus });
+    if (this.behaviour.afterUnblock !== 'usable') this.unblockedStatus = this.behaviour.afterUnblock;
   }
 
   /** ApiCloseNotify (and Reset): completes outstanding reads and flushes undelivered indications. */
@@ -132,7 +142,7 @@ export class NotificationPort {
     this.closed = true;
     this.queue = [];
     this.pendingReconnect = undefined;
-    if (this.behaviour.closeReleases) this.release({ kind: 'status', status: this.behaviour.releasedStatus });
+    if (this.behaviour.closeReleases) this.release({ kind: 'status', status: this.behaviour.closeReleasedStatus ?? this.behaviour.releasedStatus });
   }
 
   /** The connection is gone (failover, client closed it): pending reads fail with an RPC fault. */

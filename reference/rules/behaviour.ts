@@ -4,6 +4,7 @@
 import type { AccessLevel, MethodName } from '../../cmrp/contract';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { ERROR } from '../../cmrp/constants';
+import type { ObjectType } from '../../cmrp/control';
 import type { EventSubject, InternalEvent } from './event';
 import { scopeContains, type Filter, type Scope } from './filter';
 import { REFERENCE_V2_BEHAVIOUR, type V2Behaviour } from './behaviour-v2';
@@ -75,7 +76,7 @@ export interface Behaviour extends V2Behaviour {
   /** 3.1.4.x.58-100: every matching filter gets its own indication. */
   selectFilters(matching: readonly Filter[]): readonly Filter[];
   /** Registration scope: object registrations see only their object, key registrations their key (and subtree). */
-  scopeContains(scope: Scope, dwFilter: number, subject: EventSubject): boolean;
+  scopeContains(scope: Scope, dwFilter: number, subject: EventSubject, bit?: number): boolean;
   /** 3.1.4.x.62: WatchSubTree TRUE extends the watch to the subtree. */
   watchSubTree(requested: boolean): boolean;
   /** dwNotifyKey of an indication queued through `filter`. */
@@ -96,6 +97,32 @@ export interface Behaviour extends V2Behaviour {
   reconnectAfterLoss(version: ProtocolVersion): boolean;
   /** 3.1.4.x.66: status of an ApiGetNotify released by ApiUnblockGetNotifyCall or ApiCloseNotify. */
   releasedStatus: number;
+  /** 3.1.4.x.66 R20 reading 2: a read released by ApiCloseNotify may get ERROR_NO_MORE_ITEMS instead (undefined: releasedStatus). */
+  closeReleasedStatus: number | undefined;
+  /** 3.1.4.x.107 / 3.1.1.8 R21: after an unblock the port stays usable, or counts as closed (later reads complete at once with this status). */
+  afterUnblock: 'usable' | number;
+  /** 2.2.1.x / 3.1.4.x "invalid handle" readings: a fabricated or closed handle gets ERROR_INVALID_HANDLE (undefined) or this RPC fault. */
+  staleHandleFault: number | undefined;
+  /** 3.1.4.x.10/.43: an object's state sequence when it is created (with its state). */
+  initialSequence(type: ObjectType, state: number): number;
+  /** 3.1.4.x.13/.46 (each transition), .26 (a move): the state sequence after a change to `state`. */
+  nextSequence(type: ObjectType, current: number, state: number): number;
+  /** SetState to the value the object already has: a transition anyway, or nothing at all. */
+  sameStateIsTransition: boolean;
+  /** A group set directly (SetState) brings its resources along (online/offline), each with RESOURCE_STATE. */
+  groupDrivesResources: boolean;
+  /** Name of a registry event about the key at `path` (3.1.4.x.66 R14 leaves the form open). */
+  registryEventName(path: readonly string[], clusterName: string): string;
+  /** Name of an event about the cluster itself (CLUSTER_PROPERTY): the cluster name or empty (3.1.4.x.66 R14/R15). */
+  clusterEventName(clusterName: string): string;
+  /** 3.1.4.x.26 leaves open whether a move is reported as a state change: RESOURCE_STATE after RESOURCE_PROPERTY. */
+  movePostsState: boolean;
+  /** 2.2.2.7 R38: registrations made with an object handle end when that handle is closed. */
+  dropRegistrationsOnHandleClose: boolean;
+  /** 3.1.4.1.107 footnote: a version 2 server may lack ApiUnblockGetNotifyCall (RPC_S_PROCNUM_OUT_OF_RANGE). */
+  implementsUnblock(version: ProtocolVersion): boolean;
+  /** 2.2.2.7 R35: the status a registration whose filter holds `dwFilter` is refused with (undefined: accepted). */
+  refuseFilter(dwFilter: number, version: ProtocolVersion): number | undefined;
   /** 3.1.4.x.107: ApiUnblockGetNotifyCall completes the outstanding ApiGetNotify calls. */
   unblockReleases: boolean;
   /** 3.1.4.x.57: ApiCloseNotify completes the outstanding ApiGetNotify calls. */
@@ -126,7 +153,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   postsQuorumState: (version: ProtocolVersion) => version === 3,
   queueWithoutFilters: false,
   selectFilters: (matching: readonly Filter[]) => matching,
-  scopeContains,
+  scopeContains: (scope: Scope, dwFilter: number, subject: EventSubject) => scopeContains(scope, dwFilter, subject),
   watchSubTree: (requested: boolean) => requested,
   eventKey: (filter: Filter) => filter.dwNotifyKey,
   reportedFilter: (event: InternalEvent) => event.bit,
@@ -139,6 +166,20 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   // 3.1.4.x.66 return table: a call ended by ApiCloseNotify/ApiUnblockGetNotifyCall on another thread
   // gets ERROR_INVALID_FUNCTION (ERROR_NO_MORE_ITEMS is for a port already closed).
   releasedStatus: ERROR.INVALID_FUNCTION,
+  closeReleasedStatus: undefined,
+  afterUnblock: 'usable',
+  staleHandleFault: undefined,
+  // 3.1.4.x.10 / .43: a resource's and a group's sequence starts at zero; the other types follow suit.
+  initialSequence: () => 0,
+  nextSequence: (_type: ObjectType, current: number) => (current + 1) >>> 0,
+  sameStateIsTransition: true,
+  groupDrivesResources: false,
+  registryEventName: (path: readonly string[]) => path.join('\\'),
+  clusterEventName: (clusterName: string) => clusterName,
+  movePostsState: false,
+  dropRegistrationsOnHandleClose: false,
+  implementsUnblock: () => true,
+  refuseFilter: () => undefined,
   unblockReleases: true,
   closeReleases: true,
   closeNullsHandle: true,

@@ -27,3 +27,15 @@ export const RPC_S_CALL_FAILED = 0x6be;
 
 /** The NULL context handle (20 zero bytes): what a failed Open* or ApiCreateNotify hands back. */
 export const NULL_HANDLE = '0'.repeat(40);
+
+/** nca_s_fault_context_mismatch: how an RPC runtime rejects a context handle it does not know. */
+export const NCA_S_FAULT_CONTEXT_MISMATCH = 0x1c00001a;
+/** RPC_S_PROCNUM_OUT_OF_RANGE: the server has no such method (a v2 server without ApiUnblockGetNotifyCall). */
+export const RPC_S_PROCNUM_OUT_OF_RANGE = 0x6d1;
+
+/** Thrown by a method that the RPC runtime would fail instead of running: the call ends in this fault. */
+export class RpcFault extends Error {
+  constructor(readonly fault: number) {
+    super(`RPC fault 0x${fault.toString(16)}`);
+  }
+}

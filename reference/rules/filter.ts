@@ -17,6 +17,8 @@ export interface Filter {
   readonly scope: Scope;
   readonly dwFilter: number;
   readonly dwNotifyKey: number;
+  /** The object handle the registration was made with (none for ApiAddNotifyCluster). */
+  readonly handle?: string;
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { AccessLevel, MethodName } from '../../cmrp/contract';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { isNotifyMethod, type HandleKind } from '../rules/behaviour';
-import { SERVER_ERROR } from '../rules/codes';
+import { RpcFault, SERVER_ERROR } from '../rules/codes';
 import type { NotificationPort } from '../notify/port';
 import type { ServerCore } from './core';
 import { HandleTable, type TargetOf } from './handles';
@@ -53,6 +53,9 @@ export class ConnectionState {
   check<K extends HandleKind>(handle: string, kind: K): TargetOf<K> | Refusal {
     const resolution = this.handles.resolve(handle, kind);
     if (resolution.ok) return resolution.target;
+    // A runtime that tracks context handles rejects one it does not know before the method runs.
+    const fault = this.core.behaviour.staleHandleFault;
+    if (resolution.fault === 'unknown' && fault !== undefined) throw new RpcFault(fault);
     return { refused: this.core.behaviour.acceptBadHandle(resolution.fault, kind) ? ERROR.SUCCESS : ERROR.INVALID_HANDLE };
   }
 }

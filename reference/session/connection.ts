@@ -3,7 +3,7 @@
 // fault RPC_S_CALL_FAILED: the method never runs.
 import type { ClusapiConnection, GetNotifyOut, Handle, NotificationV2, Reply } from '../../cmrp/contract';
 import type { ProtocolVersion } from '../../cmrp/constants';
-import { RPC_S_CALL_FAILED } from '../rules/codes';
+import { RPC_S_CALL_FAILED, RpcFault } from '../rules/codes';
 import type { StatefulType } from '../model/types';
 import { ConnectionState } from './connection-state';
 import * as objects from './object-methods';
@@ -175,9 +175,9 @@ export class ServerConnection implements ClusapiConnection {
   private run<T extends object>(method: () => Reply<T> | Promise<Reply<T>>): Promise<Reply<T>> {
     if (!this.s.alive) return Promise.resolve({ fault: RPC_S_CALL_FAILED });
     try {
-      return Promise.resolve(method());
+      return Promise.resolve(method()).catch(asFault<T>);
     } catch (error) {
-      return Promise.reject(error);
+      return asFault<T>(error);
     }
   }
 
@@ -185,4 +185,9 @@ export class ServerConnection implements ClusapiConnection {
     const { status, handle } = objects.openObject(this.s, type, name);
     return shape(status, handle);
   }
+}
+
+/** A method that threw RpcFault ends in that fault; anything else stays an error. */
+function asFault<T extends object>(error: unknown): Promise<Reply<T>> {
+  return error instanceof RpcFault ? Promise.resolve({ fault: error.fault }) : Promise.reject(error);
 }

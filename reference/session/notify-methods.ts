@@ -3,7 +3,7 @@
 import type { GetNotifyOut, Handle, Reply } from '../../cmrp/contract';
 import { ERROR } from '../../cmrp/constants';
 import type { NotifyMethod } from '../rules/behaviour';
-import { NULL_HANDLE } from '../rules/codes';
+import { NULL_HANDLE, RPC_S_PROCNUM_OUT_OF_RANGE, RpcFault } from '../rules/codes';
 import type { StatefulType } from '../model/types';
 import { TYPE_BITS } from '../notify/bits';
 import type { Scope } from '../rules/filter';
@@ -41,7 +41,9 @@ export function addNotifyCluster(s: ConnectionState, hNotify: Handle, hCluster: 
   if (isRefusal(port)) return { status: port.refused };
   const cluster = s.check(hCluster, 'cluster');
   if (isRefusal(cluster)) return { status: cluster.refused };
-  port.addFilter({ scope: { kind: 'cluster' }, dwFilter: dwFilter >>> 0, dwNotifyKey: dwNotifyKey >>> 0 });
+  const refused = s.core.behaviour.refuseFilter(dwFilter >>> 0, s.version);
+  if (refused !== undefined) return { status: refused };
+  port.addFilter({ scope: { kind: 'cluster' }, dwFilter: dwFilter >>> 0, dwNotifyKey: dwNotifyKey >>> 0, handle: String(hCluster).toLowerCase() });
   return { status: ERROR.SUCCESS };
 }
 
@@ -93,7 +95,7 @@ export function addNotifyKey(s: ConnectionState, hNotify: Handle, hKey: Handle, 
   if (isRefusal(key)) return { status: key.refused };
   // WatchSubTree is a 32-bit BOOL on the wire: any non-zero value is TRUE.
   const scope: Scope = { kind: 'key', path: key.path, watchSubTree: s.core.behaviour.watchSubTree(Boolean(WatchSubTree)) };
-  port.addFilter({ scope, dwFilter: Filter >>> 0, dwNotifyKey: dwNotifyKey >>> 0 });
+  port.addFilter({ scope, dwFilter: Filter >>> 0, dwNotifyKey: dwNotifyKey >>> 0, handle: String(hKey).toLowerCase() });
   return { status: ERROR.SUCCESS };
 }
 
@@ -116,6 +118,8 @@ export async function getNotify(s: ConnectionState, hNotify: Handle, Timeout: nu
 }
 
 export function unblockGetNotifyCall(s: ConnectionState, hNotify: Handle): Reply {
+  // 3.1.4.1.107 footnote: a version 2 server may not have the method at all.
+  if (!s.core.behaviour.implementsUnblock(s.version)) throw new RpcFault(RPC_S_PROCNUM_OUT_OF_RANGE);
   // 3.1.4.2.107: the same method releases the ApiGetNotifyV2 calls of a version 2 port.
   const portV2 = v2PortOf(s, hNotify);
   if (portV2) {
@@ -163,7 +167,10 @@ function registerObject(
   if (isRefusal(port)) return port;
   const target = s.check(hObject, type);
   if (isRefusal(target)) return target;
+  const refused = s.core.behaviour.refuseFilter(dwFilter >>> 0, s.version);
+  if (refused !== undefined) return { refused };
   const object = s.core.model.find(type, target.name);
-  port.addFilter({ scope: { kind: 'object', type, name: target.name }, dwFilter: dwFilter >>> 0, dwNotifyKey: dwNotifyKey >>> 0 });
+  const filter = { dwFilter: dwFilter >>> 0, dwNotifyKey: dwNotifyKey >>> 0, handle: String(hObject).toLowerCase() };
+  port.addFilter({ scope: { kind: 'object', type, name: target.name }, ...filter });
   return { port, object: object?.name, current: (object?.stateSequence ?? 0) >>> 0 };
 }

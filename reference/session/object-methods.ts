@@ -99,6 +99,7 @@ export function closeHandle(s: ConnectionState, handle: Handle, kind: Exclude<Ha
   const target = s.check(handle, kind);
   if (isRefusal(target)) return { status: target.refused };
   s.handles.release(handle);
+  if (s.core.behaviour.dropRegistrationsOnHandleClose) for (const port of s.ports()) port.dropFiltersOf(String(handle).toLowerCase());
   if (s.core.behaviour.postHandleClose && 'name' in target) postHandleClose(s, target.kind, target.name);
   return { status: ERROR.SUCCESS };
 }

@@ -9,8 +9,15 @@ import { defaultTimeouts } from '../../harness/session/session';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { CLUSTER_CHANGE, ERROR } from '../../cmrp/constants';
 import { FABRICATED_HANDLE, type ClusapiConnection, type Target } from '../../cmrp/contract';
+import { timeScale } from '../support/time-scale';
 
 export const ROOT = resolve(__dirname, '../..');
+
+/**
+ * Target options for adapters started from the TypeScript sources (or Python): their start is slow on a
+ * loaded machine, so their timeouts get the machine's factor (the replies compared are unaffected).
+ */
+export const SLOW_START = { timeoutMultiplier: timeScale() };
 export const FIXTURES = join(__dirname, 'fixtures');
 
 /** A command word quoted for a stdio: spec (paths may hold spaces). */
@@ -121,7 +128,7 @@ export async function scriptedSession(target: Target, version: ProtocolVersion):
  * A read waits only for an event the settled stimulus has already queued, so a local target needs
  * little time; a short read timeout keeps the runs where an event is (rightly) missing fast.
  */
-export const SEQUENCE_TIMEOUTS = { ...defaultTimeouts(1), readMs: 300 };
+export const SEQUENCE_TIMEOUTS = { ...defaultTimeouts(timeScale()), readMs: Math.round(300 * timeScale()) };
 
 /** Every scripted sequence of vectors/sequences against `target`, its observations in order. */
 export async function runAllSequences(target: Target, version: ProtocolVersion): Promise<Observation[]> {

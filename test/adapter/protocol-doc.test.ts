@@ -15,7 +15,7 @@ import { ADAPTER_PROTOCOL, MAX_LINE_BYTES, RPC_ERROR } from '../../wire/adapter/
 import { splitCommandLine, stdioTransport } from '../../harness/target/adapter/stdio';
 import { createAdapterTarget } from '../../harness/target/adapter/target';
 import type { TransportFactory } from '../../harness/target/adapter/transport';
-import { ROOT, pythonSpec, runAllSequences, scriptedSession, servedReferenceSpec } from './helpers';
+import { ROOT, SLOW_START, pythonSpec, runAllSequences, scriptedSession, servedReferenceSpec } from './helpers';
 
 const DOC = readFileSync(join(ROOT, 'docs/adapter-protocol.md'), 'utf8');
 const SCHEMA = JSON.parse(readFileSync(join(ROOT, 'docs/adapter-protocol.schema.json'), 'utf8')) as { $defs: Record<string, Record<string, unknown>> };
@@ -216,7 +216,7 @@ describe('real traffic validates against the schema', () => {
     it(`${name}: a scripted session and every scripted sequence, both protocol versions`, async () => {
       const lines: Line[] = [];
       const command = spec.slice('stdio:'.length);
-      const target = await createAdapterTarget(spec, recording(stdioTransport(splitCommandLine(command)), lines));
+      const target = await createAdapterTarget(spec, recording(stdioTransport(splitCommandLine(command)), lines), SLOW_START);
       try {
         for (const version of [2, 3] as const) {
           await scriptedSession(target, version);

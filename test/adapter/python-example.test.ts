@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import type { Observation } from '../../harness/recorder/observation';
 import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../../harness/target/resolve';
-import { PYTHON, PYTHON_ADAPTER, pythonSpec, runAllSequences } from './helpers';
+import { PYTHON, PYTHON_ADAPTER, SLOW_START, pythonSpec, runAllSequences } from './helpers';
 
 /** A missing capability is the only acceptable reason for a clause not to pass. */
 const CAPABILITY_GAP = /version 2 notification ports|control adapter lacks (MoveResource|SetQuorum)|sees the RPC runtime/;
@@ -21,7 +21,7 @@ function expectPasses(observations: Observation[]): void {
 describe('the Python example adapter over stdio', () => {
   let target: Target;
   beforeAll(async () => {
-    target = await createTarget(pythonSpec());
+    target = await createTarget(pythonSpec(), SLOW_START);
   });
   afterAll(() => target?.dispose());
 
@@ -47,7 +47,7 @@ describe('the Python example adapter over TCP', () => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     while (!/listening on tcp:127\.0\.0\.1:\d+\n/.test(out)) await once(child.stdout, 'data');
-    target = await createTarget(`tcp:127.0.0.1:${/:(\d+)\n/.exec(out)![1]}`);
+    target = await createTarget(`tcp:127.0.0.1:${/:(\d+)\n/.exec(out)![1]}`, SLOW_START);
   });
   afterAll(async () => {
     await target?.dispose();

@@ -7,7 +7,7 @@ import { serveAdapter, type AdapterServer } from '../../reference/serve/serve';
 import { createBuiltinTarget } from '../../harness/target/builtin';
 import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../../harness/target/resolve';
-import { FIXTURES, runAllSequences, scriptedSession, servedReferenceSpec, verdictOf } from './helpers';
+import { FIXTURES, SLOW_START, runAllSequences, scriptedSession, servedReferenceSpec, verdictOf } from './helpers';
 
 const versions = [2, 3] as const;
 
@@ -19,9 +19,9 @@ describe('the served reference', () => {
 
   beforeAll(async () => {
     builtin = createBuiltinTarget();
-    stdio = await createTarget(servedReferenceSpec());
+    stdio = await createTarget(servedReferenceSpec(), SLOW_START);
     tcpServer = await serveAdapter({ host: '127.0.0.1', port: 0 }, () => createBuiltinTarget());
-    tcp = await createTarget(`tcp:127.0.0.1:${tcpServer.address!.port}`);
+    tcp = await createTarget(`tcp:127.0.0.1:${tcpServer.address!.port}`, SLOW_START);
   });
   afterAll(async () => {
     await Promise.all([builtin?.dispose(), stdio?.dispose(), tcp?.dispose()]);
@@ -52,7 +52,7 @@ describe('the served reference', () => {
   }
 
   it('serves a mutant when asked, and the mutant differs from the reference', async () => {
-    const mutant = await createTarget(servedReferenceSpec('--mutant', 'drop-catch-up'));
+    const mutant = await createTarget(servedReferenceSpec('--mutant', 'drop-catch-up'), SLOW_START);
     try {
       const builtinMutant = createBuiltinTarget({ mutant: 'drop-catch-up' });
       const expected = (await runAllSequences(builtinMutant, 3)).map(verdictOf);
@@ -81,7 +81,7 @@ describe('serve --listen tcp (the CLI command in a child process)', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     while (!/listening on tcp:127\.0\.0\.1:(\d+)\n/.test(out)) await once(child.stdout, 'data');
     const port = Number(/:(\d+)\n/.exec(out)![1]);
-    const target = await createTarget(`tcp:127.0.0.1:${port}`);
+    const target = await createTarget(`tcp:127.0.0.1:${port}`, SLOW_START);
     const builtin = createBuiltinTarget();
     try {
       expect(await scriptedSession(target, 3)).toEqual(await scriptedSession(builtin, 3));

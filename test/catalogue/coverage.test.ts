@@ -72,4 +72,14 @@ describe('the clause catalogue', () => {
   it('agrees with the tests: no unknown id, no duplicate, no testable server clause left without test or reason', () => {
     expect(checkCoverage(clauses, collectReferences())).toEqual([]);
   });
+
+  it('never marks a clause testable while giving a reason it is not tested: a testable clause is judged', () => {
+    const both = clauses.filter((c) => c.testable && c.untestedReason).map((c) => `${c.id} (${c.title})`);
+    expect(both).toEqual([]);
+  });
+
+  it('gives every server clause that is not testable its reason', () => {
+    const silent = clauses.filter((c) => c.party === 'server' && !c.testable && !c.untestedReason).map((c) => `${c.id} (${c.title})`);
+    expect(silent).toEqual([]);
+  });
 });

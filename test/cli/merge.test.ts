@@ -91,3 +91,69 @@ describe('merge', () => {
     expect(r).toMatchObject({ code: 2, stderr: 'cmrp-notify-conformance: b.json: strict is true, but a.json has false: these are not shards of one run\n' });
   });
 });
+
+describe('merge: a sharded run is merged whole or not at all', () => {
+  const THIRDS: Record<string, Parameters<typeof fakeRunner>[0]> = {
+    '1/3': FIRST_HALF,
+    '2/3': { '3.1.4.2.66/R1': 'pass', '3.1.4.2.66/R2': 'fail' },
+    '3/3': { '3.1.4.2.66/R3': 'pass', '3.1.4.2.66/R10': 'pass' },
+  };
+
+  async function thirds(dir: string, extra: Record<string, string[]> = {}): Promise<void> {
+    for (const [i, outcomes] of Object.entries(THIRDS)) {
+      await shard(dir, `s${i[0]}.json`, ['--shard', i, '--seed', '9', ...(extra[i] ?? [])], outcomes);
+    }
+  }
+
+  const read = (dir: string, file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as RunResults;
+
+  it('records in each shard its share and the clauses it owned', async () => {
+    const dir = tempDir();
+    await thirds(dir);
+    expect(read(dir, 's2.json').shard).toEqual({ index: 2, count: 3, owned: ['3.1.4.2.66/R1', '3.1.4.2.66/R2'] });
+    expect(resultsValidator()(read(dir, 's2.json'))).toBe(true);
+    const r = await runCli(['merge', 's1.json', 's2.json', 's3.json', '--json', 'm.json'], { dir });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(read(dir, 'm.json').shards!.map((s) => [s.index, s.count, s.owned])).toEqual([[1, 3, 2], [2, 3, 2], [3, 3, 2]]);
+    expect(read(dir, 'm.json').summary).toMatchObject({ pass: 5, nonStrict: 1, notTested: 1 });
+  });
+
+  it.each([
+    [['s1.json'], 'shard 2/3, 3/3 missing: the run had 3 shards, merge was given 1/3 s1.json'],
+    [['s1.json', 's3.json'], 'shard 2/3 missing: the run had 3 shards, merge was given 1/3 s1.json, 3/3 s3.json'],
+    [['s1.json', 's2.json', 's3.json', 's2.json'], "s2.json: the same results as s2.json: each shard's results must be given once"],
+    [['s1.json', 's2.json', 's3.json', './s3.json'], "./s3.json: the same results as s3.json: each shard's results must be given once"],
+    [['s1.json', 's2.json', 's3.json', 'copy.json'], "copy.json: the same results as s1.json: each shard's results must be given once"],
+    [['s1.json', 's2.json', 's3.json', 'again1.json'], 'again1.json: claims shard 1/3, as s1.json does: each shard must be given once'],
+    [['s1.json', 's2.json', 's3.json', 'half.json'], 'half.json: the shard count is 2, but s1.json has 3: these are not shards of one run'],
+    [['s1.json', 's2.json', 'seed.json'], 'seed.json: the seed is 10, but s1.json has 9: these are not shards of one run (give every shard the same --seed)'],
+    [['s1.json', 's2.json', 'sel.json'], 'sel.json: the selection is "2 clause(s)", but s1.json has "7 clause(s)": these are not shards of one run (give every shard the same selection flags)'],
+    [['s1.json', 's2.json', 'v2.json'], 'v2.json: protocolVersion is 2, but s1.json has 3: these are not shards of one run'],
+    [['s1.json', 's2.json', 'other.json'], 'other.json: target is "tcp:127.0.0.1:9", but s1.json has "builtin": these are not shards of one run'],
+    [['s1.json', 's2.json', 's3.json', 'whole.json'], 'whole.json: the results of a whole run, but s1.json is shard 1/3: these are not shards of one run'],
+    [['s1.json', 's2.json', 'edited.json'], 'edited.json: clause 3.1.4.2.6/R1 is PASS but not among the clauses the shard owned: the file is not a shard\'s results as written'],
+  ])('refuses %j with one line (exit 2)', async (files, message) => {
+    const dir = tempDir();
+    await thirds(dir);
+    fs.copyFileSync(path.join(dir, 's1.json'), path.join(dir, 'copy.json'));
+    await shard(dir, 'again1.json', ['--shard', '1/3', '--seed', '9'], { '3.1.4.2.6/R1': 'pass' });
+    await shard(dir, 'half.json', ['--shard', '2/2', '--seed', '9'], THIRDS['3/3']);
+    await shard(dir, 'seed.json', ['--shard', '3/3', '--seed', '10'], THIRDS['3/3']);
+    await shard(dir, 'sel.json', ['--shard', '3/3', '--seed', '9', '--section', '3.1.4.2.6'], THIRDS['3/3']);
+    await shard(dir, 'v2.json', ['--shard', '3/3', '--seed', '9', '--protocol-version', '2'], {});
+    await shard(dir, 'other.json', ['--shard', '3/3', '--seed', '9', '--target', 'tcp:127.0.0.1:9'], THIRDS['3/3']);
+    await shard(dir, 'whole.json', ['--seed', '9'], THIRDS['3/3']);
+    const edited = read(dir, 's3.json');
+    edited.clauses.find((c) => c.id === '3.1.4.2.6/R1')!.verdict = 'PASS';
+    fs.writeFileSync(path.join(dir, 'edited.json'), JSON.stringify(edited));
+    const r = await runCli(['merge', ...files, '--json', 'm.json'], { dir });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `cmrp-notify-conformance: ${message}\n` });
+    expect(fs.existsSync(path.join(dir, 'm.json'))).toBe(false);
+  });
+
+  it('says, when a shard is run without --seed, that the shards need one seed', async () => {
+    const dir = tempDir();
+    const r = await runCli(['run', '--shard', '1/2', '--json', 'a.json'], { dir, executeRun: fakeRunner(FIRST_HALF) });
+    expect(r.stderr).toContain('give every shard the same --seed');
+  });
+});

@@ -114,6 +114,26 @@ describe('run: exit codes', () => {
     expect(runner.calls).toHaveLength(0);
   });
 
+  it.each([
+    [['--junit', '/proc/nope/x.xml'], "--junit /proc/nope/x.xml: cannot create its directory /proc/nope (ENOENT)"],
+    [['--json', 'adir'], '--json adir: it is a directory; name a file'],
+    [['--markdown', 'afile/s.md'], '--markdown afile/s.md: a part of its path is a file, not a directory (ENOTDIR)'],
+    [['--json', 'same.x', '--junit', 'same.x'], '--json same.x: the same file as --junit; give each report its own file'],
+  ])('checks the report paths %j before the run (exit 2, naming the flag)', async (flags, message) => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'adir'));
+    fs.writeFileSync(path.join(dir, 'afile'), '');
+    for (const command of ['run', 'merge']) {
+      const runner = fakeRunner(ALL_PASS);
+      const r = await runCli([command, ...(command === 'merge' ? ['a.json'] : []), ...(flags as string[])], { dir, executeRun: runner });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const line = r.stderr.replace(/^cmrp-notify-conformance: /, '').trimEnd();
+      expect(line).toBe(message);
+      expect(runner.calls).toHaveLength(0);
+    }
+  });
+
   it('reports an unexpected error as one "internal error" line, with the stack only under CMRP_DEBUG=1', async () => {
     const crash = async () => {
       throw new TypeError("Cannot read properties of undefined (reading 'x')\n    at somewhere");

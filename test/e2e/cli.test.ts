@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { packageRoot } from '../../cmrp/package-info';
+import { scaled, timeScale } from '../support/time-scale';
 
 const BIN = join(packageRoot(), 'bin/cmrp-notify-conformance.js');
 
@@ -24,7 +25,8 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
   const reports = ['--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md'), '--html', join(dir, 'r.html')];
   const run = spawnSync(process.execPath, [BIN, ...args, ...(args[0] === 'run' ? reports : [])], {
     encoding: 'utf8',
-    timeout: 240_000,
+    // Only against a hang: a child still running this long is killed (scaled for a loaded machine).
+    timeout: scaled(240_000),
     env: { ...process.env, ...env },
   });
   const read = (f: string) => {
@@ -38,7 +40,9 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
   return { dir, status: run.status, stdout: run.stdout, stderr: run.stderr, results: json ? JSON.parse(json) : undefined, junit: read('j.xml') };
 }
 
-const fast = ['--timeout-multiplier', '0.1', '--seed', '7'];
+// Short target timeouts keep the runs quick; scaled with the machine's load, so a slow machine does not
+// turn the reference's verdicts into timeouts.
+const fast = ['--timeout-multiplier', String(0.1 * timeScale()), '--seed', '7'];
 const verdict = (o: Outcome, id: string) => o.results?.clauses.find((c) => c.id === id)?.verdict;
 
 function expectWellFormedJUnit(o: Outcome): void {
@@ -89,6 +93,17 @@ describe('cmrp-notify-conformance run', () => {
     expect(o.stderr.trim().split('\n')).toHaveLength(1);
     expect(o.stderr).toMatch(pattern);
     expect(o.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it.each([
+    [['--junit', '/proc/nope/x.xml'], /^cmrp-notify-conformance: --junit \/proc\/nope\/x\.xml: cannot create its directory \/proc\/nope \(ENOENT\)$/],
+    [['--json', tmpdir()], /^cmrp-notify-conformance: --json .*: it is a directory; name a file$/],
+  ])('refuses the unwritable report path %j before running anything (exit 2, the flag named)', (flags, pattern) => {
+    // In a directory of its own: the reports not named go to their defaults under it.
+    const o = spawnSync(process.execPath, [BIN, 'run', ...flags], { cwd: mkdtempSync(join(tmpdir(), 'cmrp-e2e-')), encoding: 'utf8', timeout: scaled(60_000) });
+    expect(o.status).toBe(2);
+    expect(o.stdout).toBe('');
+    expect(o.stderr.trim()).toMatch(pattern);
   });
 
   it('judges the reference served over the adapter protocol exactly as builtin', () => {

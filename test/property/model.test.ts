@@ -168,6 +168,39 @@ describe('state sequences: only "differs" matters', () => {
   });
 });
 
+describe('state sequences: what the spec leaves to the server', () => {
+  test('a move to another group raises the resource\'s sequence (3.1.4.x.26): the same value after it names that clause', () => {
+    const c = new ClusterModel(initialStates());
+    c.learn('resource', 'PBT-res1', 0, 0, 'add');
+    const events = c.apply({ verb: 'MoveResource', name: 'PBT-res1', group: 'PBT-group2' });
+    // Neither RESOURCE_PROPERTY nor RESOURCE_STATE is promised by a move.
+    expect(events.filter((e) => e.subject.kind === 'object' && e.subject.objectKind === 'resource').every((e) => e.optional)).toBe(true);
+    const index = c.versionIndex('resource', 'PBT-res1');
+    const conflict = c.learn('resource', 'PBT-res1', index, 0, 'indication');
+    expect(ids(conflict?.refs ?? [], 3)).toEqual(['3.1.4.2.26/R1']);
+    expect(c.learn('resource', 'PBT-res1', index, 1, 'indication')).toBeUndefined();
+    expect(c.chooseSequence('resource', 'PBT-res1', 'stale')).toMatchObject({ value: 0, differs: true });
+  });
+
+  test('once a group\'s state may have been derived from its resources, a SetState to any value may be no transition', () => {
+    const c = new ClusterModel(initialStates());
+    c.learn('group', 'PBT-group1', 0, 5, 'add');
+    c.apply({ verb: 'SetState', objectType: 'resource', name: 'PBT-res1', state: STATES.resource[1] });
+    const events = c.apply({ verb: 'SetState', objectType: 'group', name: 'PBT-group1', state: STATES.group[1] });
+    expect(events.find((e) => e.bit === C.GROUP_STATE && e.subject.kind === 'object' && e.subject.name === 'PBT-group1')?.optional).toBe(true);
+    // The same value as before both changes is no contradiction: the server may have made no transition at all.
+    expect(c.learn('group', 'PBT-group1', c.versionIndex('group', 'PBT-group1'), 5, 'indication')).toBeUndefined();
+  });
+
+  test('a node\'s "internal state" may be its state code: the same code after a round trip is no contradiction', () => {
+    const c = new ClusterModel(initialStates());
+    c.learn('node', 'PBT-node1', 0, STATES.node[0], 'add');
+    c.apply({ verb: 'SetState', objectType: 'node', name: 'PBT-node1', state: STATES.node[1] });
+    c.apply({ verb: 'SetState', objectType: 'node', name: 'PBT-node1', state: STATES.node[0] });
+    expect(c.learn('node', 'PBT-node1', 2, STATES.node[0], 'indication')).toBeUndefined();
+  });
+});
+
 describe('the oracle', () => {
   test.each([2, 3] as const)('v%i: two matching filters give two indications; one alone fails "one event per matching filter"', (v) => {
     const { m, port, group1, read, released } = fixture(v);

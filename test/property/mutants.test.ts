@@ -8,7 +8,8 @@ import { loadCatalogue } from '../../harness/catalogue/load';
 import { replayFile } from '../../harness/property/replay';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { MUTANTS } from '../../reference/mutants/behaviour';
-import { property, tempDir } from './support';
+import { memoryHangs } from '../../harness/session/hangs';
+import { TEST_TIMEOUTS, property, tempDir } from './support';
 
 /** A handful: what a reader takes in at a glance. */
 const HANDFUL = 8;
@@ -66,7 +67,8 @@ describe.each(cases)('mutant $name, protocol version $version', ({ name, version
   test('the property fails, naming a clause it breaks, shrunk to a handful of steps; the replay file reproduces it', async () => {
     const replayDir = tempDir();
     const spec = `builtin:mutant=${name}`;
-    const result = await property(spec, version, { replayDir });
+    // A record of hangs of its own: a mutant whose reads hang waits out one read, not one per shrink step.
+    const result = await property(spec, version, { replayDir, timeouts: { ...TEST_TIMEOUTS, hangs: memoryHangs() } });
     const failure = result.failure;
     expect(failure).toBeDefined();
     if (!failure) return;

@@ -22,7 +22,7 @@ describe.each([2, 3] as const)('protocol version %i', (version) => {
     const read = wait(conn, h);
     expect(await within(read)).toBe(PENDING);
     await apply({ verb: 'AddObject', objectType: 'group', name: 'New' });
-    expect(await read).toEqual({ status: 0, dwNotifyKey: 8, dwFilter: C.GROUP_ADDED, dwStateSequence: 1, Name: 'New' });
+    expect(await read).toEqual({ status: 0, dwNotifyKey: 8, dwFilter: C.GROUP_ADDED, dwStateSequence: 0, Name: 'New' });
   });
 
   it('releases a blocked read on ApiUnblockGetNotifyCall; the port stays usable', async () => {

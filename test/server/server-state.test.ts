@@ -13,7 +13,7 @@ async function exerciseNotify(conn: ClusapiConnection, hNotify: string): Promise
   const results: Record<string, number | string> = {
     ApiAddNotifyCluster: status(await conn.ApiAddNotifyCluster(hNotify, hCluster, C.GROUP_STATE, 1)),
     ApiAddNotifyGroup: status(await conn.ApiAddNotifyGroup(hNotify, hGroup, C.GROUP_STATE, 1)),
-    ApiReAddNotifyGroup: status(await conn.ApiReAddNotifyGroup(hNotify, hGroup, C.GROUP_STATE, 1, 0)),
+    ApiReAddNotifyGroup: status(await conn.ApiReAddNotifyGroup(hNotify, hGroup, C.GROUP_STATE, 1, 0x5eed)),
     ApiAddNotifyKey: status(await conn.ApiAddNotifyKey(hNotify, hKey, 1, C.REGISTRY_VALUE, true)),
   };
   const read = conn.ApiGetNotify(hNotify, 0);

@@ -6,7 +6,7 @@ import { loadCatalogue } from '../../harness/catalogue/load';
 import type { Clause } from '../../harness/catalogue/types';
 import { resolveTrips } from '../../harness/cli/mutants';
 import { runAllSequences } from '../../harness/sequence/run-all';
-import { defaultTimeouts } from '../../harness/session/session';
+import { defaultTimeouts, type Timeouts } from '../../harness/session/session';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { createBuiltinTarget } from '../../harness/target/builtin';
 import { listMutants } from '../../reference/mutants';
@@ -16,8 +16,12 @@ import type { ClauseVerdict } from '../../harness/verdict/types';
 
 export const catalogue = loadCatalogue();
 const catalogueIds = new Set(catalogue.map((c) => c.id));
-// Events the reference has queued are there at once; a short wait keeps the mutants' missing events cheap.
-const timeouts = defaultTimeouts(0.1);
+// The reference is in-process: a call answers within the same turn of the event loop, and an event a
+// stimulus queued is there at once, so a read waits 20 ms for it (what a mutant's missing event costs).
+// Calls keep half a second: the sequences' own version 2 Timeouts (up to 300 ms) must run out within it.
+// Each pass has its own record of hangs (runAllSequences), so a mutant that hangs waits that half second
+// once per method, not once per call.
+const timeouts: Timeouts = { ...defaultTimeouts(0.1), readMs: 20 };
 
 export async function verdictsFor(mutant: string | undefined, version: ProtocolVersion): Promise<Map<string, ClauseVerdict>> {
   const target = createBuiltinTarget({ mutant });
@@ -80,6 +84,9 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
       { section: '3.1.1.8', title: 'v1 indication carries a state value for stateful objects' },
       { section: '3.1.1.8', title: "v1 indication carries the object's current state value" },
       { section: '3.1.4.x.66', title: 'dwStateSequence returned with the indication' },
+      // The start value of a new object and the rise on a move are seen only through what Add returns.
+      { section: '3.1.4.x.10', title: 'state sequence starts at zero' },
+      { section: '3.1.4.x.43', title: 'state sequence starts at zero' },
     ],
   },
   'subtree-ignored': {

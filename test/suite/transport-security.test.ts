@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalogue } from '../../harness/catalogue/load';
 import { resolveTrips } from '../../harness/cli/mutants';
-import type { RunConfig } from '../../harness/runner/config';
+import type { RunConfig } from '../../harness/run-config/config';
 import { TRANSPORT_CHECKS, TRANSPORT_CLAUSES, runTransportChecks } from '../../harness/suite/transport-security';
 import { listMutants } from '../../reference/mutants';
 import { judge } from '../../harness/verdict/judge';

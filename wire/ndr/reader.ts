@@ -2,27 +2,21 @@
 // floats: the data representation every Windows peer sends). Every read checks the remaining
 // length first, every conformant or varying count is checked against the bytes actually left
 // before anything is allocated, and every failure is an NdrError naming the offset, so a hostile
-// stub can neither crash the caller nor make it allocate more than the stub's own size.
+// stub can neither crash the caller nor make it allocate more than the stub's own size. The bounds
+// checks are the wire's one reader (wire/bytes/reader.ts); NDR adds alignment and its constructed types.
+import { BoundedReader } from '../bytes/reader';
 import { NdrError } from './errors';
 
 /** Bytes of a context handle on the wire: 4 attribute bytes and a 16-byte uuid (C706 14.3.10.1). */
 export const CONTEXT_HANDLE_SIZE = 20;
 
-export class NdrReader {
-  private pos = 0;
-
+export class NdrReader extends BoundedReader {
   constructor(
-    private readonly buf: Buffer,
+    buf: Buffer,
     /** Names the call in errors: "ApiGetNotify response". */
     readonly where: string,
-  ) {}
-
-  get offset(): number {
-    return this.pos;
-  }
-
-  get remaining(): number {
-    return Math.max(0, this.buf.length - this.pos);
+  ) {
+    super(buf, (o) => new NdrError(where, o.at, `${o.field} needs ${o.need} bytes, ${o.left} left`));
   }
 
   fail(detail: string, at: number = this.pos): never {
@@ -36,38 +30,24 @@ export class NdrReader {
     this.pos += pad;
   }
 
-  private need(n: number, what: string): void {
-    if (this.pos + n > this.buf.length) this.fail(`${what} needs ${n} bytes, ${this.remaining} left`);
+  override u8(what = 'byte'): number {
+    return super.u8(what);
   }
 
-  u8(what = 'byte'): number {
-    this.need(1, what);
-    return this.buf.readUInt8(this.pos++);
-  }
-
-  u16(what = 'unsigned short'): number {
+  override u16(what = 'unsigned short'): number {
     this.align(2);
-    this.need(2, what);
-    const v = this.buf.readUInt16LE(this.pos);
-    this.pos += 2;
-    return v;
+    return super.u16(what);
   }
 
-  u32(what = 'unsigned long'): number {
+  override u32(what = 'unsigned long'): number {
     this.align(4);
-    this.need(4, what);
-    const v = this.buf.readUInt32LE(this.pos);
-    this.pos += 4;
-    return v;
+    return super.u32(what);
   }
 
   /** hyper / LONGLONG: 8-byte aligned, signed. */
-  i64(what = 'hyper'): bigint {
+  override i64(what = 'hyper'): bigint {
     this.align(8);
-    this.need(8, what);
-    const v = this.buf.readBigInt64LE(this.pos);
-    this.pos += 8;
-    return v;
+    return super.i64(what);
   }
 
   /** BOOL is a 32-bit long in MS-DTYP (not Samba's boolean8): any non-zero value is TRUE. */
@@ -78,9 +58,7 @@ export class NdrReader {
   /** A context handle as 40 lowercase hex digits; the NULL handle (all zero) as null. */
   contextHandle(what = 'context handle'): string | null {
     this.align(4);
-    this.need(CONTEXT_HANDLE_SIZE, what);
-    const bytes = this.buf.subarray(this.pos, this.pos + CONTEXT_HANDLE_SIZE);
-    this.pos += CONTEXT_HANDLE_SIZE;
+    const bytes = this.view(CONTEXT_HANDLE_SIZE, what);
     return bytes.every((b) => b === 0) ? null : bytes.toString('hex');
   }
 
@@ -106,8 +84,8 @@ export class NdrReader {
     if (actual * 2 > this.remaining) this.fail(`${what}: ${actual} characters, only ${this.remaining} bytes left`, at);
     const start = this.pos;
     this.pos += actual * 2;
-    if (this.buf.readUInt16LE(this.pos - 2) !== 0) this.fail(`${what}: last character is not NUL`, this.pos - 2);
-    return this.buf.toString('utf16le', start, this.pos - 2);
+    if (this.source.readUInt16LE(this.pos - 2) !== 0) this.fail(`${what}: last character is not NUL`, this.pos - 2);
+    return this.source.toString('utf16le', start, this.pos - 2);
   }
 
   /** A unique pointer to a [string]: the referent id, then the string when it is not NULL. */
@@ -121,8 +99,6 @@ export class NdrReader {
     const count = this.u32(`${what} max_count`);
     if (expected !== undefined && count !== expected) this.fail(`${what}: max_count ${count} differs from its size_is value ${expected}`, at);
     if (count > this.remaining) this.fail(`${what}: ${count} bytes, only ${this.remaining} left`, at);
-    const bytes = Buffer.from(this.buf.subarray(this.pos, this.pos + count));
-    this.pos += count;
-    return bytes;
+    return this.copy(count, what);
   }
 }

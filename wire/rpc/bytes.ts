@@ -1,50 +1,31 @@
 // Bounded little-endian reading and writing of PDU fields. Every read checks the remaining length
-// first, so a truncated or lying PDU becomes an RpcProtocolError naming the field, never a RangeError
-// or a read past the end.
+// first (wire/bytes/reader.ts), so a truncated or lying PDU becomes an RpcProtocolError naming the
+// field, never a RangeError or a read past the end.
+import { BoundedReader } from '../bytes/reader';
 import { RpcProtocolError } from './errors';
 import { decodeUuid, encodeUuid } from './uuid';
 import type { SyntaxId } from './constants';
 
-export class FieldReader {
-  offset: number;
-
+/** The PDU layer's reads over the wire's one bounded reader (wire/bytes): its errors are RpcProtocolErrors. */
+export class FieldReader extends BoundedReader {
   constructor(
-    readonly bytes: Buffer,
+    bytes: Buffer,
     readonly what: string,
     offset = 0,
-    readonly end = bytes.length,
+    end = bytes.length,
   ) {
-    this.offset = offset;
+    super(bytes, (o) => new RpcProtocolError(`${what}: ${o.field} at offset ${o.at} needs ${o.need} byte(s), ${o.left} left`), offset, end);
   }
 
-  get remaining(): number {
-    return this.end - this.offset;
+  get bytes(): Buffer {
+    return this.source;
   }
 
-  private need(n: number, field: string): number {
-    if (n < 0 || this.offset + n > this.end) {
-      throw new RpcProtocolError(`${this.what}: ${field} at offset ${this.offset} needs ${n} byte(s), ${Math.max(0, this.end - this.offset)} left`);
-    }
-    const at = this.offset;
-    this.offset += n;
-    return at;
-  }
-
-  u8(field: string): number {
-    return this.bytes.readUInt8(this.need(1, field));
-  }
-  u16(field: string): number {
-    return this.bytes.readUInt16LE(this.need(2, field));
-  }
-  u32(field: string): number {
-    return this.bytes.readUInt32LE(this.need(4, field));
-  }
   bytesOf(n: number, field: string): Buffer {
-    const at = this.need(n, field);
-    return Buffer.from(this.bytes.subarray(at, at + n));
+    return this.copy(n, field);
   }
   uuid(field: string): string {
-    return decodeUuid(this.bytes, this.need(16, field));
+    return decodeUuid(this.source, this.claim(16, field));
   }
   syntax(field: string): SyntaxId {
     const uuid = this.uuid(`${field}.if_uuid`);
@@ -54,8 +35,8 @@ export class FieldReader {
   }
   /** Skips to the next multiple of `n` counted from the start of the PDU (C706 alignment rule). */
   align(n: number, field: string): void {
-    const pad = (n - (this.offset % n)) % n;
-    this.need(pad, field);
+    const pad = (n - (this.pos % n)) % n;
+    this.claim(pad, field);
   }
   rest(): Buffer {
     return this.bytesOf(this.remaining, 'rest');

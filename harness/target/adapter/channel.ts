@@ -5,6 +5,7 @@
 // fault, and the adapter is stopped so the next connection starts a fresh one. A reply that is well
 // framed but wrong (an error object, a result of the wrong shape) fails only its own call.
 import { TargetError } from '../../../cmrp/contract';
+import { SLOW_HINT } from '../../session/session';
 import { preview, quoted } from '../../../wire/adapter/codec';
 import { LineSplitter } from '../../../wire/adapter/framing';
 import { stderrExcerpt, type Transport, type TransportEnd, type TransportFactory } from './transport';
@@ -29,6 +30,7 @@ export interface RequestOptions {
 interface Pending {
   label: string;
   tag?: string;
+  sentAt: number;
   resolve(result: unknown): void;
   reject(error: TargetError): void;
   timer?: NodeJS.Timeout;
@@ -42,6 +44,8 @@ export class RpcChannel {
   private failed: ChannelFailure | undefined;
   private transport: Transport | undefined;
   private readonly splitter: LineSplitter;
+  /** The slowest reply so far (ms): what a message about slowness can quote. */
+  private slowestMs = 0;
 
   private constructor(maxLineBytes: number) {
     this.splitter = new LineSplitter(
@@ -75,10 +79,10 @@ export class RpcChannel {
     if (this.failed) return Promise.reject(this.errorFor(label, this.failed, true));
     const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {
-      const entry: Pending = { label, tag: options.tag, resolve, reject };
+      const entry: Pending = { label, tag: options.tag, resolve, reject, sentAt: Date.now() };
       if (options.timeoutMs !== undefined) {
         const ms = options.timeoutMs;
-        entry.timer = setTimeout(() => this.fail('timeout', `the adapter did not answer ${label} within ${ms} ms`), ms);
+        entry.timer = setTimeout(() => this.fail('timeout', `the adapter did not answer ${label} within ${ms} ms (${SLOW_HINT})`), ms);
       }
       this.pending.set(id, entry);
       this.transport!.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
@@ -112,9 +116,18 @@ export class RpcChannel {
     this.fail(fault, reason);
   }
 
-  /** Ends the channel on the harness's initiative (dispose): pending calls reject, the adapter is stopped. */
-  async close(reason = 'the target was disposed'): Promise<void> {
-    this.fail('crash', reason);
+  /**
+   * Ends the channel on the harness's initiative (dispose): pending calls reject, the adapter is stopped.
+   * A call still pending when the target is disposed belongs to a test that ran out of its time: that is
+   * said as slowness (with the slowest reply seen), not as a crash of the target.
+   */
+  async close(reason?: string): Promise<void> {
+    if (reason === undefined && this.pending.size > 0) {
+      const slowest = this.slowestMs > 0 ? `; the slowest reply took ${this.slowestMs} ms` : '';
+      this.fail('timeout', `the test ran out of time and the target was closed with this call in flight${slowest} (${SLOW_HINT})`);
+    } else {
+      this.fail('crash', reason ?? 'the target was disposed');
+    }
     await this.transport?.close();
   }
 
@@ -139,6 +152,7 @@ export class RpcChannel {
     }
     this.pending.delete(m.id as number);
     clearTimeout(entry.timer);
+    this.slowestMs = Math.max(this.slowestMs, Date.now() - entry.sentAt);
     if (entry.tag !== undefined) this.wake(entry.tag);
     const problem = replyProblem(m);
     if (problem) return entry.reject(new TargetError(entry.label, 'malformed', `${problem}: ${preview(text)}`));
@@ -180,7 +194,8 @@ export class RpcChannel {
     void this.transport?.close();
   }
 
-  private errorFor(label: string, failure: ChannelFailure, earlier: boolean): TargetError {
+  /** The error a call labelled `label` gets from the channel's failure (`earlier`: it failed before the call). */
+  errorFor(label: string, failure: ChannelFailure, earlier: boolean): TargetError {
     const when = earlier ? 'the adapter had already failed: ' : '';
     return new TargetError(label, failure.fault, `${when}${failure.reason}${stderrExcerpt(failure.stderr)}`);
   }

@@ -31,25 +31,39 @@ type AnyMethod = (...args: unknown[]) => Promise<Reply<Record<string, unknown>>>
 
 export function createAdapterConnection(options: ConnectionOptions): ClusapiConnection {
   const { channel, id } = options;
+  /** A call of this connection already met the channel's failure: its test has the fault on record. */
+  let faultReported = false;
   const connection: Record<string, unknown> = {
     protocolVersion: options.protocolVersion,
     close: async (): Promise<void> => {
-      // Nothing to close on a channel that already failed: the adapter holding it is gone.
-      if (channel.failure) return;
+      if (channel.failure) {
+        // The adapter holding the connection is gone. If no call of this connection saw it go (it
+        // crashed, closed its output or was stopped after the last reply), the fault is Disconnect's:
+        // never silence.
+        if (faultReported) return;
+        throw channel.errorFor('Disconnect', channel.failure, true);
+      }
       await channel.request('Disconnect', { connection: id }, 'Disconnect', { timeoutMs: options.closeTimeoutMs });
       // The adapter must answer every request of a closed connection (a fault will do). One that stays
-      // unanswered is a hung call: restart the adapter rather than let the next test inherit it.
+      // unanswered is a hung call: restart the adapter rather than let the next test inherit it, and
+      // say so (the test that left the call pending is the one in flight).
       const left = await channel.answered(id, drainMs(options.closeTimeoutMs));
       if (left.length) {
-        channel.abandon('timeout', `the adapter left ${left.join(', ')} unanswered after the connection was closed`);
+        const reason = `the adapter left ${left.join(', ')} unanswered after the connection was closed`;
+        channel.abandon('timeout', reason);
+        throw new TargetError('Disconnect', 'timeout', reason);
       }
     },
+  };
+  const seen = (error: unknown): never => {
+    if (channel.failure) faultReported = true;
+    throw error;
   };
   for (const method of METHOD_NAMES) {
     // The v2 port methods exist only where the adapter offers them: a test checks for the method.
     if (METHODS[method].notifyV2 && !options.notifyV2) continue;
     const call: AnyMethod = async (...args) =>
-      decodeReply(method, await channel.request(method, encodeParams(method, id, args), method, { tag: id }));
+      decodeReply(method, await channel.request(method, encodeParams(method, id, args), method, { tag: id }).catch(seen));
     connection[method] = call;
   }
   return connection as unknown as ClusapiConnection;

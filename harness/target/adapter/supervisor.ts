@@ -3,6 +3,7 @@
 // adapter that fails to start several times in a row is given up on: each later use fails at once
 // with the reason, instead of paying a start timeout per test.
 import { TargetError } from '../../../cmrp/contract';
+import { SLOW_HINT } from '../../session/session';
 import { RpcChannel } from './channel';
 import { preview, quoted } from '../../../wire/adapter/codec';
 import { ADAPTER_PROTOCOL, type HelloResult } from '../../../wire/adapter/protocol';
@@ -21,7 +22,9 @@ export interface AdapterTimeouts {
 }
 
 export function adapterTimeouts(multiplier = 1): AdapterTimeouts {
-  return { handshakeMs: 10000 * multiplier, controlMs: 5000 * multiplier, disconnectMs: 3000 * multiplier };
+  // Whole milliseconds: they are quoted in messages (0.3 * 10000 is 3000.0000000000005 in floating point).
+  const ms = (atOne: number) => Math.max(1, Math.round(atOne * multiplier));
+  return { handshakeMs: ms(10000), controlMs: ms(5000), disconnectMs: ms(3000) };
 }
 
 export interface Live {
@@ -63,7 +66,8 @@ export class AdapterSupervisor {
 
   /** The live channel, restarting the adapter when the last one failed. */
   async live(label: string): Promise<Live> {
-    if (this.disposed) throw new TargetError(label, 'crash', 'the target was disposed');
+    // Only a test that outlived its time (the suite's end disposed the target) calls after dispose.
+    if (this.disposed) throw new TargetError(label, 'timeout', `the test ran out of time: the target was already closed (${SLOW_HINT})`);
     if (this.current && !this.current.channel.failure) return this.current;
     if (this.failures >= this.maxStartFailures && this.lastFailure) {
       throw new TargetError(label, 'unreachable', `the adapter failed to start ${this.failures} times in a row, last: ${this.lastFailure.detail}`);

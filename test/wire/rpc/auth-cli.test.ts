@@ -2,7 +2,7 @@
 // CMRP_PASSWORD, never a flag), serve's --user (or an explicit --auth none), the wire mutant, and what
 // replay commands and files carry (the account, never the password). Every mistake is one line, exit 2.
 import { main } from '../../../harness/cli/main';
-import { replayCommand, reachFlags } from '../../../harness/runner/config';
+import { replayCommand, reachFlags } from '../../../harness/run-config/config';
 import { UsageError } from '../../../cmrp/errors';
 import { createTarget, wireAuth } from '../../../harness/target/resolve';
 import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL } from '../../../wire/auth';

@@ -12,6 +12,10 @@ import { createTarget } from '../../../harness/target/resolve';
 import { parseDcerpcAddress } from '../../../harness/target/dcerpc';
 import { capture } from '../../support/cli-fixtures';
 import { startServe } from './served-process';
+import { rawExchange } from './support';
+import { context } from '../../../wire/rpc/client/association';
+import { encodePdu } from '../../../wire/rpc/pdu';
+import { clusapiSyntax } from '../../../harness/target/dcerpc';
 
 const CLI = join(__dirname, 'fixtures/cli.js');
 
@@ -30,10 +34,24 @@ describe('serve --listen dcerpc:', () => {
     [['--listen', 'stdio', '--control-listen', 'tcp:127.0.0.1:0'], '--control-listen goes with --listen dcerpc:'],
     [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'none', '--control-listen', 'dcerpc:127.0.0.1:0'], "--control-listen 'dcerpc:127.0.0.1:0': expected tcp:127.0.0.1:PORT"],
     [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'none', '--mutant', 'no-such'], '--mutant no-such'],
+    [['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'none', '--idle-timeout', '-1'], "--idle-timeout '-1': must be 0 (never) to 86400 seconds"],
+    [['--listen', 'stdio', '--idle-timeout', '5'], '--idle-timeout goes with --listen dcerpc:'],
   ])('%j is a usage error', async (args, message) => {
     const { code, stderr } = await cli(['serve', ...args]);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+  });
+
+  it('--idle-timeout closes a bound connection that does nothing', async () => {
+    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--auth', 'none', '--idle-timeout', '0.3']);
+    try {
+      const bind = encodePdu({ type: 'bind', callId: 1, maxXmitFrag: 4280, maxRecvFrag: 4280, assocGroupId: 0, contexts: [context(clusapiSyntax(3))] });
+      const { received, closedByPeer } = await rawExchange(served.port, [bind], 5000);
+      expect(received.length).toBeGreaterThan(0);
+      expect(closedByPeer).toBe(true);
+    } finally {
+      await served.stop();
+    }
   });
 
   it('a port in use is a usage error saying so', async () => {

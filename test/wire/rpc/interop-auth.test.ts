@@ -43,7 +43,7 @@ function redact(text: string): string {
 let served: ServedProcess;
 beforeAll(async () => {
   if (!IN_NAMESPACE) return;
-  served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER], 20000, { CMRP_PASSWORD: PASSWORD });
+  served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER], 60000, { CMRP_PASSWORD: PASSWORD });
 });
 afterAll(async () => {
   await served?.stop();

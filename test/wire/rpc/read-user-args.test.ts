@@ -2,7 +2,7 @@
 // mistake a one-line usage error naming the flag or the variable and the account, never a password.
 import { UsageError } from '../../../cmrp/errors';
 import { createTarget, wireAuth, wireReadAuth } from '../../../harness/target/resolve';
-import { reachFlags, reachOf } from '../../../harness/runner/config';
+import { reachFlags, reachOf } from '../../../harness/run-config/config';
 
 const ENV = { CMRP_PASSWORD: 'Full-Pa55word', CMRP_READ_PASSWORD: 'Read-Pa55word' };
 const SPEC = 'dcerpc:127.0.0.1:1';

@@ -14,7 +14,7 @@ export interface ServedProcess {
 }
 
 /** Starts serve with `args`; `env` adds to the environment (CMRP_PASSWORD for --user). */
-export function startServe(args: string[], timeoutMs = 20000, env: Record<string, string> = {}): Promise<ServedProcess> {
+export function startServe(args: string[], timeoutMs = 60000, env: Record<string, string> = {}): Promise<ServedProcess> {
   const child: ChildProcess = spawn(process.execPath, [SERVE, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';

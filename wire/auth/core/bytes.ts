@@ -1,47 +1,25 @@
-// Bounds-checked reading of untrusted bytes. Every read checks the remaining length first, so a
-// truncated or lying message ends in one AuthError('malformed') naming the structure and offset,
-// never in a RangeError, a silent short read or an allocation sized by the peer.
+// Bounds-checked reading of untrusted bytes (wire/bytes/reader.ts). Every read checks the remaining
+// length first, so a truncated or lying message ends in one AuthError('malformed') naming the
+// structure and offset, never in a RangeError, a silent short read or an allocation sized by the peer.
+import { BoundedReader } from '../../bytes/reader';
 import { malformed } from './errors';
 
-export class ByteReader {
-  private pos = 0;
+/** NTLM's reads over the wire's one bounded reader (wire/bytes): its errors are AuthError('malformed'). */
+export class ByteReader extends BoundedReader {
   constructor(
-    readonly buf: Buffer,
+    buf: Buffer,
     /** Names the structure in error messages. */
     readonly where: string,
-  ) {}
-
-  get offset(): number {
-    return this.pos;
-  }
-  get remaining(): number {
-    return this.buf.length - this.pos;
+  ) {
+    super(buf, (o) => malformed(where, `${o.field} at offset ${o.at} needs ${o.need} bytes, ${o.left} left`));
   }
 
-  private need(n: number, what: string): void {
-    if (n > this.remaining) throw malformed(this.where, `${what} at offset ${this.pos} needs ${n} bytes, ${this.remaining} left`);
+  get buf(): Buffer {
+    return this.source;
   }
-  u8(what: string): number {
-    this.need(1, what);
-    return this.buf[this.pos++];
-  }
-  u16(what: string): number {
-    this.need(2, what);
-    const v = this.buf.readUInt16LE(this.pos);
-    this.pos += 2;
-    return v;
-  }
-  u32(what: string): number {
-    this.need(4, what);
-    const v = this.buf.readUInt32LE(this.pos);
-    this.pos += 4;
-    return v;
-  }
+  /** `n` bytes as a view of the message (no copy). */
   bytes(n: number, what: string): Buffer {
-    this.need(n, what);
-    const v = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return v;
+    return this.view(n, what);
   }
 }
 

@@ -1,4 +1,5 @@
-// DCE/RPC numbers the auth glue needs (C706 12.6, [MS-RPCE] 2.2.1.1.7-8, 2.2.2.11).
+// DCE/RPC numbers the auth glue needs (C706 12.6, [MS-RPCE] 2.2.1.1.7-8, 2.2.2.11). PTYPE, pfc_flags
+// and the header and sec_trailer sizes are the PDU layer's (wire/rpc), re-exported here.
 
 /** auth_type values ([MS-RPCE] 2.2.1.1.7). */
 export const RPC_C_AUTHN = {
@@ -32,29 +33,14 @@ export const AUTH_LEVEL_NAMES: Record<number, string> = {
   6: 'privacy',
 };
 
-/** PTYPE values (C706 12.6.4.2) the glue treats specially. */
-export const PTYPE = {
-  REQUEST: 0,
-  RESPONSE: 2,
-  FAULT: 3,
-  BIND: 11,
-  BIND_ACK: 12,
-  BIND_NAK: 13,
-  ALTER_CONTEXT: 14,
-  ALTER_CONTEXT_RESP: 15,
-  AUTH3: 16,
-} as const;
+/**
+ * The PDU layer's own tables, not copies: PTYPE and pfc_flags (wire/rpc/constants.ts) and the
+ * sec_trailer's size (wire/rpc/sec-trailer.ts, the one codec of the auth verifier).
+ */
+export { PTYPE, PFC, HEADER_SIZE as COMMON_HEADER_LENGTH } from '../../rpc/constants';
+export { SEC_TRAILER_SIZE as SEC_TRAILER_LENGTH } from '../../rpc/sec-trailer';
+import { SEC_TRAILER_SIZE as SEC_TRAILER_LENGTH } from '../../rpc/sec-trailer';
 
-/** pfc_flags bits (C706 12.6.3.1, [MS-RPCE] 2.2.2.3). */
-export const PFC = {
-  FIRST_FRAG: 0x01,
-  LAST_FRAG: 0x02,
-  SUPPORT_HEADER_SIGN: 0x04,
-  OBJECT_UUID: 0x80,
-} as const;
-
-export const COMMON_HEADER_LENGTH = 16;
-export const SEC_TRAILER_LENGTH = 8;
 /** Length of the NTLM auth_value on request and response PDUs (an NTLMSSP_MESSAGE_SIGNATURE). */
 export const NTLM_VERIFIER_LENGTH = 16;
 /** Alignment of the sec_trailer relative to the start of a request/response body ([MS-RPCE] 2.2.2.11). */

@@ -1,9 +1,14 @@
 // Pure functions over whole connection-oriented PDUs: find, add and strip the auth verifier
 // (sec_trailer + auth_value) the way C706 12.6 and [MS-RPCE] 2.2.2.11 place it: the sec_trailer
 // starts at frag_length - auth_length - 8, after the body and auth_pad_length pad octets. Integer
-// fields follow the PDU's packed_drep (little- or big-endian); every offset is checked.
+// fields follow the PDU's packed_drep (little- or big-endian); every offset is checked. The
+// sec_trailer itself is coded by the wire's one codec (wire/rpc/sec-trailer.ts); failures here are
+// AuthError('malformed').
 import { AuthError, malformed } from '../core/errors';
-import { COMMON_HEADER_LENGTH, PFC, PTYPE, SEC_TRAILER_LENGTH } from './constants';
+import { authPadFor, encodeSecTrailer, findSecTrailer, type SecTrailer } from '../../rpc/sec-trailer';
+import { COMMON_HEADER_LENGTH, PFC, PTYPE } from './constants';
+
+export { encodeSecTrailer, type SecTrailer };
 
 export interface CommonHeader {
   ptype: number;
@@ -12,13 +17,6 @@ export interface CommonHeader {
   fragLength: number;
   authLength: number;
   callId: number;
-}
-
-export interface SecTrailer {
-  authType: number;
-  authLevel: number;
-  authPadLength: number;
-  authContextId: number;
 }
 
 export interface AuthVerifier {
@@ -58,44 +56,19 @@ export function patchLengths(pdu: Buffer, h: CommonHeader, fragLength: number, a
  * opnum (request) or cancel_count (response), and after the object UUID when PFC_OBJECT_UUID is set.
  */
 export function bodyOffset(h: CommonHeader): number {
-  if (h.ptype === PTYPE.REQUEST) return (h.pfcFlags & PFC.OBJECT_UUID) !== 0 ? 40 : 24;
-  if (h.ptype === PTYPE.RESPONSE) return 24;
-  if (h.ptype === PTYPE.FAULT) return 32;
+  if (h.ptype === PTYPE.request) return (h.pfcFlags & PFC.OBJECT_UUID) !== 0 ? 40 : 24;
+  if (h.ptype === PTYPE.response) return 24;
+  if (h.ptype === PTYPE.fault) return 32;
   // bind, bind_ack, alter_context(_resp), auth3...: the verifier is appended after the whole body.
   return COMMON_HEADER_LENGTH;
-}
-
-export function encodeSecTrailer(t: SecTrailer, littleEndian = true): Buffer {
-  const b = Buffer.alloc(SEC_TRAILER_LENGTH);
-  b[0] = t.authType;
-  b[1] = t.authLevel;
-  b[2] = t.authPadLength;
-  b[3] = 0;
-  if (littleEndian) b.writeUInt32LE(t.authContextId >>> 0, 4);
-  else b.writeUInt32BE(t.authContextId >>> 0, 4);
-  return b;
 }
 
 /** The verifier of a PDU, or undefined when auth_length is 0. */
 export function readAuthVerifier(pdu: Buffer, where = WHERE): AuthVerifier | undefined {
   const h = readCommonHeader(pdu, where);
   if (h.authLength === 0) return undefined;
-  const trailerOffset = h.fragLength - h.authLength - SEC_TRAILER_LENGTH;
-  const minimum = bodyOffset(h);
-  if (trailerOffset < minimum) {
-    throw malformed(where, `auth_length ${h.authLength} puts the sec_trailer at ${trailerOffset}, before the body at ${minimum}`);
-  }
-  const t = pdu.subarray(trailerOffset, trailerOffset + SEC_TRAILER_LENGTH);
-  const trailer: SecTrailer = {
-    authType: t[0],
-    authLevel: t[1],
-    authPadLength: t[2],
-    authContextId: h.littleEndian ? t.readUInt32LE(4) : t.readUInt32BE(4),
-  };
-  if (trailer.authPadLength > trailerOffset - minimum) {
-    throw malformed(where, `auth_pad_length ${trailer.authPadLength} exceeds the ${trailerOffset - minimum}-byte body`);
-  }
-  return { trailer, authValue: Buffer.from(pdu.subarray(trailerOffset + SEC_TRAILER_LENGTH)), trailerOffset };
+  const found = findSecTrailer(pdu, h.authLength, bodyOffset(h), h.littleEndian, (detail) => malformed(where, detail));
+  return { trailer: found.trailer, authValue: found.authValue, trailerOffset: found.trailerOffset };
 }
 
 /**
@@ -107,7 +80,7 @@ export function appendAuthVerifier(pdu: Buffer, trailer: Omit<SecTrailer, 'authP
   const h = readCommonHeader(pdu);
   if (h.authLength !== 0) throw new AuthError('state', WHERE, 'the PDU already carries an auth verifier');
   const bodyLength = pdu.length - bodyOffset(h);
-  const pad = (alignment - (bodyLength % alignment)) % alignment;
+  const pad = authPadFor(bodyLength, alignment);
   const out = Buffer.concat([pdu, Buffer.alloc(pad), encodeSecTrailer({ ...trailer, authPadLength: pad }, h.littleEndian), authValue]);
   patchLengths(out, h, out.length, authValue.length);
   return out;

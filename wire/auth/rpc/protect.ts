@@ -13,7 +13,8 @@ import {
   SEC_TRAILER_LENGTH,
   STUB_PAD_ALIGNMENT,
 } from './constants';
-import { bodyOffset, encodeSecTrailer, patchLengths, readAuthVerifier, readCommonHeader } from './pdu';
+import { authPadFor, encodeSecTrailer } from '../../rpc/sec-trailer';
+import { bodyOffset, patchLengths, readAuthVerifier, readCommonHeader } from './pdu';
 
 export interface VerifierParams {
   authType: number;
@@ -22,7 +23,7 @@ export interface VerifierParams {
 }
 
 function ptypeName(ptype: number): string {
-  return ptype === PTYPE.REQUEST ? 'request' : ptype === PTYPE.RESPONSE ? 'response' : ptype === PTYPE.FAULT ? 'fault' : `PTYPE ${ptype}`;
+  return ptype === PTYPE.request ? 'request' : ptype === PTYPE.response ? 'response' : ptype === PTYPE.fault ? 'fault' : `PTYPE ${ptype}`;
 }
 
 /**
@@ -33,12 +34,12 @@ export function protectPdu(session: NtlmSession, pdu: Buffer, p: VerifierParams)
   if (p.authLevel === RPC_C_AUTHN_LEVEL.CONNECT) return pdu;
   const h = readCommonHeader(pdu);
   const where = `outgoing ${ptypeName(h.ptype)} PDU`;
-  if (h.ptype !== PTYPE.REQUEST && h.ptype !== PTYPE.RESPONSE) throw new AuthError('state', where, 'only request and response PDUs are protected');
+  if (h.ptype !== PTYPE.request && h.ptype !== PTYPE.response) throw new AuthError('state', where, 'only request and response PDUs are protected');
   if (h.authLength !== 0) throw new AuthError('state', where, 'the PDU already carries an auth verifier');
   const start = bodyOffset(h);
   if (pdu.length < start) throw new AuthError('malformed', where, `${pdu.length} bytes is shorter than its ${start}-byte header`);
   const body = pdu.subarray(start);
-  const pad = (STUB_PAD_ALIGNMENT - (body.length % STUB_PAD_ALIGNMENT)) % STUB_PAD_ALIGNMENT;
+  const pad = authPadFor(body.length, STUB_PAD_ALIGNMENT);
   const paddedBody = Buffer.concat([body, Buffer.alloc(pad)]);
   const trailer = encodeSecTrailer({ authType: p.authType, authLevel: p.authLevel, authPadLength: pad, authContextId: p.contextId }, h.littleEndian);
   const out = Buffer.concat([pdu.subarray(0, start), paddedBody, trailer, Buffer.alloc(NTLM_VERIFIER_LENGTH)]);
@@ -73,13 +74,13 @@ export function unprotectPdu(session: NtlmSession, pdu: Buffer, p: VerifierParam
     patchLengths(out, h, out.length, 0);
     return out;
   };
-  if (h.ptype === PTYPE.FAULT || p.authLevel === RPC_C_AUTHN_LEVEL.CONNECT) {
+  if (h.ptype === PTYPE.fault || p.authLevel === RPC_C_AUTHN_LEVEL.CONNECT) {
     if (!v) return pdu;
     const start = bodyOffset(h);
     const body = pdu.subarray(start, v.trailerOffset);
     return strip(body, body.length - v.trailer.authPadLength);
   }
-  if (h.ptype !== PTYPE.REQUEST && h.ptype !== PTYPE.RESPONSE) throw new AuthError('state', where, 'only request and response PDUs are verified');
+  if (h.ptype !== PTYPE.request && h.ptype !== PTYPE.response) throw new AuthError('state', where, 'only request and response PDUs are verified');
   if (!v) {
     throw new AuthError('policy', where, `no auth verifier on a connection at level ${AUTH_LEVEL_NAMES[p.authLevel] ?? p.authLevel}`);
   }

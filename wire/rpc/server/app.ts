@@ -78,16 +78,53 @@ export interface ServerLimits {
   maxStub: number;
   /** Calls being reassembled or running on one connection at once. */
   maxCallsPerConnection: number;
-  /** Connections at once; beyond that new ones are closed at once. */
+  /**
+   * Connections at once. A newcomer past it takes the place of the longest-idle connection of the
+   * client address holding the most, when that address holds more than the newcomer's own (so no
+   * address can lock the others out); otherwise it is closed at once.
+   */
   maxConnections: number;
+  /** Connections at once from one client address; beyond that new ones from it are closed at once. */
+  maxConnectionsPerClient: number;
   /** A connection that stops half-way through a PDU for this long is closed. */
   partialPduTimeoutMs: number;
+  /** A connection that has not bound (no bind_ack sent) this long after it opened is closed. */
+  bindTimeoutMs: number;
+  /**
+   * A bound connection on which no call runs and nothing has been received for this long is closed
+   * (a blocked ApiGetNotify is a running call: its connection is not idle). 0: never.
+   */
+  idleTimeoutMs: number;
+  /**
+   * Bytes one connection may hold for calls whose last fragment has not come (stub bytes plus
+   * FRAGMENT_BOOKKEEPING per fragment); past it the connection is closed.
+   */
+  maxHeldBytesPerConnection: number;
+  /**
+   * The same for all connections together; past it the connection holding the most is closed
+   * (the one that grew it, or another), until the total is back under.
+   */
+  maxHeldBytes: number;
+  /** Response bytes queued for a client that does not read them; past it the connection is closed. */
+  maxUnsentBytesPerConnection: number;
 }
+
+/**
+ * What a fragment held for reassembly costs beyond its stub: its Buffer and list slot. Charged so
+ * that endless empty fragments are bounded like endless full ones.
+ */
+export const FRAGMENT_BOOKKEEPING = 128;
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxFrag: 4280,
   maxStub: 1024 * 1024,
   maxCallsPerConnection: 32,
   maxConnections: 256,
+  maxConnectionsPerClient: 64,
   partialPduTimeoutMs: 10_000,
+  bindTimeoutMs: 10_000,
+  idleTimeoutMs: 120_000,
+  maxHeldBytesPerConnection: 2 * 1024 * 1024,
+  maxHeldBytes: 32 * 1024 * 1024,
+  maxUnsentBytesPerConnection: 4 * 1024 * 1024,
 };

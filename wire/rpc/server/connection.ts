@@ -13,11 +13,17 @@ import { fragmentResponse, Reassembly } from '../fragment';
 import { PduFramer } from '../framing';
 import { decodeHeader, decodePdu, encodePdu, type BarePdu, type BindPdu, type Pdu, type RequestPdu } from '../pdu';
 import type { AuthVerifier, AuthVerifierSpec } from '../sec-trailer';
-import type { CallSecurity, ServerApp, ServerLimits, ServerSecurity, ServerSecurityContext } from './app';
+import { FRAGMENT_BOOKKEEPING, type CallSecurity, type ServerApp, type ServerLimits, type ServerSecurity, type ServerSecurityContext } from './app';
 import type { GroupRegistry } from './groups';
 import { negotiateContexts } from './negotiate';
+import type { ServerResources, Tracked } from './resources';
 
 export type ServerLog = (line: string) => void;
+/**
+ * A log for what hostile load makes happen by the thousand (idle connections closed, held bytes
+ * over a limit): lines of one `kind` are summarised rather than each written.
+ */
+export type PressureLog = (kind: string, line: string) => void;
 
 /** The connection's security context, and the refusal that ended it if its handshake failed. */
 interface Authentication {
@@ -37,11 +43,19 @@ interface Binding<G> {
   sendFrag: number;
 }
 
-export class RpcServerConnection<G> {
+export class RpcServerConnection<G> implements Tracked {
   private readonly framer: PduFramer;
   private binding?: Binding<G>;
   private readonly calls = new Map<number, Reassembly>();
+  /** Bytes held per unfinished call (stub bytes and FRAGMENT_BOOKKEEPING per fragment). */
+  private readonly callHeld = new Map<number, number>();
+  private heldBytes = 0;
   private running = 0;
+  /** When bytes last came in or a call last finished: what the idle timeout counts from. */
+  private lastActivity = Date.now();
+  private bindTimer?: NodeJS.Timeout;
+  private idleTimer?: NodeJS.Timeout;
+  readonly address: string;
   private closed = false;
   /** A last PDU is on its way and the connection ends after it: nothing more is read or written. */
   private ending = false;
@@ -54,22 +68,56 @@ export class RpcServerConnection<G> {
     private readonly groups: GroupRegistry<G>,
     private readonly limits: ServerLimits,
     private readonly log: ServerLog,
+    private readonly resources: ServerResources,
+    private readonly pressureLog: PressureLog,
     private readonly security?: ServerSecurity,
   ) {
-    this.framer = new PduFramer({ pdu: (bytes) => this.onPdu(bytes), error: (e) => this.drop(e.message) }, limits.maxFrag);
+    this.address = socket.remoteAddress ?? '?';
+    resources.add(this);
+    this.framer = new PduFramer({ pdu: (bytes) => this.onPdu(bytes), error: (e) => this.shed('protocol error', e.message) }, limits.maxFrag);
     socket.on('data', (chunk: Buffer) => {
+      this.lastActivity = Date.now();
       this.framer.push(chunk);
       this.watchPartial();
     });
     socket.on('error', () => this.drop());
     socket.on('close', () => this.drop());
+    if (limits.bindTimeoutMs > 0) {
+      this.bindTimer = setTimeout(() => this.shed('bind timeout', `no bind within ${limits.bindTimeoutMs} ms`), limits.bindTimeoutMs);
+    }
+  }
+
+  get held(): number {
+    return this.heldBytes;
+  }
+
+  get idleSince(): number | undefined {
+    return this.running > 0 ? undefined : this.lastActivity;
+  }
+
+  /** Closes an idle bound connection; a running call (a blocked ApiGetNotify) keeps it open. */
+  private armIdle(delayMs: number): void {
+    this.idleTimer = setTimeout(() => {
+      if (this.closed) return;
+      const idleFor = Date.now() - this.lastActivity;
+      if (this.running > 0) return this.armIdle(this.limits.idleTimeoutMs);
+      if (idleFor >= this.limits.idleTimeoutMs) return this.shed('idle', `idle for ${idleFor} ms (the idle timeout is ${this.limits.idleTimeoutMs} ms)`);
+      this.armIdle(this.limits.idleTimeoutMs - idleFor);
+    }, delayMs);
+  }
+
+  /** Ends the connection for a reason hostile load produces in bulk: logged as a summary, not line by line. */
+  shed(kind: string, reason: string): void {
+    if (this.closed) return;
+    this.pressureLog(kind, `closing a connection from ${this.peerText()}: ${reason}`);
+    this.drop();
   }
 
   /** A client that stops in the middle of a PDU is not waited for forever. */
   private watchPartial(): void {
     clearTimeout(this.partialTimer);
     if (this.closed || this.framer.buffered === 0) return;
-    this.partialTimer = setTimeout(() => this.drop(`no rest of a PDU for ${this.limits.partialPduTimeoutMs} ms`), this.limits.partialPduTimeoutMs);
+    this.partialTimer = setTimeout(() => this.shed('partial PDU', `no rest of a PDU for ${this.limits.partialPduTimeoutMs} ms`), this.limits.partialPduTimeoutMs);
   }
 
   private onPdu(bytes: Buffer): void {
@@ -80,12 +128,13 @@ export class RpcServerConnection<G> {
       if (!clear) return;
       pdu = decodePdu(clear);
     } catch (error) {
-      return this.drop((error as Error).message);
+      return this.shed('protocol error', (error as Error).message);
     }
     try {
       this.handle(pdu);
     } catch (error) {
-      this.drop(error instanceof RpcProtocolError ? error.message : `internal error: ${(error as Error).message}`);
+      if (error instanceof RpcProtocolError) this.shed('protocol error', error.message);
+      else this.drop(`internal error: ${(error as Error).message}`);
     }
   }
 
@@ -104,7 +153,7 @@ export class RpcServerConnection<G> {
         return;
       case 'orphaned':
         // The client abandoned the call: forget its fragments; a running call's answer is still sent.
-        this.calls.delete(pdu.callId);
+        this.forgetCall(pdu.callId);
         return;
       default:
         throw new RpcProtocolError(`a client sent a ${pdu.type} PDU`);
@@ -146,6 +195,8 @@ export class RpcServerConnection<G> {
     const sendFrag = Math.min(this.limits.maxFrag, Math.max(MUST_RECV_FRAG_SIZE, pdu.maxRecvFrag));
     this.binding = { groupId, group, contexts: accepted, sendFrag };
     this.framer.maxFrag = maxRecv;
+    clearTimeout(this.bindTimer);
+    if (this.limits.idleTimeoutMs > 0) this.armIdle(this.limits.idleTimeoutMs);
     this.write(
       encodePdu({
         type: 'bind_ack',
@@ -261,13 +312,14 @@ export class RpcServerConnection<G> {
       this.calls.set(pdu.callId, reassembly);
     }
     const stub = reassembly.add(pdu);
-    if (!stub) return;
-    this.calls.delete(pdu.callId);
+    if (!stub) return this.hold(pdu.callId, pdu.stub.length + FRAGMENT_BOOKKEEPING);
+    this.forgetCall(pdu.callId);
     const syntax = this.binding.contexts.get(pdu.contextId);
     if (!syntax) return this.fault(pdu.callId, pdu.contextId, FAULT.nca_s_unk_if, true);
     this.running++;
     const { group } = this.binding;
     const info = { syntax, opnum: pdu.opnum, callId: pdu.callId, ...this.callSecurity() };
+    this.lastActivity = Date.now();
     Promise.resolve()
       .then(() => this.app.call(group, info, stub))
       .then(
@@ -290,7 +342,34 @@ export class RpcServerConnection<G> {
           this.fault(pdu.callId, pdu.contextId, FAULT.rpc_s_call_failed, false);
         },
       )
-      .finally(() => this.running--);
+      .finally(() => {
+        this.running--;
+        this.lastActivity = Date.now();
+      });
+  }
+
+  /** Counts a fragment held for an unfinished call against this connection's and the server's limits. */
+  private hold(callId: number, bytes: number): void {
+    if (this.heldBytes + bytes > this.limits.maxHeldBytesPerConnection) {
+      return this.shed('held bytes', `unfinished calls would hold ${this.heldBytes + bytes} bytes (the limit per connection is ${this.limits.maxHeldBytesPerConnection})`);
+    }
+    this.heldBytes += bytes;
+    this.callHeld.set(callId, (this.callHeld.get(callId) ?? 0) + bytes);
+    this.resources.charge(this, bytes);
+  }
+
+  /** A call is complete or abandoned: its fragments are no longer held. */
+  private forgetCall(callId: number): void {
+    this.calls.delete(callId);
+    const bytes = this.callHeld.get(callId);
+    if (bytes === undefined) return;
+    this.callHeld.delete(callId);
+    this.heldBytes -= bytes;
+    this.resources.release(bytes);
+  }
+
+  private forgetAllCalls(): void {
+    for (const callId of [...this.calls.keys()]) this.forgetCall(callId);
   }
 
   private callSecurity(): { security?: CallSecurity } {
@@ -307,7 +386,7 @@ export class RpcServerConnection<G> {
     this.log(`refusing call_id ${callId} from ${this.peerText()} and closing the connection: ${reason}`);
     this.fault(callId, contextId, status, true);
     this.ending = true;
-    this.calls.clear();
+    this.forgetAllCalls();
     if (this.socket.writable) this.socket.end();
     setTimeout(() => this.drop(), LINGER_MS).unref();
   }
@@ -322,7 +401,11 @@ export class RpcServerConnection<G> {
   }
 
   private write(bytes: Buffer): void {
-    if (!this.closed && !this.ending && this.socket.writable) this.socket.write(bytes);
+    if (this.closed || this.ending || !this.socket.writable) return;
+    this.socket.write(bytes);
+    if (this.socket.writableLength > this.limits.maxUnsentBytesPerConnection) {
+      this.shed('unread responses', `${this.socket.writableLength} bytes of responses unread (the limit is ${this.limits.maxUnsentBytesPerConnection})`);
+    }
   }
 
   /** Ends the connection (once); the association group is run down when this was its last one. */
@@ -330,9 +413,15 @@ export class RpcServerConnection<G> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.partialTimer);
+    clearTimeout(this.bindTimer);
+    clearTimeout(this.idleTimer);
     if (reason) this.log(`closing a connection from ${this.peerText()}: ${reason}`);
     this.socket.destroy();
+    // The slot and the held bytes go back at once, not when the socket's close event comes.
+    this.resources.remove(this);
     this.calls.clear();
+    this.callHeld.clear();
+    this.heldBytes = 0;
     const binding = this.binding;
     if (!binding) return;
     const last = this.groups.leave(binding.groupId);

@@ -1,6 +1,7 @@
 // What the runner hands the suites in their Jest workers: the run's settings, in a JSON file named by
 // the CMRP_RUN_CONFIG environment variable. Without it (a developer running a suite file directly with
-// Jest) the suites judge the builtin reference in protocol version 3.
+// Jest) the suites judge the builtin reference in protocol version 3. A folder of its own: the runner,
+// the suites and the property all read it, and the runner imports the suites' plan.
 import { readFileSync } from 'node:fs';
 import type { ProtocolVersion } from '../../cmrp/constants';
 
@@ -33,6 +34,8 @@ export interface RunConfig extends TargetReach {
   runs?: number;
   /** Where workers append observations; absent = observations are only asserted, not kept. */
   observationsDir?: string;
+  /** The selection names clauses only (--clause): the property joins only for clauses no other file judges. */
+  clausesOnly?: boolean;
 }
 
 export const RUN_CONFIG_ENV = 'CMRP_RUN_CONFIG';

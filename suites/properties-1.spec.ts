@@ -1,0 +1,4 @@
+// The model-based property suite, part 1 of the budget (see harness/suite/properties.ts).
+import { propertySuite } from '../harness/suite/host';
+
+propertySuite(1);

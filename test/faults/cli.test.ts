@@ -1,0 +1,102 @@
+// Rows of the fault matrix through the built command line, as a CI job runs it: the exit code and the
+// reports of a run whose adapter fails at one phase, and kill -9 of the CLI at random moments never
+// leaving the reports of two runs mixed (each report is the old one, the new one, or absent).
+import { XMLValidator } from 'fast-xml-parser';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { faultySpec, pooled, requireBuild, runBuiltCli, MULTIPLIER, type CliResult } from './support';
+
+/** A small selection that still takes every phase (its sequences Reset, read, stimulate, close) and a short property run. */
+const SELECTION = ['--section', '3.1.4.2.57', '--runs', '2', '--seed', '5', '--timeout-multiplier', String(MULTIPLIER)];
+
+function verdicts(r: CliResult): Map<string, string> {
+  return new Map((r.results?.clauses ?? []).map((c) => [c.id, c.verdict]));
+}
+
+beforeAll(requireBuild);
+
+describe('fault rows through the built CLI', () => {
+  // Exit 1 with the fault named is the answer; exit 2 ("nothing was judged") is what a machine so loaded
+  // that every session's handshake comes late gives (each session then counts as not started). Never 0.
+  const rows: { name: string; target: string; exit: number[]; mentions?: RegExp }[] = [
+    { name: 'a crash at the third Disconnect', target: faultySpec('Disconnect', 'crash', 'nth:2'), exit: [1, 2], mentions: /Disconnect/ },
+    { name: 'a hang at the fourth Connect', target: faultySpec('Connect', 'hang', 'nth:3'), exit: [1, 2], mentions: /Connect|--timeout-multiplier/ },
+    { name: 'garbage for every blocked read', target: faultySpec('read', 'garbage'), exit: [1, 2], mentions: /not JSON/ },
+    { name: 'a crash at every Reset', target: faultySpec('reset', 'crash'), exit: [1, 2], mentions: /Control\.Reset/ },
+    // Every session after the preflight answers its handshake too late: its clauses must not vanish
+    // into NOT-TESTED with exit 0.
+    { name: 'late handshakes after the first', target: faultySpec('Hello', 'slow', 'from:1'), exit: [1, 2] },
+  ];
+  const results = new Map<string, CliResult>();
+  let clean: CliResult;
+
+  beforeAll(async () => {
+    [clean] = await Promise.all([runBuiltCli(['run', '--target', faultySpec('none', 'none'), ...SELECTION])]);
+    await pooled(rows, 1, async (row) => results.set(row.name, await runBuiltCli(['run', '--target', row.target, ...SELECTION])));
+  }, 900_000);
+
+  it('passes the reference through the proxy (exit 0): the baseline of the rows', () => {
+    expect(clean.stderr).not.toMatch(/internal error/);
+    expect(clean.code).toBe(0);
+    expect([...verdicts(clean).values()].filter((v) => v === 'PASS').length).toBeGreaterThan(3);
+  });
+
+  it.each(rows.map((r) => [r.name, r] as const))('%s: never exit 0, no unearned PASS, the fault named', (_name, row) => {
+    const r = results.get(row.name)!;
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(row.exit).toContain(r.code);
+    const cleanVerdicts = verdicts(clean);
+    for (const [id, v] of verdicts(r)) if (v === 'PASS') expect([id, cleanVerdicts.get(id)]).toEqual([id, 'PASS']);
+    if (r.code === 1) {
+      const messages = (r.results?.clauses ?? []).filter((c) => c.verdict === 'ERROR').map((c) => c.message ?? '');
+      expect(messages.length).toBeGreaterThan(0);
+      if (row.mentions) expect(messages.join('\n')).toMatch(row.mentions);
+    }
+  });
+});
+
+describe('kill -9 of the CLI at random moments', () => {
+  it('never leaves reports of two runs mixed or cut short', async () => {
+    // Seeds tell the runs apart: every report carries its run's seed.
+    const started = Date.now();
+    const first = await runBuiltCli(['run', '--section', '3.1.4.2.57', '--runs', '2', '--seed', '101']);
+    const lifetime = Date.now() - started;
+    expect(first.code).toBe(0);
+    const dir = first.dir;
+    const seedOf = (file: string): number | undefined => {
+      const path = join(dir, file);
+      if (!existsSync(path)) return undefined;
+      const text = readFileSync(path, 'utf8');
+      if (file.endsWith('.json')) return (JSON.parse(text) as { seed: number }).seed;
+      if (file.endsWith('.xml')) {
+        expect(XMLValidator.validate(text)).toBe(true);
+        return Number(/name="seed" value="(\d+)"/.exec(text)![1]);
+      }
+      // The Markdown summary ends with its last section: a cut file would not.
+      expect(text.endsWith('\n')).toBe(true);
+      return Number(/seed (\d+)/.exec(text)![1]);
+    };
+    // Random moments over the whole life of a run, from its first instant to its reports (the last
+    // fifth of a run's life, where the reports are written, twice as likely).
+    const moments = Array.from({ length: 4 }, (_, i) => Math.floor(lifetime * (i % 2 ? 0.8 + 0.25 * Math.random() : Math.random())));
+    let seed = 200;
+    for (const at of moments) {
+      seed++;
+      const before = ['r.json', 'j.xml', 's.md'].map(seedOf);
+      const killed = await runBuiltCli(['run', '--section', '3.1.4.2.57', '--runs', '2', '--seed', String(seed)], { dir, killAfterMs: at });
+      const after = ['r.json', 'j.xml', 's.md'].map(seedOf);
+      // Each file: absent (a run removes the old reports before it starts), or complete from one run.
+      const present = after.filter((s) => s !== undefined);
+      if (killed.signal === 'SIGKILL') {
+        for (const s of present) expect([seed, ...before]).toContain(s);
+        // Never the new JSON beside an old JUnit (the old ones are gone once a run starts).
+        expect(new Set(present).size).toBeLessThanOrEqual(1);
+      } else {
+        expect(killed.code).toBe(0);
+        expect(after).toEqual([seed, seed, seed]);
+        // A complete run clears the temp files that killed writers left behind.
+        expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      }
+    }
+  }, 600_000);
+});
