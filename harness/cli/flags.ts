@@ -31,6 +31,7 @@ export const RUN_FLAGS: FlagSpecs = {
   auth: { kind: 'string', value: 'spnego|ntlm|none' },
   'auth-level': { kind: 'string', value: 'connect|integrity|privacy' },
   user: { kind: 'string', value: 'DOMAIN\\NAME' },
+  'read-user': { kind: 'string', value: 'DOMAIN\\NAME' },
   strict: { kind: 'switch' },
   'timeout-multiplier': { kind: 'number', value: 'X', check: positive },
   baseline: { kind: 'string', value: 'FILE' },

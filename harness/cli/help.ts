@@ -39,6 +39,9 @@ Details: docs/cli.md`,
                              3.0 needs)
   --user DOMAIN\\NAME         with dcerpc: the account (default none; required unless --auth none); its
                              password comes from the CMRP_PASSWORD environment variable, never a flag
+  --read-user DOMAIN\\NAME    with dcerpc: an account the server grants Read access only, for the
+                             access-level clauses (default none: those are NOT-TESTED); its password
+                             comes from CMRP_READ_PASSWORD, never a flag
   --control SPEC             with dcerpc: the control adapter (stdio:COMMAND or tcp:HOST:PORT) that
                              changes cluster state for stimulus tests (default none: those are NOT-TESTED)
   --profile FILE             the server's names for the roles the sequences use (docs/profiles.md)

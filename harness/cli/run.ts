@@ -79,6 +79,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     ...(flags['auth-level'] !== undefined ? { authLevel: flags['auth-level'] as string } : {}),
     ...(flags.user !== undefined ? { user: flags.user as string } : {}),
     ...(flags.profile !== undefined ? { profile: path.resolve(deps.cwd, flags.profile as string) } : {}),
+    ...(flags['read-user'] !== undefined ? { readUser: flags['read-user'] as string } : {}),
   };
   // A broken profile refuses the run (exit 2) before the target is touched.
   if (reach.profile !== undefined) loadProfileFile(reach.profile);

@@ -8,7 +8,7 @@ import { UsageError } from '../../cmrp/errors';
 import { serveDcerpc, type ServedIdentity } from '../../reference/serve/dcerpc';
 import { isWireMutant } from '../../reference/mutants/wire';
 import { accountName } from '../target/dcerpc';
-import { PASSWORD_ENV } from '../target/resolve';
+import { PASSWORD_ENV, READ_PASSWORD_ENV } from '../target/resolve';
 import { credentials, parseAccount, Secret, type Credentials } from '../../wire/auth';
 import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../../reference/serve/serve';
 import { createBuiltinTarget } from '../target/builtin';
@@ -18,7 +18,7 @@ import { parseArgs } from './args';
 import type { CliDeps } from './deps';
 
 export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME] [--cluster FILE]
-       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
+       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--read-user DOMAIN\\NAME] [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
        cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
 
 Serves the reference server over the adapter protocol (docs/adapter-protocol.md), or on the wire.
@@ -35,6 +35,9 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               is no --password flag). Version 3.0 calls below packet privacy, and
                               calls of clients that did not authenticate, are refused (fault 0x5)
                               (default none)
+  --read-user DOMAIN\\NAME     with --user: a second account whose calls get the Read access level
+                              of [MS-CMRP] 3.1.4 (what run --read-user takes); its password comes
+                              from CMRP_READ_PASSWORD (default none: every account has All)
   --auth none                 with dcerpc, instead of --user: the server authenticates nobody
                               (default: it authenticates --user)
   --control-listen tcp:127.0.0.1:PORT
@@ -113,6 +116,7 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     'control-listen': { kind: 'string', value: 'tcp:127.0.0.1:PORT' },
     auth: { kind: 'string', value: 'none' },
     user: { kind: 'string', value: 'DOMAIN\\NAME' },
+    'read-user': { kind: 'string', value: 'DOMAIN\\NAME' },
     mutant: { kind: 'string', value: 'NAME' },
     cluster: { kind: 'string', value: 'FILE' },
     'idle-timeout': { kind: 'number', value: 'SECONDS', check: (v) => (Number(v) < 0 || Number(v) > 86_400 ? 'must be 0 (never) to 86400 seconds' : undefined) },
@@ -131,13 +135,21 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
       throw new UsageError(`serve --listen dcerpc:...: --user DOMAIN\\NAME (password in ${PASSWORD_ENV}) or --auth none is required`);
     }
     const account = user === undefined ? undefined : servedAccount(user, deps.env);
+    const readUser = flags['read-user'] as string | undefined;
+    if (readUser !== undefined && !account) throw new UsageError('--read-user goes with --user (a Read account beside the full one), not --auth none');
+    const readAccount = readUser === undefined ? undefined : servedAccount(readUser, deps.env, '--read-user', READ_PASSWORD_ENV);
+    if (readAccount && account && readAccount.user.toUpperCase() === account.user.toUpperCase()) {
+      throw new UsageError(`--read-user ${readUser}: the Read account needs a user name of its own (the server tells the accounts apart by it)`);
+    }
+    if (mutant === 'read-account-all' && !readAccount) throw new UsageError(`--mutant ${mutant} breaks a rule of access levels: serve it with --read-user`);
     if (isWireMutant(mutant) && !account) throw new UsageError(`--mutant ${mutant} breaks a rule of authentication: serve it with --user, not --auth none`);
     const idleSeconds = flags['idle-timeout'] as number | undefined;
     const limits = idleSeconds === undefined ? {} : { idleTimeoutMs: Math.round(idleSeconds * 1000) };
-    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, served, account, deps, io, limits);
+    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, served, account, deps, io, limits, readAccount);
   }
   if (flags['idle-timeout'] !== undefined) throw new UsageError('--idle-timeout goes with --listen dcerpc:...');
   if (user !== undefined || auth !== undefined) throw new UsageError(`--${user !== undefined ? 'user' : 'auth'} goes with --listen dcerpc:...`);
+  if (flags['read-user'] !== undefined) throw new UsageError('--read-user goes with --listen dcerpc:...');
   if (isWireMutant(mutant)) throw new UsageError(`--mutant ${mutant} is a mutant of the wire: serve it with --listen dcerpc:...`);
   if (controlListen !== undefined) throw new UsageError('--control-listen goes with --listen dcerpc:... (the adapter protocol carries the control verbs itself)');
   const makeTarget = (): Target => {
@@ -183,6 +195,7 @@ async function serveDcerpcCommand(
   deps: CliDeps,
   io: ServeIo,
   limits: Partial<ServerLimits>,
+  readAccount?: Credentials,
 ): Promise<number> {
   const control = controlListen === undefined ? undefined : parseListen(controlListen, '--control-listen');
   if (control !== undefined && (typeof control !== 'object' || 'dcerpc' in control)) {
@@ -201,12 +214,12 @@ async function serveDcerpcCommand(
   let adapter: AdapterServer | undefined;
   try {
     try {
-      wire = await serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, limits, ...(account ? { account } : {}), ...(wireMutant ? { wireMutant } : {}) });
+      wire = await serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, limits, ...(account ? { account } : {}), ...(readAccount ? { readAccount } : {}), ...(wireMutant ? { wireMutant } : {}) });
     } catch (error) {
       throw bindProblem(error, '--listen', listenText);
     }
     deps.stdout.write(`listening on dcerpc:${wire.address.host}:${wire.address.port}\n`);
-    log(account ? `accepting NTLM and SPNEGO(NTLM) for ${accountName(account)}${wireMutant ? ` (wire mutant ${wireMutant})` : ''}` : 'authenticating nobody (--auth none)');
+    log(account ? `accepting NTLM and SPNEGO(NTLM) for ${accountName(account)}${readAccount ? ` (All) and ${accountName(readAccount)} (Read)` : ''}${wireMutant ? ` (wire mutant ${wireMutant})` : ''}` : 'authenticating nobody (--auth none)');
     if (control) {
       try {
         adapter = await serveAdapter(control, target, { name: `${name} (control)`, log });
@@ -224,15 +237,15 @@ async function serveDcerpcCommand(
   }
 }
 
-/** The served account from --user and CMRP_PASSWORD; a missing password is a usage error naming the account, never a value. */
-function servedAccount(user: string, env: Record<string, string | undefined>): Credentials {
+/** A served account from --user and CMRP_PASSWORD (or --read-user and CMRP_READ_PASSWORD); a missing password is a usage error naming the account, never a value. */
+function servedAccount(user: string, env: Record<string, string | undefined>, flag = '--user', variable = PASSWORD_ENV): Credentials {
   let account;
   try {
     account = parseAccount(user);
   } catch (error) {
-    throw new UsageError(`--user: ${(error as Error).message}`);
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
-  const password = env[PASSWORD_ENV];
-  if (!password) throw new UsageError(`${PASSWORD_ENV} is not set: the password of ${accountName(account)} comes from that environment variable (there is no --password flag)`);
+  const password = env[variable];
+  if (!password) throw new UsageError(`${variable} is not set: the password of ${accountName(account)} comes from that environment variable (there is no --password flag)`);
   return credentials(account, new Secret(password));
 }

@@ -5,10 +5,11 @@
 
 const RAW_HANDLE = /\b[0-9a-fA-F]{40}\b/g;
 
-/** `text` with raw context handles and the password (when CMRP_PASSWORD is set) replaced by markers. */
+/** `text` with raw context handles and the passwords (CMRP_PASSWORD, CMRP_READ_PASSWORD when set) replaced by markers. */
 export function redact(text: string, env: Record<string, string | undefined> = process.env): string {
   let out = text.replace(RAW_HANDLE, '<handle>');
-  const secret = env.CMRP_PASSWORD;
-  if (secret && secret.length >= 4) out = out.split(secret).join('<password>');
+  for (const secret of [env.CMRP_PASSWORD, env.CMRP_READ_PASSWORD]) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('<password>');
+  }
   return out;
 }

@@ -20,6 +20,8 @@ export interface TargetReach {
   user?: string;
   /** --profile FILE (absolute): the server's names for the roles the sequences use (docs/profiles.md). */
   profile?: string;
+  /** --read-user DOMAIN\NAME: the Read-level account (its password stays in CMRP_READ_PASSWORD). */
+  readUser?: string;
 }
 
 export interface RunConfig extends TargetReach {
@@ -54,6 +56,7 @@ export function reachOf(config: TargetReach): TargetReach {
     ...(config.authLevel !== undefined ? { authLevel: config.authLevel } : {}),
     ...(config.user !== undefined ? { user: config.user } : {}),
     ...(config.profile !== undefined ? { profile: config.profile } : {}),
+    ...(config.readUser !== undefined ? { readUser: config.readUser } : {}),
   };
 }
 
@@ -68,6 +71,7 @@ export function reachFlags(reach: TargetReach): string[] {
   if (reach.auth) parts.push(`--auth ${reach.auth}`);
   if (reach.authLevel) parts.push(`--auth-level ${reach.authLevel}`);
   if (reach.user) parts.push(`--user '${reach.user}'`);
+  if (reach.readUser) parts.push(`--read-user '${reach.readUser}'`);
   if (reach.control) parts.push(`--control '${reach.control}'`);
   if (reach.profile) parts.push(`--profile '${reach.profile}'`);
   return parts;

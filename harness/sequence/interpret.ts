@@ -12,6 +12,7 @@ import type { RoleBindings } from '../profile/bindings';
 import { resolveRoleRef, resolveStimulus, unboundRole } from './roles';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
 import { HARNESS_ID } from '../verdict/types';
+import { catalogueNames } from '../catalogue/names';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
 import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
 import { unblockUntilReleased } from './release';
@@ -50,6 +51,11 @@ type ReadResult =
 class CheckFailed extends Error {}
 /** A setup step went wrong: the checks after it cannot be judged. */
 class NotReached extends Error {}
+/**
+ * A setup step of a Read-level sequence was refused for want of access: a Read client cannot get what the
+ * checks need, which the "SHOULD accept at Read" clauses those sequences judge do not expect (NON-STRICT).
+ */
+class RefusedAtRead extends Error {}
 
 /** The RPC fault of a method the server does not implement. */
 const RPC_S_PROCNUM_OUT_OF_RANGE = 0x6d1;
@@ -99,7 +105,7 @@ class SequenceRun {
   private missingCapability(): string | undefined {
     const { target } = this.ctx;
     if (this.sequence.accessLevel && !target.capabilities.accessLevels.includes(this.sequence.accessLevel)) {
-      return `the target cannot open a connection with ${this.sequence.accessLevel} access only`;
+      return `the target cannot open a connection with ${this.sequence.accessLevel} access only (a dcerpc: target needs --read-user, password in CMRP_READ_PASSWORD)`;
     }
     if (this.sequence.rpcRuntime && !target.capabilities.rpcRuntime) {
       return 'needs a binding that sees the RPC runtime (the dcerpc: target): rpc_status and the wire form of context handles';
@@ -205,6 +211,9 @@ class SequenceRun {
     const checks = labels(step);
     if (problem) {
       const detail = `${call}: ${problem.text}`;
+      if (!checks.length && this.sequence.accessLevel === 'read' && (reply.status === ERROR.ACCESS_DENIED || reply.fault === ERROR.ACCESS_DENIED)) {
+        throw new RefusedAtRead(`setup step ${this.stepIndex} was refused: ${detail}`);
+      }
       if (!checks.length) throw new NotReached(`setup step ${this.stepIndex} failed: ${detail}`);
       const ids = this.ids(checks);
       // The status was as expected and only an out value was wrong: the clauses about the status were kept.
@@ -522,9 +531,23 @@ class SequenceRun {
     }
   }
 
+  /**
+   * A Read client refused at setup falls short of each recommendation ("SHOULD accept at Read") the
+   * sequence checks; a MUST it checks was only not reached: the refused step's own clause judges the refusal.
+   */
+  private recordRefusedAtRead(detail: string): void {
+    for (const clause of clausesIn(this.sequence, this.ctx.protocolVersion)) {
+      if (this.observed.has(clause)) continue;
+      const level = catalogueNames().clause(clause)?.level;
+      if (level === 'SHOULD' || level === 'SHOULD NOT' || level === 'MAY') this.observe(clause, 'fail', `the server refused the Read-level client: ${detail}; a Read client cannot reach this check`);
+      else this.observe(clause, 'inconclusive', `not reached: the server refused the Read-level client: ${detail}`);
+    }
+  }
+
   private recordAbort(error: unknown): void {
     if (error instanceof CheckFailed) return this.recordRest('inconclusive', `not reached: step ${this.stepIndex} failed earlier in the sequence`);
     if (error instanceof NotReached) return this.recordRest('inconclusive', `not reached: ${error.message}`);
+    if (error instanceof RefusedAtRead) return this.recordRefusedAtRead(error.message);
     if (error instanceof TargetError) return this.recordRest('error', `the target failed at step ${this.stepIndex}: ${error.message}`);
     const message = error instanceof Error ? error.message : String(error);
     // A fault of the sequence data is the harness's own: it must show even when every clause was already judged.

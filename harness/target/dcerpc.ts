@@ -34,6 +34,11 @@ export interface DcerpcTargetOptions {
   epmPort?: number;
   /** How every connection authenticates; absent: unauthenticated (--auth none). */
   auth?: DcerpcAuth;
+  /**
+   * How a connection at the Read access level authenticates (--read-user): an account the server's
+   * cluster security descriptor grants Read only. Absent: only full access can be offered.
+   */
+  readAuth?: DcerpcAuth;
 }
 
 export interface DcerpcAuth {
@@ -112,20 +117,29 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
 
   const open = new Set<ClusapiConnection>();
   const associations = new Set<RpcAssociation>();
+  const { readAuth } = options;
+  if (readAuth && !options.auth) throw new TargetError('connect', 'protocol', 'a Read account goes with an authenticated run');
   return {
-    description: `${spec} (ncacn_ip_tcp ${host}:${endpoint.port}, ${options.auth ? describeAuth(options.auth) : 'unauthenticated'})`,
-    // Every association has the rights of the one account the run is given (or of nobody): a
-    // Read-only client cannot be opened, so only full access is offered.
-    capabilities: { protocolVersions: versions, notifyV2, accessLevels: ['full'], rpcRuntime: true },
+    description: `${spec} (ncacn_ip_tcp ${host}:${endpoint.port}, ${options.auth ? describeAuth(options.auth) : 'unauthenticated'}${readAuth ? `; Read access as ${accountName(readAuth.credentials)}` : ''})`,
+    // Every association has the rights of the account it authenticates as: the run's account (or
+    // nobody) for full access, the --read-user account for Read. Without the latter, a Read-only
+    // client cannot be opened. Whether the server really gives that account Read only is what the
+    // access-level clauses judge; the suite takes the user's word that it should.
+    capabilities: { protocolVersions: versions, notifyV2, accessLevels: readAuth ? ['full', 'read'] : ['full'], rpcRuntime: true },
     ...(options.control ? { control: orderedControl(options.control, associations) } : {}),
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
-      if ((connectOptions.accessLevel ?? 'full') !== 'full') throw new TargetError('connect', 'protocol', 'only full access is available: the run has one account (or none)');
+      const level = connectOptions.accessLevel ?? 'full';
+      if (level === 'read' && !readAuth) throw new TargetError('connect', 'protocol', 'Read access needs --read-user: the run has one account (or none)');
+      const auth = level === 'read' ? readAuth : options.auth;
       const version = connectOptions.protocolVersion;
       let association: RpcAssociation;
       try {
-        association = await RpcAssociation.open(endpoint, clusapiSyntax(version), { ...limits, ...securityFor(options.auth, host) });
+        association = await RpcAssociation.open(endpoint, clusapiSyntax(version), { ...limits, ...securityFor(auth, host) });
       } catch (error) {
-        throw asTargetError(`bind clusapi ${version}.0`, error);
+        const failure = asTargetError(`bind clusapi ${version}.0${level === 'read' ? ` as the Read account ${accountName(readAuth!.credentials)}` : ''}`, error);
+        // A refused logon of the second account: say where its password comes from (never the password).
+        if (level === 'read' && error instanceof RpcBindError) failure.message += ': check --read-user and the password in CMRP_READ_PASSWORD';
+        throw failure;
       }
       const connection = createDcerpcConnection(association, version, { callTimeoutMs });
       open.add(connection);

@@ -15,6 +15,8 @@ export const AUTH_VALUES = ['spnego', 'ntlm', 'none'] as const;
 export const AUTH_LEVEL_VALUES = ['connect', 'integrity', 'privacy'] as const;
 /** The only place a password comes from: never a flag, never a file. */
 export const PASSWORD_ENV = 'CMRP_PASSWORD';
+/** Where the password of --read-user comes from, the same way. */
+export const READ_PASSWORD_ENV = 'CMRP_READ_PASSWORD';
 
 const AUTH_TYPES = { spnego: RPC_C_AUTHN.GSS_NEGOTIATE, ntlm: RPC_C_AUTHN.WINNT } as const;
 const AUTH_LEVELS = { connect: RPC_C_AUTHN_LEVEL.CONNECT, integrity: RPC_C_AUTHN_LEVEL.PKT_INTEGRITY, privacy: RPC_C_AUTHN_LEVEL.PKT_PRIVACY } as const;
@@ -32,6 +34,10 @@ export interface TargetOptions {
   user?: string;
   /** The password; absent, it is read from CMRP_PASSWORD when needed. A Secret never prints. */
   password?: Secret;
+  /** --read-user DOMAIN\NAME of a dcerpc target: an account the server gives Read access only. */
+  readUser?: string;
+  /** Its password; absent, it is read from CMRP_READ_PASSWORD. */
+  readPassword?: Secret;
 }
 
 export async function createTarget(spec: string, options: TargetOptions = {}): Promise<Target> {
@@ -45,6 +51,7 @@ export async function createTarget(spec: string, options: TargetOptions = {}): P
   if (options.auth !== undefined) throw new UsageError(`--auth goes with a dcerpc target, not --target ${spec}`);
   if (options.authLevel !== undefined) throw new UsageError(`--auth-level goes with a dcerpc target, not --target ${spec}`);
   if (options.user !== undefined) throw new UsageError(`--user goes with a dcerpc target, not --target ${spec}`);
+  if (options.readUser !== undefined) throw new UsageError(`--read-user goes with a dcerpc target, not --target ${spec}`);
   if (options.control !== undefined) throw new UsageError(`--control goes with a dcerpc target; --target ${spec} has its own control adapter`);
   if (spec === 'builtin' || spec.startsWith('builtin:')) return builtinTarget(spec);
   const adapter = await createAdapterTargetFromSpec(spec, options);
@@ -83,6 +90,7 @@ export function wireAuth(spec: string, options: TargetOptions, env: Record<strin
   if (auth === 'none') {
     if (options.authLevel !== undefined) throw new UsageError('--auth-level goes with --auth spnego or ntlm, not --auth none');
     if (options.user !== undefined) throw new UsageError('--user goes with --auth spnego or ntlm, not --auth none');
+    if (options.readUser !== undefined) throw new UsageError('--read-user goes with --auth spnego or ntlm, not --auth none');
     return undefined;
   }
   if (options.user === undefined) {
@@ -105,9 +113,33 @@ export function wireAuth(spec: string, options: TargetOptions, env: Record<strin
   };
 }
 
+/**
+ * The Read-level account of a dcerpc target (--read-user, password from CMRP_READ_PASSWORD), authenticating
+ * as the full account does; undefined without --read-user. Mistakes are one-line UsageErrors, never the password.
+ */
+export function wireReadAuth(auth: DcerpcAuth | undefined, options: TargetOptions, env: Record<string, string | undefined> = process.env): DcerpcAuth | undefined {
+  if (options.readUser === undefined) return undefined;
+  if (!auth) throw new UsageError('--read-user goes with --auth spnego or ntlm, not --auth none');
+  let account: Account;
+  try {
+    account = parseAccount(options.readUser);
+  } catch (error) {
+    throw new UsageError(`--read-user: ${(error as Error).message}`);
+  }
+  if (account.user.toUpperCase() === auth.credentials.user.toUpperCase() && account.domain.toUpperCase() === auth.credentials.domain.toUpperCase()) {
+    throw new UsageError(`--read-user ${accountName(account)} is the --user account: give an account the server grants Read access only`);
+  }
+  const password = options.readPassword ?? (env[READ_PASSWORD_ENV] ? new Secret(env[READ_PASSWORD_ENV]) : undefined);
+  if (!password || password.reveal() === '') {
+    throw new UsageError(`${READ_PASSWORD_ENV} is not set: the password of ${accountName(account)} (--read-user) comes from that environment variable (there is no flag for it)`);
+  }
+  return { ...auth, credentials: credentials(account, password) };
+}
+
 /** `dcerpc:HOST[:PORT]` with its authentication (SPNEGO at packet privacy unless told otherwise) and its optional --control adapter. */
 async function createWireTarget(spec: string, options: TargetOptions): Promise<Target> {
   const auth = wireAuth(spec, options);
+  const readAuth = wireReadAuth(auth, options);
   let address: DcerpcAddress;
   try {
     address = parseDcerpcAddress(spec.slice('dcerpc:'.length));
@@ -127,6 +159,7 @@ async function createWireTarget(spec: string, options: TargetOptions): Promise<T
     return await createDcerpcTarget(spec, address, {
       timeoutMultiplier: options.timeoutMultiplier,
       ...(auth ? { auth } : {}),
+      ...(readAuth ? { readAuth } : {}),
       ...(controlTarget ? { control: controlTarget.control, disposeControl: () => controlTarget.dispose() } : {}),
     });
   } catch (error) {

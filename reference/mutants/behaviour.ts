@@ -224,9 +224,10 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
   {
     name: 'refuse-read-access',
     description: 'Notification methods fail with ERROR_ACCESS_DENIED for a client whose access level is only Read.',
-    // Refusing ApiCreateNotify leaves a Read client no port, so the other methods' Read clauses cannot be
-    // reached (their tests report INCONCLUSIVE): only the creation clause is sure to fail.
-    trips: trips('3.1.4.2.56: accepted at access level Read', '3.1.4.2.136: accepted at access level Read'),
+    // Refusing ApiCreateNotify leaves a Read client no port: a client with Read access cannot use any
+    // notification method, so every one of their "SHOULD accept at Read" falls short (NON-STRICT); the
+    // MUST of 3.1.4.2.138 is only not reached (INCONCLUSIVE).
+    trips: trips(...[56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 90, 99, 100, 107, 136, 137].map((n) => `3.1.4.2.${n}: accepted at access level Read` as const)),
     override: { acceptAccess: (method, level, version) => level === 'full' || (version === 3 && !isNotifyMethod(method)) },
   },
   {

@@ -12,6 +12,15 @@ export const WIRE_MUTANTS = [
     trips: clauseSections('2.1: v3.0 server refuses levels below PKT_PRIVACY'),
     wire: true,
   },
+  {
+    name: 'read-account-all',
+    description: 'The served cluster gives its Read account (serve --read-user) the All access level, as if its security descriptor were ignored: a protocol version 2 server then serves a client that has only Read.',
+    trips: [
+      { section: '3.1.4.1', title: 'every method requires All' },
+      { section: '3.1.4.1', title: 'client without All gets ERROR_ACCESS_DENIED' },
+    ],
+    wire: true,
+  },
 ] as const satisfies readonly Mutant[];
 
 export type WireMutantName = (typeof WIRE_MUTANTS)[number]['name'];

@@ -1,10 +1,11 @@
 // Serves any Target (in practice the builtin reference or one of its mutants) as an MS-CMRP server on
 // the wire: clusapi 2.0 and 3.0 over ncacn_ip_tcp with NDR20, on 127.0.0.1 only, either for one
-// account (NTLM and SPNEGO(NTLM), section 2.1's rules: see authorize()) or without authentication
-// (--auth none). Each association group is one Target connection per protocol version; context handles
+// account (NTLM and SPNEGO(NTLM), section 2.1's rules: see authorize()), optionally with a second one
+// whose calls get the Read access level, or without authentication (--auth none). Each association
+// group is one Target connection per protocol version and access level; context handles
 // are mapped between the wire and the Target; unknown opnums and unknown context handles are faults, as
 // a Windows RPC runtime raises them; malformed stubs are faults too.
-import type { Handle, MethodName, Reply, Target, ClusapiConnection } from '../../cmrp/contract';
+import type { AccessLevel, Handle, MethodName, Reply, Target, ClusapiConnection } from '../../cmrp/contract';
 import { METHODS, isMethodName } from '../../cmrp/methods';
 import { CLUSAPI_UUID, NdrError, byOpnum, type MethodCodec, type ProtocolVersion, type ReplyRecord } from '../../wire/clusapi';
 import { FAULT } from '../../wire/rpc/constants';
@@ -34,6 +35,11 @@ export interface DcerpcServeOptions {
   limits?: Partial<ServerLimits>;
   /** The one account that may call (NTLM or SPNEGO(NTLM)); absent: no authentication at all. */
   account?: Credentials;
+  /**
+   * A second account (with `account` only): its calls get the Read access level of [MS-CMRP] 3.1.4,
+   * what a cluster security descriptor granting it only Read gives it; `account`'s get All.
+   */
+  readAccount?: Credentials;
   /** A wire mutant (reference/mutants/wire.ts) breaking one rule of the served transport. */
   wireMutant?: WireMutantName;
 }
@@ -48,19 +54,21 @@ interface Session {
 }
 
 class ServedGroup {
-  private readonly sessions = new Map<ProtocolVersion, Session>();
+  /** Keyed by protocol version and access level: a Read caller never shares a Target connection with an All one. */
+  private readonly sessions = new Map<string, Session>();
   private closed = false;
 
   constructor(private readonly target: Target) {}
 
-  session(version: ProtocolVersion): Session {
-    let session = this.sessions.get(version);
+  session(version: ProtocolVersion, accessLevel: AccessLevel): Session {
+    const key = `${version}:${accessLevel}`;
+    let session = this.sessions.get(key);
     if (!session) {
-      const connection = this.target.connect({ protocolVersion: version, accessLevel: 'full' });
+      const connection = this.target.connect({ protocolVersion: version, accessLevel });
       // A failed connect is reported to the call that needed it; never an unhandled rejection.
       connection.catch(() => undefined);
       session = { connection, handles: new ContextHandleMap() };
-      this.sessions.set(version, session);
+      this.sessions.set(key, session);
     }
     return session;
   }
@@ -88,11 +96,17 @@ export async function serveDcerpc(target: Target, options: DcerpcServeOptions): 
         log(`refusing opnum ${info.opnum} of clusapi ${info.syntax.major}.0: ${refused}`);
         return Promise.resolve({ fault: FAULT.rpc_s_access_denied });
       }
-      return serveCall(group, info, stub, options.identity);
+      const level = options.wireMutant === 'read-account-all' ? 'full' : accessLevelOf(info, options.readAccount);
+      return serveCall(group, info, stub, options.identity, level);
     },
   };
+  if (options.readAccount && !options.account) throw new Error('a Read account is served only beside the full account');
   const security = options.account
-    ? serverSecurity({ account: options.account, nbComputerName: options.identity.nodeName.toUpperCase(), nbDomainName: options.account.domain || options.identity.clusterName })
+    ? serverSecurity({
+        account: options.account,
+        ...(options.readAccount ? { accounts: [options.readAccount] } : {}),
+        nbComputerName: options.identity.nodeName.toUpperCase(), nbDomainName: options.account.domain || options.identity.clusterName,
+      })
     : undefined;
   return listenRpc(app, { host: LOOPBACK, port: options.port, log, limits: options.limits, ...(security ? { security } : {}) });
 }
@@ -115,7 +129,17 @@ function authorize(info: CallInfo, minimumV3: number): string | undefined {
   return undefined;
 }
 
-async function serveCall(group: ServedGroup, info: CallInfo, stub: Buffer, identity: ServedIdentity): Promise<ServerCallOutcome> {
+/**
+ * The access level a call gets: Read for the Read account (NTLM user names are case-insensitive; the
+ * security context proved the account before any call runs), All for everyone else the server lets in.
+ */
+function accessLevelOf(info: CallInfo, readAccount: Credentials | undefined): AccessLevel {
+  const peer = info.security?.peer;
+  if (!readAccount || !peer) return 'full';
+  return peer.user.toUpperCase() === readAccount.user.toUpperCase() ? 'read' : 'full';
+}
+
+async function serveCall(group: ServedGroup, info: CallInfo, stub: Buffer, identity: ServedIdentity, accessLevel: AccessLevel): Promise<ServerCallOutcome> {
   const version = info.syntax.major as ProtocolVersion;
   const codec = byOpnum(info.opnum, version);
   if (!codec) return { fault: FAULT.nca_s_op_rng_error };
@@ -142,7 +166,7 @@ async function serveCall(group: ServedGroup, info: CallInfo, stub: Buffer, ident
     });
   }
   if (!isMethodName(codec.name)) return { fault: FAULT.nca_s_op_rng_error };
-  return callTarget(group.session(version), codec.name, codec, version, args);
+  return callTarget(group.session(version, accessLevel), codec.name, codec, version, args);
 }
 
 async function callTarget(session: Session, method: MethodName, codec: MethodCodec, version: ProtocolVersion, args: unknown[]): Promise<ServerCallOutcome> {

@@ -17,7 +17,7 @@ const COMMAND_FLAGS: Record<string, FlagSpecs> = {
   compare: { markdown: text },
   mutants: { json: { kind: 'switch' } },
   replay: { target: text, 'timeout-multiplier': number },
-  serve: { listen: text, 'control-listen': text, auth: text, user: text, mutant: text, cluster: text },
+  serve: { listen: text, 'control-listen': text, auth: text, user: text, 'read-user': text, mutant: text, cluster: text },
 };
 
 /** The help lines that describe `--flag`: its own line and the indented ones that continue it. */

@@ -1,8 +1,9 @@
-// The password never leaves CMRP_PASSWORD: whole authenticated suite runs through the command line
+// The passwords never leave CMRP_PASSWORD and CMRP_READ_PASSWORD (the --read-user account, whose Read
+// connections the runs open too): whole authenticated suite runs through the command line
 // (against the served reference, and against a served mutant so that property runs leave replay
 // files, which are then replayed), a run with a wrong password and one with none, and the serving end's
 // own output. Every file the runs wrote (reports, replay files, anything left in their temporary
-// directory) and every stdout and stderr is searched for the password, as UTF-8, UTF-16LE and base64:
+// directory) and every stdout and stderr is searched for both passwords, as UTF-8, UTF-16LE and base64:
 // no hit. Error messages name the account instead.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,10 @@ import { startServe, type ServedProcess } from './served-process';
 const CLI = join(__dirname, 'fixtures/cli.js');
 const PASSWORD = `S3cret-${randomBytes(9).toString('base64url')}`;
 const USER = 'CLUSTER\\tester';
+/** The second account (Read access), whose password comes from CMRP_READ_PASSWORD: searched for too. */
+const READ_PASSWORD = `R3ad-${randomBytes(9).toString('base64url')}`;
+const READER = 'CLUSTER\\reader';
+const SERVE_ENV = { CMRP_PASSWORD: PASSWORD, CMRP_READ_PASSWORD: READ_PASSWORD };
 
 function forms(secret: string): Buffer[] {
   return [Buffer.from(secret, 'utf8'), Buffer.from(secret, 'utf16le'), Buffer.from(Buffer.from(secret).toString('base64'))];
@@ -48,6 +53,7 @@ describe('a whole authenticated run writes the password nowhere', () => {
   const cli = (label: string, args: string[], password: string | null = PASSWORD): SpawnSyncReturns<string> => {
     const env: Record<string, string | undefined> = { ...process.env, TMPDIR: join(dir, 'tmp'), CMRP_DEBUG: '1' };
     delete env.CMRP_PASSWORD;
+    env.CMRP_READ_PASSWORD = READ_PASSWORD;
     if (password !== null) env.CMRP_PASSWORD = password;
     const run = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 240_000, env });
     outputs[`${label} stdout`] = run.stdout;
@@ -59,10 +65,10 @@ describe('a whole authenticated run writes the password nowhere', () => {
     dir = mkdtempSync(join(tmpdir(), 'cmrp-secrets-'));
     mkdirSync(join(dir, 'tmp'));
     [reference, mutant] = await Promise.all([
-      startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER], 60000, { CMRP_PASSWORD: PASSWORD }),
-      startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER, '--mutant', 'lifo-queue'], 60000, { CMRP_PASSWORD: PASSWORD }),
+      startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER, '--read-user', READER], 60000, SERVE_ENV),
+      startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER, '--read-user', READER, '--mutant', 'lifo-queue'], 60000, SERVE_ENV),
     ]);
-  });
+  }, 150_000);
 
   afterAll(async () => {
     await Promise.all([reference?.stop(), mutant?.stop()]);
@@ -71,12 +77,12 @@ describe('a whole authenticated run writes the password nowhere', () => {
       outputs[`serve ${name} stdout`] = served.stdout();
       outputs[`serve ${name} stderr`] = served.stderr();
     }
-    const hits = leaks(PASSWORD, dir, outputs);
+    const hits = [...leaks(PASSWORD, dir, outputs), ...leaks(READ_PASSWORD, dir, outputs)];
     rmSync(dir, { recursive: true, force: true });
     expect(hits).toEqual([]);
   });
 
-  const target = (served: ServedProcess) => ['--target', `dcerpc:127.0.0.1:${served.port}`, '--control', `tcp:127.0.0.1:${served.controlPort}`, '--user', USER];
+  const target = (served: ServedProcess) => ['--target', `dcerpc:127.0.0.1:${served.port}`, '--control', `tcp:127.0.0.1:${served.controlPort}`, '--user', USER, '--read-user', READER];
 
   it('the whole suite at packet privacy against the served reference: conformant, in both protocol versions', () => {
     for (const version of ['3', '2']) {

@@ -23,8 +23,10 @@ import {
 import { NtlmSession } from './session';
 
 export interface NtlmServerOptions {
-  /** The one account that may log on. */
+  /** The account that may log on. */
   account: Credentials;
+  /** Further accounts that may log on (the client's user name says which one it proves). */
+  accounts?: readonly Credentials[];
   /** Require signing (packet integrity and privacy). */
   integrity: boolean;
   /** Require sealing (packet privacy). */
@@ -158,6 +160,7 @@ export class NtlmServer {
       challengeFlags: this.challengeFlags,
       authenticateMessage,
       account: this.opts.account,
+      ...(this.opts.accounts ? { accounts: this.opts.accounts } : {}),
       required: this.required(),
       maxLifetimeMs: this.opts.maxLifetimeMs === undefined ? DEFAULT_MAX_LIFETIME_MS : this.opts.maxLifetimeMs,
       now: this.now(),
@@ -172,6 +175,8 @@ export interface AcceptInput {
   challengeFlags: number;
   authenticateMessage: Buffer;
   account: Credentials;
+  /** Further accounts that may log on: the one whose user name the client sent is checked. */
+  accounts?: readonly Credentials[];
   /** Flags the negotiated set must still hold, with what each is for. */
   required: [number, string][];
   maxLifetimeMs: number | null;
@@ -210,7 +215,7 @@ export function acceptAuthenticate(input: AcceptInput): NtlmAcceptResult {
   if (auth.userName === '' && auth.ntChallengeResponse.length === 0) throw logonFailure('anonymous logon is not accepted');
   if (auth.ntChallengeResponse.length <= 24) throw new AuthError('policy', WHERE, 'NTLMv1 responses are not accepted');
 
-  const { account } = input;
+  const account = (input.accounts ?? []).find((a) => upcase(a.user) === upcase(auth.userName)) ?? input.account;
   // User names are case-insensitive ([MS-NLMP] 3.2.5.1.2 note); so are domain names. An empty
   // domain is the "incorrectly NIL UserDom" case the spec asks servers to support.
   if (upcase(auth.userName) !== upcase(account.user)) throw logonFailure('user name does not match the served account');

@@ -65,8 +65,10 @@ export interface ClientContextOptions extends ClientExtras {
 export interface ServerContextOptions extends ServerExtras {
   /** The sec_trailer of the client's bind (or alter_context) that opened this context. */
   trailer: Pick<SecTrailer, 'authType' | 'authLevel' | 'authContextId'>;
-  /** The one account that may log on. */
+  /** The account that may log on. */
   account: Credentials;
+  /** Further accounts that may log on. */
+  accounts?: readonly Credentials[];
   /** Refuse a bind below this level (MS-CMRP version 3 servers require packet privacy). Default connect. */
   minimumAuthLevel?: RpcAuthLevel;
 }
@@ -182,6 +184,7 @@ export function createServerSecurityContext(o: ServerContextOptions): RpcSecurit
   }
   const ntlm: NtlmServerOptions = {
     account: o.account,
+    ...(o.accounts ? { accounts: o.accounts } : {}),
     integrity: authLevel >= RPC_C_AUTHN_LEVEL.PKT_INTEGRITY,
     confidentiality: authLevel === RPC_C_AUTHN_LEVEL.PKT_PRIVACY,
     nbComputerName: o.nbComputerName,

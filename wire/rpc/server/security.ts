@@ -8,8 +8,10 @@ import { RpcProtocolError } from '../errors';
 import type { SecurityRefusal, ServerSecurity } from './app';
 
 export interface ServerAuthOptions {
-  /** The one account that may log on. */
+  /** The account that may log on. */
   account: Credentials;
+  /** Further accounts that may log on (the client's user name says which). */
+  accounts?: readonly Credentials[];
   /** Binds below this level are refused at once (default: every level is accepted, authorization is the application's). */
   minimumAuthLevel?: RpcAuthLevel;
   /** NetBIOS names the CHALLENGE_MESSAGE gives (MsvAvNbComputerName, MsvAvNbDomainName). */
@@ -23,6 +25,7 @@ export function serverSecurity(options: ServerAuthOptions): ServerSecurity {
       createServerSecurityContext({
         trailer: verifier,
         account: options.account,
+        ...(options.accounts ? { accounts: options.accounts } : {}),
         ...(options.minimumAuthLevel !== undefined ? { minimumAuthLevel: options.minimumAuthLevel } : {}),
         ...(options.nbComputerName !== undefined ? { nbComputerName: options.nbComputerName } : {}),
         nbDomainName: options.nbDomainName ?? options.account.domain,
