@@ -2,7 +2,7 @@
 // default one or its cluster= file); otherwise discovered in-band through the open calls of the contract.
 import { DEFAULT_CLUSTER, loadClusterFile, type ClusterData } from '../../reference';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
-import type { ClusapiConnection, Reply, Target } from '../../cmrp/contract';
+import { TargetError, type ClusapiConnection, type Reply, type Target } from '../../cmrp/contract';
 import { RoleBindings } from './bindings';
 import { profileFromCluster } from './derive';
 import { loadProfileFile } from './load';
@@ -34,7 +34,8 @@ export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
 
 /**
  * Without a profile, a role is bound only to an object the server is seen to have: each candidate name is
- * opened in-band. The contract has no enumeration call yet (ApiCreateEnum), so the candidates are the
+ * opened in-band; a target that cannot be connected to or does not answer a probe fails the binding (the
+ * clauses of the file that needed it are ERROR), never leaves roles silently unbound. The contract has no enumeration call yet (ApiCreateEnum), so the candidates are the
  * default cluster's role names; a server with names of its own needs --profile, and what no probe binds
  * makes its clauses NOT-TESTED with that reason.
  */
@@ -48,8 +49,6 @@ async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
       const name = candidates[role];
       if (name !== undefined && (await opens(connection, role, name, options.callMs))) found[role] = name;
     }
-  } catch {
-    // A target that cannot even be probed binds nothing; its sequences say so.
   } finally {
     await connection?.close().catch(() => undefined);
   }
@@ -73,9 +72,6 @@ async function verifiedProfile(options: BindOptions, names: Partial<Record<Role,
       if (role === 'cluster' || role === 'resourceType' || (await opens(connection, role, name, options.callMs))) kept[role] = name;
       else refused[role] = `${source} names '${name}', which the target does not open`;
     }
-  } catch {
-    // The target cannot be probed: keep the profile as given; the sequences meet the target themselves.
-    Object.assign(kept, names);
   } finally {
     await connection?.close().catch(() => undefined);
   }
@@ -87,7 +83,12 @@ async function opens(connection: ClusapiConnection, role: Role, name: string, ca
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), callMs)));
     try {
-      return await Promise.race([call, limit]);
+      const reply = await Promise.race([call, limit]);
+      // A probe that hangs is the target's fault, not the object's absence: binding no role here would
+      // turn every clause that needs one into NOT-TESTED and the run green by accident. It is an ERROR
+      // of the clauses of the file that probed, like any other call that does not answer.
+      if (reply === undefined) throw new TargetError(`role discovery: open of ${role} '${name}'`, 'timeout', `no answer within ${callMs} ms (if the target is only slow, give it more time with --timeout-multiplier)`);
+      return reply;
     } finally {
       clearTimeout(timer);
     }

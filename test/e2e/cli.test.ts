@@ -107,7 +107,10 @@ describe('cmrp-notify-conformance run', () => {
   });
 
   it('judges the reference served over the adapter protocol exactly as builtin', () => {
-    const served = cli(['run', '--target', `stdio:${process.execPath} ${BIN} serve --listen stdio`, '--protocol-version', '3', ...fast]);
+    // The served reference keeps the default cluster; the profile names the roles that no open call can
+    // discover over the adapter protocol (the cluster's own name, the resource type).
+    const profile = join(__dirname, '../../examples/profiles/builtin.json');
+    const served = cli(['run', '--target', `stdio:${process.execPath} ${BIN} serve --listen stdio`, '--profile', profile, '--protocol-version', '3', ...fast]);
     const builtin = cli(['run', '--protocol-version', '3', ...fast]);
     expect(served.status).toBe(0);
     const byId = (o: Outcome) => Object.fromEntries(o.results!.clauses.map((c) => [c.id, c.verdict]));

@@ -17,9 +17,14 @@ import { createTarget } from '../../harness/target/resolve';
 import { judge } from '../../harness/verdict/judge';
 import type { ClauseVerdict } from '../../harness/verdict/types';
 import { FAULTS, MULTIPLIER, PHASE_CALL, PHASES, faultySpec, pooled, requireBuild, rowSequences, type Fault, type Phase } from './support';
+import { resolve } from 'node:path';
+import { RoleBindings } from '../../harness/profile/bindings';
+import { loadProfileFile } from '../../harness/profile/load';
 
 const catalogue = loadCatalogue();
 const sequences = rowSequences();
+/** The proxy serves the reference's default cluster: examples/profiles/builtin.json names its roles. */
+const ROLES = RoleBindings.of(loadProfileFile(resolve(__dirname, '../../examples/profiles/builtin.json')), '--profile examples/profiles/builtin.json');
 const selection = catalogue.filter((c) => sequences.some((s) => clausesIn(s, 3).includes(c.id)));
 
 interface Row {
@@ -52,7 +57,7 @@ async function runRow(spec: string): Promise<Outcome> {
   try {
     for (const sequence of sequences) {
       observations.push(
-        ...(await runSequence(sequence, { target, protocolVersion: 3, timeouts: defaultTimeouts(MULTIPLIER), replay: (id) => `replay ${id}` })),
+        ...(await runSequence(sequence, { target, protocolVersion: 3, timeouts: defaultTimeouts(MULTIPLIER), roles: ROLES, replay: (id) => `replay ${id}` })),
       );
     }
   } finally {

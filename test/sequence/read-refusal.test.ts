@@ -9,6 +9,9 @@ import type { Sequence, Step } from '../../harness/sequence/types';
 import { judge } from '../../harness/verdict/judge';
 import { createBuiltinTarget } from '../../harness/target/builtin';
 import type { Target } from '../../cmrp/contract';
+import { DEFAULT_CLUSTER } from '../../reference';
+import { RoleBindings } from '../../harness/profile/bindings';
+import { profileFromCluster } from '../../harness/profile/derive';
 
 function readSequences(): Sequence[] {
   return loadAllSequences().filter((s) => s.accessLevel === 'read');
@@ -32,7 +35,8 @@ function refusingRead(refuse: { status: number } | { fault: number }, mutant?: s
 }
 
 async function verdictsOf(target: Target, version: 2 | 3): Promise<Map<string, { verdict: string; message: string | null }>> {
-  const ctx: SequenceContext = { target, protocolVersion: version, timeouts: { callMs: 500, readMs: 200 }, replay: (id) => `--clause ${id}` };
+  const roles = RoleBindings.of(profileFromCluster(DEFAULT_CLUSTER), "the builtin target's default cluster");
+  const ctx: SequenceContext = { target, protocolVersion: version, timeouts: { callMs: 500, readMs: 200 }, roles, replay: (id) => `--clause ${id}` };
   const observations = [];
   try {
     for (const sequence of readSequences()) if (clausesIn(sequence, version).length) observations.push(...(await runSequence(sequence, ctx)));

@@ -143,7 +143,8 @@ if (reason && process.env.CMRP_INTEROP_REQUIRED === '1') {
         expect(load.idleClosedByServer).toBeGreaterThan(0);
         expect(load.fragmentConnects).toBeGreaterThanOrEqual(FRAGMENTS.count);
         expect(load.fragmentClosedByServer).toBeGreaterThanOrEqual(FRAGMENTS.count);
-        expect(load.fragmentBytesSent).toBeGreaterThan(4 * 32 * 1024 * 1024);
+        // More than the server's total cap for unfinished calls (32 MiB): the cap was met, whatever the run's length.
+        expect(load.fragmentBytesSent).toBeGreaterThan(32 * 1024 * 1024);
       } finally {
         clearInterval(sampler);
         run?.child.kill('SIGKILL');

@@ -104,3 +104,6 @@ export const TORTURE_TESTS = [
 
 /** Every version 1 notification opnum ([MS-CMRP] 3.1.4.2.56-66, 90, 91, 99, 100, 107). */
 export const NOTIFICATION_OPNUMS = [55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 90, 91, 99, 100, 107];
+
+/** ApiCreateNotifyV2, ApiAddNotifyV2, ApiGetNotifyV2: Wireshark's dissector reads them by Samba's IDL, not MS-CMRP's. */
+export const V2_PORT_OPNUMS: ReadonlySet<string> = new Set(['137', '138', '139']);
