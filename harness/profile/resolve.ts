@@ -50,7 +50,8 @@ async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
       if (name !== undefined && (await opens(connection, role, name, options.callMs))) found[role] = name;
     }
   } finally {
-    await connection?.close().catch(() => undefined);
+    // A fault at Disconnect is a fault like any other: it fails the binding (the file's clauses ERROR).
+    await connection?.close();
   }
   return new RoleBindings(found, 'in-band discovery', 'no --profile names it, and no object of the default names answered ApiOpen* on the target');
 }
@@ -73,7 +74,8 @@ async function verifiedProfile(options: BindOptions, names: Partial<Record<Role,
       else refused[role] = `${source} names '${name}', which the target does not open`;
     }
   } finally {
-    await connection?.close().catch(() => undefined);
+    // A fault at Disconnect is a fault like any other: it fails the binding (the file's clauses ERROR).
+    await connection?.close();
   }
   return new RoleBindings(kept, source, `${source} binds no name to it`, refused);
 }

@@ -17,6 +17,9 @@ import { serveDcerpc } from '../../../reference/serve/dcerpc';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
 import { REFERENCE_IDENTITY } from '../../../harness/cli/serve';
 import type { WireMutantName } from '../../../reference/mutants/wire';
+import { DEFAULT_CLUSTER } from '../../../reference';
+import { RoleBindings } from '../../../harness/profile/bindings';
+import { profileFromCluster } from '../../../harness/profile/derive';
 
 const ACCOUNT = credentials({ domain: 'CLUSTER', user: 'tester' }, 'Acc3ss-Full-Pa55');
 const READER = credentials({ domain: 'CLUSTER', user: 'reader' }, 'Acc3ss-Read-Pa55');
@@ -32,7 +35,9 @@ async function readVerdicts(version: 2 | 3, wireMutant?: WireMutantName): Promis
     target = await createDcerpcTarget(`dcerpc:127.0.0.1:${port}`, { host: '127.0.0.1', port }, { control: reference.control, auth: auth(ACCOUNT), readAuth: auth(READER) });
     expect(target.capabilities.accessLevels).toEqual(['full', 'read']);
     expect(target.description).toContain('SPNEGO(NTLM) at packet privacy as CLUSTER\\tester; Read access as CLUSTER\\reader');
-    const ctx: SequenceContext = { target, protocolVersion: version, timeouts: defaultTimeouts(), replay: (id) => `--clause ${id}` };
+    // The served reference keeps the default cluster: its roles come from that cluster.
+    const roles = RoleBindings.of(profileFromCluster(DEFAULT_CLUSTER), "the builtin target's default cluster");
+    const ctx: SequenceContext = { target, protocolVersion: version, timeouts: defaultTimeouts(), roles, replay: (id) => `--clause ${id}` };
     const observations = [];
     for (const sequence of loadAllSequences().filter((s) => s.accessLevel === 'read')) observations.push(...(await runSequence(sequence, ctx)));
     const ids = new Set(observations.map((o) => o.clause));
