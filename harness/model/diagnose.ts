@@ -44,8 +44,10 @@ export function describeOutcome(outcome: ReadOutcome | 'pending'): string {
   switch (outcome.kind) {
     case 'event':
       return `${outcome.entry.optional ? '(possibly) ' : ''}${outcome.entry.origin}`;
-    case 'events':
-      return 'ERROR_SUCCESS with notifications from the head of the queue';
+    case 'events': {
+      const queued = outcome.queue.flat();
+      return `ERROR_SUCCESS with notifications from the head of the queue [${queued.map((e) => `${e.optional ? '(possibly) ' : ''}${e.origin}`).join('; ')}]`;
+    }
     case 'released':
       return outcome.by === 'unblock'
         ? 'ERROR_INVALID_FUNCTION (released by ApiUnblockGetNotifyCall)'

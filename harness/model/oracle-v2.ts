@@ -25,6 +25,9 @@ import { dedupe, flushCompletedV2, post, settle, takeV2, type ReadOutcome, type 
 export interface NotifyModel {
   worlds: World[];
   ids: IdBook;
+  /** Version 2 events of which some entry has been read (and a counter naming the next one). */
+  readonly deliveredV2: Set<number>;
+  eventsV2: number;
   readonly access: 'full' | 'read';
   readonly cluster: ClusterModel;
   acceptance(section: string): ClauseRef[];
@@ -101,6 +104,7 @@ export function indicationsV2(m: NotifyModel, port: PortModel, events: readonly 
   const claims: Claim[] = [];
   for (const ev of events) {
     for (const v2 of v2EventsOf(ev, m.cluster)) {
+      const event = ++m.eventsV2;
       if (!port.filtersV2.length) {
         claims.push({ bit: ev.bit, refs: [CREATE2.nothingBeforeFilter], what: `${describeExpect(v2.expect)} before the port had any registration` });
         continue;
@@ -116,6 +120,7 @@ export function indicationsV2(m: NotifyModel, port: PortModel, events: readonly 
           keyWhy: [ADD2.key, GET2.key, PORT2.context, PORT.contextBack],
           origin: `${describeExpect({ ...v2.expect, flags: h.m.flags })} via registration #${h.f.id} (key ${h.f.key})`,
           v2: { ...v2.expect, flags: h.m.flags },
+          event,
         });
       }
     }
@@ -185,7 +190,7 @@ export function judgeReadV2(m: NotifyModel, port: PortModel, o: Observed): Verdi
     clear();
     if (o.kind === 'reply' && !READ_STATUSES.has(o.status)) return failed([GET2.success, ...acceptanceV2(m, V2_SECTIONS.get)], `${call} was not processed: ${describeObserved(o)}`);
     const expected = [...new Set(before.map((w) => describeOutcome(settle(w))))];
-    const refs = diagnoseV2(before, port, o, list, fits);
+    const refs = diagnoseV2(before, port, o, list, fits, m.deliveredV2);
     return failed(refs, `${call}: expected ${expected.length > 1 ? `one of [${expected.join('; ')}]` : expected[0]}, observed ${describeV2(o)}`);
   }
   // The data fields: IDs learned once per object must agree; the first assignment that passes is kept.
@@ -206,6 +211,7 @@ export function judgeReadV2(m: NotifyModel, port: PortModel, o: Observed): Verdi
     return failed(problem!.refs, `${call} returned ${describeV2(o)}: ${problem!.message}`);
   }
   m.worlds = dedupe(kept.map((k) => k.world));
+  for (const e of chosen.taken) if (e.event !== undefined) m.deliveredV2.add(e.event);
   const outcome = chosen.outcome;
   if (outcome === 'pending') return passed([]);
   switch (outcome.kind) {
@@ -229,7 +235,14 @@ export function judgeReadV2(m: NotifyModel, port: PortModel, o: Observed): Verdi
 }
 
 /** Which clause a read no world allows breaks: the most specific evidence first. */
-function diagnoseV2(worlds: readonly World[], port: PortModel, o: Observed, list: NotificationV2[] | undefined, fits: (e: Entry, n: NotificationV2) => boolean): ClauseRef[] {
+function diagnoseV2(
+  worlds: readonly World[],
+  port: PortModel,
+  o: Observed,
+  list: NotificationV2[] | undefined,
+  fits: (e: Entry, n: NotificationV2) => boolean,
+  delivered: ReadonlySet<number>,
+): ClauseRef[] {
   const outcomes = worlds.map((w) => ({ w, outcome: settle(w) }));
   const queued = (w: World) => {
     const done = w.reader?.done;
@@ -260,7 +273,8 @@ function diagnoseV2(worlds: readonly World[], port: PortModel, o: Observed, list
   if (expectedEvents.length === outcomes.length) {
     // Entries were certainly queued, but the read brought none.
     const missing = expectedEvents.flatMap(({ w }) => queued(w).filter((e) => !e.optional));
-    const refs = uniqueRefs(missing.flatMap((e) => e.why));
+    // An event another registration's entry was read for lacks only this registration's own entry.
+    const refs = uniqueRefs(missing.flatMap((e) => (e.event !== undefined && delivered.has(e.event) ? [ADD2.key, GET2.key] : e.why)));
     return refs.length ? (o.kind === 'pending' ? [GET2.returns, ...refs] : refs) : [GET2.returns];
   }
   const released = outcomes.find(({ outcome }) => outcome !== 'pending' && outcome.kind === 'released')?.outcome;

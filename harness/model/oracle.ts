@@ -53,6 +53,9 @@ export class NotifyModel {
   unblockSupported = true;
   /** The object IDs (and resource types) version 2 notifications have shown. */
   ids = new IdBook();
+  /** Version 2 events some entry of which has been read; the last event number given out. */
+  readonly deliveredV2 = new Set<number>();
+  eventsV2 = 0;
 
   constructor(options: ModelOptions) {
     this.version = options.version;

@@ -76,6 +76,8 @@ export interface Entry {
   origin: string;
   /** A version 2 port's entry: the NOTIFICATION_RPC it must be read as (v2.ts). */
   v2?: V2Expect;
+  /** A version 2 entry's event: entries of one event (one per matching registration) share it. */
+  event?: number;
 }
 
 /** The indications one stimulus (or one catch-up) queued on one port: FIFO between batches, any order within. */

@@ -248,7 +248,8 @@ export function staticProblem(n: NotificationV2, registered: readonly V2Filter[]
   const clientOnly = BigInt(V2_CLIENT_ONLY_FLAGS[name] ?? 0) & flags;
   const table = TABLE[type] ? [TABLE[type]] : [];
   const single = flags !== 0n && (flags & (flags - 1n)) === 0n;
-  if (clientOnly) return { refs: [GET2.clientOnly, ...(single ? [] : [...table, PORT2.perTypeValue])], message: `${what}: FilterFlags holds a client-only flag, which the server never returns` };
+  // A client-only flag is the evidence that matters most: a server never returns one, alone or not.
+  if (clientOnly) return { refs: [GET2.clientOnly], message: `${what}: FilterFlags holds a client-only flag, which the server never returns` };
   if (!single) return { refs: [...table, PORT2.perTypeValue], message: `${what}: FilterFlags holds ${flags === 0n ? 'no flag' : 'more than one flag'}, not the one flag of the event` };
   if (!registered.some((f) => f.dwObjectType === type && (BigInt(f.flags) & flags) !== 0n)) {
     return { refs: [GET2.onlyRegistered], message: `${what}: no registration of the port asked for that event type` };

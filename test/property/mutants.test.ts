@@ -24,19 +24,6 @@ const OUT_OF_REACH: Readonly<Record<string, string>> = {
   'port-table-64': 'a property run opens a handful of ports, never 65 (vectors/sequences/3.1.1.8-many-ports.json opens 72)',
   'unblock-closes-port':
     'the model keeps using a port after an unblock and blames the first call the freed port refuses (an Add* status clause), not the unblock clauses this mutant claims (vectors/sequences/3.1.4.x.107-port-after-unblock.json judges those)',
-  // The oracle model has no version 2 ports yet: the scripted sequences of 3.1.4.2.136-138 catch these.
-  ...Object.fromEntries(
-    [
-      'port2-merge-registrations',
-      'port2-all-flags',
-      'port2-group-parent',
-      'port2-subtree-flag',
-      'port2-any-version',
-      'port2-any-object-type',
-      'port2-no-wait',
-      'port2-unblock-ignored',
-    ].map((m) => [m, 'the property runs drive version 1 ports only; vectors/sequences/3.1.4.2.136-138 judge version 2 ports']),
-  ),
 };
 
 const catalogue = loadCatalogue();
