@@ -21,7 +21,7 @@ import {
   acceptanceRefs, registrationRefs,
 } from './refs';
 import { match, objectKindOf } from './scope';
-import type { Batch, Claim, Entry, FilterModel, HandleKind, InternalEvent, ObjectKind, RegistrationMethod, Scope } from './types';
+import type { Batch, Claim, Entry, HandleKind, InternalEvent, ObjectKind, RegistrationMethod, Scope } from './types';
 import { close as closeWorld, dedupe, mayBeEmpty, post, settle, startRead, startReadV2, unblock as unblockWorld, World, type UnblockReading } from './world';
 import { dropEventsV2, indicationsV2, judgeReadV2 } from './oracle-v2';
 import { IdBook } from './v2';

@@ -97,13 +97,18 @@ export function stepArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step>[] {
 
 const read2 = (port: number): Step => ({ op: 'GetNotify', port, among: 2 });
 
-/** Scenarios that meet version 2 registrations with the change they watch. */
+/** The port index of the newest version 2 port: each scenario creates its own port first. */
+const NEWEST = -1;
+
+/** Scenarios that meet version 2 registrations with the change they watch, each on a port it creates first. */
 export function scenarioArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step[]>[] {
   // One change, a targeted and an untargeted registration of its type: two NOTIFICATION_RPC, one per registration.
-  const overlap = fc.record({ t: a.anyObject, port: a.port, keys: fc.tuple(a.notifyKey, a.notifyKey), change: fc.nat({ max: 5 }), both: fc.boolean() }).map(({ t, port, keys, change, both }): Step[] => {
+  const overlap = fc.record({ t: a.anyObject, keys: fc.tuple(a.notifyKey, a.notifyKey), change: fc.nat({ max: 5 }), both: fc.boolean() }).map(({ t, keys, change, both }): Step[] => {
     const type = KIND_TYPE[t.kind];
     const flags = orFlags(FLAG_UNITS[type].slice(0, 2));
+    const port = NEWEST;
     return [
+      { op: 'CreateNotifyV2' },
       { op: 'AddNotifyV2', port, objectType: type, flags, key: keys[0], targeted: true, object: t.object },
       ...(both ? [{ op: 'AddNotifyV2', port, objectType: type, flags, key: keys[1], targeted: false, object: 0 } as Step] : []),
       a.objectChange(t, change),
@@ -112,9 +117,11 @@ export function scenarioArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step[]
     ];
   });
   // Ports of both kinds side by side on one connection, watching one object: each gets its own kind of event.
-  const sideBySide = fc.record({ t: a.anyObject, ports: fc.tuple(a.port, a.port), keys: fc.tuple(a.notifyKey, a.notifyKey), change: fc.nat({ max: 5 }) }).map(({ t, ports, keys, change }): Step[] => {
+  const sideBySide = fc.record({ t: a.anyObject, v1: a.port, keys: fc.tuple(a.notifyKey, a.notifyKey), change: fc.nat({ max: 5 }) }).map(({ t, v1, keys, change }): Step[] => {
     const type = KIND_TYPE[t.kind];
+    const ports = [v1, NEWEST];
     return [
+      { op: 'CreateNotifyV2' },
       { op: 'AddNotifyObject', kind: t.kind, object: t.object, port: ports[0], bits: v1Bits(t.kind), key: keys[0] },
       { op: 'AddNotifyV2', port: ports[1], objectType: type, flags: orFlags(FLAG_UNITS[type].slice(0, 2)), key: keys[1], targeted: true, object: t.object },
       a.objectChange(t, change),
@@ -123,44 +130,48 @@ export function scenarioArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step[]
     ];
   });
   // Registry changes seen through the root (the cluster handle) with REGISTRY_SUBTREE_V2 and through a key.
-  const registry = fc.record({ port: a.port, keys: fc.tuple(a.notifyKey, a.notifyKey), keyIndex: a.keyIndex, changed: a.changedKey, change: fc.nat({ max: 2 }), subtree: fc.boolean() }).map(
-    ({ port, keys, keyIndex, changed, change, subtree }): Step[] => [
-      { op: 'AddNotifyV2', port, objectType: OT.REGISTRY, flags: R.NAME | R.VALUE | R.ATTRIBUTES | R.SUBTREE, key: keys[0], targeted: false, object: 0 },
-      { op: 'AddNotifyV2', port, objectType: OT.REGISTRY, flags: R.NAME | R.VALUE | R.ATTRIBUTES | (subtree ? R.SUBTREE : 0), key: keys[1], targeted: true, object: keyIndex },
+  const registry = fc.record({ keys: fc.tuple(a.notifyKey, a.notifyKey), keyIndex: a.keyIndex, changed: a.changedKey, change: fc.nat({ max: 2 }), subtree: fc.boolean() }).map(
+    ({ keys, keyIndex, changed, change, subtree }): Step[] => [
+      { op: 'CreateNotifyV2' },
+      { op: 'AddNotifyV2', port: NEWEST, objectType: OT.REGISTRY, flags: R.NAME | R.VALUE | R.ATTRIBUTES | R.SUBTREE, key: keys[0], targeted: false, object: 0 },
+      { op: 'AddNotifyV2', port: NEWEST, objectType: OT.REGISTRY, flags: R.NAME | R.VALUE | R.ATTRIBUTES | (subtree ? R.SUBTREE : 0), key: keys[1], targeted: true, object: keyIndex },
       { op: 'Stimulus', stimulus: registryChange(change, changed) },
-      read2(port),
-      read2(port),
+      read2(NEWEST),
+      read2(NEWEST),
     ],
   );
   // The cluster's own events: objects added (CLUSTER *_ADDED_V2), a resource type deleted, a cluster property, the quorum.
-  const cluster = fc.record({ port: a.port, key: a.notifyKey, index: fc.nat({ max: 2 }), first: fc.nat({ max: 2 }), quorum: fc.nat({ max: 1 }) }).map(({ port, key, index, first, quorum }): Step[] => [
-    { op: 'AddNotifyV2', port, objectType: OT.CLUSTER, flags: CL.GROUP_ADDED | CL.NETWORK_ADDED | CL.RESOURCE_TYPE_ADDED | CL.COMMON_PROPERTY | CL.PRIVATE_PROPERTY, key, targeted: false, object: 0 },
-    { op: 'AddNotifyV2', port, objectType: [OT.GROUP, OT.NETWORK, OT.RESOURCE_TYPE][index], flags: [G.DELETED, W.DELETED, T.DELETED][index], key: (key + 1) >>> 0, targeted: false, object: 0 },
-    ...(first === 2 ? [{ op: 'AddNotifyV2', port, objectType: OT.QUORUM, flags: Q.STATE, key: (key + 2) >>> 0, targeted: false, object: 0 } as Step] : []),
+  const cluster = fc.record({ key: a.notifyKey, index: fc.nat({ max: 2 }), first: fc.nat({ max: 2 }), quorum: fc.nat({ max: 1 }) }).map(({ key, index, first, quorum }): Step[] => [
+    { op: 'CreateNotifyV2' },
+    { op: 'AddNotifyV2', port: NEWEST, objectType: OT.CLUSTER, flags: CL.GROUP_ADDED | CL.NETWORK_ADDED | CL.RESOURCE_TYPE_ADDED | CL.COMMON_PROPERTY | CL.PRIVATE_PROPERTY, key, targeted: false, object: 0 },
+    { op: 'AddNotifyV2', port: NEWEST, objectType: [OT.GROUP, OT.NETWORK, OT.RESOURCE_TYPE][index], flags: [G.DELETED, W.DELETED, T.DELETED][index], key: (key + 1) >>> 0, targeted: false, object: 0 },
+    ...(first === 2 ? [{ op: 'AddNotifyV2', port: NEWEST, objectType: OT.QUORUM, flags: Q.STATE, key: (key + 2) >>> 0, targeted: false, object: 0 } as Step] : []),
     {
       op: 'Stimulus',
       stimulus: first === 0 ? { verb: 'SetProperty', kind: 'cluster', object: 0 } : first === 1 ? { verb: 'AddOrDeleteObject', index } : { verb: 'SetQuorum', object: quorum },
     },
     { op: 'Stimulus', stimulus: { verb: 'AddOrDeleteObject', index } },
-    read2(port),
-    read2(port),
+    read2(NEWEST),
+    read2(NEWEST),
   ]);
   // A read left blocked on a version 2 port while an unblock, a close or a change races it.
-  const blocked = fc.record({ t: a.anyObject, port: a.port, key: a.notifyKey, racers: fc.array(a.racer, { minLength: 1, maxLength: 2 }) }).map(({ t, port, key, racers }): Step[] => [
-    { op: 'AddNotifyV2', port, objectType: KIND_TYPE[t.kind], flags: FLAG_UNITS[KIND_TYPE[t.kind]][0], key, targeted: true, object: t.object },
-    { op: 'BlockedRead', port, racers, among: 2 },
+  const blocked = fc.record({ t: a.anyObject, key: a.notifyKey, racers: fc.array(a.racer, { minLength: 1, maxLength: 2 }) }).map(({ t, key, racers }): Step[] => [
+    { op: 'CreateNotifyV2' },
+    { op: 'AddNotifyV2', port: NEWEST, objectType: KIND_TYPE[t.kind], flags: FLAG_UNITS[KIND_TYPE[t.kind]][0], key, targeted: true, object: t.object },
+    { op: 'BlockedRead', port: NEWEST, racers, among: 2 },
   ]);
   // The parameter checks of ApiAddNotifyV2, one bad parameter at a time.
-  const invalid = fc.record({ port: a.port, picks: fc.tuple(fc.nat({ max: 7 }), fc.nat({ max: 7 }), fc.nat({ max: 7 })) }).map(({ port, picks }): Step[] =>
-    (['dwVersion', 'objectType', 'flags'] as const).map((invalid, i) => ({ op: 'AddNotifyV2Invalid', port, invalid, pick: picks[i] })),
-  );
-  // A fresh version 2 port (index -1: the newest) read before and after its first registration: it must block while nothing is queued.
+  const invalid = fc.record({ picks: fc.tuple(fc.nat({ max: 7 }), fc.nat({ max: 7 }), fc.nat({ max: 7 })) }).map(({ picks }): Step[] => [
+    { op: 'CreateNotifyV2' },
+    ...(['dwVersion', 'objectType', 'flags'] as const).map((invalid, i): Step => ({ op: 'AddNotifyV2Invalid', port: NEWEST, invalid, pick: picks[i] })),
+  ]);
+  // A fresh version 2 port read before and after its first registration: it must block while nothing is queued.
   const fresh = fc.record({ t: a.anyObject, key: a.notifyKey, state: fc.nat({ max: 2 }) }).map(({ t, key, state }): Step[] => [
     { op: 'CreateNotifyV2' },
     { op: 'Stimulus', stimulus: stateChange(t, state) },
-    read2(-1),
-    { op: 'AddNotifyV2', port: -1, objectType: KIND_TYPE[t.kind], flags: FLAG_UNITS[KIND_TYPE[t.kind]][0], key, targeted: true, object: t.object },
-    read2(-1),
+    read2(NEWEST),
+    { op: 'AddNotifyV2', port: NEWEST, objectType: KIND_TYPE[t.kind], flags: FLAG_UNITS[KIND_TYPE[t.kind]][0], key, targeted: true, object: t.object },
+    read2(NEWEST),
   ]);
   return [overlap, sideBySide, registry, cluster, blocked, invalid, fresh];
 }

@@ -144,8 +144,6 @@ export class SequenceRun {
    */
   async prelude(): Promise<void> {
     await runStep(this.ctx, { op: 'CreateNotify' });
-    // A target with version 2 ports gets one of each kind, side by side on the connection.
-    if (hasPortsV2(this.ctx.env) && !this.ctx.model.deniedEverything) await runStep(this.ctx, { op: 'CreateNotifyV2' });
   }
 
   /** The replay loop: the same check-then-run as fc.asyncModelRun. */
