@@ -14,7 +14,7 @@ import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { NotifyModel } from '../model/oracle';
-import { REGISTRATION_SECTION, acceptanceRefs, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
+import { READING_DEPENDENT, REGISTRATION_SECTION, acceptanceRefs, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
 import { V2_SECTIONS, allRefsV2 } from '../model/refs-v2';
 import { loadCatalogue } from '../catalogue/load';
 import { commandArbitraries } from './arbitraries';
@@ -121,6 +121,15 @@ export function propertyClauseIds(version: ProtocolVersion, b: ClauseBook = clau
 /** The clause ids only version 2 ports exercise (NOT-TESTED where the target has none). */
 function v2ClauseIds(b: ClauseBook): Set<string> {
   return new Set(b.ids([...allRefsV2(), ...Object.values(V2_SECTIONS).flatMap((s) => [...acceptanceRefs(s, 'read-write', 'read'), ...acceptanceRefs(s, 'read-only', 'full')])], 3));
+}
+
+/**
+ * The clauses the property claims to reach on every correct server: those it may judge less the rows
+ * only some of the spec's readings lead to (READING_DEPENDENT).
+ */
+export function claimedClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
+  const dependent = new Set(b.ids(READING_DEPENDENT[version], version));
+  return propertyClauseIds(version, b).filter((id) => !dependent.has(id));
 }
 
 /** One sequence on a fresh fixture: setup, then each applicable step, stopping at the first failure. */
