@@ -22,7 +22,7 @@ import {
 } from './refs';
 import { match, objectKindOf } from './scope';
 import type { Batch, Claim, Entry, HandleKind, InternalEvent, ObjectKind, RegistrationMethod, Scope } from './types';
-import { close as closeWorld, dedupe, mayBeEmpty, post, settle, startRead, startReadV2, unblock as unblockWorld, World, type UnblockReading } from './world';
+import { close as closeWorld, dedupe, mayBeEmpty, post, settle, startRead, startReadV2, unblock as unblockWorld, unblockV2, World, type UnblockReading } from './world';
 import { dropEventsV2, indicationsV2, judgeReadV2 } from './oracle-v2';
 import { IdBook } from './v2';
 import type { PortFilter, PortModel } from './port';
@@ -381,7 +381,7 @@ export class NotifyModel {
       return failed([UNBLOCK.success, ...this.acceptance('x.107')], `ApiUnblockGetNotifyCall(${id}): expected ERROR_SUCCESS, observed ${describeObserved(o)}`);
     }
     const port = this.portOf(id)!;
-    this.worlds = dedupe(this.worlds.map((w) => unblockWorld(w, port.index)));
+    this.worlds = dedupe(this.worlds.flatMap((w) => (port.version === 2 ? unblockV2(w, port.index) : [unblockWorld(w, port.index)])));
     return passed([UNBLOCK.success, ...this.acceptance('x.107')]);
   }
 

@@ -38,6 +38,11 @@ export class World {
     readonly queues: ReadonlyMap<number, readonly Batch[]> = new Map(),
     readonly unblocked: ReadonlySet<number> = new Set(),
     readonly reader?: Reader,
+    /**
+     * The unblock reading of version 2 ports, which a server may choose apart from version 1 ports';
+     * undefined until a version 2 port is first unblocked (then the world splits in two).
+     */
+    readonly readingV2?: UnblockReading,
   ) {}
 
   queue(port: number): readonly Batch[] {
@@ -48,22 +53,26 @@ export class World {
     const queues = new Map(this.queues);
     if (queue.length) queues.set(port, queue);
     else queues.delete(port);
-    return new World(this.reading, queues, this.unblocked, this.reader);
+    return new World(this.reading, queues, this.unblocked, this.reader, this.readingV2);
   }
 
   withReader(reader: Reader | undefined): World {
-    return new World(this.reading, this.queues, this.unblocked, reader);
+    return new World(this.reading, this.queues, this.unblocked, reader, this.readingV2);
   }
 
   withUnblocked(port: number): World {
-    return new World(this.reading, this.queues, new Set([...this.unblocked, port]), this.reader);
+    return new World(this.reading, this.queues, new Set([...this.unblocked, port]), this.reader, this.readingV2);
+  }
+
+  withReadingV2(reading: UnblockReading): World {
+    return new World(this.reading, this.queues, this.unblocked, this.reader, reading);
   }
 
   /** Identity for deduplication: worlds that will answer every future call alike are one. */
   key(): string {
     const queues = [...this.queues.entries()].sort((a, b) => a[0] - b[0]).map(([p, q]) => `${p}:${q.map((b) => b.map(entryKey).sort().join(',')).join(';')}`);
     const reader = this.reader ? `${this.reader.port}/${this.reader.timed}/${this.reader.v2 ? 'v2' : 'v1'}/${this.reader.done ? outcomeKey(this.reader.done) : 'pending'}` : '-';
-    return `${this.reading}|${queues.join('|')}|${[...this.unblocked].sort().join(',')}|${reader}`;
+    return `${this.reading}/${this.readingV2 ?? '-'}|${queues.join('|')}|${[...this.unblocked].sort().join(',')}|${reader}`;
   }
 }
 
@@ -138,7 +147,7 @@ export function startRead(world: World, port: number, timed: boolean): World[] {
 
 /** ApiGetNotifyV2 starts: it completes at once with what is queued (or a closed-for-retrieval status), or blocks. */
 export function startReadV2(world: World, port: number): World[] {
-  if (world.reading === 'closed' && world.unblocked.has(port)) return [world.withReader({ port, timed: false, v2: true, done: { kind: 'closed-port' } })];
+  if (world.readingV2 === 'closed' && world.unblocked.has(port)) return [world.withReader({ port, timed: false, v2: true, done: { kind: 'closed-port' } })];
   const queue = world.queue(port);
   const out: World[] = [];
   if (queue.length) out.push(world.withQueue(port, []).withReader({ port, timed: false, v2: true, done: { kind: 'events', queue } }));
@@ -179,6 +188,12 @@ export function takeV2<N>(queue: readonly Batch[], list: readonly N[], fits: (e:
     if (!states.length) break;
   }
   return states;
+}
+
+/** ApiUnblockGetNotifyCall on a live version 2 port: as unblock(), under either reading of version 2 ports. */
+export function unblockV2(world: World, port: number): World[] {
+  const worlds = world.readingV2 ? [world] : [world.withReadingV2('usable'), world.withReadingV2('closed')];
+  return worlds.map((w) => unblock(w, port));
 }
 
 /** ApiUnblockGetNotifyCall on a live port: releases a pending read; the port may now count as closed. */

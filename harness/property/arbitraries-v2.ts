@@ -144,7 +144,9 @@ export function scenarioArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step[]
     ],
   );
   // The cluster's own events: objects added (CLUSTER *_ADDED_V2), a resource type deleted, a cluster property, the quorum.
-  const cluster = fc.record({ key: a.notifyKey, index: fc.nat({ max: 2 }), first: fc.nat({ max: 2 }), quorum: fc.nat({ max: 1 }) }).map(({ key, index, first, quorum }): Step[] => [
+  // The dynamic resource type (index 2) is the only object whose own events reach RESOURCE_TYPE registrations: it comes first.
+  const dynamicIndex = fc.oneof({ weight: 2, arbitrary: fc.constant(2) }, { weight: 2, arbitrary: fc.nat({ max: 1 }) });
+  const cluster = fc.record({ key: a.notifyKey, index: dynamicIndex, first: fc.nat({ max: 2 }), quorum: fc.nat({ max: 1 }) }).map(({ key, index, first, quorum }): Step[] => [
     { op: 'CreateNotifyV2' },
     { op: 'AddNotifyV2', port: NEWEST, objectType: OT.CLUSTER, flags: CL.GROUP_ADDED | CL.NETWORK_ADDED | CL.RESOURCE_TYPE_ADDED | CL.COMMON_PROPERTY | CL.PRIVATE_PROPERTY, key, targeted: false, object: 0 },
     { op: 'AddNotifyV2', port: NEWEST, objectType: [OT.GROUP, OT.NETWORK, OT.RESOURCE_TYPE][index], flags: [G.DELETED, W.DELETED, T.DELETED][index], key: (key + 1) >>> 0, targeted: false, object: 0 },
@@ -180,7 +182,16 @@ export function scenarioArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step[]
     read2(NEWEST),
   ]);
   // Two slots among the version 1 scenarios' eight, whichever version 2 scenario fills them.
-  const any = fc.oneof(overlap, sideBySide, registry, cluster, blocked, invalid, fresh);
+  // Registrations and a read in the read-only server state (each SHOULD be accepted there), then read/write again.
+  const readOnly = fc.record({ t: a.anyObject, key: a.notifyKey, state: fc.nat({ max: 2 }) }).map(({ t, key, state }): Step[] => [
+    { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: true } },
+    { op: 'CreateNotifyV2' },
+    { op: 'AddNotifyV2', port: NEWEST, objectType: KIND_TYPE[t.kind], flags: FLAG_UNITS[KIND_TYPE[t.kind]][0], key, targeted: true, object: t.object },
+    { op: 'Stimulus', stimulus: stateChange(t, state) },
+    read2(NEWEST),
+    { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: false } },
+  ]);
+  const any = fc.oneof(overlap, sideBySide, registry, cluster, blocked, invalid, fresh, readOnly);
   return [any, any];
 }
 
