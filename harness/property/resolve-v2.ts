@@ -79,7 +79,7 @@ function applicableV2(env: PropertyEnvironment, m: NotifyModel, step: StepV2): b
   const calm = m.ambiguity <= MAX_WORLDS;
   switch (step.op) {
     case 'CreateNotifyV2':
-      return m.ports.length < MAX_PORTS;
+      return m.ports.filter((p) => p.version === 2).length < MAX_PORTS;
     case 'AddNotifyV2':
       return calm && stepPort(m, step) !== undefined && addV2Target(env, m, step) !== undefined;
     case 'AddNotifyV2Invalid':

@@ -15,20 +15,22 @@ export const MAX_PORTS = 4;
 /** Past this many open readings, the model waits for reads to settle them before adding more. */
 export const MAX_WORLDS = 16;
 
-/** The port a step's index names (-1: the newest), counting only ports of kind `among` (version 1 or 2) when given. */
+/** The port a step's index names (-1: the newest), counting only ports of kind `among` (version 1 or 2), all when absent. */
 export function portAt(m: NotifyModel, index: number, among?: PortKind): PortModel | undefined {
   const ports = among ? m.ports.filter((p) => p.version === among) : m.ports;
   return ports.length ? ports[((index % ports.length) + ports.length) % ports.length] : undefined;
 }
 
-/** Steps that register on a version 1 port: their index counts version 1 ports only. */
+/** Version 1 registrations: their index counts version 1 ports only (as every step's that does not say otherwise). */
 const V1_REGISTRATIONS: ReadonlySet<Step['op']> = new Set(['AddNotifyCluster', 'AddNotifyKey', 'AddNotifyObject', 'ReAddNotifyObject']);
 
 /** The port a step's `port` index designates (version 1 ports for version 1 registrations). */
 export function stepPort(m: NotifyModel, step: Step): PortModel | undefined {
   if (!('port' in step)) return undefined;
   if (V1_REGISTRATIONS.has(step.op)) return portAt(m, step.port, 1);
-  return portAt(m, step.port, 'among' in step ? step.among : step.op === 'AddNotifyV2' || step.op === 'AddNotifyV2Invalid' ? 2 : undefined);
+  // Steps that do not say count version 1 ports: version 2 ports never shift which port they name (so a
+  // version 2 scenario can be shrunk away from a version 1 counterexample).
+  return portAt(m, step.port, 'among' in step && step.among ? step.among : step.op === 'AddNotifyV2' || step.op === 'AddNotifyV2Invalid' ? 2 : 1);
 }
 
 export function objectTarget(kind: ObjectKind, index: number): { name: string; target: string } {
@@ -154,7 +156,7 @@ export function applicable(env: PropertyEnvironment, m: NotifyModel, step: Step)
   const port = stepPort(m, step);
   switch (step.op) {
     case 'CreateNotify':
-      return m.ports.length < MAX_PORTS;
+      return m.ports.filter((p) => p.version === 1).length < MAX_PORTS;
     case 'CloseNotify':
     case 'GetNotify':
       return port !== undefined;
