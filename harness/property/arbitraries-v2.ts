@@ -190,7 +190,15 @@ export function scenarioArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step[]
     read2(NEWEST),
     { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: false } },
   ]);
-  const any = fc.oneof(overlap, sideBySide, registry, cluster, blocked, invalid, badHandles, fresh, readOnly);
+  // The run's resource type added and deleted (or deleted and added): a RESOURCE_TYPE_DELETED_V2 event either way.
+  const resourceType = a.notifyKey.map((key): Step[] => [
+    { op: 'CreateNotifyV2' },
+    { op: 'AddNotifyV2', port: NEWEST, objectType: OT.RESOURCE_TYPE, flags: T.DELETED, key, targeted: false, object: 0 },
+    { op: 'Stimulus', stimulus: { verb: 'AddOrDeleteObject', index: 2 } },
+    { op: 'Stimulus', stimulus: { verb: 'AddOrDeleteObject', index: 2 } },
+    read2(NEWEST),
+  ]);
+  const any = fc.oneof(overlap, sideBySide, registry, cluster, resourceType, blocked, invalid, badHandles, fresh, readOnly);
   return [any, any];
 }
 
