@@ -94,7 +94,7 @@ export function stepArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step>[] {
   // Version 1 steps keep most of each sequence (their clauses' hit rates and the run time stay as they were):
   // the rarer version 2 steps share one slot.
   const rare = fc.oneof(blocked, release, invalid, bad);
-  const weighted: [fc.Arbitrary<Step>, number][] = [[create, 1], [add, 2], [read, 1], [rare, 1]];
+  const weighted: [fc.Arbitrary<Step>, number][] = [[create, 1], [add, 2], [read, 2], [rare, 1]];
   return weighted.flatMap(([arb, n]) => Array<fc.Arbitrary<Step>>(n).fill(arb));
 }
 
