@@ -3,6 +3,7 @@
 import type { Behaviour } from '../rules/behaviour';
 import type { ClusterModel } from '../model/cluster';
 import type { NotificationHub } from '../notify/hub';
+import type { Publish } from '../control/publisher';
 
 /** The protocol server state of 3.1.1 that a test can switch between. */
 export type ServerState = 'read-write' | 'read-only';
@@ -13,4 +14,6 @@ export interface ServerCore {
   readonly hub: NotificationHub;
   readonly behaviour: Behaviour;
   readonly serverState: ServerState;
+  /** Hands an internal event to every port: the management methods post through it as the control verbs do. */
+  readonly publish: Publish;
 }

@@ -39,6 +39,8 @@ const KIND_REF: Record<ValueKind, string> = {
   bool: '#/$defs/bool',
   uint64: '#/$defs/uint64',
   notifications: '#/$defs/notifications',
+  bytes: '#/$defs/bytes',
+  enumList: '#/$defs/enumList',
 };
 
 /** One stimulus of each verb with every field set: the compiler holds it to the Stimulus union. */
