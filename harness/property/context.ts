@@ -58,7 +58,9 @@ export interface PropertyEnvironment {
 export const FIXTURE_VERBS: readonly ControlVerb[] = ['Reset', 'AddObject', 'SetState', 'RegistryCreateKey'];
 
 export function environmentFor(target: Target, targetSpec: string, version: ProtocolVersion, timeouts: PropertyTimeouts, book: ClauseBook): PropertyEnvironment {
-  const verbs = target.control?.verbs ?? new Set<ControlVerb>();
+  // A property run's oracle needs settled stimuli: in-band ones (harness/stimulus/) do not settle, so the
+  // run has no verbs, and its stimulus clauses are NOT-TESTED saying so.
+  const verbs = target.control && !target.control.unsettled ? target.control.verbs : new Set<ControlVerb>();
   return {
     target,
     targetSpec,
