@@ -44,6 +44,10 @@ Details: docs/cli.md`,
                              comes from CMRP_READ_PASSWORD, never a flag
   --control SPEC             with dcerpc: the control adapter (stdio:COMMAND or tcp:HOST:PORT) that
                              changes cluster state for stimulus tests (default none: those are NOT-TESTED)
+  --stimuli control|inband|auto
+                             where stimuli come from: the control adapter, MS-CMRP's own management
+                             methods (ApiOfflineGroup, ApiSetValue, ...), or auto: the control adapter
+                             where the target has one, else in-band (default auto; docs/stimuli.md)
   --profile FILE             the server's names for the roles the sequences use (docs/profiles.md)
                              (default: builtin binds its own cluster; other targets are probed in-band)
   --strict                   a SHOULD / SHOULD NOT / MAY shortfall (NON-STRICT) fails the gate (default off)

@@ -77,6 +77,8 @@ class SequenceRun {
   private stepIndex = 0;
   /** Set once a stimulus that does not keep the settled rule (an in-band one) was applied: no absence is proven after it. */
   private unsettled: string | undefined;
+  /** A stimulus of this sequence came in-band: every verdict it gives says so (docs/stimuli.md). */
+  private inband = false;
 
   constructor(
     private readonly sequence: Sequence,
@@ -169,6 +171,7 @@ class SequenceRun {
         throw error;
       }
       if (control.unsettled) this.unsettled = control.unsettled;
+      this.inband ||= Boolean(control.unsettled);
       return;
     }
     if (('absent' in step || 'absentV2' in step) && this.unsettled) {
@@ -550,7 +553,7 @@ class SequenceRun {
       outcome,
       test: this.sequence.id,
       protocolVersion: this.ctx.protocolVersion,
-      message: `${this.sequence.title}: ${detail}`,
+      message: `${this.sequence.title}: ${detail}${this.inband ? ' [stimuli in-band, through MS-CMRP]' : ''}`,
     };
     if (outcome !== 'pass' && outcome !== 'not-tested') {
       observation.trace = [...this.trace.lines];
