@@ -139,6 +139,10 @@ export interface ClusapiConnection {
   ApiCreateEnum?(dwType: number): Promise<Reply<{ ReturnEnum: EnumEntry[] }>>;
   ApiCreateResource?(hGroup: Handle, lpszResourceName: string, lpszResourceType: string, dwFlags: number): Promise<Reply<{ hResource: Handle }>>;
   ApiDeleteResource?(hResource: Handle): Promise<Reply>;
+  /** The quorum resource: role discovery keeps the group holding it out of the roles the suite changes. */
+  ApiGetQuorumResource?(): Promise<Reply<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }>>;
+  /** Initiates a failure of the resource (its state becomes ClusterResourceFailed). */
+  ApiFailResource?(hResource: Handle): Promise<Reply>;
   ApiOnlineResource?(hResource: Handle): Promise<Reply>;
   ApiOfflineResource?(hResource: Handle): Promise<Reply>;
   ApiChangeResourceGroup?(hResource: Handle, hGroup: Handle): Promise<Reply>;

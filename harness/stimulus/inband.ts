@@ -35,7 +35,7 @@ const REG_DWORD = 4;
 /** The state values of 2.2.3.x that a method sets, per object type, and the method. */
 const STATE_METHODS = {
   group: { 0: 'ApiOnlineGroup', 1: 'ApiOfflineGroup' },
-  resource: { 2: 'ApiOnlineResource', 3: 'ApiOfflineResource' },
+  resource: { 2: 'ApiOnlineResource', 3: 'ApiOfflineResource', 4: 'ApiFailResource' },
   node: { 0: 'ApiResumeNode', 2: 'ApiPauseNode' },
 } as const;
 type StatefulInband = keyof typeof STATE_METHODS;

@@ -174,6 +174,12 @@ export class ServerConnection implements ClusapiConnection {
   ApiCreateResource(hGroup: Handle, lpszResourceName: string, lpszResourceType: string, _dwFlags: number): Promise<Reply<{ hResource: Handle }>> {
     return this.run(() => manage.createResource(this.s, hGroup, lpszResourceName, lpszResourceType));
   }
+  ApiGetQuorumResource(): Promise<Reply<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }>> {
+    return this.run(() => manage.getQuorumResource(this.s));
+  }
+  ApiFailResource(hResource: Handle): Promise<Reply> {
+    return this.run(() => manage.failResource(this.s, hResource));
+  }
   ApiDeleteResource(hResource: Handle): Promise<Reply> {
     return this.run(() => manage.deleteResource(this.s, hResource));
   }

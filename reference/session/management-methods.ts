@@ -173,6 +173,17 @@ export function onlineResource(s: ConnectionState, hResource: Handle): Reply {
   return onObject(s, 'ApiOnlineResource', hResource, 'resource', (resource) => setState(s, resource, CLUSTER_RESOURCE_STATE.Online));
 }
 
+export function failResource(s: ConnectionState, hResource: Handle): Reply {
+  return onObject(s, 'ApiFailResource', hResource, 'resource', (resource) => setState(s, resource, CLUSTER_RESOURCE_STATE.Failed));
+}
+
+/** ApiGetQuorumResource: the quorum resource's name; the device is not modelled (its name is returned empty). */
+export function getQuorumResource(s: ConnectionState): Reply<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }> {
+  const refusal = s.gate('ApiGetQuorumResource');
+  if (refusal) return { status: refusal.refused, lpszResourceName: '', lpszDeviceName: '', pdwMaxQuorumLogSize: 0 };
+  return { status: ERROR.SUCCESS, lpszResourceName: s.core.model.quorumResource, lpszDeviceName: '', pdwMaxQuorumLogSize: 0 };
+}
+
 export function offlineResource(s: ConnectionState, hResource: Handle): Reply {
   return onObject(s, 'ApiOfflineResource', hResource, 'resource', (resource) => setState(s, resource, CLUSTER_RESOURCE_STATE.Offline));
 }

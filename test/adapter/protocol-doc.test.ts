@@ -171,10 +171,12 @@ async function managementSession(target: Target, version: 2 | 3): Promise<void> 
   const m = c as Required<ClusapiConnection>;
   try {
     await m.ApiCreateEnum(0x3f);
+    await m.ApiGetQuorumResource();
     const { hGroup } = (await m.ApiCreateGroup('cmrp-conformance doc group')) as { hGroup: string };
     const { hResource } = (await m.ApiCreateResource(hGroup, 'cmrp-conformance doc resource', 'Generic Service', 0)) as { hResource: string };
     await m.ApiOnlineResource(hResource);
     await m.ApiOfflineResource(hResource);
+    await m.ApiFailResource(hResource);
     await m.ApiOnlineGroup(hGroup);
     await m.ApiOfflineGroup(hGroup);
     const { hNode } = (await m.ApiOpenNode('node1')) as { hNode: string };

@@ -147,7 +147,9 @@ const DEFS: MethodDef[] = [
   // Management methods (the in-band stimuli and role discovery call them).
   call('ApiCreateEnum', 7, [d('dwType')], [{ kind: 'enumList', name: 'ReturnEnum' }]),
   open('ApiCreateResource', 9, [h('hGroup'), wstring('lpszResourceName'), wstring('lpszResourceType'), d('dwFlags')], 'hResource'),
+  call('ApiGetQuorumResource', 5, [], [uniqueWstring('lpszResourceName'), uniqueWstring('lpszDeviceName'), d('pdwMaxQuorumLogSize')]),
   call('ApiDeleteResource', 10, [h('hResource')]),
+  call('ApiFailResource', 16, [h('hResource')]),
   call('ApiOnlineResource', 17, [h('hResource')]),
   call('ApiOfflineResource', 18, [h('hResource')]),
   call('ApiChangeResourceGroup', 25, [h('hResource'), h('hGroup')]),
