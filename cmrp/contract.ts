@@ -139,6 +139,10 @@ export interface ClusapiConnection {
   ApiCreateEnum?(dwType: number): Promise<Reply<{ ReturnEnum: EnumEntry[] }>>;
   ApiCreateResource?(hGroup: Handle, lpszResourceName: string, lpszResourceType: string, dwFlags: number): Promise<Reply<{ hResource: Handle }>>;
   ApiDeleteResource?(hResource: Handle): Promise<Reply>;
+  /** The cluster's name and the node the connection is served by: role discovery binds @cluster and @node to them. */
+  ApiGetClusterName?(): Promise<Reply<{ ClusterName: string; NodeName: string }>>;
+  /** The net interface of a node on a network: role discovery learns the interfaces' places from it. */
+  ApiGetNetInterface?(lpszNodeName: string, lpszNetworkName: string): Promise<Reply<{ lppszInterfaceName: string }>>;
   /** The quorum resource: role discovery keeps the group holding it out of the roles the suite changes. */
   ApiGetQuorumResource?(): Promise<Reply<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }>>;
   /** Initiates a failure of the resource (its state becomes ClusterResourceFailed). */

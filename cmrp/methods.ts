@@ -162,6 +162,14 @@ const TABLE = {
     outs: { hResource: 'handle' },
     management: true,
   },
+  ApiGetClusterName: { opnum: 3, versions: BOTH, params: [], outs: { ClusterName: 'string', NodeName: 'string' }, management: true },
+  ApiGetNetInterface: {
+    opnum: 95,
+    versions: BOTH,
+    params: [s('lpszNodeName'), s('lpszNetworkName')],
+    outs: { lppszInterfaceName: 'string' },
+    management: true,
+  },
   ApiGetQuorumResource: {
     opnum: 5,
     versions: BOTH,

@@ -3,9 +3,10 @@
 // ApiGetQuorumResource says which group is the core one (never changed by the suite). From that picture the
 // roles are chosen by the same rules as for a known cluster (derive.ts). What the calls cannot tell is
 // left unbound, so its clauses are NOT-TESTED with the reason:
-// - the connected node: the first node ApiCreateEnum lists stands for it (any node the suite may pause);
-// - a net interface's node and network (no method of the contract reports them): the interface roles;
-// - the resource type of a resource: the resourceType role;
+// - the connected node and the cluster's name come from ApiGetClusterName (without it: the first node
+//   listed stands for the connected one, and the cluster role is unbound);
+// - the net interfaces' places come from ApiGetNetInterface for every node and network;
+// - the resource type of a resource (no method of the contract returns it): the resourceType role;
 // - registry keys: the suite creates keys of its own under the root (the key, subkey and key2 roles) with
 //   ApiCreateKey, the only keys it may write to; they carry the suite's prefix.
 import { TargetError, type ClusapiConnection, type Handle, type Reply } from '../../cmrp/contract';
@@ -47,7 +48,11 @@ export async function discoverByEnumeration(c: ClusapiConnection, callMs: number
     }
   };
   const names = async (type: number): Promise<string[]> => ((await call('ApiCreateEnum', c.ApiCreateEnum!(type)))?.ReturnEnum ?? []).filter((e) => e.Type === type).map((e) => e.Name);
-  const nodes = await names(ENUM.NODE);
+  const identity = await call('ApiGetClusterName', c.ApiGetClusterName?.());
+  const listed = await names(ENUM.NODE);
+  // The connected node first: derive.ts binds @node to the first node.
+  const connected = listed.find((n) => identity && n.toLowerCase() === identity.NodeName.toLowerCase());
+  const nodes = connected ? [connected, ...listed.filter((n) => n !== connected)] : listed;
   const groups: ClusterData['groups'] = [];
   for (const name of await names(ENUM.GROUP)) {
     const opened = await call('ApiOpenGroup', c.ApiOpenGroup(name));
@@ -65,33 +70,40 @@ export async function discoverByEnumeration(c: ClusapiConnection, callMs: number
     if (state?.GroupName) resources.push({ name, state: 'Online', group: state.GroupName, resourceType: '' });
   }
   const networks = (await names(ENUM.NETWORK)).map((name) => ({ name, state: 'Up' as const }));
+  const netInterfaces: ClusterData['netInterfaces'] = [];
+  for (const node of nodes) {
+    for (const { name: network } of networks) {
+      const nic = await call('ApiGetNetInterface', c.ApiGetNetInterface?.(node, network));
+      if (nic?.lppszInterfaceName) netInterfaces.push({ name: nic.lppszInterfaceName, state: 'Up', node, network });
+    }
+  }
   const quorum = await call('ApiGetQuorumResource', c.ApiGetQuorumResource?.());
   const unbound: Partial<Record<Role, string>> = {};
   const keys = await ownKeys(c, call);
   if (!keys) for (const role of ['key', 'subkey', 'key2'] as const) unbound[role] = 'the suite could not create its own keys under the root (ApiCreateKey refused)';
   const data: ClusterData = {
-    name: '',
+    name: identity?.ClusterName ?? '',
     quorumResource: quorum?.lpszResourceName ?? '',
     nodes: nodes.map((name) => ({ name, state: 'Up' as const })),
     resourceTypes: [],
     groups,
     resources,
     networks,
-    netInterfaces: [],
+    netInterfaces,
     registry: keys ? [{ path: OWN_KEYS.key, values: {} }, { path: OWN_KEYS.subkey, values: {} }, { path: OWN_KEYS.key2, values: {} }] : [],
   };
   if (!nodes.length) return { roles: {}, unbound };
   const roles = profileFromCluster(data).roles;
   // derive.ts binds what a cluster file knows; here some of it is unknown, not empty.
-  delete roles.cluster;
   delete roles.resourceType;
-  if (roles.network === undefined) unbound.network = 'no method of the contract says which networks node2 has an interface on';
-  unbound.cluster = 'no method of the contract returns the cluster\'s name';
-  unbound.resourceType = 'no method of the contract returns a resource\'s type';
-  for (const role of ['netInterface', 'netInterface2'] as const) unbound[role] = 'no method of the contract says which node and network a net interface belongs to';
+  unbound.resourceType = "no method of the contract returns a resource's type";
+  if (!identity) {
+    delete roles.cluster;
+    unbound.cluster = 'ApiGetClusterName did not answer';
+  }
+  if (roles.network === undefined) unbound.network = 'ApiGetNetInterface named no interface of node2';
+  for (const role of ['netInterface', 'netInterface2'] as const) if (roles[role] === undefined) unbound[role] = 'ApiGetNetInterface named no interface for it';
   if (!quorum) for (const role of ['group', 'group2', 'resource', 'resource2'] as const) if (roles[role] === undefined) unbound[role] = 'ApiGetQuorumResource did not answer, so the core group is unknown';
-  // The network role must have an interface of node2, which cannot be checked: bind the networks only as
-  // the targets of registrations (their state is never changed in-band).
   return { roles, unbound };
 }
 

@@ -174,6 +174,12 @@ export class ServerConnection implements ClusapiConnection {
   ApiCreateResource(hGroup: Handle, lpszResourceName: string, lpszResourceType: string, _dwFlags: number): Promise<Reply<{ hResource: Handle }>> {
     return this.run(() => manage.createResource(this.s, hGroup, lpszResourceName, lpszResourceType));
   }
+  ApiGetClusterName(): Promise<Reply<{ ClusterName: string; NodeName: string }>> {
+    return this.run(() => manage.getClusterName(this.s));
+  }
+  ApiGetNetInterface(lpszNodeName: string, lpszNetworkName: string): Promise<Reply<{ lppszInterfaceName: string }>> {
+    return this.run(() => manage.getNetInterface(this.s, lpszNodeName, lpszNetworkName));
+  }
   ApiGetQuorumResource(): Promise<Reply<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }>> {
     return this.run(() => manage.getQuorumResource(this.s));
   }

@@ -177,6 +177,26 @@ export function failResource(s: ConnectionState, hResource: Handle): Reply {
   return onObject(s, 'ApiFailResource', hResource, 'resource', (resource) => setState(s, resource, CLUSTER_RESOURCE_STATE.Failed));
 }
 
+/** ApiGetClusterName: the cluster's name and the node the client is connected to (the cluster's first node). */
+export function getClusterName(s: ConnectionState): Reply<{ ClusterName: string; NodeName: string }> {
+  const refusal = s.gate('ApiGetClusterName');
+  if (refusal) return { status: refusal.refused, ClusterName: '', NodeName: '' };
+  return { status: ERROR.SUCCESS, ClusterName: s.core.model.name, NodeName: s.core.model.all('node')[0]?.name ?? '' };
+}
+
+/** ApiGetNetInterface: the interface of the node on the network. */
+export function getNetInterface(s: ConnectionState, lpszNodeName: string, lpszNetworkName: string): Reply<{ lppszInterfaceName: string }> {
+  const refusal = s.gate('ApiGetNetInterface');
+  if (refusal) return { status: refusal.refused, lppszInterfaceName: '' };
+  const { model } = s.core;
+  const node = model.find('node', lpszNodeName);
+  if (!node) return { status: SERVER_ERROR.CLUSTER_NODE_NOT_FOUND, lppszInterfaceName: '' };
+  const network = model.find('network', lpszNetworkName);
+  if (!network) return { status: SERVER_ERROR.CLUSTER_NETWORK_NOT_FOUND, lppszInterfaceName: '' };
+  const nic = model.all('netInterface').find((n) => n.node === node.name && n.network === network.name);
+  return nic ? { status: ERROR.SUCCESS, lppszInterfaceName: nic.name } : { status: SERVER_ERROR.CLUSTER_NETINTERFACE_NOT_FOUND, lppszInterfaceName: '' };
+}
+
 /** ApiGetQuorumResource: the quorum resource's name; the device is not modelled (its name is returned empty). */
 export function getQuorumResource(s: ConnectionState): Reply<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }> {
   const refusal = s.gate('ApiGetQuorumResource');

@@ -172,6 +172,8 @@ async function managementSession(target: Target, version: 2 | 3): Promise<void> 
   try {
     await m.ApiCreateEnum(0x3f);
     await m.ApiGetQuorumResource();
+    await m.ApiGetClusterName();
+    await m.ApiGetNetInterface('node1', 'Cluster Network 1');
     const { hGroup } = (await m.ApiCreateGroup('cmrp-conformance doc group')) as { hGroup: string };
     const { hResource } = (await m.ApiCreateResource(hGroup, 'cmrp-conformance doc resource', 'Generic Service', 0)) as { hResource: string };
     await m.ApiOnlineResource(hResource);

@@ -147,6 +147,7 @@ const DEFS: MethodDef[] = [
   // Management methods (the in-band stimuli and role discovery call them).
   call('ApiCreateEnum', 7, [d('dwType')], [{ kind: 'enumList', name: 'ReturnEnum' }]),
   open('ApiCreateResource', 9, [h('hGroup'), wstring('lpszResourceName'), wstring('lpszResourceType'), d('dwFlags')], 'hResource'),
+  call('ApiGetNetInterface', 95, [wstring('lpszNodeName'), wstring('lpszNetworkName')], [uniqueWstring('lppszInterfaceName')]),
   call('ApiGetQuorumResource', 5, [], [uniqueWstring('lpszResourceName'), uniqueWstring('lpszDeviceName'), d('pdwMaxQuorumLogSize')]),
   call('ApiDeleteResource', 10, [h('hResource')]),
   call('ApiFailResource', 16, [h('hResource')]),
