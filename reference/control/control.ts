@@ -4,10 +4,12 @@
 import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import type { ClusterModel } from '../model/cluster';
 import type { Behaviour } from '../rules/behaviour';
-import type { ServerState } from '../session/core';
 import * as objects from './object-verbs';
 import type { Publish } from './publisher';
 import * as registry from './registry-verbs';
+
+/** The protocol server state of 3.1.1 that a test can switch between (the session layer reads it through ServerCore). */
+export type ServerState = 'read-write' | 'read-only';
 
 /** What the control adapter may do to the server beyond changing the cluster. */
 export interface ServerLifecycle {

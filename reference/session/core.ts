@@ -5,8 +5,9 @@ import type { ClusterModel } from '../model/cluster';
 import type { NotificationHub } from '../notify/hub';
 import type { Publish } from '../control/publisher';
 
-/** The protocol server state of 3.1.1 that a test can switch between. */
-export type ServerState = 'read-write' | 'read-only';
+import type { ServerState } from '../control/control';
+
+export type { ServerState };
 
 export interface ServerCore {
   /** Replaced by Reset: always read it through the core, never keep it. */
