@@ -77,7 +77,6 @@ describe.each([3, 2] as const)('protocol version %i', (version) => {
     const share = judgedInband.length / judgedWithControl.length;
     // Every clause judged with the control adapter and not in-band says why.
     for (const id of judgedWithControl.filter((i) => !judgedInband.includes(i))) expect([id, inband.get(id)?.message ?? '']).toEqual([id, expect.stringMatching(/\S/)]);
-    // eslint-disable-next-line no-console
     console.log(`protocol version ${version}: in-band judges ${judgedInband.length} of the ${judgedWithControl.length} clauses judged with the control adapter (${(share * 100).toFixed(1)} %)`);
     expect(share).toBeGreaterThanOrEqual(FLOOR[version]);
   }, 900_000);
