@@ -1,8 +1,6 @@
 // The command line's entry point. main() never throws and never exits the process: it returns the
 // exit code, so tests run the whole CLI in-process and the bin alone calls process.exit.
-import { CatalogueError } from '../catalogue/load';
 import { TOOL_NAME, toolVersion } from '../../cmrp/package-info';
-import { MergeError } from '../report/merge';
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { defaultDeps, type CliDeps } from './deps';
 import { HELP } from './help';
@@ -25,7 +23,8 @@ const COMMANDS: Record<string, Command> = {
 
 /** Errors that mean "nothing was judged" (exit 2): their message is meant for the user as is. */
 function isConfigurationError(err: unknown): err is Error {
-  return err instanceof UsageError || err instanceof TargetUnreachableError || err instanceof CatalogueError ||
+  // CatalogueError by name: its module (and the merge's) is loaded only by the commands that use it.
+  return err instanceof UsageError || err instanceof TargetUnreachableError ||
     (err instanceof Error && ['UsageError', 'TargetUnreachableError', 'CatalogueError'].includes(err.name));
 }
 
@@ -69,7 +68,7 @@ export async function main(argv: string[], overrides: Partial<CliDeps> = {}): Pr
       deps.stderr.write(`${TOOL_NAME}: ${oneLine(err.message)}\n`);
       return 2;
     }
-    if (err instanceof MergeError) {
+    if (err instanceof Error && err.name === 'MergeError') {
       deps.stderr.write(`${TOOL_NAME}: merge failed: ${oneLine(err.message)}\n`);
       return 1;
     }
