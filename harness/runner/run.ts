@@ -16,7 +16,7 @@ import { onProgress, type Progress } from './progress';
 import { ObservationTail } from './observation-tail';
 import { packageRoot } from '../../cmrp/package-info';
 import { isDone, readDone, unitErrors } from '../suite/accounting';
-import { planRun, plannedClauses, shardOf, type PlannedFile } from '../suite/plan';
+import { PLAN_FILE, planRun, plannedClauses, shardOf, type PlannedFile } from '../suite/plan';
 
 export interface RunOptions extends TargetReach {
   target: string;
@@ -62,6 +62,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const files = shardOf(planRun(config), options.shard);
   const configPath = join(dir, 'run-config.json');
   writeFileSync(configPath, JSON.stringify(config));
+  // The workers find their files' entries here instead of planning the whole run again.
+  writeFileSync(join(dir, PLAN_FILE), JSON.stringify(files));
   const previous = process.env[RUN_CONFIG_ENV];
   process.env[RUN_CONFIG_ENV] = configPath;
   // Progress counts clauses: each report carries the observations the workers have appended so far,
