@@ -67,6 +67,11 @@ const CLOSE_METHOD: Readonly<Record<Exclude<HandleTarget['kind'], 'notify' | 'no
   netInterface: METHODS.netInterface.close,
 };
 
+/** What a call through a live handle whose object has since been deleted returns (outside every notification table). */
+export function goneStatus(type: StatefulType): number {
+  return METHODS[type].gone;
+}
+
 /** An unknown state, as the Get*State methods report it on failure (the enumerations' Unknown = -1). */
 const STATE_UNKNOWN = -1;
 
@@ -120,7 +125,11 @@ export function getState(s: ConnectionState, handle: Handle, type: StatefulType)
   const target = s.check(handle, type);
   if (isRefusal(target)) return failed(target.refused);
   const object = s.core.model.find(type, target.name);
-  if (!object) return failed(METHODS[type].gone);
+  if (!object) {
+    // The mutant's reading: the call "succeeds" in reporting nothing (groups and resources have their own listed code).
+    const listed = type === 'group' || type === 'resource';
+    return !listed && !s.core.behaviour.failGoneObjectState ? { ...failed(ERROR.SUCCESS) } : failed(METHODS[type].gone);
+  }
   const group = object.group ? s.core.model.find('group', object.group) : undefined;
   return { status: ERROR.SUCCESS, State: object.state, NodeName: group?.node ?? object.node ?? '', GroupName: group?.name ?? '' };
 }
