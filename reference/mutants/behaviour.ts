@@ -73,6 +73,12 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     override: { failGoneObjectState: false },
   },
   {
+    name: 'port2-early-events',
+    description: 'A version 2 port with no registration yet receives every event (key 0) instead of nothing.',
+    trips: trips('3.1.4.2.136: nothing queued before the first filter', '3.2.4.5.2: no events before the first filter'),
+    override: { queueWithoutRegistrationsV2: true },
+  },
+  {
     name: 'links-ignored',
     description: 'Link-level failures (an interface unplugged, a path between two interfaces cut) change no interface or network state.',
     trips: trips(
