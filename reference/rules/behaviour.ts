@@ -151,6 +151,11 @@ export interface Behaviour extends V2Behaviour {
    * with the enumeration's Unknown state.
    */
   failGoneObjectState: boolean;
+  /**
+   * 3.1.4.x.94: how interface states are numbered on the wire and in SetState: the Windows enumeration
+   * (Unavailable 0, Failed 1, Unreachable 2) or the spec table's (Failed 0, Unreachable 1, Unavailable 2).
+   */
+  netInterfaceNumbering: 'windows' | 'spec-table';
   /** 3.1.4.x.94 / .83: link-level failures (SetInterfaceLink) change interface and network states. */
   detectsLinkFailures: boolean;
   /** 3.1.4.x.69: a node's activity (SetNodeActivity) shows in its state, and in its interfaces' (3.1.4.x.94). */
@@ -206,6 +211,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   unblockClosesPort: false,
   refuseGoneObjects: true,
   failGoneObjectState: true,
+  netInterfaceNumbering: 'windows',
   detectsLinkFailures: true,
   followsNodeActivity: true,
 });

@@ -6,6 +6,7 @@ import { CLUSTER_CHANGE, ERROR } from '../../cmrp/constants';
 import { NULL_HANDLE, SERVER_ERROR } from '../rules/codes';
 import type { StatefulType } from '../model/types';
 import { splitPath } from '../rules/names';
+import { netInterfaceStateToSpecTable } from '../rules/states';
 import { ConnectionState, isRefusal } from './connection-state';
 import type { HandleTarget } from './handles';
 
@@ -131,7 +132,9 @@ export function getState(s: ConnectionState, handle: Handle, type: StatefulType)
     return !listed && !s.core.behaviour.failGoneObjectState ? { ...failed(ERROR.SUCCESS) } : failed(METHODS[type].gone);
   }
   const group = object.group ? s.core.model.find('group', object.group) : undefined;
-  return { status: ERROR.SUCCESS, State: object.state, NodeName: group?.node ?? object.node ?? '', GroupName: group?.name ?? '' };
+  const specTable = type === 'netInterface' && s.core.behaviour.netInterfaceNumbering === 'spec-table';
+  const State = specTable ? netInterfaceStateToSpecTable(object.state) : object.state;
+  return { status: ERROR.SUCCESS, State, NodeName: group?.node ?? object.node ?? '', GroupName: group?.name ?? '' };
 }
 
 export function getRootKey(s: ConnectionState): Reply<{ hKey: Handle }> {
