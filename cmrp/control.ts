@@ -19,6 +19,14 @@ export type Stimulus =
   | { verb: 'RegistryDeleteKey'; path: string }
   | { verb: 'RegistrySetValue'; path: string; valueName: string; data: string | number }
   | { verb: 'RegistrySetSecurity'; path: string }
+  /**
+   * A link-level failure (3.1.4.x.94, .83): without `peer`, the net interface's own link (its cable: cut, it
+   * reaches no other interface); with `peer`, another interface of the same network, the path between the
+   * two. `connected: false` cuts it, `true` restores it. The server derives the states itself.
+   */
+  | { verb: 'SetInterfaceLink'; name: string; peer?: string; connected: boolean }
+  /** Node activity (3.1.4.x.69): the node stops being an active node, becomes one again, or is paused. */
+  | { verb: 'SetNodeActivity'; name: string; activity: 'active' | 'inactive' | 'paused' }
   /** The protocol server state of [MS-CMRP] 3.1.1. */
   | { verb: 'SetServerState'; state: 'read-write' | 'read-only' }
   /** The server loses the events queued on every port (what makes a v3 server post CLUSTER_RECONNECT). */
@@ -33,7 +41,7 @@ export type ControlVerb = Stimulus['verb'];
 export const CONTROL_VERBS: readonly ControlVerb[] = [
   'AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'SetQuorum',
   'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistrySetSecurity',
-  'SetServerState', 'DropEvents', 'Failover', 'Reset',
+  'SetServerState', 'DropEvents', 'Failover', 'Reset', 'SetInterfaceLink', 'SetNodeActivity',
 ];
 
 export interface ClusterControl {
@@ -44,4 +52,17 @@ export interface ClusterControl {
    * (a pending ApiGetNotify released by ApiUnblockGetNotifyCall) without sleeping.
    */
   apply(stimulus: Stimulus): Promise<void>;
+  /**
+   * Set (to the reason) by a binding that cannot keep the settled rule: the in-band stimuli of
+   * harness/stimulus/, made through MS-CMRP's own management methods, which do not say that an event is
+   * queued by the time the call that caused it returns. After such a stimulus no absence of an event is
+   * proven (those checks are INCONCLUSIVE with this reason), and a property run does not use it.
+   */
+  readonly unsettled?: string;
+  /**
+   * Why this binding cannot apply one stimulus of a verb it offers (an object type MS-CMRP cannot create, a
+   * state no method sets), given the stimuli applied before it in the same sequence; undefined when it can.
+   * The clauses of a sequence needing it are NOT-TESTED with that reason.
+   */
+  cannot?(stimulus: Stimulus, earlier: readonly Stimulus[]): string | undefined;
 }

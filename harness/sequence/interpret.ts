@@ -1,7 +1,7 @@
 // Runs one scripted sequence against a target and turns every check into an observation. A check's
 // verdict comes only from what the target answered; a sequence that cannot reach a check says why.
 import type { Observation, Outcome } from '../recorder/observation';
-import type { ControlVerb } from '../../cmrp/control';
+import type { ControlVerb, Stimulus } from '../../cmrp/control';
 import { TargetError, type ClusapiConnection, type GetNotifyOut, type MethodName, type Reply, type Target } from '../../cmrp/contract';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { PARAMETERS } from '../session/parameters';
@@ -16,6 +16,7 @@ import { catalogueNames } from '../catalogue/names';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
 import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
 import { unblockUntilReleased } from './release';
+import { StimulusRefused } from '../stimulus/inband';
 
 export interface SequenceContext {
   target: Target;
@@ -74,6 +75,10 @@ class SequenceRun {
   private readonly trace = new Trace();
   private session!: Session;
   private stepIndex = 0;
+  /** Set once a stimulus that does not keep the settled rule (an in-band one) was applied: no absence is proven after it. */
+  private unsettled: string | undefined;
+  /** A stimulus of this sequence came in-band: every verdict it gives says so (docs/stimuli.md). */
+  private inband = false;
 
   constructor(
     private readonly sequence: Sequence,
@@ -88,7 +93,7 @@ class SequenceRun {
     }
     this.vars.resolveRole = (ref) => resolveRoleRef(ref, this.ctx.roles);
     try {
-      if (this.ctx.target.control?.verbs.has('Reset')) await this.ctx.target.control.apply({ verb: 'Reset' });
+      if (this.ctx.target.control?.verbs.has('Reset')) await this.reset(this.ctx.target.control);
       await this.connect();
       for (const step of this.sequence.steps) {
         this.stepIndex++;
@@ -100,6 +105,16 @@ class SequenceRun {
       await this.close();
     }
     return this.observations;
+  }
+
+  /** The Reset before a sequence; an in-band one that could not restore the cluster leaves the sequence not reached. */
+  private async reset(control: NonNullable<Target['control']>): Promise<void> {
+    try {
+      await control.apply({ verb: 'Reset' });
+    } catch (error) {
+      if (error instanceof StimulusRefused) throw new NotReached(error.message);
+      throw error;
+    }
   }
 
   private missingCapability(): string | undefined {
@@ -121,7 +136,16 @@ class SequenceRun {
     if (usesV2Ports && !target.capabilities.notifyV2) return 'the target does not offer version 2 notification ports';
     if (verbs.size && !target.control) return `the target has no control adapter (needs ${[...verbs].join(', ')})`;
     const lacking = [...verbs].filter((v) => !target.control!.verbs.has(v));
-    if (lacking.length) return `the target's control adapter lacks ${lacking.join(', ')}`;
+    if (lacking.length) return `the target's ${target.control!.unsettled ? 'in-band stimuli lack' : 'control adapter lacks'} ${lacking.join(', ')}`;
+    // A binding may offer a verb but not every stimulus of it (the in-band stimuli: groups and resources only).
+    const earlier: Stimulus[] = [];
+    for (const step of flatten(this.sequence.steps)) {
+      if (!('control' in step)) continue;
+      const stimulus = resolveStimulus(step.control, this.ctx.roles);
+      const why = target.control!.cannot?.(stimulus, earlier);
+      if (why) return `the target's stimuli cannot apply ${stimulus.verb}: ${why}`;
+      earlier.push(stimulus);
+    }
     return undefined;
   }
 
@@ -137,9 +161,23 @@ class SequenceRun {
     if ('call' in step) return this.callStep(step);
     if ('await' in step) return this.awaitStep(step);
     if ('control' in step) {
+      const control = this.ctx.target.control!;
       const stimulus = resolveStimulus(step.control, this.ctx.roles);
-      this.trace.add(`control ${JSON.stringify(stimulus)}`);
-      return this.ctx.target.control!.apply(stimulus);
+      this.trace.add(`${control.unsettled ? 'stimulus in-band' : 'control'} ${JSON.stringify(stimulus)}`);
+      try {
+        await control.apply(stimulus);
+      } catch (error) {
+        if (error instanceof StimulusRefused) throw new NotReached(`step ${this.stepIndex}: the in-band stimulus ${stimulus.verb} was not applied: ${error.message}`);
+        throw error;
+      }
+      if (control.unsettled) this.unsettled = control.unsettled;
+      this.inband ||= Boolean(control.unsettled);
+      return;
+    }
+    if (('absent' in step || 'absentV2' in step) && this.unsettled) {
+      const detail = `absence of further events not proven: ${this.unsettled}`;
+      this.record(labels(step), 'inconclusive', detail);
+      throw new NotReached(`step ${this.stepIndex}: ${detail}`);
     }
     if ('read' in step) return this.readStep(step);
     if ('absent' in step) return this.absentStep(step);
@@ -515,7 +553,7 @@ class SequenceRun {
       outcome,
       test: this.sequence.id,
       protocolVersion: this.ctx.protocolVersion,
-      message: `${this.sequence.title}: ${detail}`,
+      message: `${this.sequence.title}: ${detail}${this.inband ? ' [stimuli in-band, through MS-CMRP]' : ''}`,
     };
     if (outcome !== 'pass' && outcome !== 'not-tested') {
       observation.trace = [...this.trace.lines];

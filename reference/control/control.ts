@@ -4,10 +4,13 @@
 import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import type { ClusterModel } from '../model/cluster';
 import type { Behaviour } from '../rules/behaviour';
-import type { ServerState } from '../session/core';
+import * as links from './link-verbs';
 import * as objects from './object-verbs';
 import type { Publish } from './publisher';
 import * as registry from './registry-verbs';
+
+/** The protocol server state of 3.1.1 that a test can switch between (the session layer reads it through ServerCore). */
+export type ServerState = 'read-write' | 'read-only';
 
 /** What the control adapter may do to the server beyond changing the cluster. */
 export interface ServerLifecycle {
@@ -54,6 +57,10 @@ export class ReferenceControl implements ClusterControl {
         return registry.setValue(model, publish, s, behaviour);
       case 'RegistrySetSecurity':
         return registry.setSecurity(model, publish, s, behaviour);
+      case 'SetInterfaceLink':
+        return links.setInterfaceLink(model, publish, s, behaviour);
+      case 'SetNodeActivity':
+        return links.setNodeActivity(model, publish, s, behaviour);
       case 'SetServerState':
         return this.server.setServerState(s.state);
       case 'DropEvents':

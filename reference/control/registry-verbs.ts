@@ -48,6 +48,19 @@ export function setValue(model: ClusterModel, publish: Publish, s: Verb<'Registr
   publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, model, behaviour, s.valueName));
 }
 
+/**
+ * A value deleted (ApiDeleteValue; no control verb asks for it): REGISTRY_VALUE for the key that held it,
+ * as for a value set. Throws when the key or the value does not exist.
+ */
+export function deleteValue(model: ClusterModel, publish: Publish, path: readonly string[], valueName: string, behaviour: Behaviour): void {
+  const key = existingKey(model, path);
+  let found: string | undefined;
+  for (const name of key.values.keys()) if (name.toLowerCase() === valueName.toLowerCase()) found = name;
+  if (found === undefined) throw new Error(`no value '${valueName}' under '${joinPath(path)}'`);
+  key.values.delete(found);
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, model, behaviour, valueName));
+}
+
 /** RegistrySetSecurity: REGISTRY_ATTRIBUTES for the key (its security descriptor is its one attribute). */
 export function setSecurity(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetSecurity'>, behaviour: Behaviour): void {
   const path = splitPath(s.path);
