@@ -266,7 +266,17 @@ function diagnoseV2(
       // An event of a registered type the model did not expect on this port: outside every registration's scope.
       return [PORT.classOrObject, ADD2.registers];
     }
-    // Every notification is one the model expected, but not in this order, or not from the head.
+    // Every notification is one the model expected: one registration's entry missing while its sibling
+    // (the same event, another registration) came is a merged notification; else the order is wrong.
+    for (const { outcome } of outcomes) {
+      if (outcome === 'pending' || outcome.kind !== 'events') continue;
+      const byEvent = new Map<number, Entry[]>();
+      for (const e of outcome.queue.flat()) if (e.event !== undefined && !e.optional) byEvent.set(e.event, [...(byEvent.get(e.event) ?? []), e]);
+      for (const entries of byEvent.values()) {
+        const came = list.filter((n) => entries.some((e) => fits(e, n))).length;
+        if (came > 0 && came < entries.length) return [ADD2.key, GET2.key];
+      }
+    }
     return [PORT2.head, PORT.fifo];
   }
   const expectedEvents = outcomes.filter(({ outcome }) => outcome !== 'pending' && outcome.kind === 'events');

@@ -24,7 +24,7 @@ import { readDwordPayload } from '../../wire/clusapi/payload';
 import type { ClauseRef } from './clauses';
 import { objectKey, type ClusterModel } from './cluster';
 import { FIXTURE_OBJECTS } from './fixture';
-import { ADD2, GET2, PORT2, TABLE } from './refs-v2';
+import { ADD2, CREATE2, GET2, PORT2, TABLE } from './refs-v2';
 import type { IdExpect, InternalEvent, ObjectKind, V2Expect } from './types';
 
 export type { IdExpect, V2Expect };
@@ -251,6 +251,7 @@ export function staticProblem(n: NotificationV2, registered: readonly V2Filter[]
   // A client-only flag is the evidence that matters most: a server never returns one, alone or not.
   if (clientOnly) return { refs: [GET2.clientOnly], message: `${what}: FilterFlags holds a client-only flag, which the server never returns` };
   if (!single) return { refs: [...table, PORT2.perTypeValue], message: `${what}: FilterFlags holds ${flags === 0n ? 'no flag' : 'more than one flag'}, not the one flag of the event` };
+  if (!registered.length) return { refs: [CREATE2.nothingBeforeFilter], message: `${what} on a port with no registration yet` };
   if (!registered.some((f) => f.dwObjectType === type && (BigInt(f.flags) & flags) !== 0n)) {
     return { refs: [GET2.onlyRegistered], message: `${what}: no registration of the port asked for that event type` };
   }
