@@ -22,6 +22,8 @@ export interface TargetReach {
   profile?: string;
   /** --read-user DOMAIN\NAME: the Read-level account (its password stays in CMRP_READ_PASSWORD). */
   readUser?: string;
+  /** --node-target dcerpc:HOST[:PORT], repeatable: the endpoints of the cluster's other nodes. */
+  nodeTargets?: string[];
 }
 
 export interface RunConfig extends TargetReach {
@@ -57,6 +59,7 @@ export function reachOf(config: TargetReach): TargetReach {
     ...(config.user !== undefined ? { user: config.user } : {}),
     ...(config.profile !== undefined ? { profile: config.profile } : {}),
     ...(config.readUser !== undefined ? { readUser: config.readUser } : {}),
+    ...(config.nodeTargets?.length ? { nodeTargets: config.nodeTargets } : {}),
   };
 }
 
@@ -72,6 +75,7 @@ export function reachFlags(reach: TargetReach): string[] {
   if (reach.authLevel) parts.push(`--auth-level ${reach.authLevel}`);
   if (reach.user) parts.push(`--user '${reach.user}'`);
   if (reach.readUser) parts.push(`--read-user '${reach.readUser}'`);
+  for (const node of reach.nodeTargets ?? []) parts.push(`--node-target '${node}'`);
   if (reach.control) parts.push(`--control '${reach.control}'`);
   if (reach.profile) parts.push(`--profile '${reach.profile}'`);
   return parts;

@@ -352,6 +352,18 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     trips: trips('3.1.4.2.107: pending ApiGetNotifyV2 calls completed', '3.1.1.8: closing a v2 port includes unblocking'),
     override: { unblockReleasesV2: false },
   },
+  {
+    name: 'only-first-node-serves',
+    description: 'Only the first node of the cluster serves clients: every other active node refuses every method with ERROR_CLUSTER_NODE_NOT_READY.',
+    trips: trips('x: active node accepts initialized clients', 'x: active node accepts valid clients', '3.1.1: active node serves valid clients'),
+    override: { servesFromNode: (nodeIndex: number) => nodeIndex === 0 },
+  },
+  {
+    name: 'sequence-per-node',
+    description: 'Each node keeps state sequences of its own: a registration through any node but the first returns a value 1000 above the cluster\'s.',
+    trips: trips('3.1.1.8: state value is consistent on all active nodes'),
+    override: { sequenceOnNode: (sequence: number, nodeIndex: number) => (nodeIndex === 0 ? sequence : sequence + 1000) },
+  },
 ];
 
 /** The mutant list as the CLI shows it (reference/mutants/index.ts): name, description, trips. */

@@ -139,6 +139,10 @@ export interface Behaviour extends V2Behaviour {
   portTableSize: number;
   /** 3.1.4.x.107 / 3.1.1.8: an unblock releases the pending reads; the port stays open (its handle still closes it). */
   unblockClosesPort: boolean;
+  /** 3.1.1, 3.1.4.x: every active node serves valid clients; `nodeIndex` is the node's place in the cluster (0: the first). */
+  servesFromNode(nodeIndex: number): boolean;
+  /** 3.1.1.8: the state sequence a registration through the node at `nodeIndex` returns (the same on every active node). */
+  sequenceOnNode(sequence: number, nodeIndex: number): number;
 }
 
 export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -188,6 +192,8 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   deletionReachesObjectRegistrations: true,
   portTableSize: Number.POSITIVE_INFINITY,
   unblockClosesPort: false,
+  servesFromNode: () => true,
+  sequenceOnNode: (sequence: number) => sequence,
 });
 
 /** A mutant's deviation: one (sometimes two closely tied) entries replaced. */
