@@ -40,7 +40,7 @@ describe('several active nodes, in process', () => {
     const v3 = new Set(nodeSequences().flatMap((s) => clausesIn(s, 3)));
     const v2 = new Set(nodeSequences().flatMap((s) => clausesIn(s, 2)));
     for (const id of ['3.1.1/R5', '3.1.1/R6', '3.1.4.2/R6', '3.1.4.2/R7', '3.1.4.2/R8', '3.1.4.2/R9', '3.1.4.2/R10', '3.1.1.8/R19']) expect([id, v3.has(id)]).toEqual([id, true]);
-    for (const id of ['3.1.1/R8', '3.1.4.1/R4', '3.1.4.1/R5', '3.1.4.1/R6', '3.1.4.1/R7', '3.1.4.1/R8', '3.1.4.1/R9']) expect([id, v2.has(id)]).toEqual([id, true]);
+    for (const id of ['3.1.4.1/R4', '3.1.4.1/R5', '3.1.4.1/R6', '3.1.4.1/R7', '3.1.4.1/R8', '3.1.4.1/R9']) expect([id, v2.has(id)]).toEqual([id, true]);
   });
 
   it.each([3, 2] as const)('protocol version %s: the reference passes them all', async (version) => {
