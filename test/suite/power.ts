@@ -95,8 +95,6 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
       { section: '3.1.1.8', title: 'v1 indication carries a state value for stateful objects' },
       { section: '3.1.1.8', title: "v1 indication carries the object's current state value" },
       { section: '3.1.4.x.66', title: 'dwStateSequence returned with the indication' },
-      // The ReAdd through a second node passes back the value Add returned: a wrong one makes a catch-up.
-      { section: '3.1.1.8', title: 'state value is consistent on all active nodes' },
       // The start value of a new object and the rise on a move are seen only through what Add returns.
       { section: '3.1.4.x.10', title: 'state sequence starts at zero' },
       { section: '3.1.4.x.43', title: 'state sequence starts at zero' },
