@@ -250,6 +250,20 @@ const PROBES: Record<string, Probe> = {
     const outcome = await within(read);
     return outcome === PENDING ? 'pending' : status(outcome);
   },
+  'only-first-node-serves': async (m) => {
+    const { server } = rig(3, m);
+    return status(await server.connect({ protocolVersion: 3, node: 'node2' }).ApiOpenCluster());
+  },
+  'sequence-per-node': async (m) => {
+    const { server } = rig(3, m);
+    const sequences = [];
+    for (const node of ['node1', 'node2']) {
+      const conn = server.connect({ protocolVersion: 3, node });
+      const h = await openPort(conn);
+      sequences.push(ok(await conn.ApiAddNotifyGroup(h, ok(await conn.ApiOpenGroup('App Group')).hGroup, C.GROUP_STATE, 1)).dwStateSequence);
+    }
+    return sequences;
+  },
 };
 
 it('has a probe for every mutant, and at least 20 mutants', () => {
@@ -277,7 +291,7 @@ it('names catalogue clauses (section + title) in every trip', () => {
 describe('builtin target', () => {
   it('declares its capabilities and serves connections', async () => {
     const target = createBuiltinTarget({});
-    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] });
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'], nodeEndpoints: 2 });
     expect(target.control?.verbs.has('Failover')).toBe(true);
     const conn = await target.connect({ protocolVersion: 3 });
     ok(await conn.ApiCreateNotify());
