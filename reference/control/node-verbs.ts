@@ -37,14 +37,15 @@ export function nodeDown(model: ClusterModel, publish: Publish, s: Verb<'NodeDow
   if (!isActiveNode(lost)) throw new Error(`NodeDown: node '${lost.name}' is not an active node`);
   const next = survivor(model, lost);
   if (!next) throw new Error(`NodeDown: '${lost.name}' is the last active node`);
-  setState(model, publish, { verb: 'SetState', objectType: 'node', name: lost.name, state: CLUSTER_NODE_STATE.Down }, behaviour);
+  if (behaviour.nodeLossChangesState) setState(model, publish, { verb: 'SetState', objectType: 'node', name: lost.name, state: CLUSTER_NODE_STATE.Down }, behaviour);
   for (const group of model.all('group')) if (sameName(group.node, lost.name)) group.node = next.name;
   return lost.name;
 }
 
 export function nodeUp(model: ClusterModel, publish: Publish, s: Verb<'NodeUp'>, behaviour: Behaviour): void {
   const back = node(model, s.name, 'NodeUp');
-  if (isActiveNode(back)) throw new Error(`NodeUp: node '${back.name}' is already active`);
+  // Already Up (a server that never marked it Down): nothing to report.
+  if (back.state === CLUSTER_NODE_STATE.Up) return;
   setState(model, publish, { verb: 'SetState', objectType: 'node', name: back.name, state: CLUSTER_NODE_STATE.Up }, behaviour);
 }
 

@@ -364,6 +364,12 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     trips: trips('3.1.1.8: state value is consistent on all active nodes'),
     override: { sequenceOnNode: (sequence: number, nodeIndex: number) => (nodeIndex === 0 ? sequence : sequence + 1000) },
   },
+  {
+    name: 'node-loss-unreported',
+    description: 'A lost node (NodeDown) keeps the state Up: its connections drop, but the other nodes report it as up and post no NODE_STATE.',
+    trips: trips('x.69: node state follows cluster events'),
+    override: { nodeLossChangesState: false },
+  },
 ];
 
 /** The mutant list as the CLI shows it (reference/mutants/index.ts): name, description, trips. */

@@ -143,6 +143,8 @@ export interface Behaviour extends V2Behaviour {
   servesFromNode(nodeIndex: number): boolean;
   /** 3.1.1.8: the state sequence a registration through the node at `nodeIndex` returns (the same on every active node). */
   sequenceOnNode(sequence: number, nodeIndex: number): number;
+  /** 3.1.4.x.69: a lost node's state goes Down (NodeDown), which every other node reports. */
+  nodeLossChangesState: boolean;
 }
 
 export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -194,6 +196,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   unblockClosesPort: false,
   servesFromNode: () => true,
   sequenceOnNode: (sequence: number) => sequence,
+  nodeLossChangesState: true,
 });
 
 /** A mutant's deviation: one (sometimes two closely tied) entries replaced. */

@@ -254,6 +254,12 @@ const PROBES: Record<string, Probe> = {
     const { server } = rig(3, m);
     return status(await server.connect({ protocolVersion: 3, node: 'node2' }).ApiOpenCluster());
   },
+  'node-loss-unreported': async (m) => {
+    const { server, apply } = rig(3, m);
+    await apply({ verb: 'NodeDown', name: 'node1' });
+    const conn = server.connect({ protocolVersion: 3, node: 'node2' });
+    return ok(await conn.ApiGetNodeState(ok(await conn.ApiOpenNode('node1')).hNode)).State;
+  },
   'sequence-per-node': async (m) => {
     const { server } = rig(3, m);
     const sequences = [];
