@@ -1,7 +1,7 @@
 // Several active nodes in process: the builtin reference connects to each node of its cluster, and the
 // several-node sequences (vectors/sequences/3.1.4.x-several-nodes.json and the cross-node reconnect of
 // 3.2.4.6) PASS against it in both protocol versions; a target with one endpoint leaves them NOT-TESTED
-// saying why; each node mutant is caught by the clause it breaks (FAIL, or NON-STRICT for a SHOULD).
+// saying why; the reference served over stdio passes them as well; each node mutant is caught by the clause it breaks (FAIL, or NON-STRICT for a SHOULD).
 import type { Target } from '../../cmrp/contract';
 import { loadCatalogue } from '../../harness/catalogue/load';
 import { RoleBindings } from '../../harness/profile/bindings';
@@ -12,6 +12,8 @@ import type { Sequence } from '../../harness/sequence/types';
 import { createBuiltinTarget } from '../../harness/target/builtin';
 import { judge } from '../../harness/verdict/judge';
 import { DEFAULT_CLUSTER, MUTANTS } from '../../reference';
+import { createTarget } from '../../harness/target/resolve';
+import { servedReferenceSpec, SLOW_START } from '../adapter/helpers';
 
 /** The sequences that connect to a named node. */
 function nodeSequences(): Sequence[] {
@@ -48,6 +50,14 @@ describe('several active nodes, in process', () => {
     expect(verdicts.size).toBeGreaterThan(8);
     expect(Object.fromEntries([...verdicts].map(([id, v]) => [id, v.verdict === 'PASS' ? 'PASS' : `${v.verdict}: ${v.message}`]))).toEqual(Object.fromEntries([...verdicts.keys()].map((id) => [id, 'PASS'])));
   });
+
+  it('the reference served over the adapter protocol (stdio) passes them too: Connect names the node', async () => {
+    const stdio = await createTarget(servedReferenceSpec(), SLOW_START);
+    expect(stdio.capabilities.nodeEndpoints).toBe(2);
+    const verdicts = await verdictsOf(stdio, 3);
+    expect(verdicts.size).toBeGreaterThan(8);
+    expect([...new Set([...verdicts.values()].map((v) => v.verdict))]).toEqual(['PASS']);
+  }, 120_000);
 
   it('a target reaching one node: NOT-TESTED, saying what is missing', async () => {
     const builtin = createBuiltinTarget({});
