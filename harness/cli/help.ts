@@ -1,6 +1,5 @@
 // Usage texts. Kept next to the flag tables they describe; docs/cli.md says the same at length.
 import { TOOL_NAME } from '../../cmrp/package-info';
-import { SERVE_HELP } from './serve';
 
 const SELECTION = `Selection (default: the whole catalogue):
   --section S            a section and its subsections (3.1.4.2 selects 3.1.4.2.66); repeatable (default: all)
@@ -97,7 +96,11 @@ results file.
 
   --markdown FILE        write the Markdown there, atomically (default: print it on stdout)`,
 
-  serve: SERVE_HELP,
+  // From the serve command's module, loaded only when this text is asked for (it loads the wire server).
+  get serve(): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('./serve') as typeof import('./serve')).SERVE_HELP;
+  },
 
   replay: `Usage: ${TOOL_NAME} replay FILE [--target SPEC] [--timeout-multiplier X]
 

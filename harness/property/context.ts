@@ -181,8 +181,17 @@ export class RunContext {
   }
 
   async settle(pending: PendingCall, ms: number, refs: ClauseRef[]): Promise<Observed> {
+    return this.settleAs(pending, ms, refs, false);
+  }
+
+  /** settle() for one slice of a longer wait: giving up on it records no hang (see PendingCall.settle). */
+  async probe(pending: PendingCall, ms: number, refs: ClauseRef[]): Promise<Observed> {
+    return this.settleAs(pending, ms, refs, true);
+  }
+
+  private async settleAs(pending: PendingCall, ms: number, refs: ClauseRef[], probe: boolean): Promise<Observed> {
     try {
-      const reply = await pending.settle(ms);
+      const reply = await pending.settle(ms, probe);
       if (reply === STILL_PENDING) {
         this.trace.add(`${pending.label} -> still pending after ${ms} ms`);
         return { kind: 'pending' };

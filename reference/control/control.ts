@@ -5,6 +5,7 @@ import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type Stimulus } f
 import type { ClusterModel } from '../model/cluster';
 import type { Behaviour } from '../rules/behaviour';
 import type { ServerState } from '../session/core';
+import * as links from './link-verbs';
 import * as objects from './object-verbs';
 import type { Publish } from './publisher';
 import * as registry from './registry-verbs';
@@ -59,6 +60,10 @@ export class ReferenceControl implements ClusterControl {
         return registry.setValue(model, publish, s, behaviour);
       case 'RegistrySetSecurity':
         return registry.setSecurity(model, publish, s, behaviour);
+      case 'SetInterfaceLink':
+        return links.setInterfaceLink(model, publish, s, behaviour);
+      case 'SetNodeActivity':
+        return links.setNodeActivity(model, publish, s, behaviour);
       case 'SetServerState':
         return this.server.setServerState(s.state);
       case 'DropEvents':

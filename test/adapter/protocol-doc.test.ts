@@ -61,6 +61,8 @@ const STIMULI: { [V in ControlVerb]: Extract<Stimulus, { verb: V }> } = {
   NodeUp: { verb: 'NodeUp', name: 'node1' },
   MoveGroup: { verb: 'MoveGroup', name: 'g', node: 'node2' },
   SetClusterSecurity: { verb: 'SetClusterSecurity', account: 'read', access: 'none' },
+  SetInterfaceLink: { verb: 'SetInterfaceLink', name: 'n', peer: 'p', connected: false },
+  SetNodeActivity: { verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' },
 };
 
 describe('the schema and the code', () => {
