@@ -1,7 +1,7 @@
 // Runs one scripted sequence against a target and turns every check into an observation. A check's
 // verdict comes only from what the target answered; a sequence that cannot reach a check says why.
 import type { Observation, Outcome } from '../recorder/observation';
-import type { ControlVerb } from '../../cmrp/control';
+import type { ControlVerb, Stimulus } from '../../cmrp/control';
 import { TargetError, type ClusapiConnection, type GetNotifyOut, type MethodName, type Reply, type Target } from '../../cmrp/contract';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { PARAMETERS } from '../session/parameters';
@@ -10,6 +10,7 @@ import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
 import type { RoleBindings } from '../profile/bindings';
 import { resolveRoleRef, resolveStimulus, unboundRole } from './roles';
+import { applyDeletions, deletionsOf, ownLeftovers } from './own-objects';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
 import { HARNESS_ID } from '../verdict/types';
 import { catalogueNames } from '../catalogue/names';
@@ -74,6 +75,8 @@ class SequenceRun {
   private readonly trace = new Trace();
   private session!: Session;
   private stepIndex = 0;
+  /** The stimuli applied (a creation as soon as it is attempted): what the sequence leaves of its own is undone after it. */
+  private readonly applied: Stimulus[] = [];
 
   constructor(
     private readonly sequence: Sequence,
@@ -98,6 +101,7 @@ class SequenceRun {
       this.recordAbort(error);
     } finally {
       await this.close();
+      await this.undoOwn();
     }
     return this.observations;
   }
@@ -139,7 +143,11 @@ class SequenceRun {
     if ('control' in step) {
       const stimulus = resolveStimulus(step.control, this.ctx.roles);
       this.trace.add(`control ${JSON.stringify(stimulus)}`);
-      return this.ctx.target.control!.apply(stimulus);
+      const creates = stimulus.verb === 'AddObject' || stimulus.verb === 'RegistryCreateKey' || stimulus.verb === 'RegistrySetValue';
+      if (creates) this.applied.push(stimulus);
+      await this.ctx.target.control!.apply(stimulus);
+      if (!creates) this.applied.push(stimulus);
+      return;
     }
     if ('read' in step) return this.readStep(step);
     if ('absent' in step) return this.absentStep(step);
@@ -559,6 +567,19 @@ class SequenceRun {
    * Ends the session. A target that fails there (hangs, crashes, answers garbage to Disconnect) is
    * ERROR of the sequence's clauses (the ones in flight), unless they already carry an error or failure.
    */
+  /**
+   * Deletes what the sequence created of its own and left (docs/profiles.md): a live cluster keeps only
+   * its own objects. Not a verdict: a deletion that fails is traced, and the run's cleanup tries again.
+   */
+  private async undoOwn(): Promise<void> {
+    const control = this.ctx.target.control;
+    const left = ownLeftovers(this.applied);
+    if (!control || !left.length) return;
+    const undone = await applyDeletions(control, deletionsOf(left), this.ctx.timeouts.callMs);
+    for (const what of undone.deleted) this.trace.add(`cleanup: deleted ${what}`);
+    for (const why of undone.failed) this.trace.add(`cleanup: could not delete ${why}`);
+  }
+
   private async close(): Promise<void> {
     if (!this.session) return;
     const ms = this.ctx.timeouts.callMs;

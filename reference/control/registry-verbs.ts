@@ -48,6 +48,16 @@ export function setValue(model: ClusterModel, publish: Publish, s: Verb<'Registr
   publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, model, behaviour, s.valueName));
 }
 
+/** RegistryDeleteValue: REGISTRY_VALUE for the key that held the value. */
+export function deleteValue(model: ClusterModel, publish: Publish, s: Verb<'RegistryDeleteValue'>, behaviour: Behaviour): void {
+  const path = splitPath(s.path);
+  const key = existingKey(model, path);
+  const name = [...key.values.keys()].find((v) => v.toLowerCase() === s.valueName.toLowerCase());
+  if (name === undefined) throw new Error(`no value '${s.valueName}' in cluster registry key '${joinPath(path)}'`);
+  key.values.delete(name);
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, model, behaviour, name));
+}
+
 /** RegistrySetSecurity: REGISTRY_ATTRIBUTES for the key (its security descriptor is its one attribute). */
 export function setSecurity(model: ClusterModel, publish: Publish, s: Verb<'RegistrySetSecurity'>, behaviour: Behaviour): void {
   const path = splitPath(s.path);
