@@ -9,7 +9,7 @@ import { Session, STILL_PENDING, type PendingCall, type Timeouts, SLOW_HINT } fr
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
 import type { RoleBindings } from '../profile/bindings';
-import { resolveRoleRef, resolveStimulus, unboundRole } from './roles';
+import { keptRole, resolveRoleRef, resolveStimulus, unboundRole } from './roles';
 import { applyDeletions, deletionsOf, ownLeftovers } from './own-objects';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
 import { HARNESS_ID } from '../verdict/types';
@@ -116,6 +116,12 @@ class SequenceRun {
     }
     const unbound = unboundRole(this.sequence.steps, this.ctx.roles);
     if (unbound) return unbound;
+    // A control adapter that offers Reset declares the whole cluster the suite's to change; otherwise only
+    // the roles the profile marks disposable are.
+    if (!target.control?.verbs.has('Reset')) {
+      const kept = keptRole(this.sequence.steps, this.ctx.roles);
+      if (kept) return kept;
+    }
     const verbs = new Set<ControlVerb>();
     let usesV2Ports = false;
     for (const step of flatten(this.sequence.steps)) {

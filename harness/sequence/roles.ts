@@ -89,3 +89,64 @@ export function resolveStimulus(stimulus: Stimulus, bindings: RoleBindings | und
   for (const [field, value] of Object.entries(stimulus)) out[field] = isRoleRef(value) ? resolveRoleRef(value, bindings) : value;
   return out as Stimulus;
 }
+
+/** The role a stimulus field names as a whole object (not a path with a component of the suite's own), or undefined. */
+function roleOf(value: unknown): Role | undefined {
+  if (!isRoleRef(value)) return undefined;
+  const ref = parseRoleRef(value);
+  if ('problem' in ref || ref.own !== undefined) return undefined;
+  // A path below the role with a component of its own ("@key\\@own(Seed)") is the suite's own key.
+  if (/\\@own\(/.test(ref.rest)) return undefined;
+  return ref.role;
+}
+
+/**
+ * The roles a stimulus changes: an object's state, properties or owner, the quorum, a key's security or
+ * subkeys, a value not of the suite's own. Placing an object of its own in a role (a resource in @group)
+ * and setting a value of its own on a role's key (what @key, @subkey and @key2 are for) change none.
+ */
+export function changedRoles(s: Stimulus): Role[] {
+  const roles: (Role | undefined)[] = [];
+  switch (s.verb) {
+    case 'SetState':
+    case 'SetProperty':
+    case 'DeleteObject':
+    case 'AddObject':
+      roles.push(roleOf(s.name));
+      break;
+    case 'MoveResource':
+      roles.push(roleOf(s.name), roleOf(s.group));
+      break;
+    case 'SetQuorum':
+      roles.push(roleOf(s.resource));
+      break;
+    case 'RegistryCreateKey':
+    case 'RegistryDeleteKey':
+    case 'RegistrySetSecurity':
+      roles.push(roleOf(s.path));
+      break;
+    case 'RegistrySetValue':
+    case 'RegistryDeleteValue':
+      if (!(isRoleRef(s.valueName) && s.valueName.startsWith('@own('))) roles.push(roleOf(s.path));
+      break;
+    default:
+      break;
+  }
+  return roles.filter((r): r is Role => r !== undefined);
+}
+
+/** Why a sequence may not run against a cluster that is not the suite's to change: a role it changes that is not disposable. */
+export function keptRole(steps: readonly Step[], bindings: RoleBindings | undefined): string | undefined {
+  const walk = (list: readonly Step[]): string | undefined => {
+    for (const step of list) {
+      if ('repeat' in step) {
+        const inner = walk(step.steps);
+        if (inner) return inner;
+      } else if ('control' in step) {
+        for (const role of changedRoles(step.control)) if (!bindings?.disposable(role)) return bindings ? bindings.whyKept(role) : `role @${role} is changed but the run has no role bindings`;
+      }
+    }
+    return undefined;
+  };
+  return walk(steps);
+}
