@@ -25,6 +25,19 @@ export interface BindOptions {
   callMs: number;
 }
 
+/**
+ * The bindings known without touching the target (for `plan`): a profile's names as written (a run
+ * checks each in-band first), or the builtin target's cluster; undefined when the run would discover them.
+ */
+export function staticBindings(targetSpec: string, profile?: string): RoleBindings | undefined {
+  if (profile !== undefined) {
+    const p = loadProfileFile(profile);
+    return RoleBindings.of(p, `--profile ${profile} (names as written; the run opens each first)`);
+  }
+  const cluster = builtinCluster(targetSpec);
+  return cluster ? RoleBindings.of(profileFromCluster(cluster), `the builtin target's cluster ${cluster.name}`, 'all') : undefined;
+}
+
 export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
   if (options.profile !== undefined) {
     const profile = loadProfileFile(options.profile);
