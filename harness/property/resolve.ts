@@ -64,8 +64,10 @@ export function resolveStimulus(env: PropertyEnvironment, m: NotifyModel, s: Sti
       return { verb: 'SetState', objectType: s.kind, name, state: others[s.state % others.length] };
     }
     case 'SetProperty':
-      if (s.kind === 'cluster') return { verb: 'SetProperty', objectType: 'cluster', name: '', property: ownName('property'), value };
+      // The cluster object is the suite's to change only where the control can Reset it (env.fixture):
+      // on a live cluster a run changes nothing but its own objects (docs/profiles.md).
       if (!env.fixture) return undefined;
+      if (s.kind === 'cluster') return { verb: 'SetProperty', objectType: 'cluster', name: '', property: ownName('property'), value };
       return { verb: 'SetProperty', objectType: s.kind, name: objectTarget(s.kind, s.object).name, property: ownName('property'), value };
     case 'MoveResource': {
       const { name } = objectTarget('resource', s.object);
@@ -82,6 +84,8 @@ export function resolveStimulus(env: PropertyEnvironment, m: NotifyModel, s: Sti
     case 'RegistrySetValue':
       return { verb: 'RegistrySetValue', path: keyPath(env, s.keyIndex), valueName: ownName('value'), data: value };
     case 'RegistrySetSecurity':
+      // Without a fixture the only key is the root, which is not the suite's.
+      if (!env.fixture) return undefined;
       return { verb: 'RegistrySetSecurity', path: keyPath(env, s.keyIndex) };
     case 'RegistryCreateOrDeleteKey': {
       const i = s.index % DYNAMIC_KEYS.length;
