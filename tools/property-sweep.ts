@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type { ProtocolVersion } from '../cmrp/constants';
 import { defaultPropertyTimeouts } from '../harness/property/context';
-import { clauseBook, propertyClauseIds, runProperty } from '../harness/property/runner';
+import { claimedClauseIds, clauseBook, runProperty } from '../harness/property/runner';
 import { createTarget } from '../harness/target/resolve';
 import { VARIANT_DEFINITIONS } from '../reference/variants';
 
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   let bad = false;
   for (const version of o.versions) {
-    const claimed = propertyClauseIds(version);
+    const claimed = claimedClauseIds(version);
     const queue = [...o.targets];
     const lane = async (): Promise<void> => {
       for (let spec = queue.shift(); spec !== undefined; spec = queue.shift()) {

@@ -189,6 +189,19 @@ export function allRefs(): ClauseRef[] {
   return out;
 }
 
+/**
+ * Rows the model judges only when the server takes one path of several the spec allows, so a correct
+ * server that takes another never shows them: the property judges them when they happen but does not
+ * claim to reach them (tools/property-sweep.ts --hits holds the claim to at least 95 % of the seeds).
+ * - In version 3 every notification method SHOULD be accepted in the read-only state and no listed
+ *   condition makes ApiCreateNotify fail, so its failure rows appear only on a server that refuses.
+ * - A read ended by ApiCloseNotify may complete with ERROR_INVALID_FUNCTION or ERROR_NO_MORE_ITEMS.
+ */
+export const READING_DEPENDENT: Readonly<Record<2 | 3, readonly ClauseRef[]>> = {
+  2: [GET.closedPort],
+  3: [GET.closedPort, CREATE.nullOnFailure, CREATE.beyondState, CREATE.sharingPaused],
+};
+
 /** The method section of each registration method. */
 export const REGISTRATION_SECTION: Readonly<Record<RegistrationMethod, string>> = {
   ApiAddNotifyCluster: 'x.58',

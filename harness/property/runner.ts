@@ -14,7 +14,7 @@ import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { NotifyModel } from '../model/oracle';
-import { REGISTRATION_SECTION, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
+import { READING_DEPENDENT, REGISTRATION_SECTION, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
 import { loadCatalogue } from '../catalogue/load';
 import { commandArbitraries } from './arbitraries';
 import { HarnessProblem, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
@@ -113,6 +113,15 @@ export function clauseBook(): ClauseBook {
 export function propertyClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
   const refs = [...allRefs(), ...allAcceptanceRefs(), ...Object.values(REGISTRATION_SECTION).map((s) => registrationRefs(s).perFilter)];
   return b.ids(refs, version);
+}
+
+/**
+ * The clauses the property claims to reach on every correct server: those it may judge less the rows
+ * only some of the spec's readings lead to (READING_DEPENDENT).
+ */
+export function claimedClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
+  const dependent = new Set(b.ids(READING_DEPENDENT[version], version));
+  return propertyClauseIds(version, b).filter((id) => !dependent.has(id));
 }
 
 /** One sequence on a fresh fixture: setup, then each applicable step, stopping at the first failure. */

@@ -3,13 +3,13 @@
 import { loadCatalogue } from '../../harness/catalogue/load';
 import { collectReferences } from '../../harness/coverage/references';
 import { ClauseBook, describeRef, type ClauseRef } from '../../harness/model/clauses';
-import { propertyClauseIds } from '../../harness/property/runner';
+import { claimedClauseIds, propertyClauseIds } from '../../harness/property/runner';
 import { ClusterModel, objectKey } from '../../harness/model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../../harness/model/fixture';
 import type { Observed } from '../../harness/model/observed';
 import { FABRICATED } from '../../harness/model/handles';
 import { NotifyModel } from '../../harness/model/oracle';
-import { CHANGE, CLUSTER, CREATE, GET, KEY, OBJECT, PORT, allAcceptanceRefs, allRefs, registrationRefs, REGISTRATION_SECTION } from '../../harness/model/refs';
+import { CHANGE, CLUSTER, CREATE, GET, KEY, OBJECT, PORT, READING_DEPENDENT, allAcceptanceRefs, allRefs, registrationRefs, REGISTRATION_SECTION } from '../../harness/model/refs';
 import { match } from '../../harness/model/scope';
 import type { Entry, FilterModel } from '../../harness/model/types';
 import { World, heads, post, startRead } from '../../harness/model/world';
@@ -65,6 +65,15 @@ describe('clause references', () => {
     const resolved = new Set([...propertyClauseIds(2, book), ...propertyClauseIds(3, book)]);
     const credited = new Set(collectReferences().filter((r) => r.where.startsWith('harness/model/')).map((r) => r.id));
     expect([...credited].sort()).toEqual([...resolved].sort());
+  });
+
+  test('the claim leaves out exactly the rows only some readings reach, each of which the property may still judge', () => {
+    for (const version of [2, 3] as const) {
+      const dependent = READING_DEPENDENT[version].map((r) => book.resolve(r, version)?.id);
+      expect(dependent.every((id) => id && propertyClauseIds(version, book).includes(id))).toBe(true);
+      const claimed = new Set(claimedClauseIds(version, book));
+      expect(propertyClauseIds(version, book).filter((id) => !claimed.has(id)).sort()).toEqual([...dependent].sort());
+    }
   });
 
   test('version-specific rows resolve only in their version', () => {
