@@ -150,3 +150,12 @@ export function keptRole(steps: readonly Step[], bindings: RoleBindings | undefi
   };
   return walk(steps);
 }
+
+/** A problem with what a control step creates: an object, key or value not named as the suite's own. */
+export function creationProblem(s: Stimulus): string | undefined {
+  const own = (v: string) => /^@own\(/.test(v);
+  if (s.verb === 'AddObject' && !own(s.name)) return `AddObject names '${s.name}': what a sequence creates is named @own(name) (docs/profiles.md)`;
+  if (s.verb === 'RegistryCreateKey' && !s.path.split('\\').some(own)) return `RegistryCreateKey of '${s.path}': a key a sequence creates has a component @own(name), e.g. @key\\@own(Name)`;
+  if (s.verb === 'RegistrySetValue' && !own(s.valueName) && !s.path.split('\\').some(own)) return `RegistrySetValue of '${s.valueName}': a value set on a key not of the suite's own is named @own(name)`;
+  return undefined;
+}
