@@ -26,7 +26,7 @@ beforeAll(async () => {
     scaled(60_000),
     { CMRP_PASSWORD: PASSWORD },
   );
-}, scaled(90_000));
+}, 90_000);
 afterAll(async () => {
   await served?.stop();
 });
@@ -58,4 +58,4 @@ test('a dcerpc: run against the cluster of other names: 0 FAIL, 0 ERROR, no defa
   } finally {
     await control.dispose();
   }
-}, scaled(600_000));
+}, 600_000);

@@ -110,7 +110,7 @@ test('a faulted run (the cluster refuses a deletion mid-sequence) leaves nothing
   expect(run.code).toBe(1);
   expect(faultNextDelete).toBe(false);
   expect(await own()).toEqual([]);
-}, scaled(300_000));
+}, 300_000);
 
 test('a run ended by SIGTERM deletes what it created before it exits', async () => {
   const { child, done } = start({ CMRP_RUN_ID: 'sigt01' });
@@ -121,7 +121,7 @@ test('a run ended by SIGTERM deletes what it created before it exits', async () 
   expect(run.code).toBe(143);
   expect(run.stderr).toContain('SIGTERM: deleting this run');
   expect(await own()).toEqual([]);
-}, scaled(300_000));
+}, 300_000);
 
 test('what a run killed with SIGKILL left, the next run deletes before it starts; that normal run leaves nothing of its own', async () => {
   const { child, done } = start({ CMRP_RUN_ID: 'kill01' });
@@ -139,4 +139,4 @@ test('what a run killed with SIGKILL left, the next run deletes before it starts
   expect(next.code).toBe(0);
   expect(next.stderr).toMatch(/cleanup before the run \(leftovers of an earlier run\): deleted \d+ object\(s\)/);
   expect(await own()).toEqual([]);
-}, scaled(300_000));
+}, 300_000);
