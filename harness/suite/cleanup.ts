@@ -57,13 +57,15 @@ export async function withCleanup<T>(options: CleanupOptions, body: () => Promis
   let target: Target | undefined;
   try {
     target = await options.target();
-  } catch (error) {
-    options.log(`cleanup: cannot reach the target to clean up: ${error instanceof Error ? error.message : String(error)}`);
+  } catch {
+    // Unreachable or misconfigured: the run's own check of the target says so in its one line (exit 2).
+    target = undefined;
   }
   const control = target?.control;
   try {
     const before = await sweep(control, OWN_PREFIX_ROOT, options.ms);
-    if (before.skipped) options.log(`cleanup: objects of the suite's own (${OWN_PREFIX_ROOT}...) cannot be looked for: ${before.skipped}; only what each sequence creates is deleted after it`);
+    // Without a control nothing can be created; a control without ListObjects is worth a word.
+    if (before.skipped && control) options.log(`cleanup: objects of the suite's own (${OWN_PREFIX_ROOT}...) cannot be looked for: ${before.skipped}; only what each sequence creates is deleted after it`);
     const line = summary('cleanup before the run (leftovers of an earlier run)', before);
     if (line) options.log(line);
   } catch (error) {
