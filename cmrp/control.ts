@@ -25,6 +25,14 @@ export type Stimulus =
   /** Deletes a value (how the suite removes the values of its own it set on keys it does not own). */
   | { verb: 'RegistryDeleteValue'; path: string; valueName: string }
   | { verb: 'RegistrySetSecurity'; path: string }
+  /**
+   * A link-level failure (3.1.4.x.94, .83): without `peer`, the net interface's own link (its cable: cut, it
+   * reaches no other interface); with `peer`, another interface of the same network, the path between the
+   * two. `connected: false` cuts it, `true` restores it. The server derives the states itself.
+   */
+  | { verb: 'SetInterfaceLink'; name: string; peer?: string; connected: boolean }
+  /** Node activity (3.1.4.x.69): the node stops being an active node, becomes one again, or is paused. */
+  | { verb: 'SetNodeActivity'; name: string; activity: 'active' | 'inactive' | 'paused' }
   /** The protocol server state of [MS-CMRP] 3.1.1. */
   | { verb: 'SetServerState'; state: 'read-write' | 'read-only' }
   /** The server loses the events queued on every port (what makes a v3 server post CLUSTER_RECONNECT). */
@@ -39,7 +47,7 @@ export type ControlVerb = Stimulus['verb'];
 export const CONTROL_VERBS: readonly ControlVerb[] = [
   'AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'SetQuorum',
   'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'RegistrySetSecurity',
-  'SetServerState', 'DropEvents', 'Failover', 'Reset',
+  'SetServerState', 'DropEvents', 'Failover', 'Reset', 'SetInterfaceLink', 'SetNodeActivity',
 ];
 
 /**

@@ -8,6 +8,7 @@ import { ReferenceControl, type ServerLifecycle } from './control/control';
 import { ClusterModel } from './model/cluster';
 import { DEFAULT_CLUSTER, type ClusterData } from './model/initial';
 import type { InternalEvent } from './rules/event';
+import { netInterfaceStateToSpecTable } from './rules/states';
 import { NotificationHub } from './notify/hub';
 import { toV2Event } from './notify/v2/translate';
 import { ServerConnection } from './session/connection';
@@ -40,7 +41,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
   /** Hands an internal event to every port (an arrow: the control verbs receive it unbound). */
   readonly publish = (event: InternalEvent): void => {
     this.hub.publish(event);
-    const v2 = toV2Event(event, this.model);
+    const v2 = toV2Event(this.behaviour.netInterfaceNumbering === 'spec-table' ? specTableNumbered(event) : event, this.model);
     if (v2) this.hub.publishV2(v2);
   };
 
@@ -89,4 +90,11 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
       }
     }
   }
+}
+
+/** The event with its interface's state in the spec table's numbering (the payload of NETINTERFACE_STATE_V2). */
+function specTableNumbered(event: InternalEvent): InternalEvent {
+  const object = event.detail?.object;
+  if (object?.type !== 'netInterface') return event;
+  return { ...event, detail: { ...event.detail, object: { ...object, state: netInterfaceStateToSpecTable(object.state) } } };
 }

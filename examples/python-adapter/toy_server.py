@@ -20,6 +20,7 @@ ERROR_SUCCESS = 0
 ERROR_ACCESS_DENIED = 5
 ERROR_INVALID_FUNCTION = 1  # how a blocked read ends when ApiUnblockGetNotifyCall or ApiCloseNotify releases it
 ERROR_FILE_NOT_FOUND = 2
+ERROR_KEY_DELETED = 1018
 ERROR_INVALID_HANDLE = 6
 ERROR_INVALID_PARAMETER = 0x57
 ERROR_SHARING_PAUSED = 0x46
@@ -421,13 +422,15 @@ class ToyServer:
             target = c.resolve(h_object, kind)
             if target is None:
                 return {"status": ERROR_INVALID_HANDLE} if readd_sequence is not None else {"status": ERROR_INVALID_HANDLE, "dwStateSequence": 0}
-            port.filters.append(Filter(("object", kind, target[1]), mask, key))
             obj = self.cluster.find(kind, target[1])
-            current = obj.sequence if obj else 0
+            if obj is None:  # deleted since its handle was opened: a condition outside the table
+                return {"status": TYPES[kind][5]} if readd_sequence is not None else {"status": TYPES[kind][5], "dwStateSequence": 0}
+            port.filters.append(Filter(("object", kind, target[1]), mask, key))
+            current = obj.sequence
             if readd_sequence is None:
                 return {"status": ERROR_SUCCESS, "dwStateSequence": current}
             # ReAdd: the client missed changes if its sequence is not the current one: catch it up.
-            if obj is not None and readd_sequence != current:
+            if readd_sequence != current:
                 port.post(key, TYPES[kind][2], current, obj.name)
             return {"status": ERROR_SUCCESS}
 
@@ -439,6 +442,8 @@ class ToyServer:
             target = c.resolve(h_key, "key")
             if target is None:
                 return {"status": ERROR_INVALID_HANDLE}
+            if target[1] not in self.cluster.keys:  # deleted under its handle: ERROR_KEY_DELETED
+                return {"status": ERROR_KEY_DELETED}
             port.filters.append(Filter(("key", target[1], bool(subtree)), mask, key))
             return {"status": ERROR_SUCCESS}
 
@@ -509,6 +514,10 @@ class ToyServer:
             scope = toy_v2.scope_of(c, h_object, otype, targeted)
             if scope is None:
                 return {"status": ERROR_INVALID_HANDLE}
+            if scope[0] == "object" and self.cluster.find(scope[1], scope[2]) is None:
+                return {"status": TYPES[scope[1]][5]}  # deleted since hObject was opened
+            if scope[0] == "key" and scope[1] not in self.cluster.keys:
+                return {"status": ERROR_KEY_DELETED}
             port[1].registrations.append(toy_v2.Registration(otype, flags, key, scope))
             return {"status": ERROR_SUCCESS}
 

@@ -117,6 +117,12 @@ export function changedRoles(s: Stimulus): Role[] {
     case 'MoveResource':
       roles.push(roleOf(s.name), roleOf(s.group));
       break;
+    case 'SetInterfaceLink':
+      roles.push(roleOf(s.name), roleOf(s.peer));
+      break;
+    case 'SetNodeActivity':
+      roles.push(roleOf(s.name));
+      break;
     case 'SetQuorum':
       roles.push(roleOf(s.resource));
       break;

@@ -6,6 +6,7 @@ import type { RegistryKey } from '../model/registry';
 import type { ClusterModel } from '../model/cluster';
 import type { Behaviour } from '../rules/behaviour';
 import type { ServerState } from '../session/core';
+import * as links from './link-verbs';
 import * as objects from './object-verbs';
 import type { Publish } from './publisher';
 import * as registry from './registry-verbs';
@@ -76,6 +77,10 @@ export class ReferenceControl implements ClusterControl {
         return registry.deleteValue(model, publish, s, behaviour);
       case 'RegistrySetSecurity':
         return registry.setSecurity(model, publish, s, behaviour);
+      case 'SetInterfaceLink':
+        return links.setInterfaceLink(model, publish, s, behaviour);
+      case 'SetNodeActivity':
+        return links.setNodeActivity(model, publish, s, behaviour);
       case 'SetServerState':
         return this.server.setServerState(s.state);
       case 'DropEvents':

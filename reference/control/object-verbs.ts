@@ -7,7 +7,7 @@ import type { ClusterModel } from '../model/cluster';
 import type { ClusterObject } from '../model/types';
 import { isStateful } from '../model/types';
 import { TYPE_BITS } from '../notify/bits';
-import { CLUSTER_GROUP_STATE, CLUSTER_NETINTERFACE_STATE, CLUSTER_NETWORK_STATE, CLUSTER_NODE_STATE, CLUSTER_RESOURCE_STATE } from '../rules/states';
+import { CLUSTER_GROUP_STATE, CLUSTER_NETINTERFACE_STATE, CLUSTER_NETWORK_STATE, CLUSTER_NODE_STATE, CLUSTER_RESOURCE_STATE, netInterfaceStateFromSpecTable } from '../rules/states';
 import * as derived from '../model/derived';
 import { objectEvent, snapshot, type Publish } from './publisher';
 import type { Behaviour } from '../rules/behaviour';
@@ -82,8 +82,10 @@ export function setState(model: ClusterModel, publish: Publish, s: Verb<'SetStat
   const object = existing(model, s.objectType, s.name);
   const bit = TYPE_BITS[s.objectType].state;
   if (!isStateful(object.type) || bit === undefined) throw new Error(`SetState: ${s.objectType} has no state`);
-  if (object.state === s.state && !behaviour.sameStateIsTransition) return;
-  model.setState(object, s.state);
+  // The value of the server's own enumeration: a server numbering interface states by the spec's table takes that.
+  const state = object.type === 'netInterface' && behaviour.netInterfaceNumbering === 'spec-table' ? netInterfaceStateFromSpecTable(s.state) : s.state;
+  if (object.state === state && !behaviour.sameStateIsTransition) return;
+  model.setState(object, state);
   publish(objectEvent(object, bit));
   if (object.type === 'group' && behaviour.groupDrivesResources) driveResources(model, publish, object);
   deriveFrom(model, publish, object);

@@ -2,6 +2,7 @@
 // notifications; reference/control turns its changes into internal events.
 import { sameName, splitPath } from '../rules/names';
 import { DEFAULT_CLUSTER, initialObjects, type ClusterData } from './initial';
+import { LinkTable } from './links';
 import { RegistryTree } from './registry';
 import type { ClusterObject, ObjectType } from './types';
 
@@ -17,6 +18,8 @@ export class ClusterModel {
   readonly name: string;
   readonly properties = new Map<string, string | number>();
   readonly registry = new RegistryTree();
+  /** Link-level connectivity of the net interfaces (SetInterfaceLink). */
+  readonly links = new LinkTable();
   quorumResource: string;
   private readonly objects: ClusterObject[] = [];
 

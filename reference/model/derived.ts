@@ -36,3 +36,38 @@ export function interfaceStateForNode(nodeState: number, current: number): numbe
   if (!active) return CLUSTER_NETINTERFACE_STATE.Unavailable;
   return current === CLUSTER_NETINTERFACE_STATE.Unavailable ? CLUSTER_NETINTERFACE_STATE.Up : undefined;
 }
+
+/** One interface of a network, as the link-level derivation sees it. */
+export interface InterfaceOnNetwork {
+  name: string;
+  /** The state of the node it is installed on (CLUSTER_NODE_STATE). */
+  nodeState: number;
+  /** Its own link is up (not unplugged). */
+  linked: boolean;
+}
+
+/**
+ * The states 3.1.4.x.94 defines for the interfaces of one network, from node activity and link-level
+ * connectivity: unavailable while the node is neither up nor paused; failed when it reaches no other
+ * interface; unreachable when it misses one that is neither failed nor unavailable; up otherwise.
+ * A live interface with its link up and no linked peer (the others unplugged or unavailable) has no one
+ * to miss: up.
+ */
+export function interfaceStates(interfaces: readonly InterfaceOnNetwork[], connected: (a: string, b: string) => boolean): Map<string, number> {
+  const { Unavailable, Failed, Unreachable, Up } = CLUSTER_NETINTERFACE_STATE;
+  const states = new Map<string, number>();
+  const live = interfaces.filter((i) => i.nodeState === CLUSTER_NODE_STATE.Up || i.nodeState === CLUSTER_NODE_STATE.Paused);
+  for (const i of interfaces) if (!live.includes(i)) states.set(i.name, Unavailable);
+  for (const i of live) {
+    // An unplugged peer is the one that failed, not this one: only peers with a link of their own count.
+    const others = live.filter((o) => o !== i && o.linked);
+    const reachesNone = !i.linked || (others.length > 0 && others.every((o) => !connected(i.name, o.name)));
+    if (reachesNone) states.set(i.name, Failed);
+  }
+  for (const i of live) {
+    if (states.has(i.name)) continue;
+    const missed = live.some((o) => o !== i && states.get(o.name) !== Failed && !connected(i.name, o.name));
+    states.set(i.name, missed ? Unreachable : Up);
+  }
+  return states;
+}

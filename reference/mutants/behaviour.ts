@@ -352,6 +352,43 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     trips: trips('3.1.4.2.107: pending ApiGetNotifyV2 calls completed', '3.1.1.8: closing a v2 port includes unblocking'),
     override: { unblockReleasesV2: false },
   },
+  {
+    name: 'gone-object-registered',
+    description: 'A registration through a live handle whose object (or registry key) has since been deleted succeeds, registering by name, instead of failing with a code outside the table.',
+    trips: trips(...each(OBJECT_REGISTRATIONS, () => 'other failures use unlisted codes'), '3.1.4.2.137: other failures use unlisted codes'),
+    override: { refuseGoneObjects: false },
+  },
+  {
+    name: 'gone-object-state',
+    description: 'ApiGetNodeState, ApiGetNetworkState and ApiGetNetInterfaceState through a handle whose object has since been deleted return ERROR_SUCCESS (with an Unknown state).',
+    trips: trips(...each([69, 83, 94], () => 'other failures use unlisted codes')),
+    override: { failGoneObjectState: false },
+  },
+  {
+    name: 'port2-early-events',
+    description: 'A version 2 port with no registration yet receives every event (key 0) instead of nothing.',
+    trips: trips('3.1.4.2.136: nothing queued before the first filter', '3.2.4.5.2: no events before the first filter'),
+    override: { queueWithoutRegistrationsV2: true },
+  },
+  {
+    name: 'links-ignored',
+    description: 'Link-level failures (an interface unplugged, a path between two interfaces cut) change no interface or network state.',
+    trips: trips(
+      'x.94: State matches connectivity and node state',
+      'x.94: server detects interface state changes',
+      "x.83: State matches the interfaces' states",
+      'x.83: network state derived from its interfaces',
+      'x.83: network state may change on interface failure',
+    ),
+    override: { detectsLinkFailures: false },
+  },
+  {
+    name: 'node-activity-ignored',
+    description: 'A node that stops being active (or is paused) keeps reporting ClusterNodeUp, and its interfaces keep their states.',
+    // Its interfaces stay up too: the unavailable rule of 3.1.4.x.94 is broken with it.
+    trips: trips('x.69: State reflects node activity', 'x.94: State matches connectivity and node state'),
+    override: { followsNodeActivity: false },
+  },
 ];
 
 /** The mutant list as the CLI shows it (reference/mutants/index.ts): name, description, trips. */

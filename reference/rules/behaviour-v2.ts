@@ -21,6 +21,8 @@ export interface V2Behaviour {
   checksDwVersion: boolean;
   /** 3.1.4.2.137: an object type outside CLUSTER_OBJECT_TYPE gives ERROR_INVALID_PARAMETER. */
   checksObjectType: boolean;
+  /** 3.1.4.2.136, 3.2.4.5.2: nothing is queued on a port before its first registration. */
+  queueWithoutRegistrationsV2: boolean;
   /** 3.1.4.2.138: ApiGetNotifyV2 on a port with nothing queued waits for an indication or a release. */
   blocksOnEmptyV2: boolean;
   /** 3.1.4.2.107: ApiUnblockGetNotifyCall completes the outstanding ApiGetNotifyV2 calls of a v2 port. */
@@ -29,6 +31,7 @@ export interface V2Behaviour {
 
 export const REFERENCE_V2_BEHAVIOUR: Readonly<V2Behaviour> = Object.freeze({
   selectRegistrationsV2: (matching: readonly V2Registration[]) => matching,
+  queueWithoutRegistrationsV2: false,
   reportedFlagsV2: (event: V2Event) => BigInt(event.flag),
   notificationDataV2: (event: V2Event) => event.data,
   checksDwVersion: true,

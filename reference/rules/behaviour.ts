@@ -139,6 +139,27 @@ export interface Behaviour extends V2Behaviour {
   portTableSize: number;
   /** 3.1.4.x.107 / 3.1.1.8: an unblock releases the pending reads; the port stays open (its handle still closes it). */
   unblockClosesPort: boolean;
+  /**
+   * 3.1.4.x.59-100, .62 ("for any other condition"): a registration through a live handle whose object or
+   * registry key has since been deleted has nothing to register for, so it fails with a code outside the
+   * method's table; false registers it anyway (by name) and returns ERROR_SUCCESS.
+   */
+  refuseGoneObjects: boolean;
+  /**
+   * 3.1.4.x.69, .83, .94 ("for any other condition"): Get*State through a live handle whose node, network
+   * or interface has since been deleted fails with a code outside the table; false answers ERROR_SUCCESS
+   * with the enumeration's Unknown state.
+   */
+  failGoneObjectState: boolean;
+  /**
+   * 3.1.4.x.94: how interface states are numbered on the wire and in SetState: the Windows enumeration
+   * (Unavailable 0, Failed 1, Unreachable 2) or the spec table's (Failed 0, Unreachable 1, Unavailable 2).
+   */
+  netInterfaceNumbering: 'windows' | 'spec-table';
+  /** 3.1.4.x.94 / .83: link-level failures (SetInterfaceLink) change interface and network states. */
+  detectsLinkFailures: boolean;
+  /** 3.1.4.x.69: a node's activity (SetNodeActivity) shows in its state, and in its interfaces' (3.1.4.x.94). */
+  followsNodeActivity: boolean;
 }
 
 export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -188,6 +209,11 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   deletionReachesObjectRegistrations: true,
   portTableSize: Number.POSITIVE_INFINITY,
   unblockClosesPort: false,
+  refuseGoneObjects: true,
+  failGoneObjectState: true,
+  netInterfaceNumbering: 'windows',
+  detectsLinkFailures: true,
+  followsNodeActivity: true,
 });
 
 /** A mutant's deviation: one (sometimes two closely tied) entries replaced. */

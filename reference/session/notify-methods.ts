@@ -3,13 +3,14 @@
 import type { GetNotifyOut, Handle, Reply } from '../../cmrp/contract';
 import { ERROR } from '../../cmrp/constants';
 import type { NotifyMethod } from '../rules/behaviour';
-import { NULL_HANDLE, RPC_S_PROCNUM_OUT_OF_RANGE, RpcFault } from '../rules/codes';
+import { NULL_HANDLE, RPC_S_PROCNUM_OUT_OF_RANGE, RpcFault, SERVER_ERROR } from '../rules/codes';
 import type { StatefulType } from '../model/types';
 import { TYPE_BITS } from '../notify/bits';
 import type { Scope } from '../rules/filter';
 import type { NotificationPort } from '../notify/port';
 import { ConnectionState, isRefusal, type Refusal } from './connection-state';
 import { closeNotifyV2, v2PortOf } from './notify-v2-methods';
+import { goneStatus } from './object-methods';
 
 const NO_INDICATION: GetNotifyOut = { dwNotifyKey: 0, dwFilter: 0, dwStateSequence: 0, Name: '' };
 
@@ -93,6 +94,8 @@ export function addNotifyKey(s: ConnectionState, hNotify: Handle, hKey: Handle, 
   if (isRefusal(port)) return { status: port.refused };
   const key = s.check(hKey, 'key');
   if (isRefusal(key)) return { status: key.refused };
+  // A key deleted under the open handle: a condition outside the table (3.1.4.x.62), as MS-RRP reports it.
+  if (s.core.behaviour.refuseGoneObjects && !s.core.model.registry.find(key.path)) return { status: SERVER_ERROR.KEY_DELETED };
   // WatchSubTree is a 32-bit BOOL on the wire: any non-zero value is TRUE.
   const scope: Scope = { kind: 'key', path: key.path, watchSubTree: s.core.behaviour.watchSubTree(Boolean(WatchSubTree)) };
   port.addFilter({ scope, dwFilter: Filter >>> 0, dwNotifyKey: dwNotifyKey >>> 0, handle: String(hKey).toLowerCase() });
@@ -170,6 +173,8 @@ function registerObject(
   const refused = s.core.behaviour.refuseFilter(dwFilter >>> 0, s.version);
   if (refused !== undefined) return { refused };
   const object = s.core.model.find(type, target.name);
+  // The object the handle designates is gone: no object to queue for, no state sequence to return.
+  if (!object && s.core.behaviour.refuseGoneObjects) return { refused: goneStatus(type) };
   const filter = { dwFilter: dwFilter >>> 0, dwNotifyKey: dwNotifyKey >>> 0, handle: String(hObject).toLowerCase() };
   port.addFilter({ scope: { kind: 'object', type, name: target.name }, ...filter });
   return { port, object: object?.name, current: (object?.stateSequence ?? 0) >>> 0 };

@@ -4,11 +4,12 @@
 import type { Handle, NotificationV2, Reply } from '../../cmrp/contract';
 import { CLUSTER_OBJECT_TYPE as OT, ERROR, validV2Flags } from '../../cmrp/constants';
 import { FAULT } from '../../wire/rpc/constants';
-import { NULL_HANDLE } from '../rules/codes';
+import { NULL_HANDLE, SERVER_ERROR } from '../rules/codes';
 import type { NotificationPortV2 } from '../notify/v2/port';
 import type { V2Scope } from '../notify/v2/registration';
 import type { ConnectionState } from './connection-state';
 import type { HandleTarget } from './handles';
+import { goneStatus } from './object-methods';
 
 /** A method the protocol version 2 IDL lacks: the RPC runtime rejects its opnum before any method runs. */
 const NOT_IN_VERSION_2 = { fault: FAULT.nca_s_op_rng_error } as const;
@@ -61,6 +62,8 @@ export function addNotifyV2(
   if (known && (flags & ~validV2Flags(type)) !== 0n) return { status: ERROR.INVALID_PARAMETER };
   const scope = scopeOf(s, hObject, type, Boolean(isTargetedAtObject));
   if ('refused' in scope) return { status: scope.refused };
+  const gone = goneTarget(s, scope);
+  if (gone !== undefined) return { status: gone };
   port.register({ dwObjectType: type, FilterFlags: flags, dwNotifyKey: dwNotifyKey >>> 0, scope });
   return { status: ERROR.SUCCESS };
 }
@@ -100,6 +103,14 @@ function portV2For(s: ConnectionState, method: 'ApiAddNotifyV2' | 'ApiGetNotifyV
   if (refusal) return refusal;
   const target = s.check(hNotify, 'notifyV2');
   return 'refused' in target ? target : target.port;
+}
+
+/** A targeted registration whose object or key has been deleted since hObject was opened: a code outside the table (3.1.4.2.137). */
+function goneTarget(s: ConnectionState, scope: V2Scope): number | undefined {
+  if (!s.core.behaviour.refuseGoneObjects) return undefined;
+  if (scope.kind === 'object' && scope.type !== 'resourceType' && !s.core.model.find(scope.type, scope.name)) return goneStatus(scope.type);
+  if (scope.kind === 'key' && !s.core.model.registry.find(scope.path)) return SERVER_ERROR.KEY_DELETED;
+  return undefined;
 }
 
 /** What a registration watches, or why hObject does not fit it (ERROR_INVALID_HANDLE). */

@@ -6,6 +6,7 @@ import { CLUSTER_CHANGE, ERROR } from '../../cmrp/constants';
 import { NULL_HANDLE, SERVER_ERROR } from '../rules/codes';
 import type { StatefulType } from '../model/types';
 import { splitPath } from '../rules/names';
+import { netInterfaceStateToSpecTable } from '../rules/states';
 import { ConnectionState, isRefusal } from './connection-state';
 import type { HandleTarget } from './handles';
 
@@ -67,6 +68,11 @@ const CLOSE_METHOD: Readonly<Record<Exclude<HandleTarget['kind'], 'notify' | 'no
   netInterface: METHODS.netInterface.close,
 };
 
+/** What a call through a live handle whose object has since been deleted returns (outside every notification table). */
+export function goneStatus(type: StatefulType): number {
+  return METHODS[type].gone;
+}
+
 /** An unknown state, as the Get*State methods report it on failure (the enumerations' Unknown = -1). */
 const STATE_UNKNOWN = -1;
 
@@ -120,9 +126,15 @@ export function getState(s: ConnectionState, handle: Handle, type: StatefulType)
   const target = s.check(handle, type);
   if (isRefusal(target)) return failed(target.refused);
   const object = s.core.model.find(type, target.name);
-  if (!object) return failed(METHODS[type].gone);
+  if (!object) {
+    // The mutant's reading: the call "succeeds" in reporting nothing (groups and resources have their own listed code).
+    const listed = type === 'group' || type === 'resource';
+    return !listed && !s.core.behaviour.failGoneObjectState ? { ...failed(ERROR.SUCCESS) } : failed(METHODS[type].gone);
+  }
   const group = object.group ? s.core.model.find('group', object.group) : undefined;
-  return { status: ERROR.SUCCESS, State: object.state, NodeName: group?.node ?? object.node ?? '', GroupName: group?.name ?? '' };
+  const specTable = type === 'netInterface' && s.core.behaviour.netInterfaceNumbering === 'spec-table';
+  const State = specTable ? netInterfaceStateToSpecTable(object.state) : object.state;
+  return { status: ERROR.SUCCESS, State, NodeName: group?.node ?? object.node ?? '', GroupName: group?.name ?? '' };
 }
 
 export function getRootKey(s: ConnectionState): Reply<{ hKey: Handle }> {

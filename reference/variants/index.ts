@@ -87,6 +87,14 @@ export const VARIANT_DEFINITIONS: readonly VariantDefinition[] = [
     },
   },
   {
+    name: 'netinterface-spec-numbering',
+    description: "Interface states are numbered by the spec's table in 3.1.4.x.94 (Failed 0, Unreachable 1, Unavailable 2, Up 3), in ApiGetNetInterfaceState, in SetState and in version 2 payloads, not by the Windows enumeration.",
+    readings: [...both(94, 'State matches connectivity and node state'), ...both(94, 'State set to a listed value on success')],
+    nonStrict: [],
+    versions: BOTH,
+    override: { netInterfaceNumbering: 'spec-table' },
+  },
+  {
     name: 'sequence-steps-and-wraps',
     description: 'State sequences of groups and resources grow by 7 per transition; those of nodes, networks and net interfaces start just below 2^32 and wrap around.',
     readings: [...both(46, 'state sequence incremented on each transition'), ...both(64, 'catch-up GROUP_STATE on differing StateSequence')],

@@ -58,6 +58,8 @@ const STIMULI: { [V in ControlVerb]: Extract<Stimulus, { verb: V }> } = {
   DropEvents: { verb: 'DropEvents' },
   Failover: { verb: 'Failover' },
   Reset: { verb: 'Reset' },
+  SetInterfaceLink: { verb: 'SetInterfaceLink', name: 'n', peer: 'p', connected: false },
+  SetNodeActivity: { verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' },
 };
 
 describe('the schema and the code', () => {

@@ -250,6 +250,39 @@ const PROBES: Record<string, Probe> = {
     const outcome = await within(read);
     return outcome === PENDING ? 'pending' : status(outcome);
   },
+  'port2-early-events': async (m) => {
+    const { conn, h, hCluster, apply } = await v2Port(m);
+    await apply(setGroupState);
+    await v2Register(conn, h, hCluster, OT.GROUP, G.STATE, 1);
+    return (await v2Drain(conn, h)).length;
+  },
+  'gone-object-registered': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const h = await openPort(conn);
+    await apply({ verb: 'AddObject', objectType: 'group', name: 'Gone' });
+    const hGroup = ok(await conn.ApiOpenGroup('Gone')).hGroup;
+    await apply({ verb: 'DeleteObject', objectType: 'group', name: 'Gone' });
+    return status(await conn.ApiAddNotifyGroup(h, hGroup, C.GROUP_STATE, 1));
+  },
+  'gone-object-state': async (m) => {
+    const { conn, apply } = rig(3, m);
+    await apply({ verb: 'AddObject', objectType: 'network', name: 'Gone' });
+    const hNetwork = ok(await conn.ApiOpenNetwork('Gone')).hNetwork;
+    await apply({ verb: 'DeleteObject', objectType: 'network', name: 'Gone' });
+    return status(await conn.ApiGetNetworkState(hNetwork));
+  },
+  'links-ignored': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const hNic = ok(await conn.ApiOpenNetInterface('node2 - Ethernet')).hNetInterface;
+    await apply({ verb: 'SetInterfaceLink', name: 'node2 - Ethernet', connected: false });
+    return ok(await conn.ApiGetNetInterfaceState(hNic)).State;
+  },
+  'node-activity-ignored': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const hNode = ok(await conn.ApiOpenNode('node2')).hNode;
+    await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
+    return ok(await conn.ApiGetNodeState(hNode)).State;
+  },
 };
 
 it('has a probe for every mutant, and at least 20 mutants', () => {

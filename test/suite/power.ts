@@ -56,6 +56,10 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
     why: 'the catch-up after a failover is read by a check that names no key clause: its key falls to ApiGetNotify\'s key clause',
     clauses: [{ section: '3.1.4.x.66', title: "dwNotifyKey is the matching registration's key" }],
   },
+  'port2-early-events': {
+    why: 'a 3.1.4.2.137 sequence creates its group between the port and the port\'s first registration: the early entry is read first, by that check',
+    clauses: [{ section: '3.1.4.2.137', title: 'several event types in one registration' }],
+  },
   'early-events': {
     why: 'the client-side sections restate the rule of 3.1.4.x.56 and share its check',
     clauses: [

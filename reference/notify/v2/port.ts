@@ -32,6 +32,10 @@ export class NotificationPortV2 {
     if (this.closed) return;
     const matching = this.registrations.filter((r) => matches(r, event));
     const data = this.behaviour.notificationDataV2(event);
+    // Only the port2-early-events mutant: a port with no registration yet gets every event (key 0).
+    if (this.registrations.length === 0 && this.behaviour.queueWithoutRegistrationsV2) {
+      this.queue.push({ dwNotifyKey: 0, dwObjectType: event.dwObjectType, FilterFlags: BigInt(event.flag), ...data });
+    }
     for (const registration of this.behaviour.selectRegistrationsV2(matching)) {
       const via = throughSubtree(registration as RegistrationV2, event);
       this.queue.push({
