@@ -43,6 +43,12 @@ export interface NotificationV2 {
   Type: string | null;
 }
 
+/** One ENUM_ENTRY of ApiCreateEnum's ENUM_LIST ([MS-CMRP] 2.2.3.5): a CLUSTER_ENUM type bit and a name. */
+export interface EnumEntry {
+  Type: number;
+  Name: string;
+}
+
 export interface Capabilities {
   /** Protocol versions the target speaks: 2 (sections 3.1.4.1.x), 3 (sections 3.1.4.2.x). */
   protocolVersions: ProtocolVersion[];
@@ -55,6 +61,12 @@ export interface Capabilities {
    * 20-byte context handles. Bindings without one cannot judge those clauses.
    */
   rpcRuntime?: boolean;
+  /**
+   * The target serves the management methods (ApiCreateEnum, ApiCreateGroup, ApiOnlineGroup, ApiSetValue, ...):
+   * the suite can then cause events in-band and discover the server's objects. A dcerpc: target always can
+   * (a real server has every opnum of the IDL); an adapter says so in its Hello.
+   */
+  management?: boolean;
 }
 
 export type AccessLevel = 'full' | 'read';
@@ -118,6 +130,40 @@ export interface ClusapiConnection {
   ApiCreateNotifyV2?(): Promise<Reply<{ hNotify: Handle }>>;
   ApiAddNotifyV2?(hNotify: Handle, hObject: Handle, dwObjectType: number, FilterFlags: bigint, dwNotifyKey: number, dwVersion: number, isTargetedAtObject: boolean): Promise<Reply>;
   ApiGetNotifyV2?(hNotify: Handle): Promise<Reply<{ Notifications: NotificationV2[] }>>;
+
+  /**
+   * Management methods (3.1.4.1.x / 3.1.4.2.x): they change the cluster. The suite calls them only to cause
+   * events in-band (harness/stimulus/) and to discover the server's objects (ApiCreateEnum); a binding
+   * without them offers no in-band stimuli. lpData and the security descriptors are hex bytes.
+   */
+  ApiCreateEnum?(dwType: number): Promise<Reply<{ ReturnEnum: EnumEntry[] }>>;
+  ApiCreateResource?(hGroup: Handle, lpszResourceName: string, lpszResourceType: string, dwFlags: number): Promise<Reply<{ hResource: Handle }>>;
+  ApiDeleteResource?(hResource: Handle): Promise<Reply>;
+  /** The cluster's name and the node the connection is served by: role discovery binds @cluster and @node to them. */
+  ApiGetClusterName?(): Promise<Reply<{ ClusterName: string; NodeName: string }>>;
+  /** The net interface of a node on a network: role discovery learns the interfaces' places from it. */
+  ApiGetNetInterface?(lpszNodeName: string, lpszNetworkName: string): Promise<Reply<{ lppszInterfaceName: string }>>;
+  /** The quorum resource: role discovery keeps the group holding it out of the roles the suite changes. */
+  ApiGetQuorumResource?(): Promise<Reply<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }>>;
+  /** Initiates a failure of the resource (its state becomes ClusterResourceFailed). */
+  ApiFailResource?(hResource: Handle): Promise<Reply>;
+  ApiOnlineResource?(hResource: Handle): Promise<Reply>;
+  ApiOfflineResource?(hResource: Handle): Promise<Reply>;
+  ApiChangeResourceGroup?(hResource: Handle, hGroup: Handle): Promise<Reply>;
+  /** lpSecurityAttributes: null (the suite never passes one) or the security descriptor's bytes as hex. */
+  ApiCreateKey?(hKey: Handle, lpSubKey: string, dwOptions: number, samDesired: number, lpSecurityAttributes: string | null): Promise<Reply<{ phKey: Handle; lpdwDisposition: number }>>;
+  ApiSetValue?(hKey: Handle, lpValueName: string, dwType: number, lpData: string | null, cbData: number): Promise<Reply>;
+  ApiDeleteValue?(hKey: Handle, lpValueName: string): Promise<Reply>;
+  ApiDeleteKey?(hKey: Handle, lpSubKey: string): Promise<Reply>;
+  ApiSetKeySecurity?(hKey: Handle, SecurityInformation: number, pRpcSecurityDescriptor: string | null): Promise<Reply>;
+  ApiCreateGroup?(lpszGroupName: string): Promise<Reply<{ hGroup: Handle }>>;
+  /** `force` exists in protocol version 3 only. */
+  ApiDeleteGroup?(hGroup: Handle, force?: boolean): Promise<Reply>;
+  ApiOnlineGroup?(hGroup: Handle): Promise<Reply>;
+  ApiOfflineGroup?(hGroup: Handle): Promise<Reply>;
+  ApiMoveGroupToNode?(hGroup: Handle, hNode: Handle): Promise<Reply>;
+  ApiPauseNode?(hNode: Handle): Promise<Reply>;
+  ApiResumeNode?(hNode: Handle): Promise<Reply>;
 
   /** Ends the connection; every context handle it holds becomes invalid. */
   close(): Promise<void>;

@@ -79,4 +79,17 @@ export interface ClusterControl {
    * for its subtree: what is below it is not listed again.
    */
   listObjects?(prefix: string): Promise<ListedObject[]>;
+  /**
+   * Set (to the reason) by a binding that cannot keep the settled rule: the in-band stimuli of
+   * harness/stimulus/, made through MS-CMRP's own management methods, which do not say that an event is
+   * queued by the time the call that caused it returns. After such a stimulus no absence of an event is
+   * proven (those checks are INCONCLUSIVE with this reason), and a property run does not use it.
+   */
+  readonly unsettled?: string;
+  /**
+   * Why this binding cannot apply one stimulus of a verb it offers (an object type MS-CMRP cannot create, a
+   * state no method sets), given the stimuli applied before it in the same sequence; undefined when it can.
+   * The clauses of a sequence needing it are NOT-TESTED with that reason.
+   */
+  cannot?(stimulus: Stimulus, earlier: readonly Stimulus[]): string | undefined;
 }

@@ -2,7 +2,7 @@
 // (contract.ts) must agree with the method's row in methods.ts, parameter by parameter (count, order,
 // value kind) and in the names of its out parameters. A disagreement fails `tsc` here, naming the
 // method. Types only: nothing in this module exists at run time.
-import type { ClusapiConnection, Handle, MethodName, NotificationV2 } from './contract';
+import type { ClusapiConnection, EnumEntry, Handle, MethodName, NotificationV2 } from './contract';
 import type { IdlTable, ValueKind } from './methods';
 
 /** The contract's TypeScript type of each value kind. */
@@ -14,6 +14,8 @@ interface KindType {
   bool: boolean;
   uint64: bigint;
   notifications: NotificationV2[];
+  bytes: string | null;
+  enumList: EnumEntry[];
 }
 
 type Row<M extends MethodName> = IdlTable[M];

@@ -19,9 +19,12 @@ import type { MethodName } from './contract';
  * - int32: a state enumeration value, -1 (unknown) included; 0..4294967295 is accepted as its unsigned form;
  * - bool: a 32-bit BOOL as JSON true/false;
  * - uint64: an unsigned 64-bit value as a decimal string (JSON numbers lose precision past 2^53);
- * - notifications: the NOTIFICATION_RPC list of ApiGetNotifyV2.
+ * - notifications: the NOTIFICATION_RPC list of ApiGetNotifyV2;
+ * - bytes: a byte buffer as lowercase hex ("" for none), or null for a NULL [unique] pointer (ApiSetValue's
+ *   lpData, a security descriptor);
+ * - enumList: the ENUM_LIST of ApiCreateEnum, as a list of { Type, Name } (null for a NULL pointer).
  */
-export type ValueKind = 'handle' | 'string' | 'uint32' | 'int32' | 'bool' | 'uint64' | 'notifications';
+export type ValueKind = 'handle' | 'string' | 'uint32' | 'int32' | 'bool' | 'uint64' | 'notifications' | 'bytes' | 'enumList';
 
 export interface ParamSpec {
   readonly name: string;
@@ -52,12 +55,19 @@ export interface MethodSpec {
   readonly outs: Readonly<Record<string, ValueKind>>;
   /** Version 2 notification ports: sent only to adapters that declare notifyV2. */
   readonly notifyV2?: true;
+  /**
+   * A management method ([MS-CMRP] 3.1.4.x, not a notification method): it changes the cluster, so the
+   * suite calls it only to cause events in-band (harness/stimulus/), never as a test of its own. An
+   * adapter that lacks it answers "method not found" and simply offers no in-band stimuli.
+   */
+  readonly management?: true;
 }
 
 // Literal-typed builders: idl-check.ts reads the kinds of each method's parameters from the type.
 const h = <N extends string>(name: N) => ({ name, kind: 'handle' }) as const;
 const u = <N extends string>(name: N) => ({ name, kind: 'uint32' }) as const;
 const s = <N extends string>(name: N) => ({ name, kind: 'string' }) as const;
+const b = <N extends string>(name: N) => ({ name, kind: 'bytes' }) as const;
 /** The [in, out] handle of an object close: h-prefixed in the contract, bare in the IDL. */
 const closed = <N extends string, I extends string>(name: N, idlName: I) => ({ name, kind: 'handle', idlName }) as const;
 
@@ -142,6 +152,73 @@ const TABLE = {
     notifyV2: true,
   },
   ApiGetNotifyV2: { opnum: 139, versions: V3, params: [h('hNotify')], outs: { Notifications: 'notifications' }, notifyV2: true },
+
+  // Management methods: what the in-band stimuli (harness/stimulus/) and role discovery call.
+  ApiCreateEnum: { opnum: 7, versions: BOTH, params: [u('dwType')], outs: { ReturnEnum: 'enumList' }, management: true },
+  ApiCreateResource: {
+    opnum: 9,
+    versions: BOTH,
+    params: [h('hGroup'), s('lpszResourceName'), s('lpszResourceType'), u('dwFlags')],
+    outs: { hResource: 'handle' },
+    management: true,
+  },
+  ApiGetClusterName: { opnum: 3, versions: BOTH, params: [], outs: { ClusterName: 'string', NodeName: 'string' }, management: true },
+  ApiGetNetInterface: {
+    opnum: 95,
+    versions: BOTH,
+    params: [s('lpszNodeName'), s('lpszNetworkName')],
+    outs: { lppszInterfaceName: 'string' },
+    management: true,
+  },
+  ApiGetQuorumResource: {
+    opnum: 5,
+    versions: BOTH,
+    params: [],
+    outs: { lpszResourceName: 'string', lpszDeviceName: 'string', pdwMaxQuorumLogSize: 'uint32' },
+    management: true,
+  },
+  ApiFailResource: { opnum: 16, versions: BOTH, params: [h('hResource')], outs: {}, management: true },
+  ApiDeleteResource: { opnum: 10, versions: BOTH, params: [h('hResource')], outs: {}, management: true },
+  ApiOnlineResource: { opnum: 17, versions: BOTH, params: [h('hResource')], outs: {}, management: true },
+  ApiOfflineResource: { opnum: 18, versions: BOTH, params: [h('hResource')], outs: {}, management: true },
+  ApiChangeResourceGroup: { opnum: 25, versions: BOTH, params: [h('hResource'), h('hGroup')], outs: {}, management: true },
+  ApiCreateKey: {
+    opnum: 29,
+    versions: BOTH,
+    params: [h('hKey'), s('lpSubKey'), u('dwOptions'), u('samDesired'), b('lpSecurityAttributes')],
+    outs: { phKey: 'handle', lpdwDisposition: 'uint32' },
+    management: true,
+  },
+  ApiSetValue: {
+    opnum: 32,
+    versions: BOTH,
+    params: [h('hKey'), s('lpValueName'), u('dwType'), b('lpData'), u('cbData')],
+    outs: {},
+    management: true,
+  },
+  ApiDeleteValue: { opnum: 33, versions: BOTH, params: [h('hKey'), s('lpValueName')], outs: {}, management: true },
+  ApiDeleteKey: { opnum: 35, versions: BOTH, params: [h('hKey'), s('lpSubKey')], outs: {}, management: true },
+  ApiSetKeySecurity: {
+    opnum: 39,
+    versions: BOTH,
+    params: [h('hKey'), u('SecurityInformation'), b('pRpcSecurityDescriptor')],
+    outs: {},
+    management: true,
+  },
+  ApiCreateGroup: { opnum: 42, versions: BOTH, params: [s('lpszGroupName')], outs: { hGroup: 'handle' }, management: true },
+  ApiDeleteGroup: {
+    opnum: 43,
+    versions: BOTH,
+    // The IDL names the handle Group; version 3 adds [in] BOOL force (delete the group's resources too).
+    params: [{ name: 'hGroup', kind: 'handle', idlName: 'Group' }, { name: 'force', kind: 'bool', optional: true, versions: [3] }],
+    outs: {},
+    management: true,
+  },
+  ApiOnlineGroup: { opnum: 49, versions: BOTH, params: [h('hGroup')], outs: {}, management: true },
+  ApiOfflineGroup: { opnum: 50, versions: BOTH, params: [h('hGroup')], outs: {}, management: true },
+  ApiMoveGroupToNode: { opnum: 52, versions: BOTH, params: [h('hGroup'), h('hNode')], outs: {}, management: true },
+  ApiPauseNode: { opnum: 69, versions: BOTH, params: [h('hNode')], outs: {}, management: true },
+  ApiResumeNode: { opnum: 70, versions: BOTH, params: [h('hNode')], outs: {}, management: true },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 /** The table with its literal types, for the compile-time checks of idl-check.ts. */

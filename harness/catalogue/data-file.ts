@@ -3,7 +3,8 @@
 // the file and the place in it, and, as a UsageError, exit 2 from the CLI before anything is judged.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { UsageError } from '../../cmrp/errors';
 import { packageRoot } from '../../cmrp/package-info';
 import { precompiledValidator } from '../schema/validator';
@@ -48,7 +49,10 @@ export function schemaValidator(schemaPath: string, ref?: string): ValidateFunct
   if (!validate) {
     // strictRequired off: a oneOf of `required`s ("exactly one kind field") names fields its branches do not define.
     if (!ajv) {
-      ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+      // Loaded only here: every process that reads a data file loads this module, few compile a schema.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { default: Ajv } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
+      ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
       // The data schemas refer to each other (a family's extra sequences are sequences): all are known.
       const dir = path.join(packageRoot(), 'vectors');
       for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.schema.json') && n !== 'catalogue.schema.json')) {

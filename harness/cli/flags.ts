@@ -27,6 +27,7 @@ export const RUN_FLAGS: FlagSpecs = {
   ...REPORT_FLAGS,
   target: { kind: 'string', value: 'SPEC' },
   control: { kind: 'string', value: 'SPEC' },
+  stimuli: { kind: 'string', value: 'control|inband|auto' },
   profile: { kind: 'string', value: 'FILE' },
   auth: { kind: 'string', value: 'spnego|ntlm|none' },
   'auth-level': { kind: 'string', value: 'connect|integrity|privacy' },

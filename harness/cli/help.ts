@@ -1,6 +1,5 @@
 // Usage texts. Kept next to the flag tables they describe; docs/cli.md says the same at length.
 import { TOOL_NAME } from '../../cmrp/package-info';
-import { SERVE_HELP } from './serve';
 
 const SELECTION = `Selection (default: the whole catalogue):
   --section S            a section and its subsections (3.1.4.2 selects 3.1.4.2.66); repeatable (default: all)
@@ -55,6 +54,10 @@ Details: docs/cli.md`,
                              comes from CMRP_READ_PASSWORD, never a flag
   --control SPEC             with dcerpc: the control adapter (stdio:COMMAND or tcp:HOST:PORT) that
                              changes cluster state for stimulus tests (default none: those are NOT-TESTED)
+  --stimuli control|inband|auto
+                             where stimuli come from: the control adapter, MS-CMRP's own management
+                             methods (ApiOfflineGroup, ApiSetValue, ...), or auto: the control adapter
+                             where the target has one, else in-band (default auto; docs/stimuli.md)
   --profile FILE             the server's names for the roles the sequences use (docs/profiles.md)
                              (default: builtin binds its own cluster; other targets are probed in-band)
   --strict                   a SHOULD / SHOULD NOT / MAY shortfall (NON-STRICT) fails the gate (default off)
@@ -103,7 +106,11 @@ results file.
 
   --markdown FILE        write the Markdown there, atomically (default: print it on stdout)`,
 
-  serve: SERVE_HELP,
+  // From the serve command's module, loaded only when this text is asked for (it loads the wire server).
+  get serve(): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('./serve') as typeof import('./serve')).SERVE_HELP;
+  },
   plan: PLAN_HELP,
 
   replay: `Usage: ${TOOL_NAME} replay FILE [--target SPEC] [--timeout-multiplier X]

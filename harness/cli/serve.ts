@@ -5,17 +5,25 @@
 import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_CLUSTER, loadClusterFile, type ClusterData } from '../../reference';
 import { UsageError } from '../../cmrp/errors';
-import { serveDcerpc, type ServedIdentity } from '../../reference/serve/dcerpc';
+import type { ServedIdentity } from '../../reference/serve/dcerpc';
 import { isWireMutant } from '../../reference/mutants/wire';
-import { accountName } from '../target/dcerpc';
-import { PASSWORD_ENV, READ_PASSWORD_ENV } from '../target/resolve';
-import { credentials, parseAccount, Secret, type Credentials } from '../../wire/auth';
+import type { Credentials } from '../../wire/auth';
 import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../../reference/serve/serve';
 import { createBuiltinTarget } from '../target/builtin';
 import type { Target } from '../../cmrp/contract';
 import type { ServerLimits } from '../../wire/rpc/server/app';
 import { parseArgs } from './args';
 import type { CliDeps } from './deps';
+
+// The wire server, its authentication and the target bindings are loaded only by `serve --listen
+// dcerpc:`: an adapter on stdio or TCP (one process per suite file of a `--target stdio:` run) would
+// otherwise spend most of its CPU loading them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const wireServer = () => require('../../reference/serve/dcerpc') as typeof import('../../reference/serve/dcerpc');
+const wireAuth = () => require('../../wire/auth') as typeof import('../../wire/auth');
+const dcerpcTarget = () => require('../target/dcerpc') as typeof import('../target/dcerpc');
+const targets = () => require('../target/resolve') as typeof import('../target/resolve');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME] [--cluster FILE]
        cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--read-user DOMAIN\\NAME] [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
@@ -132,12 +140,12 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
   if (typeof listen === 'object' && 'dcerpc' in listen) {
     if (auth !== undefined && user !== undefined) throw new UsageError('--auth none and --user exclude each other');
     if (auth === undefined && user === undefined) {
-      throw new UsageError(`serve --listen dcerpc:...: --user DOMAIN\\NAME (password in ${PASSWORD_ENV}) or --auth none is required`);
+      throw new UsageError(`serve --listen dcerpc:...: --user DOMAIN\\NAME (password in ${targets().PASSWORD_ENV}) or --auth none is required`);
     }
     const account = user === undefined ? undefined : servedAccount(user, deps.env);
     const readUser = flags['read-user'] as string | undefined;
     if (readUser !== undefined && !account) throw new UsageError('--read-user goes with --user (a Read account beside the full one), not --auth none');
-    const readAccount = readUser === undefined ? undefined : servedAccount(readUser, deps.env, '--read-user', READ_PASSWORD_ENV);
+    const readAccount = readUser === undefined ? undefined : servedAccount(readUser, deps.env, '--read-user', targets().READ_PASSWORD_ENV);
     if (readAccount && account && readAccount.user.toUpperCase() === account.user.toUpperCase()) {
       throw new UsageError(`--read-user ${readUser}: the Read account needs a user name of its own (the server tells the accounts apart by it)`);
     }
@@ -214,12 +222,12 @@ async function serveDcerpcCommand(
   let adapter: AdapterServer | undefined;
   try {
     try {
-      wire = await serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, limits, ...(account ? { account } : {}), ...(readAccount ? { readAccount } : {}), ...(wireMutant ? { wireMutant } : {}) });
+      wire = await wireServer().serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, limits, ...(account ? { account } : {}), ...(readAccount ? { readAccount } : {}), ...(wireMutant ? { wireMutant } : {}) });
     } catch (error) {
       throw bindProblem(error, '--listen', listenText);
     }
     deps.stdout.write(`listening on dcerpc:${wire.address.host}:${wire.address.port}\n`);
-    log(account ? `accepting NTLM and SPNEGO(NTLM) for ${accountName(account)}${readAccount ? ` (All) and ${accountName(readAccount)} (Read)` : ''}${wireMutant ? ` (wire mutant ${wireMutant})` : ''}` : 'authenticating nobody (--auth none)');
+    log(account ? `accepting NTLM and SPNEGO(NTLM) for ${dcerpcTarget().accountName(account)}${readAccount ? ` (All) and ${dcerpcTarget().accountName(readAccount)} (Read)` : ''}${wireMutant ? ` (wire mutant ${wireMutant})` : ''}` : 'authenticating nobody (--auth none)');
     if (control) {
       try {
         adapter = await serveAdapter(control, target, { name: `${name} (control)`, log });
@@ -238,7 +246,8 @@ async function serveDcerpcCommand(
 }
 
 /** A served account from --user and CMRP_PASSWORD (or --read-user and CMRP_READ_PASSWORD); a missing password is a usage error naming the account, never a value. */
-function servedAccount(user: string, env: Record<string, string | undefined>, flag = '--user', variable = PASSWORD_ENV): Credentials {
+function servedAccount(user: string, env: Record<string, string | undefined>, flag = '--user', variable = targets().PASSWORD_ENV): Credentials {
+  const { credentials, parseAccount, Secret } = wireAuth();
   let account;
   try {
     account = parseAccount(user);
@@ -246,6 +255,6 @@ function servedAccount(user: string, env: Record<string, string | undefined>, fl
     throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
   const password = env[variable];
-  if (!password) throw new UsageError(`${variable} is not set: the password of ${accountName(account)} comes from that environment variable (there is no --password flag)`);
+  if (!password) throw new UsageError(`${variable} is not set: the password of ${dcerpcTarget().accountName(account)} comes from that environment variable (there is no --password flag)`);
   return credentials(account, new Secret(password));
 }

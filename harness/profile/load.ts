@@ -2,7 +2,7 @@
 // anything is judged: one line naming the file and the place, exit 2.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { packageRoot } from '../../cmrp/package-info';
 import { UsageError } from '../../cmrp/errors';
 import type { Profile } from './roles';
@@ -20,6 +20,9 @@ let validator: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (!validator) {
     const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'docs', 'profile.schema.json'), 'utf8')) as object;
+    // ajv is loaded here, not with the module: most processes that load this module never check a file.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
     validator = new Ajv2020({ allErrors: false, strict: true }).compile(schema);
   }
   return validator;

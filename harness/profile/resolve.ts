@@ -5,6 +5,7 @@ import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { TargetError, type ClusapiConnection, type Reply, type Target } from '../../cmrp/contract';
 import { RoleBindings } from './bindings';
 import { profileFromCluster } from './derive';
+import { canEnumerate, discoverByEnumeration } from './discover';
 import { loadProfileFile } from './load';
 import { ROLE_NAMES, type Role } from './roles';
 
@@ -52,9 +53,10 @@ export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
 /**
  * Without a profile, a role is bound only to an object the server is seen to have: each candidate name is
  * opened in-band; a target that cannot be connected to or does not answer a probe fails the binding (the
- * clauses of the file that needed it are ERROR), never leaves roles silently unbound. The contract has no enumeration call yet (ApiCreateEnum), so the candidates are the
- * default cluster's role names; a server with names of its own needs --profile, and what no probe binds
- * makes its clauses NOT-TESTED with that reason.
+ * clauses of the file that needed it are ERROR), never leaves roles silently unbound. A target that serves
+ * the management methods is enumerated (ApiCreateEnum: discover.ts), so its own names are found; for any
+ * other the candidates are the default cluster's role names, and what no probe binds makes its clauses
+ * NOT-TESTED with that reason.
  */
 async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
   const candidates = profileFromCluster(DEFAULT_CLUSTER).roles;
@@ -62,6 +64,11 @@ async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
   let connection: ClusapiConnection | undefined;
   try {
     connection = await options.target.connect({ protocolVersion: options.protocolVersion, accessLevel: 'full' });
+    // A server with the management methods is asked what it has (ApiCreateEnum): its own names.
+    if (options.target.capabilities.management && canEnumerate(connection)) {
+      const { roles, unbound } = await discoverByEnumeration(connection, options.callMs);
+      return new RoleBindings(roles, 'in-band discovery (ApiCreateEnum)', 'no --profile names it, and in-band discovery found no object for it', unbound);
+    }
     for (const role of ROLE_NAMES) {
       const name = candidates[role];
       if (name !== undefined && (await opens(connection, role, name, options.callMs))) found[role] = name;

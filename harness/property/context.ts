@@ -58,7 +58,9 @@ export interface PropertyEnvironment {
 export const FIXTURE_VERBS: readonly ControlVerb[] = ['Reset', 'AddObject', 'SetState', 'RegistryCreateKey'];
 
 export function environmentFor(target: Target, targetSpec: string, version: ProtocolVersion, timeouts: PropertyTimeouts, book: ClauseBook): PropertyEnvironment {
-  const verbs = target.control?.verbs ?? new Set<ControlVerb>();
+  // A property run's oracle needs settled stimuli: in-band ones (harness/stimulus/) do not settle, so the
+  // run has no verbs, and its stimulus clauses are NOT-TESTED saying so.
+  const verbs = target.control && !target.control.unsettled ? target.control.verbs : new Set<ControlVerb>();
   return {
     target,
     targetSpec,
@@ -181,8 +183,17 @@ export class RunContext {
   }
 
   async settle(pending: PendingCall, ms: number, refs: ClauseRef[]): Promise<Observed> {
+    return this.settleAs(pending, ms, refs, false);
+  }
+
+  /** settle() for one slice of a longer wait: giving up on it records no hang (see PendingCall.settle). */
+  async probe(pending: PendingCall, ms: number, refs: ClauseRef[]): Promise<Observed> {
+    return this.settleAs(pending, ms, refs, true);
+  }
+
+  private async settleAs(pending: PendingCall, ms: number, refs: ClauseRef[], probe: boolean): Promise<Observed> {
     try {
-      const reply = await pending.settle(ms);
+      const reply = await pending.settle(ms, probe);
       if (reply === STILL_PENDING) {
         this.trace.add(`${pending.label} -> still pending after ${ms} ms`);
         return { kind: 'pending' };

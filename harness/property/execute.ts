@@ -7,8 +7,9 @@ import type { HandleKind, ObjectKind, RegistrationMethod } from '../model/types'
 import type { Observed, Verdict } from '../model/observed';
 import { ERROR } from '../../cmrp/constants';
 import type { MethodName } from '../../cmrp/contract';
-import type { PendingCall } from '../session/session';
+import { STILL_PENDING, type PendingCall } from '../session/session';
 import { BLOCKING_TIMEOUT_MS, HarnessProblem, yieldToServer, type RunContext } from './context';
+import { repeatUnblock } from '../sequence/release';
 import { badCallKind, keyPath, methodFor, objectTarget, plainBits, portAt, resolveBad, resolveStimulus } from './resolve';
 import { describeStep, describeStimulus, type Racer, type Step, type StimulusChoice } from './steps';
 
@@ -137,11 +138,25 @@ async function release(ctx: RunContext, port: PortModel, pending: PendingCall): 
     if (o.kind !== 'pending') return o;
   }
   await yieldToServer();
-  if (port.live && !pending.settled) {
-    const refused = await unblockPort(ctx, port);
-    if (refused && port.live) await closePort(ctx, port);
+  if (!port.live || pending.settled) return ctx.settle(pending, readMs, [GET.success]);
+  // Unblocked again in widening slices, as the scripted suites do (harness/sequence/release.ts): on the
+  // wire an unblock can reach the server before the read it is meant to release.
+  const { refused, reply } = await repeatUnblock<Observed>(
+    {
+      unblock: async () => !(await unblockPort(ctx, port)),
+      settle: async (ms, probe) => {
+        const o = probe ? await ctx.probe(pending, ms, [GET.success]) : await ctx.settle(pending, ms, [GET.success]);
+        return o.kind === 'pending' ? STILL_PENDING : o;
+      },
+    },
+    readMs,
+  );
+  if (reply !== STILL_PENDING) return reply;
+  if (refused && port.live) {
+    await closePort(ctx, port);
+    return ctx.settle(pending, readMs, [GET.success]);
   }
-  return ctx.settle(pending, readMs, [GET.success]);
+  return { kind: 'pending' };
 }
 
 /** Most indications a failing out-of-order read drains to tell a reordered queue from a lost indication. */

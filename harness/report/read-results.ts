@@ -2,20 +2,14 @@
 // so a truncated or foreign file is refused with one line instead of merged into nonsense.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import { schemaValidator, type SchemaValidator } from '../schema/validator';
 import { packageRoot } from '../../cmrp/package-info';
 import { UsageError } from '../../cmrp/errors';
 import type { RunResults } from './results';
 
-let validator: ValidateFunction | undefined;
-
-export function resultsValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'docs', 'results.schema.json'), 'utf8')) as object;
-    // Formats (date-time) are documentation here; ajv-formats is not a dependency.
-    validator = new Ajv2020({ strict: true, validateFormats: false }).compile(schema);
-  }
-  return validator;
+/** The build's compiled validator of docs/results.schema.json (ajv compiles it only when the build has none). */
+export function resultsValidator(): SchemaValidator {
+  return schemaValidator(path.join(packageRoot(), 'docs', 'results.schema.json'));
 }
 
 /** `shown` is the path as the user typed it, for messages. */

@@ -22,6 +22,8 @@ export interface TargetReach {
   profile?: string;
   /** --read-user DOMAIN\NAME: the Read-level account (its password stays in CMRP_READ_PASSWORD). */
   readUser?: string;
+  /** --stimuli control|inband|auto: where stimuli come from (harness/stimulus/, docs/stimuli.md); absent = auto. */
+  stimuli?: string;
 }
 
 export interface RunConfig extends TargetReach {
@@ -57,6 +59,7 @@ export function reachOf(config: TargetReach): TargetReach {
     ...(config.user !== undefined ? { user: config.user } : {}),
     ...(config.profile !== undefined ? { profile: config.profile } : {}),
     ...(config.readUser !== undefined ? { readUser: config.readUser } : {}),
+    ...(config.stimuli !== undefined ? { stimuli: config.stimuli } : {}),
   };
 }
 
@@ -74,6 +77,7 @@ export function reachFlags(reach: TargetReach): string[] {
   if (reach.readUser) parts.push(`--read-user '${reach.readUser}'`);
   if (reach.control) parts.push(`--control '${reach.control}'`);
   if (reach.profile) parts.push(`--profile '${reach.profile}'`);
+  if (reach.stimuli) parts.push(`--stimuli ${reach.stimuli}`);
   return parts;
 }
 

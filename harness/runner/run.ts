@@ -13,9 +13,10 @@ import { createTarget } from '../target/resolve';
 import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from '../run-config/config';
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
+import { ObservationTail } from './observation-tail';
 import { packageRoot } from '../../cmrp/package-info';
 import { isDone, readDone, unitErrors } from '../suite/accounting';
-import { planRun, plannedClauses, shardOf, type PlannedFile } from '../suite/plan';
+import { PLAN_FILE, planRun, plannedClauses, shardOf, type PlannedFile } from '../suite/plan';
 
 export interface RunOptions extends TargetReach {
   target: string;
@@ -61,11 +62,22 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const files = shardOf(planRun(config), options.shard);
   const configPath = join(dir, 'run-config.json');
   writeFileSync(configPath, JSON.stringify(config));
+  // The workers find their files' entries here instead of planning the whole run again.
+  writeFileSync(join(dir, PLAN_FILE), JSON.stringify(files));
   const previous = process.env[RUN_CONFIG_ENV];
   process.env[RUN_CONFIG_ENV] = configPath;
-  // Progress counts clauses: each report carries the observations the workers have appended so far.
+  // Progress counts clauses: each report carries the observations the workers have appended so far,
+  // read when a listener asks for them (a CLI not on a terminal never does) and only what is new.
   const listener = options.onProgress;
-  onProgress(listener && ((p) => listener({ ...p, observations: readObservations(dir) })));
+  const tail = new ObservationTail(dir);
+  onProgress(
+    listener &&
+      ((p) => {
+        const report: Progress = { ...p };
+        Object.defineProperty(report, 'observations', { enumerable: true, get: () => tail.read() });
+        listener(report);
+      }),
+  );
   try {
     const built = files.filter((f) => existsSync(suitePath(f.name)));
     let results: AggregatedResult | undefined;

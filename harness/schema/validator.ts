@@ -26,6 +26,42 @@ export function schemaHash(text: string): string {
   return createHash('sha256').update(JSON.stringify(AJV_OPTIONS)).update(text).digest('hex');
 }
 
+/** Schemas whose parts are validated on their own: the `$defs` entries starting with `prefix`. */
+export const REF_SCHEMAS: readonly { file: string; prefix: string }[] = [{ file: 'docs/adapter-protocol.schema.json', prefix: 'params.Control.' }];
+
+/** Where the build puts the validators of a schema's parts (see REF_SCHEMAS). */
+export function compiledRefsPath(schemaFile: string): string {
+  return compiledPath(schemaFile).replace(/\.js$/, '.refs.js');
+}
+
+/**
+ * The build's validator of one part of a schema file ("/$defs/params.Control.Reset"), if the build made
+ * it from the schema as it is now; undefined otherwise (the caller compiles it).
+ */
+export function precompiledRefValidator(schemaFile: string, ref: string): SchemaValidator | undefined {
+  const key = `${schemaFile}#${ref}`;
+  const known = cache.get(key);
+  if (known) return known;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const compiled = require(compiledRefsPath(schemaFile)) as Record<string, SchemaValidator | string | undefined>;
+    const validate = compiled[ref];
+    if (typeof validate !== 'function' || compiled.schemaHash !== hashOfFile(schemaFile)) return undefined;
+    cache.set(key, validate);
+    return validate;
+  } catch {
+    return undefined;
+  }
+}
+
+const fileHashes = new Map<string, string>();
+
+function hashOfFile(schemaFile: string): string {
+  let hash = fileHashes.get(schemaFile);
+  if (hash === undefined) fileHashes.set(schemaFile, (hash = schemaHash(fs.readFileSync(schemaFile, 'utf8'))));
+  return hash;
+}
+
 /** Where the build puts the compiled validator of a schema file (a path under the package root). */
 export function compiledPath(schemaFile: string): string {
   const rel = path.relative(packageRoot(), schemaFile).split(path.sep).join('__');

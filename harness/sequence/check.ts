@@ -4,7 +4,10 @@
 // and every "$variable" is set by an earlier step. A problem names the step (0-based index) it is in.
 import type { PortKind } from '../catalogue/types';
 import type { ClauseNames } from '../catalogue/names';
+import * as path from 'node:path';
 import { describeSchemaErrors, schemaValidator } from '../catalogue/data-file';
+import { packageRoot } from '../../cmrp/package-info';
+import { precompiledRefValidator } from '../schema/validator';
 import { CONTROL_VERBS, type ControlVerb } from '../../cmrp/control';
 import { METHODS, isMethodName } from '../../cmrp/methods';
 import type { ProtocolVersion } from '../../cmrp/constants';
@@ -37,10 +40,15 @@ function variablesIn(value: unknown, key?: string): string[] {
   return [];
 }
 
+const ADAPTER_SCHEMA = 'docs/adapter-protocol.schema.json';
+
 function controlProblem(control: { verb: string } & Record<string, unknown>): string | undefined {
   if (!CONTROL_VERBS.includes(control.verb as ControlVerb)) return `control verb '${control.verb}' is not one of ${CONTROL_VERBS.join(', ')}`;
   const { verb, ...params } = control;
-  const validate = schemaValidator('docs/adapter-protocol.schema.json', `/$defs/params.Control.${verb}`);
+  // The build's validator of the verb's parameters (harness/schema/precompile.ts): compiling the adapter
+  // protocol's schema with ajv costs more CPU than the whole scripted suite takes to run.
+  const ref = `/$defs/params.Control.${verb}`;
+  const validate = precompiledRefValidator(path.join(packageRoot(), ADAPTER_SCHEMA), ref) ?? schemaValidator(ADAPTER_SCHEMA, ref);
   if (validate(params)) return undefined;
   const { instancePath, detail } = describeSchemaErrors(validate.errors ?? []);
   return `control ${verb}${instancePath ? ` ${instancePath.slice(1)}` : ''} ${detail}`;

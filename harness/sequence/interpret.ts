@@ -17,6 +17,7 @@ import { catalogueNames } from '../catalogue/names';
 import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malformedFilter, releaseClause, type Aspect } from '../verdict/aspects';
 import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
 import { unblockUntilReleased } from './release';
+import { StimulusRefused } from '../stimulus/inband';
 
 export interface SequenceContext {
   target: Target;
@@ -77,6 +78,10 @@ class SequenceRun {
   private stepIndex = 0;
   /** The stimuli applied (a creation as soon as it is attempted): what the sequence leaves of its own is undone after it. */
   private readonly applied: Stimulus[] = [];
+  /** Set once a stimulus that does not keep the settled rule (an in-band one) was applied: no absence is proven after it. */
+  private unsettled: string | undefined;
+  /** A stimulus of this sequence came in-band: every verdict it gives says so (docs/stimuli.md). */
+  private inband = false;
 
   constructor(
     private readonly sequence: Sequence,
@@ -91,7 +96,7 @@ class SequenceRun {
     }
     this.vars.resolveRole = (ref) => resolveRoleRef(ref, this.ctx.roles);
     try {
-      if (this.ctx.target.control?.verbs.has('Reset')) await this.ctx.target.control.apply({ verb: 'Reset' });
+      if (this.ctx.target.control?.verbs.has('Reset')) await this.reset(this.ctx.target.control);
       await this.connect();
       for (const step of this.sequence.steps) {
         this.stepIndex++;
@@ -104,6 +109,16 @@ class SequenceRun {
       await this.undoOwn();
     }
     return this.observations;
+  }
+
+  /** The Reset before a sequence; an in-band one that could not restore the cluster leaves the sequence not reached. */
+  private async reset(control: NonNullable<Target['control']>): Promise<void> {
+    try {
+      await control.apply({ verb: 'Reset' });
+    } catch (error) {
+      if (error instanceof StimulusRefused) throw new NotReached(error.message);
+      throw error;
+    }
   }
 
   private missingCapability(): string | undefined {
@@ -131,7 +146,16 @@ class SequenceRun {
     if (usesV2Ports && !target.capabilities.notifyV2) return 'the target does not offer version 2 notification ports';
     if (verbs.size && !target.control) return `the target has no control adapter (needs ${[...verbs].join(', ')})`;
     const lacking = [...verbs].filter((v) => !target.control!.verbs.has(v));
-    if (lacking.length) return `the target's control adapter lacks ${lacking.join(', ')}`;
+    if (lacking.length) return `the target's ${target.control!.unsettled ? 'in-band stimuli lack' : 'control adapter lacks'} ${lacking.join(', ')}`;
+    // A binding may offer a verb but not every stimulus of it (the in-band stimuli: groups and resources only).
+    const earlier: Stimulus[] = [];
+    for (const step of flatten(this.sequence.steps)) {
+      if (!('control' in step)) continue;
+      const stimulus = resolveStimulus(step.control, this.ctx.roles);
+      const why = target.control!.cannot?.(stimulus, earlier);
+      if (why) return `the target's stimuli cannot apply ${stimulus.verb}: ${why}`;
+      earlier.push(stimulus);
+    }
     return undefined;
   }
 
@@ -147,13 +171,26 @@ class SequenceRun {
     if ('call' in step) return this.callStep(step);
     if ('await' in step) return this.awaitStep(step);
     if ('control' in step) {
+      const control = this.ctx.target.control!;
       const stimulus = resolveStimulus(step.control, this.ctx.roles);
-      this.trace.add(`control ${JSON.stringify(stimulus)}`);
+      this.trace.add(`${control.unsettled ? 'stimulus in-band' : 'control'} ${JSON.stringify(stimulus)}`);
       const creates = stimulus.verb === 'AddObject' || stimulus.verb === 'RegistryCreateKey' || stimulus.verb === 'RegistrySetValue';
       if (creates) this.applied.push(stimulus);
-      await this.ctx.target.control!.apply(stimulus);
+      try {
+        await control.apply(stimulus);
+      } catch (error) {
+        if (error instanceof StimulusRefused) throw new NotReached(`step ${this.stepIndex}: the in-band stimulus ${stimulus.verb} was not applied: ${error.message}`);
+        throw error;
+      }
       if (!creates) this.applied.push(stimulus);
+      if (control.unsettled) this.unsettled = control.unsettled;
+      this.inband ||= Boolean(control.unsettled);
       return;
+    }
+    if (('absent' in step || 'absentV2' in step) && this.unsettled) {
+      const detail = `absence of further events not proven: ${this.unsettled}`;
+      this.record(labels(step), 'inconclusive', detail);
+      throw new NotReached(`step ${this.stepIndex}: ${detail}`);
     }
     if ('read' in step) return this.readStep(step);
     if ('absent' in step) return this.absentStep(step);
@@ -529,7 +566,7 @@ class SequenceRun {
       outcome,
       test: this.sequence.id,
       protocolVersion: this.ctx.protocolVersion,
-      message: `${this.sequence.title}: ${detail}`,
+      message: `${this.sequence.title}: ${detail}${this.inband ? ' [stimuli in-band, through MS-CMRP]' : ''}`,
     };
     if (outcome !== 'pass' && outcome !== 'not-tested') {
       observation.trace = [...this.trace.lines];

@@ -19,15 +19,44 @@ export interface Release {
   reply: Reply<Record<string, unknown>> | typeof STILL_PENDING;
 }
 
-export async function unblockUntilReleased(session: Session, port: string, read: PendingCall, budgetMs: number): Promise<Release> {
+/** How a caller unblocks the read's port and waits on the read; shared by the scripted and the property runs. */
+export interface ReleaseSteps<R> {
+  /** One ApiUnblockGetNotifyCall (judged as the caller judges it); false: refused, stop repeating. */
+  unblock: () => Promise<boolean>;
+  /** The read's outcome within `ms`, or STILL_PENDING; `probe` is true for every slice but the last (see PendingCall.settle). */
+  settle: (ms: number, probe: boolean) => Promise<R | typeof STILL_PENDING>;
+}
+
+/**
+ * Unblocks, waits a slice, and unblocks again with a slice twice as long, until the read completes, the
+ * server refuses an unblock (`refused`) or the budget runs out (STILL_PENDING).
+ */
+export async function repeatUnblock<R>(steps: ReleaseSteps<R>, budgetMs: number): Promise<{ refused: boolean; reply: R | typeof STILL_PENDING }> {
   const deadline = Date.now() + budgetMs;
   let slice = FIRST_SLICE_MS;
   for (;;) {
-    const unblock = await session.call('ApiUnblockGetNotifyCall', [port]);
-    if (unblock.fault !== undefined || unblock.status !== ERROR.SUCCESS) return { refused: unblock, reply: STILL_PENDING };
+    if (!(await steps.unblock())) return { refused: true, reply: STILL_PENDING };
     const left = deadline - Date.now();
-    const reply = await read.settle(Math.max(0, Math.min(slice, left)));
-    if (reply !== STILL_PENDING || left <= slice) return { reply };
+    const last = left <= slice;
+    const reply = await steps.settle(Math.max(0, Math.min(slice, left)), !last);
+    if (reply !== STILL_PENDING || last) return { refused: false, reply };
     slice *= 2;
   }
+}
+
+export async function unblockUntilReleased(session: Session, port: string, read: PendingCall, budgetMs: number): Promise<Release> {
+  let refused: Reply<Record<string, unknown>> | undefined;
+  const { reply } = await repeatUnblock(
+    {
+      unblock: async () => {
+        const unblock = await session.call('ApiUnblockGetNotifyCall', [port]);
+        if (unblock.fault === undefined && unblock.status === ERROR.SUCCESS) return true;
+        refused = unblock;
+        return false;
+      },
+      settle: (ms, probe) => read.settle(ms, probe),
+    },
+    budgetMs,
+  );
+  return refused ? { refused, reply: STILL_PENDING } : { reply };
 }

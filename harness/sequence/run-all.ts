@@ -7,9 +7,16 @@ import type { Timeouts } from '../session/session';
 import type { Target } from '../../cmrp/contract';
 import { clausesIn, runSequence } from './interpret';
 import { loadAllSequences } from './load';
+import type { Sequence } from './types';
 import { DEFAULT_CLUSTER } from '../../reference';
 import { RoleBindings } from '../profile/bindings';
 import { profileFromCluster } from '../profile/derive';
+
+/**
+ * The package's sequences, loaded and checked once per process: the mutant proofs run every sequence
+ * once per mutant, and checking the files again for each pass cost more CPU than the pass.
+ */
+let packaged: readonly Sequence[] | undefined;
 
 /** `roles`: the server's names for the sequences' roles (harness/profile); omitted for the builtin default cluster's. */
 export async function runAllSequences(target: Target, protocolVersion: ProtocolVersion, timeouts: Timeouts, roles?: RoleBindings): Promise<Observation[]> {
@@ -17,7 +24,8 @@ export async function runAllSequences(target: Target, protocolVersion: ProtocolV
   const observations: Observation[] = [];
   // One target, one record of its hangs: a mutant that hangs waits the call timeout once per method.
   const guarded: Timeouts = { ...timeouts, hangs: timeouts.hangs ?? memoryHangs() };
-  for (const sequence of loadAllSequences()) {
+  packaged ??= loadAllSequences();
+  for (const sequence of packaged) {
     if (!clausesIn(sequence, protocolVersion).length) continue;
     observations.push(...(await runSequence(sequence, { target, protocolVersion, timeouts: guarded, roles: bindings, replay: (id) => `--clause ${id}` })));
   }

@@ -202,9 +202,11 @@ export class PendingCall {
    * The reply, or STILL_PENDING if none came within `ms`. Target errors are rethrown. For a call that
    * is due: when its method already hung on this target, it gets only a short grace past when it became
    * due, then is given up (lateText says why); when the caller gives up on it, the hang is recorded so
-   * the rest of the run does not wait it out again.
+   * the rest of the run does not wait it out again. A `probe` (one slice of a longer wait, as when a
+   * release repeats its unblock) still gives up early on a method that already hung, but giving up on
+   * it records no hang: only the caller's last wait decides that.
    */
-  async settle(ms: number): Promise<Reply<Record<string, unknown>> | typeof STILL_PENDING> {
+  async settle(ms: number, probe = false): Promise<Reply<Record<string, unknown>> | typeof STILL_PENDING> {
     const guard = this.guard;
     const dueFrom = this.dueFrom;
     if (!guard || dueFrom === undefined) return this.wait(ms);
@@ -221,7 +223,7 @@ export class PendingCall {
       }
     }
     const late = await this.wait(Math.max(0, giveUpAt - Date.now()));
-    if (late === STILL_PENDING && quickAt < giveUpAt) {
+    if (late === STILL_PENDING && quickAt < giveUpAt && !probe) {
       guard.hangs.record(guard.method, this.label);
       this.givenUp = true;
     }

@@ -2,7 +2,7 @@
 // files, the property's clause list, the transport checks), never kept by hand: the runner starts only
 // the files that hold a selected clause, and after Jest it holds every planned unit (a test) to account.
 // A unit that never reported made its clauses ERROR, never NOT-TESTED.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { clausesIn } from '../sequence/interpret';
@@ -134,4 +134,23 @@ export function shardOf(files: readonly PlannedFile[], shard: string | undefined
 /** The clause ids a set of files judges. */
 export function plannedClauses(files: readonly PlannedFile[]): Set<string> {
   return new Set(files.flatMap((f) => f.units.flatMap((u) => u.clauseIds)));
+}
+
+/** Where the runner leaves the plan it started the files by, in the run's directory. */
+export const PLAN_FILE = 'plan.json';
+
+/**
+ * A file's entry in the plan the runner wrote (the runner planned the run already: a worker need not
+ * load every sequence file again to find its own entry); undefined when the run left none (a developer's
+ * direct Jest run), where the caller plans for itself.
+ */
+export function plannedByRunner(observationsDir: string | undefined, name: string): PlannedFile | undefined | null {
+  if (!observationsDir) return null;
+  let files: PlannedFile[];
+  try {
+    files = JSON.parse(readFileSync(join(observationsDir, PLAN_FILE), 'utf8')) as PlannedFile[];
+  } catch {
+    return null;
+  }
+  return files.find((f) => f.name === name);
 }

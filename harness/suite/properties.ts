@@ -13,13 +13,14 @@ import { runHangs } from '../session/hangs';
 import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../target/resolve';
 import { runUnit } from './accounting';
-import { PROPERTY_TEST_NAME, planRun, propertyFileName, propertyShare } from './plan';
+import { PROPERTY_TEST_NAME, planRun, plannedByRunner, propertyFileName, propertyShare } from './plan';
 
 /** Declares part `part` (1-based) of the property run. */
 export function propertySuite(part: number, { describe, test, afterAll }: JestApi): void {
   const config = loadRunConfig();
   const name = propertyFileName(part);
-  const planned = planRun(config).find((f) => f.name === name);
+  const byRunner = plannedByRunner(config.observationsDir, name);
+  const planned = byRunner === null ? planRun(config).find((f) => f.name === name) : byRunner;
   const runs = propertyShare(config.runs ?? DEFAULT_RUNS, part);
   const timeouts: PropertyTimeouts = { ...defaultPropertyTimeouts(config.timeoutMultiplier), hangs: runHangs(config.observationsDir) };
   let target: Target | undefined;

@@ -15,7 +15,7 @@ export function createBuiltinTarget(options: BuiltinOptions = {}): Target {
   const notes = [options.mutant ? `mutant ${options.mutant}` : '', options.variant ? `variant ${options.variant}` : '', options.clusterFile ? `cluster ${options.clusterFile}` : ''].filter(Boolean);
   return {
     description: notes.length ? `builtin (${notes.join(', ')})` : 'builtin',
-    capabilities: { protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] },
+    capabilities: { protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'], management: true },
     control: server.control,
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       return server.connect(connectOptions);

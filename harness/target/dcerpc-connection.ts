@@ -75,6 +75,8 @@ function toReply(method: MethodName, record: Record<string, unknown> & { status:
     if (kind === 'int32' && typeof value === 'number') reply[name] = value | 0;
     // A NULL Notifications array (dwNumNotifications 0) holds no entries: the contract's empty list.
     else if (kind === 'notifications' && value === null) reply[name] = [];
+    // So does a NULL ENUM_LIST.
+    else if (kind === 'enumList' && value === null) reply[name] = [];
     else reply[name] = value;
   }
   return reply as Reply<Record<string, unknown>>;

@@ -125,7 +125,7 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     // nobody) for full access, the --read-user account for Read. Without the latter, a Read-only
     // client cannot be opened. Whether the server really gives that account Read only is what the
     // access-level clauses judge; the suite takes the user's word that it should.
-    capabilities: { protocolVersions: versions, notifyV2, accessLevels: readAuth ? ['full', 'read'] : ['full'], rpcRuntime: true },
+    capabilities: { protocolVersions: versions, notifyV2, accessLevels: readAuth ? ['full', 'read'] : ['full'], rpcRuntime: true, management: true },
     ...(options.control ? { control: orderedControl(options.control, associations) } : {}),
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       const level = connectOptions.accessLevel ?? 'full';

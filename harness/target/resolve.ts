@@ -6,6 +6,8 @@ import { loadClusterFile } from '../../reference';
 import { TargetError, type Target } from '../../cmrp/contract';
 import { accountName, createDcerpcTarget, DCERPC_TARGET_FORM, parseDcerpcAddress, type DcerpcAddress, type DcerpcAuth } from './dcerpc';
 import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, parseAccount, type Account } from '../../wire/auth';
+import { withInbandStimuli } from '../stimulus/inband';
+import { defaultTimeouts } from '../session/session';
 
 export const TARGET_FORMS = `builtin, builtin:mutant=NAME, builtin:variant=NAME, builtin:cluster=FILE (also after a mutant or variant: builtin:mutant=NAME,cluster=FILE), ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
 
@@ -38,9 +40,47 @@ export interface TargetOptions {
   readUser?: string;
   /** Its password; absent, it is read from CMRP_READ_PASSWORD. */
   readPassword?: Secret;
+  /** --stimuli: control (the control adapter only), inband (MS-CMRP's management methods only), auto (default: control where offered, else in-band). */
+  stimuli?: string;
 }
 
 export async function createTarget(spec: string, options: TargetOptions = {}): Promise<Target> {
+  const stimuli = options.stimuli ?? 'auto';
+  if (!(STIMULI_VALUES as readonly string[]).includes(stimuli)) throw new UsageError(`--stimuli '${stimuli}': expected one of ${STIMULI_VALUES.join(', ')}`);
+  const target = await createBareTarget(spec, options);
+  try {
+    return chooseStimuli(target, stimuli as (typeof STIMULI_VALUES)[number], options);
+  } catch (error) {
+    await target.dispose();
+    throw error;
+  }
+}
+
+/** --stimuli values (docs/stimuli.md). */
+export const STIMULI_VALUES = ['auto', 'control', 'inband'] as const;
+
+/**
+ * Where the target's stimuli come from. control: its control adapter, if any (else the clauses that need one
+ * are NOT-TESTED). inband: MS-CMRP's own management methods on a connection of the suite's own (the target
+ * must serve them), never the control adapter. auto: the control adapter where the target has one, else
+ * in-band where it serves the management methods.
+ */
+function chooseStimuli(target: Target, stimuli: (typeof STIMULI_VALUES)[number], options: TargetOptions): Target {
+  if (stimuli === 'control' || (stimuli === 'auto' && target.control)) return target;
+  if (!target.capabilities.management) {
+    if (stimuli === 'auto') return target;
+    throw new UsageError(`--stimuli inband: the target ${target.description} does not serve MS-CMRP's management methods (an adapter declares them with capabilities.management)`);
+  }
+  if (stimuli === 'inband' && options.control !== undefined) throw new UsageError('--stimuli inband takes no --control: in-band stimuli come through the target itself');
+  const version = target.capabilities.protocolVersions.includes(3) ? 3 : 2;
+  const inband = withInbandStimuli({ ...target, control: undefined, connect: (o) => target.connect(o), dispose: () => target.dispose() }, {
+    protocolVersion: version,
+    callMs: defaultTimeouts(options.timeoutMultiplier ?? 1).callMs,
+  });
+  return { ...inband, description: `${target.description}; stimuli in-band through MS-CMRP` };
+}
+
+async function createBareTarget(spec: string, options: TargetOptions): Promise<Target> {
   if (options.auth !== undefined && !(AUTH_VALUES as readonly string[]).includes(options.auth)) {
     throw new UsageError(`--auth '${options.auth}': expected one of ${AUTH_VALUES.join(', ')}`);
   }

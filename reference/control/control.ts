@@ -3,13 +3,16 @@
 // every port (the "settled" rule of cmrp/control.ts).
 import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type ListedObject, type ObjectType, type Stimulus } from '../../cmrp/control';
 import type { RegistryKey } from '../model/registry';
+import { splitPath } from '../rules/names';
 import type { ClusterModel } from '../model/cluster';
 import type { Behaviour } from '../rules/behaviour';
-import type { ServerState } from '../session/core';
 import * as links from './link-verbs';
 import * as objects from './object-verbs';
 import type { Publish } from './publisher';
 import * as registry from './registry-verbs';
+
+/** The protocol server state of 3.1.1 that a test can switch between (the session layer reads it through ServerCore). */
+export type ServerState = 'read-write' | 'read-only';
 
 /** What the control adapter may do to the server beyond changing the cluster. */
 export interface ServerLifecycle {
@@ -74,7 +77,7 @@ export class ReferenceControl implements ClusterControl {
       case 'RegistrySetValue':
         return registry.setValue(model, publish, s, behaviour);
       case 'RegistryDeleteValue':
-        return registry.deleteValue(model, publish, s, behaviour);
+        return registry.deleteValue(model, publish, splitPath(s.path), s.valueName, behaviour);
       case 'RegistrySetSecurity':
         return registry.setSecurity(model, publish, s, behaviour);
       case 'SetInterfaceLink':

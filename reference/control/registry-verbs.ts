@@ -48,14 +48,17 @@ export function setValue(model: ClusterModel, publish: Publish, s: Verb<'Registr
   publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, model, behaviour, s.valueName));
 }
 
-/** RegistryDeleteValue: REGISTRY_VALUE for the key that held the value. */
-export function deleteValue(model: ClusterModel, publish: Publish, s: Verb<'RegistryDeleteValue'>, behaviour: Behaviour): void {
-  const path = splitPath(s.path);
+/**
+ * A value deleted (ApiDeleteValue, or the control verb RegistryDeleteValue): REGISTRY_VALUE for the key that held it,
+ * as for a value set. Throws when the key or the value does not exist.
+ */
+export function deleteValue(model: ClusterModel, publish: Publish, path: readonly string[], valueName: string, behaviour: Behaviour): void {
   const key = existingKey(model, path);
-  const name = [...key.values.keys()].find((v) => v.toLowerCase() === s.valueName.toLowerCase());
-  if (name === undefined) throw new Error(`no value '${s.valueName}' in cluster registry key '${joinPath(path)}'`);
-  key.values.delete(name);
-  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, model, behaviour, name));
+  let found: string | undefined;
+  for (const name of key.values.keys()) if (name.toLowerCase() === valueName.toLowerCase()) found = name;
+  if (found === undefined) throw new Error(`no value '${valueName}' under '${joinPath(path)}'`);
+  key.values.delete(found);
+  publish(keyEvent(path, CLUSTER_CHANGE.REGISTRY_VALUE, model, behaviour, valueName));
 }
 
 /** RegistrySetSecurity: REGISTRY_ATTRIBUTES for the key (its security descriptor is its one attribute). */

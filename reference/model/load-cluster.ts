@@ -3,7 +3,7 @@
 // place in it ("/groups/2/node"), so `serve --cluster` and `builtin:cluster=` refuse with exit 2.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { packageRoot } from '../../cmrp/package-info';
 import { sameName } from '../rules/names';
 import type { ClusterData } from './initial';
@@ -17,6 +17,9 @@ let validator: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (!validator) {
     const schema = JSON.parse(readFileSync(path.join(packageRoot(), 'docs', 'cluster.schema.json'), 'utf8')) as object;
+    // ajv is loaded here, not with the module: most processes that load this module never check a file.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
     validator = new Ajv2020({ allErrors: false, strict: true }).compile(schema);
   }
   return validator;

@@ -54,7 +54,7 @@ export class Dispatcher {
       protocol: ADAPTER_PROTOCOL,
       name: this.name,
       protocolVersions: capabilities.protocolVersions,
-      capabilities: { notifyV2: capabilities.notifyV2, accessLevels: capabilities.accessLevels },
+      capabilities: { notifyV2: capabilities.notifyV2, accessLevels: capabilities.accessLevels, ...(capabilities.management ? { management: true } : {}) },
       control: this.target.control ? [...CONTROL_VERBS.filter((v) => this.target.control!.verbs.has(v)), ...(this.target.control.listObjects ? ['ListObjects' as ControlQuery] : [])] : [],
     };
   }

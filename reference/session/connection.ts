@@ -1,7 +1,7 @@
 // The ClusapiConnection the reference server hands out: the contract's methods, each mapped onto the
 // method modules. A connection that is gone (client close, failover) answers every call with the RPC
 // fault RPC_S_CALL_FAILED: the method never runs.
-import type { ClusapiConnection, GetNotifyOut, Handle, NotificationV2, Reply } from '../../cmrp/contract';
+import type { ClusapiConnection, EnumEntry, GetNotifyOut, Handle, NotificationV2, Reply } from '../../cmrp/contract';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { RPC_S_CALL_FAILED, RpcFault } from '../rules/codes';
 import type { StatefulType } from '../model/types';
@@ -9,6 +9,7 @@ import { ConnectionState } from './connection-state';
 import * as objects from './object-methods';
 import * as notify from './notify-methods';
 import * as notifyV2 from './notify-v2-methods';
+import * as manage from './management-methods';
 
 export class ServerConnection implements ClusapiConnection {
   constructor(
@@ -165,6 +166,73 @@ export class ServerConnection implements ClusapiConnection {
   }
   ApiGetNotifyV2(hNotify: Handle): Promise<Reply<{ Notifications: NotificationV2[] }>> {
     return this.run(() => notifyV2.getNotifyV2(this.s, hNotify));
+  }
+
+  ApiCreateEnum(dwType: number): Promise<Reply<{ ReturnEnum: EnumEntry[] }>> {
+    return this.run(() => manage.createEnum(this.s, dwType));
+  }
+  ApiCreateResource(hGroup: Handle, lpszResourceName: string, lpszResourceType: string, _dwFlags: number): Promise<Reply<{ hResource: Handle }>> {
+    return this.run(() => manage.createResource(this.s, hGroup, lpszResourceName, lpszResourceType));
+  }
+  ApiGetClusterName(): Promise<Reply<{ ClusterName: string; NodeName: string }>> {
+    return this.run(() => manage.getClusterName(this.s));
+  }
+  ApiGetNetInterface(lpszNodeName: string, lpszNetworkName: string): Promise<Reply<{ lppszInterfaceName: string }>> {
+    return this.run(() => manage.getNetInterface(this.s, lpszNodeName, lpszNetworkName));
+  }
+  ApiGetQuorumResource(): Promise<Reply<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }>> {
+    return this.run(() => manage.getQuorumResource(this.s));
+  }
+  ApiFailResource(hResource: Handle): Promise<Reply> {
+    return this.run(() => manage.failResource(this.s, hResource));
+  }
+  ApiDeleteResource(hResource: Handle): Promise<Reply> {
+    return this.run(() => manage.deleteResource(this.s, hResource));
+  }
+  ApiOnlineResource(hResource: Handle): Promise<Reply> {
+    return this.run(() => manage.onlineResource(this.s, hResource));
+  }
+  ApiOfflineResource(hResource: Handle): Promise<Reply> {
+    return this.run(() => manage.offlineResource(this.s, hResource));
+  }
+  ApiChangeResourceGroup(hResource: Handle, hGroup: Handle): Promise<Reply> {
+    return this.run(() => manage.changeResourceGroup(this.s, hResource, hGroup));
+  }
+  ApiCreateKey(hKey: Handle, lpSubKey: string, _dwOptions: number, _samDesired: number, _lpSecurityAttributes: string | null): Promise<Reply<{ phKey: Handle; lpdwDisposition: number }>> {
+    return this.run(() => manage.createKey(this.s, hKey, lpSubKey));
+  }
+  ApiSetValue(hKey: Handle, lpValueName: string, dwType: number, lpData: string | null, cbData: number): Promise<Reply> {
+    return this.run(() => manage.setValue(this.s, hKey, lpValueName, dwType, lpData, cbData));
+  }
+  ApiDeleteValue(hKey: Handle, lpValueName: string): Promise<Reply> {
+    return this.run(() => manage.deleteValue(this.s, hKey, lpValueName));
+  }
+  ApiDeleteKey(hKey: Handle, lpSubKey: string): Promise<Reply> {
+    return this.run(() => manage.deleteKey(this.s, hKey, lpSubKey));
+  }
+  ApiSetKeySecurity(hKey: Handle, _SecurityInformation: number, pRpcSecurityDescriptor: string | null): Promise<Reply> {
+    return this.run(() => manage.setKeySecurity(this.s, hKey, pRpcSecurityDescriptor));
+  }
+  ApiCreateGroup(lpszGroupName: string): Promise<Reply<{ hGroup: Handle }>> {
+    return this.run(() => manage.createGroup(this.s, lpszGroupName));
+  }
+  ApiDeleteGroup(hGroup: Handle, force?: boolean): Promise<Reply> {
+    return this.run(() => manage.deleteGroup(this.s, hGroup, force));
+  }
+  ApiOnlineGroup(hGroup: Handle): Promise<Reply> {
+    return this.run(() => manage.onlineGroup(this.s, hGroup));
+  }
+  ApiOfflineGroup(hGroup: Handle): Promise<Reply> {
+    return this.run(() => manage.offlineGroup(this.s, hGroup));
+  }
+  ApiMoveGroupToNode(hGroup: Handle, hNode: Handle): Promise<Reply> {
+    return this.run(() => manage.moveGroupToNode(this.s, hGroup, hNode));
+  }
+  ApiPauseNode(hNode: Handle): Promise<Reply> {
+    return this.run(() => manage.pauseNode(this.s, hNode));
+  }
+  ApiResumeNode(hNode: Handle): Promise<Reply> {
+    return this.run(() => manage.resumeNode(this.s, hNode));
   }
 
   async close(): Promise<void> {

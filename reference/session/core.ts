@@ -3,9 +3,11 @@
 import type { Behaviour } from '../rules/behaviour';
 import type { ClusterModel } from '../model/cluster';
 import type { NotificationHub } from '../notify/hub';
+import type { Publish } from '../control/publisher';
 
-/** The protocol server state of 3.1.1 that a test can switch between. */
-export type ServerState = 'read-write' | 'read-only';
+import type { ServerState } from '../control/control';
+
+export type { ServerState };
 
 export interface ServerCore {
   /** Replaced by Reset: always read it through the core, never keep it. */
@@ -13,4 +15,6 @@ export interface ServerCore {
   readonly hub: NotificationHub;
   readonly behaviour: Behaviour;
   readonly serverState: ServerState;
+  /** Hands an internal event to every port: the management methods post through it as the control verbs do. */
+  readonly publish: Publish;
 }

@@ -14,6 +14,8 @@ import { runSequence } from '../../harness/sequence/interpret';
 import { parseRoleRef, resolveRoleRef, unboundRole } from '../../harness/sequence/roles';
 import type { Sequence } from '../../harness/sequence/types';
 import { createBuiltinTarget } from '../../harness/target/builtin';
+import { OWN_KEYS } from '../../harness/profile/discover';
+import type { Target } from '../../cmrp/contract';
 import { UsageError } from '../../cmrp/errors';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -91,10 +93,32 @@ test('a sequence needing a role the run cannot bind is NOT-TESTED with the reaso
   ]);
 });
 
-test('without a profile, a served target is probed in-band: only names it opens are bound', async () => {
-  // A target that is not builtin by spec: the default names are probed, and the other-names cluster has none.
+/** A target without the management methods (an adapter that does not declare them): it can only be probed. */
+function withoutManagement(target: Target): Target {
+  return { ...target, capabilities: { ...target.capabilities, management: false }, connect: (o) => target.connect(o), dispose: () => target.dispose() };
+}
+
+test('without a profile, a target that serves the management methods is enumerated: its own names, keys of the suite\'s own', async () => {
   const other = createBuiltinTarget({ cluster: loadClusterFile(clusterFile('other-names.json')) });
-  const plain = createBuiltinTarget({});
+  try {
+    const found = await bindRoles({ targetSpec: 'tcp:127.0.0.1:1', target: other, protocolVersion: 3, callMs: 500 });
+    const expected = RoleBindings.of(loadProfileFile(profileFile('other-names.json')), 'profile');
+    for (const role of ['cluster', 'node', 'node2', 'group', 'resource', 'group2', 'resource2', 'network', 'netInterface', 'netInterface2'] as const) {
+      expect([role, found.name(role)]).toEqual([role, expected.name(role)]);
+    }
+    expect(found.name('key')).toBe(OWN_KEYS.key);
+    expect(found.name('resourceType')).toBeUndefined();
+    expect(found.whyUnbound('resourceType')).toMatch(/no method of the contract returns a resource's type/);
+  } finally {
+    await other.dispose();
+  }
+});
+
+test('without a profile, a served target is probed in-band: only names it opens are bound', async () => {
+  // A target that is not builtin by spec and has no management methods: the default names are probed, and
+  // the other-names cluster has none.
+  const other = withoutManagement(createBuiltinTarget({ cluster: loadClusterFile(clusterFile('other-names.json')) }));
+  const plain = withoutManagement(createBuiltinTarget({}));
   try {
     const none = await bindRoles({ targetSpec: 'tcp:127.0.0.1:1', target: other, protocolVersion: 3, callMs: 500 });
     expect(none.name('group')).toBeUndefined();

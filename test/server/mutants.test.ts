@@ -310,7 +310,7 @@ it('names catalogue clauses (section + title) in every trip', () => {
 describe('builtin target', () => {
   it('declares its capabilities and serves connections', async () => {
     const target = createBuiltinTarget({});
-    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] });
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'], management: true });
     expect(target.control?.verbs.has('Failover')).toBe(true);
     const conn = await target.connect({ protocolVersion: 3 });
     ok(await conn.ApiCreateNotify());

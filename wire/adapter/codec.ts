@@ -28,7 +28,26 @@ export function wireProblem(kind: ValueKind, value: unknown): string | undefined
         : 'not a decimal string of an unsigned 64-bit value';
     case 'notifications':
       return notificationsProblem(value);
+    case 'bytes':
+      return value === null || (typeof value === 'string' && /^([0-9a-f]{2})*$/.test(value)) ? undefined : 'not lowercase hex bytes or null';
+    case 'enumList':
+      return enumListProblem(value);
   }
+}
+
+/** ApiCreateEnum's ENUM_LIST in JSON: [{ "Type": DWORD, "Name": string }, ...]. */
+function enumListProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return 'not an array';
+  for (const [i, item] of value.entries()) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return `item ${i} is not an object`;
+    const e = item as Record<string, unknown>;
+    const extra = Object.keys(e).find((k) => k !== 'Type' && k !== 'Name');
+    if (extra !== undefined) return `item ${i} has the unknown field "${extra}"`;
+    const type = wireProblem('uint32', e.Type);
+    if (type) return `item ${i}: Type is ${type}`;
+    if (typeof e.Name !== 'string') return `item ${i}: Name is not a string`;
+  }
+  return undefined;
 }
 
 /** The fields of one NOTIFICATION_RPC in JSON, in the IDL's order (docs/adapter-protocol.md). */

@@ -36,7 +36,7 @@ export interface HelloResult {
   /** Human-readable, secret-free: shown in reports next to the target spec. */
   name?: string;
   protocolVersions: ProtocolVersion[];
-  capabilities: { notifyV2: boolean; accessLevels: AccessLevel[] };
+  capabilities: { notifyV2: boolean; accessLevels: AccessLevel[]; management?: boolean };
   /**
    * The control verbs ("Control.<Verb>" requests) the adapter offers, and the queries (ListObjects); empty
    * when it has no control adapter.

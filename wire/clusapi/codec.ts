@@ -7,7 +7,22 @@ import { NdrError } from '../ndr/errors';
 import { NdrReader } from '../ndr/reader';
 import { NdrWriter } from '../ndr/writer';
 import type { Field, Shape } from './shape';
-import { readFilterAndType, readNotifications, readOpVerInfo, writeFilterAndType, writeNotifications, writeOpVerInfo } from './structs';
+import {
+  readByteArray,
+  readEnumList,
+  readFilterAndType,
+  readNotifications,
+  readOpVerInfo,
+  readSecurityAttributes,
+  readSecurityDescriptor,
+  writeByteArray,
+  writeEnumList,
+  writeFilterAndType,
+  writeNotifications,
+  writeOpVerInfo,
+  writeSecurityAttributes,
+  writeSecurityDescriptor,
+} from './structs';
 import type { MethodCodec, ProtocolVersion, ReplyRecord, WireMethodName } from './types';
 
 export interface MethodDef {
@@ -41,7 +56,7 @@ function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): voi
     case 'word':
       return w.u16(value, f.name);
     case 'bool':
-      return w.bool32(value, f.name);
+      return w.bool32(value ?? (f.default === undefined ? value : f.default !== 0), f.name);
     case 'wstring':
       return w.wstring(value, f.name);
     case 'uniqueWstring':
@@ -55,6 +70,14 @@ function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): voi
       const count = next ?? (Array.isArray(value) ? value.length : 0);
       return w.u32(count, 'dwNumNotifications');
     }
+    case 'byteArray':
+      return writeByteArray(w, value, f.name);
+    case 'securityDescriptor':
+      return writeSecurityDescriptor(w, value, f.name);
+    case 'securityAttributes':
+      return writeSecurityAttributes(w, value, f.name);
+    case 'enumList':
+      return writeEnumList(w, value, f.name);
   }
 }
 
@@ -95,6 +118,18 @@ function readField(r: NdrReader, f: Field, into: Record<string, unknown>): void 
       into.dwNumNotifications = count;
       return;
     }
+    case 'byteArray':
+      into[f.name] = readByteArray(r, f.name);
+      return;
+    case 'securityDescriptor':
+      into[f.name] = readSecurityDescriptor(r, f.name);
+      return;
+    case 'securityAttributes':
+      into[f.name] = readSecurityAttributes(r, f.name);
+      return;
+    case 'enumList':
+      into[f.name] = readEnumList(r, f.name);
+      return;
   }
 }
 

@@ -144,6 +144,46 @@ const DEFS: MethodDef[] = [
     [],
     { versions: V3_ONLY },
   ),
+  // Management methods (the in-band stimuli and role discovery call them).
+  call('ApiCreateEnum', 7, [d('dwType')], [{ kind: 'enumList', name: 'ReturnEnum' }]),
+  open('ApiCreateResource', 9, [h('hGroup'), wstring('lpszResourceName'), wstring('lpszResourceType'), d('dwFlags')], 'hResource'),
+  call('ApiGetNetInterface', 95, [wstring('lpszNodeName'), wstring('lpszNetworkName')], [uniqueWstring('lppszInterfaceName')]),
+  call('ApiGetQuorumResource', 5, [], [uniqueWstring('lpszResourceName'), uniqueWstring('lpszDeviceName'), d('pdwMaxQuorumLogSize')]),
+  call('ApiDeleteResource', 10, [h('hResource')]),
+  call('ApiFailResource', 16, [h('hResource')]),
+  call('ApiOnlineResource', 17, [h('hResource')]),
+  call('ApiOfflineResource', 18, [h('hResource')]),
+  call('ApiChangeResourceGroup', 25, [h('hResource'), h('hGroup')]),
+  {
+    name: 'ApiCreateKey',
+    opnum: 29,
+    versions: BOTH,
+    // HKEY_RPC ApiCreateKey(hKey, lpSubKey, dwOptions, samDesired, [unique] lpSecurityAttributes,
+    // [out] lpdwDisposition, [out] Status, [out] rpc_status in v3).
+    shape: (v): Shape => ({
+      ins: [h('hKey'), wstring('lpSubKey'), d('dwOptions'), d('samDesired'), { kind: 'securityAttributes', name: 'lpSecurityAttributes' }],
+      outs: [d('lpdwDisposition'), STATUS, ...rpc(v)],
+      ret: h('phKey'),
+    }),
+  },
+  call('ApiSetValue', 32, [h('hKey'), wstring('lpValueName'), d('dwType'), { kind: 'byteArray', name: 'lpData' }, d('cbData')]),
+  call('ApiDeleteValue', 33, [h('hKey'), wstring('lpValueName')]),
+  call('ApiDeleteKey', 35, [h('hKey'), wstring('lpSubKey')]),
+  call('ApiSetKeySecurity', 39, [h('hKey'), d('SecurityInformation'), { kind: 'securityDescriptor', name: 'pRpcSecurityDescriptor' }]),
+  open('ApiCreateGroup', 42, [wstring('lpszGroupName')], 'hGroup'),
+  {
+    name: 'ApiDeleteGroup',
+    opnum: 43,
+    versions: BOTH,
+    // Version 3 adds [in] BOOL force; a missing one goes as FALSE.
+    shape: (v): Shape => ({ ins: v === 3 ? [h('Group'), { kind: 'bool', name: 'force', default: 0 }] : [h('Group')], outs: rpc(v), ret: STATUS }),
+  },
+  call('ApiOnlineGroup', 49, [h('hGroup')]),
+  call('ApiOfflineGroup', 50, [h('hGroup')]),
+  call('ApiMoveGroupToNode', 52, [h('hGroup'), h('hNode')]),
+  call('ApiPauseNode', 69, [h('hNode')]),
+  call('ApiResumeNode', 70, [h('hNode')]),
+
   call('ApiGetNotifyV2', 139, [h('hNotify')], [{ kind: 'notifications', name: 'Notifications' }], { rpcStatus: false, versions: V3_ONLY }),
 ];
 

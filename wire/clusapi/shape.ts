@@ -20,13 +20,21 @@ export type FieldKind =
   /** [out] PCLUSTER_OPERATIONAL_VERSION_INFO *: referent id, then the struct. */
   | 'opVerInfo'
   /** [out] PNOTIFICATION_RPC *Notifications followed by [out] DWORD *dwNumNotifications. */
-  | 'notifications';
+  | 'notifications'
+  /** [in, size_is(n)] const UCHAR *: a top-level [ref] pointer to a conformant byte array (hex in the contract). */
+  | 'byteArray'
+  /** [in] PRPC_SECURITY_DESCRIPTOR: a [ref] pointer to the struct, its bytes deferred (hex in the contract). */
+  | 'securityDescriptor'
+  /** [in, unique] PRPC_SECURITY_ATTRIBUTES: NULL, or the struct with its descriptor's bytes (hex; null for NULL). */
+  | 'securityAttributes'
+  /** [out] PENUM_LIST *: referent id, then the conformant ENUM_LIST with its names deferred. */
+  | 'enumList';
 
 export interface Field {
   kind: FieldKind;
   /** The IDL's name, or the contract's where they differ (types.ts says which). */
   name: string;
-  /** [in] only: the value a missing argument takes (ApiGetNotify's version 2 Timeout: INFINITE). */
+  /** [in] only: the value a missing argument takes (ApiGetNotify's version 2 Timeout: INFINITE; ApiDeleteGroup's force: 0, FALSE). */
   default?: number;
 }
 

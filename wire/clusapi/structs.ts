@@ -6,6 +6,7 @@
 // the whole array, element by element.
 import type { NdrReader } from '../ndr/reader';
 import type { NdrWriter } from '../ndr/writer';
+import type { EnumEntry } from '../../cmrp/contract';
 import type { ClusterOperationalVersionInfo, NotificationRpc } from './types';
 
 /** Bytes of one NOTIFICATION_RPC in the array body: key, pad, filter (dword, pad, hyper), 6 dwords. */
@@ -111,4 +112,107 @@ export function writeNotifications(w: NdrWriter, value: unknown, what: string): 
 function hexBytes(w: NdrWriter, value: unknown, what: string): Buffer {
   if (typeof value !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(value)) w.fail(`${what}: expected hex bytes`);
   return Buffer.from(value, 'hex');
+}
+
+/** [in, size_is(cbData)] const UCHAR *lpData: max_count, then the bytes (the contract's hex; null is no bytes). */
+export function writeByteArray(w: NdrWriter, value: unknown, what: string): void {
+  w.conformantBytes(value === null || value === undefined ? Buffer.alloc(0) : hexBytes(w, value, what));
+}
+
+export function readByteArray(r: NdrReader, what: string): string {
+  return r.conformantBytes(what).toString('hex');
+}
+
+/**
+ * RPC_SECURITY_DESCRIPTOR ([MS-CMRP] 2.2.3.1): { [size_is(cbIn), length_is(cbOut)] unsigned char
+ * *lpSecurityDescriptor; cbInSecurityDescriptor; cbOutSecurityDescriptor }. The body here; the bytes
+ * (conformant and varying: max_count, offset, actual_count) are deferred, written by the returned function.
+ */
+function writeDescriptorBody(w: NdrWriter, value: unknown, what: string): () => void {
+  const bytes = value === null || value === undefined ? null : hexBytes(w, value, what);
+  w.referent(bytes !== null);
+  w.u32(bytes?.length ?? 0, `${what}.cbInSecurityDescriptor`);
+  w.u32(bytes?.length ?? 0, `${what}.cbOutSecurityDescriptor`);
+  return () => {
+    if (!bytes) return;
+    w.u32(bytes.length);
+    w.u32(0);
+    w.u32(bytes.length);
+    w.bytes(bytes);
+  };
+}
+
+function readDescriptorBody(r: NdrReader, what: string): () => string | null {
+  const present = r.referent(`${what}.lpSecurityDescriptor`) !== 0;
+  const cbIn = r.u32(`${what}.cbInSecurityDescriptor`);
+  const cbOut = r.u32(`${what}.cbOutSecurityDescriptor`);
+  return () => {
+    if (!present) return null;
+    const at = r.offset;
+    const max = r.u32(`${what} max_count`);
+    const offset = r.u32(`${what} offset`);
+    const actual = r.u32(`${what} actual_count`);
+    if (max !== cbIn || offset !== 0 || actual !== cbOut || actual > max) r.fail(`${what}: max_count ${max}, offset ${offset}, actual_count ${actual} disagree with cbIn ${cbIn}, cbOut ${cbOut}`, at);
+    return r.copy(actual, what).toString('hex');
+  };
+}
+
+/** [in] PRPC_SECURITY_DESCRIPTOR: a top-level [ref] pointer, so the struct itself, then its deferred bytes. */
+export function writeSecurityDescriptor(w: NdrWriter, value: unknown, what: string): void {
+  writeDescriptorBody(w, value, what)();
+}
+
+export function readSecurityDescriptor(r: NdrReader, what: string): string | null {
+  return readDescriptorBody(r, what)();
+}
+
+/** [in, unique] PRPC_SECURITY_ATTRIBUTES: { nLength; RPC_SECURITY_DESCRIPTOR; long bInheritHandle } or NULL. */
+export function writeSecurityAttributes(w: NdrWriter, value: unknown, what: string): void {
+  if (!w.referent(value !== null && value !== undefined)) return;
+  // nLength: the size of the struct in its C form (a pointer and two DWORDs inside: 4 + 12 + 4 on 32 bits).
+  w.u32(20, `${what}.nLength`);
+  const deferred = writeDescriptorBody(w, value, `${what}.RpcSecurityDescriptor`);
+  w.u32(0, `${what}.bInheritHandle`);
+  deferred();
+}
+
+export function readSecurityAttributes(r: NdrReader, what: string): string | null {
+  if (r.referent(what) === 0) return null;
+  r.u32(`${what}.nLength`);
+  const deferred = readDescriptorBody(r, `${what}.RpcSecurityDescriptor`);
+  r.u32(`${what}.bInheritHandle`);
+  return deferred() ?? '';
+}
+
+/**
+ * [out] PENUM_LIST *ReturnEnum ([MS-CMRP] 2.2.3.5): a unique pointer to ENUM_LIST { EntryCount;
+ * [size_is(EntryCount)] ENUM_ENTRY Entry[] }, a conformant struct (its max_count leads), each entry
+ * { DWORD Type; [string] LPWSTR Name } with the names deferred after the array.
+ */
+export function writeEnumList(w: NdrWriter, value: unknown, what: string): void {
+  if (!w.referent(value !== null && value !== undefined)) return;
+  if (!Array.isArray(value)) w.fail(`${what}: expected an array or null`);
+  const entries = value as Record<string, unknown>[];
+  w.u32(entries.length, `${what} max_count`);
+  w.u32(entries.length, `${what}.EntryCount`);
+  for (const [i, e] of entries.entries()) {
+    if (typeof e !== 'object' || e === null) w.fail(`${what}.Entry[${i}]: expected an object`);
+    w.u32(e.Type, `${what}.Entry[${i}].Type`);
+    w.referent(e.Name !== null && e.Name !== undefined);
+  }
+  for (const [i, e] of entries.entries()) if (e.Name !== null && e.Name !== undefined) w.wstring(e.Name, `${what}.Entry[${i}].Name`);
+}
+
+export function readEnumList(r: NdrReader, what: string): EnumEntry[] | null {
+  if (r.referent(what) === 0) return null;
+  const at = r.offset;
+  const max = r.u32(`${what} max_count`);
+  const count = r.u32(`${what}.EntryCount`);
+  if (count !== max) r.fail(`${what}: EntryCount ${count} differs from max_count ${max}`, at);
+  // Every entry takes 8 bytes of the array body before any name: a count the stub cannot hold is rejected first.
+  if (count * 8 > r.remaining) r.fail(`${what}: ${count} entries cannot fit in ${r.remaining} bytes`, at);
+  const heads: { Type: number; named: boolean }[] = [];
+  for (let i = 0; i < count; i++) heads.push({ Type: r.u32(`${what}.Entry[${i}].Type`), named: r.referent(`${what}.Entry[${i}].Name`) !== 0 });
+  // A NULL name reads as "": an entry names an object, and the harness judges an empty name itself.
+  return heads.map((h, i) => ({ Type: h.Type, Name: h.named ? r.wstring(`${what}.Entry[${i}].Name`) : '' }));
 }

@@ -9,7 +9,7 @@ export type ProtocolVersion = 2 | 3;
  * Every method the wire speaks: the target contract's methods plus the two an external client
  * (Failover Cluster Manager, smbtorture) calls before anything else.
  */
-export type WireMethodName = MethodName | 'ApiGetClusterName' | 'ApiGetClusterVersion2';
+export type WireMethodName = MethodName | 'ApiGetClusterVersion2';
 
 /** A decoded reply: the method's [out] parameters by their IDL names, and `status`. */
 export type ReplyRecord = Record<string, unknown> & { status: number };

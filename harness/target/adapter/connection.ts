@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   id: string;
   protocolVersion: ProtocolVersion;
   notifyV2: boolean;
+  /** The adapter serves the management methods (Hello's capabilities.management). */
+  management?: boolean;
   /** Bound on Disconnect, which the harness itself does not time out. */
   closeTimeoutMs: number;
 }
@@ -62,6 +64,8 @@ export function createAdapterConnection(options: ConnectionOptions): ClusapiConn
   for (const method of METHOD_NAMES) {
     // The v2 port methods exist only where the adapter offers them: a test checks for the method.
     if (METHODS[method].notifyV2 && !options.notifyV2) continue;
+    // So do the management methods: without them the target offers no in-band stimuli.
+    if (METHODS[method].management && !options.management) continue;
     const call: AnyMethod = async (...args) =>
       decodeReply(method, await channel.request(method, encodeParams(method, id, args), method, { tag: id }).catch(seen));
     connection[method] = call;

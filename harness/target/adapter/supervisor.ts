@@ -158,6 +158,7 @@ export function helloProblem(result: unknown): string | undefined {
   if (!Array.isArray(levels) || !levels.includes('full') || levels.some((l) => l !== 'full' && l !== 'read')) {
     return '"capabilities.accessLevels" must list "full" and may list "read"';
   }
+  if (caps.management !== undefined && typeof caps.management !== 'boolean') return '"capabilities.management" must be true or false when given';
   if (!Array.isArray(r.control) || r.control.some((v) => typeof v !== 'string')) return '"control" must be a list of verb names';
   return undefined;
 }

@@ -46,6 +46,7 @@ export class AdapterTarget implements Target {
       protocolVersions: hello.protocolVersions,
       notifyV2: hello.capabilities.notifyV2,
       accessLevels: hello.capabilities.accessLevels,
+      ...(hello.capabilities.management ? { management: true } : {}),
     };
     if (hello.control.length) this.control = new AdapterControl(supervisor, hello.control, timeouts.controlMs);
   }
@@ -63,6 +64,7 @@ export class AdapterTarget implements Target {
       id,
       protocolVersion: options.protocolVersion,
       notifyV2: this.capabilities.notifyV2,
+      management: this.capabilities.management === true,
       closeTimeoutMs: this.timeouts.disconnectMs,
     });
   }

@@ -215,7 +215,87 @@ export const CASES: CaseTable = {
     },
     { name: 'no notifications: NULL array', args: { hNotify: HANDLES.hNotify }, reply: { Notifications: null, dwNumNotifications: 0, status: 0x103 } },
   ],
+
+  // Management methods: what the in-band stimuli and role discovery send.
+  ApiCreateEnum: (v) => [
+    {
+      name: 'nodes and groups',
+      args: { dwType: 0x9 },
+      reply: { ReturnEnum: [{ Type: 1, Name: 'NODE1' }, { Type: 8, Name: 'Cluster Group' }, { Type: 8, Name: 'App' }], ...rpc(v), status: 0 },
+    },
+    { name: 'an invalid type: NULL list', args: { dwType: 0x80000001 }, reply: { ReturnEnum: null, ...rpc(v), status: 0x57 } },
+  ],
+  ApiGetNetInterface: (v) => [
+    { name: 'success', args: { lpszNodeName: 'NODE1', lpszNetworkName: 'Cluster Network 1' }, reply: { lppszInterfaceName: 'NODE1 - Ethernet', ...rpc(v), status: 0 } },
+    { name: 'no such interface: NULL name', args: { lpszNodeName: 'NODE1', lpszNetworkName: 'x' }, reply: { lppszInterfaceName: null, ...rpc(v), status: 5047 } },
+  ],
+  ApiGetQuorumResource: (v) => [
+    { name: 'success', args: {}, reply: { lpszResourceName: 'Cluster Disk 1', lpszDeviceName: 'Q:', pdwMaxQuorumLogSize: 0x400000, ...rpc(v), status: 0 } },
+  ],
+  ApiCreateResource: (v) => [
+    {
+      name: 'success',
+      args: { hGroup: HANDLES.hGroup, lpszResourceName: 'cmrp-conformance share', lpszResourceType: 'Generic Service', dwFlags: 0 },
+      reply: { status: 0, ...rpc(v), hResource: HANDLES.hResource },
+    },
+    {
+      name: 'the name is taken: NULL handle',
+      args: { hGroup: HANDLES.hGroup, lpszResourceName: 'Cluster Name', lpszResourceType: 'Network Name', dwFlags: 1 },
+      reply: { status: 0x1392, ...rpc(v), hResource: null },
+    },
+  ],
+  ApiDeleteResource: simple({ hResource: HANDLES.hResource }),
+  ApiFailResource: simple({ hResource: HANDLES.hResource }),
+  ApiOnlineResource: simple({ hResource: HANDLES.hResource }, 997),
+  ApiOfflineResource: simple({ hResource: HANDLES.hResource }, 997),
+  ApiChangeResourceGroup: simple({ hResource: HANDLES.hResource, hGroup: HANDLES.hGroup }),
+  ApiCreateKey: (v) => [
+    {
+      name: 'a new key, no security attributes',
+      args: { hKey: HANDLES.hKey, lpSubKey: 'cmrp-conformance-key', dwOptions: 0, samDesired: 0xf003f, lpSecurityAttributes: null },
+      reply: { lpdwDisposition: 1, status: 0, ...rpc(v), phKey: HANDLES.phKey },
+    },
+    {
+      name: 'an existing key, with a security descriptor',
+      args: { hKey: HANDLES.hKey, lpSubKey: 'A\\B', dwOptions: 0, samDesired: 0x20019, lpSecurityAttributes: '0100048000000000000000000000000014000000' },
+      reply: { lpdwDisposition: 2, status: 0, ...rpc(v), phKey: HANDLES.phKey },
+    },
+  ],
+  ApiSetValue: (v) => [
+    { name: 'a REG_DWORD', args: { hKey: HANDLES.phKey, lpValueName: 'Timeout', dwType: 4, lpData: '3c000000', cbData: 4 }, reply: { ...rpc(v), status: 0 } },
+    { name: 'a REG_SZ of 6 bytes: cbData realigned', args: { hKey: HANDLES.phKey, lpValueName: 'Level', dwType: 1, lpData: '610062000000', cbData: 6 }, reply: { ...rpc(v), status: 6 } },
+  ],
+  ApiDeleteValue: simple({ hKey: HANDLES.phKey, lpValueName: 'Timeout' }),
+  ApiDeleteKey: simple({ hKey: HANDLES.hKey, lpSubKey: 'cmrp-conformance-key' }),
+  ApiSetKeySecurity: (v) => [
+    {
+      name: 'a DACL',
+      args: { hKey: HANDLES.phKey, SecurityInformation: 4, pRpcSecurityDescriptor: '0100048000000000000000000000000014000000' },
+      reply: { ...rpc(v), status: 0 },
+    },
+  ],
+  ApiCreateGroup: (v) => [
+    { name: 'success', args: { lpszGroupName: 'cmrp-conformance group' }, reply: { status: 0, ...rpc(v), hGroup: HANDLES.hGroup } },
+    { name: 'the name is taken: NULL handle', args: { lpszGroupName: 'Cluster Group' }, reply: { status: 0x1392, ...rpc(v), hGroup: null } },
+  ],
+  ApiDeleteGroup: (v) => [
+    { name: 'success', args: { Group: HANDLES.hGroup, ...(v === 3 ? { force: true } : {}) }, reply: { ...rpc(v), status: 0 } },
+    { name: 'the group holds resources', args: { Group: HANDLES.hGroup, ...(v === 3 ? { force: false } : {}) }, reply: { ...rpc(v), status: 0x91 } },
+  ],
+  ApiOnlineGroup: simple({ hGroup: HANDLES.hGroup }, 997),
+  ApiOfflineGroup: simple({ hGroup: HANDLES.hGroup }, 997),
+  ApiMoveGroupToNode: simple({ hGroup: HANDLES.hGroup, hNode: HANDLES.hNode }),
+  ApiPauseNode: simple({ hNode: HANDLES.hNode }),
+  ApiResumeNode: simple({ hNode: HANDLES.hNode }, 0x13c2),
 };
+
+/** A management call with only a status (and rpc_status): success, and one failing status. */
+function simple(args: Record<string, unknown>, failing = ERROR_INVALID_HANDLE) {
+  return (v: ProtocolVersion): WireCase[] => [
+    { name: 'success', args, reply: { ...rpc(v), status: 0 } },
+    { name: `status ${failing}`, args, reply: { ...rpc(v), status: failing } },
+  ];
+}
 
 /** JSON cannot hold a bigint: vectors write one as { "bigint": "decimal" }. */
 export function toJson(value: unknown): unknown {

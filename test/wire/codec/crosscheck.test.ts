@@ -77,7 +77,11 @@ const SAMBA_DIVERGES: Record<string, { why: string; shows: RegExp }> = {
   'ApiAddNotifyKey request': { why: 'BOOL WatchSubTree is boolean8 in Samba', shows: /WARNING! 3 unread bytes/ },
   'ApiAddNotifyV2 request': { why: 'BOOL isTargetedAtObject is boolean8 in Samba', shows: /WARNING! 3 unread bytes/ },
   'ApiGetNotifyV2 response': { why: 'NOTIFICATION_RPC.dwNotifyKey is a uint32 pointer in Samba', shows: /pull returned (?!Success)|^[-+]\[/m },
+  'ApiDeleteGroup request': { why: 'BOOL force is boolean8 in Samba', shows: /orig bytes:24 validated pushed bytes:21/ },
 };
+
+/** Byte buffers (hex in the vectors): ndrdump prints them as arrays, so they are not looked for as quoted text. */
+const BYTE_FIELDS = new Set(['lpData', 'lpSecurityAttributes', 'pRpcSecurityDescriptor']);
 
 const describeNdrdump = HAVE_NDRDUMP ? describe : describe.skip;
 describeNdrdump(
@@ -108,7 +112,7 @@ describeNdrdump(
       expect(out).not.toMatch(/WARNING!/);
       expect(out).not.toMatch(/^[-+]\[/m); // --validate: Samba's re-marshalling differs from our bytes
       for (const [name, value] of Object.entries(item.values)) {
-        if (typeof value === 'string' && !/^[0-9a-f]{40}$/.test(value)) expect(out).toContain(`'${value}'`);
+        if (typeof value === 'string' && !/^[0-9a-f]{40}$/.test(value) && !BYTE_FIELDS.has(name)) expect(out).toContain(`'${value}'`);
         // Samba prints enums (the State values) signed: 0xFFFFFFFF as (-1).
         if (typeof value === 'number' && !/status$/i.test(name)) expect([`(${value})`, `(${value | 0})`].some((s) => out.includes(s))).toBe(true);
       }

@@ -14,8 +14,8 @@ NULL pointer), LONGLONG as {"bigint": "decimal"}, BOOL as true/false.
 import json
 import sys
 
-from impacket.dcerpc.v5.dtypes import BOOL, DWORD, DWORD_PTR, LONGLONG, LPWSTR, NULL, WORD, WSTR
-from impacket.dcerpc.v5.ndr import NDRCALL, NDRPOINTER, NDRSTRUCT, NDRUniConformantArray
+from impacket.dcerpc.v5.dtypes import BOOL, DWORD, DWORD_PTR, LONG, LONGLONG, LPWSTR, NULL, WORD, WSTR
+from impacket.dcerpc.v5.ndr import NDRCALL, NDRPOINTER, NDRSTRUCT, NDRUniConformantArray, NDRUniConformantVaryingArray
 
 
 class CONTEXT_HANDLE(NDRSTRUCT):
@@ -75,6 +75,43 @@ class NOTIFICATION_RPC_ARRAY(NDRUniConformantArray):
 
 class PNOTIFICATION_RPC_ARRAY(NDRPOINTER):
     referent = (('Data', NOTIFICATION_RPC_ARRAY),)
+
+
+class ENUM_ENTRY(NDRSTRUCT):
+    structure = (('Type', DWORD), ('Name', LPWSTR))
+
+
+class ENUM_ENTRY_ARRAY(NDRUniConformantArray):
+    item = ENUM_ENTRY
+
+
+class ENUM_LIST(NDRSTRUCT):
+    # A conformant struct: impacket moves the array's max_count to the front of the struct.
+    structure = (('EntryCount', DWORD), ('Entry', ENUM_ENTRY_ARRAY))
+
+
+class PENUM_LIST(NDRPOINTER):
+    referent = (('Data', ENUM_LIST),)
+
+
+class SD_BYTES(NDRUniConformantVaryingArray):
+    item = 'c'
+
+
+class PSD_BYTES(NDRPOINTER):
+    referent = (('Data', SD_BYTES),)
+
+
+class RPC_SECURITY_DESCRIPTOR(NDRSTRUCT):
+    structure = (('lpSecurityDescriptor', PSD_BYTES), ('cbInSecurityDescriptor', DWORD), ('cbOutSecurityDescriptor', DWORD))
+
+
+class RPC_SECURITY_ATTRIBUTES(NDRSTRUCT):
+    structure = (('nLength', DWORD), ('RpcSecurityDescriptor', RPC_SECURITY_DESCRIPTOR), ('bInheritHandle', LONG))
+
+
+class PRPC_SECURITY_ATTRIBUTES(NDRPOINTER):
+    referent = (('Data', RPC_SECURITY_ATTRIBUTES),)
 
 
 class BOOL32(BOOL):
@@ -141,6 +178,29 @@ def idl(version):
                                             ('lpszVendorId', PLPWSTR), ('lpszCSDVersion', PLPWSTR),
                                             ('ppClusterOpVerInfo', PPCLUSTER_OPERATIONAL_VERSION_INFO)] + rpc + [('status', DWORD)]),
         'ApiUnblockGetNotifyCall': (107, [('hNotify', H)], [('status', DWORD)]),
+        # Management methods.
+        'ApiCreateEnum': (7, [('dwType', DWORD)], [('ReturnEnum', PENUM_LIST)] + rpc + [('status', DWORD)]),
+        'ApiGetQuorumResource': (5, [], [('lpszResourceName', PLPWSTR), ('lpszDeviceName', PLPWSTR), ('pdwMaxQuorumLogSize', DWORD)] + rpc + [('status', DWORD)]),
+        'ApiCreateResource': (9,) + opens([('hGroup', H), ('lpszResourceName', S_IN), ('lpszResourceType', S_IN), ('dwFlags', DWORD)], 'hResource'),
+        'ApiDeleteResource': (10, [('hResource', H)], rpc + [('status', DWORD)]),
+        'ApiFailResource': (16, [('hResource', H)], rpc + [('status', DWORD)]),
+        'ApiOnlineResource': (17, [('hResource', H)], rpc + [('status', DWORD)]),
+        'ApiOfflineResource': (18, [('hResource', H)], rpc + [('status', DWORD)]),
+        'ApiChangeResourceGroup': (25, [('hResource', H), ('hGroup', H)], rpc + [('status', DWORD)]),
+        'ApiCreateKey': (29, [('hKey', H), ('lpSubKey', S_IN), ('dwOptions', DWORD), ('samDesired', DWORD), ('lpSecurityAttributes', PRPC_SECURITY_ATTRIBUTES)],
+                         [('lpdwDisposition', DWORD), ('status', DWORD)] + rpc + [('phKey', H)]),
+        'ApiSetValue': (32, [('hKey', H), ('lpValueName', S_IN), ('dwType', DWORD), ('lpData', BYTE_ARRAY), ('cbData', DWORD)], rpc + [('status', DWORD)]),
+        'ApiDeleteValue': (33, [('hKey', H), ('lpValueName', S_IN)], rpc + [('status', DWORD)]),
+        'ApiDeleteKey': (35, [('hKey', H), ('lpSubKey', S_IN)], rpc + [('status', DWORD)]),
+        'ApiSetKeySecurity': (39, [('hKey', H), ('SecurityInformation', DWORD), ('pRpcSecurityDescriptor', RPC_SECURITY_DESCRIPTOR)], rpc + [('status', DWORD)]),
+        'ApiCreateGroup': (42,) + opens([('lpszGroupName', S_IN)], 'hGroup'),
+        'ApiDeleteGroup': (43, [('Group', H)] + ([('force', BOOL32)] if version == 3 else []), rpc + [('status', DWORD)]),
+        'ApiOnlineGroup': (49, [('hGroup', H)], rpc + [('status', DWORD)]),
+        'ApiOfflineGroup': (50, [('hGroup', H)], rpc + [('status', DWORD)]),
+        'ApiMoveGroupToNode': (52, [('hGroup', H), ('hNode', H)], rpc + [('status', DWORD)]),
+        'ApiPauseNode': (69, [('hNode', H)], rpc + [('status', DWORD)]),
+        'ApiResumeNode': (70, [('hNode', H)], rpc + [('status', DWORD)]),
+        'ApiGetNetInterface': (95, [('lpszNodeName', S_IN), ('lpszNetworkName', S_IN)], [('lppszInterfaceName', PLPWSTR)] + rpc + [('status', DWORD)]),
     }
     if version == 3:
         table['ApiCreateNotifyV2'] = (137, [], [('status', DWORD), ('rpc_status', DWORD), ('hNotify', H)])
@@ -183,6 +243,18 @@ def read(cls, obj, name):
         return {'dwObjectType': v['dwObjectType'], 'FilterFlags': {'bigint': str(v['FilterFlags'])}}
     if cls in (DWORD, WORD):
         return v['Data']
+    if cls is BYTE_ARRAY:
+        return b''.join(v['Data']).hex()
+    if cls is RPC_SECURITY_DESCRIPTOR:
+        return sd_value(v)
+    if cls is PRPC_SECURITY_ATTRIBUTES:
+        if v['ReferentID'] == 0:
+            return None
+        return sd_value(v.fields['Data'].fields['RpcSecurityDescriptor']) or ''
+    if cls is PENUM_LIST:
+        if v['ReferentID'] == 0:
+            return None
+        return [{'Type': e['Type'], 'Name': lpwstr_value(e.fields['Name']) or ''} for e in v.fields['Data'].fields['Entry']['Data']]
     if cls is PPCLUSTER_OPERATIONAL_VERSION_INFO:
         if v['ReferentID'] == 0:
             return None
@@ -209,6 +281,25 @@ def read(cls, obj, name):
     return v
 
 
+def sd_value(sd):
+    p = sd.fields['lpSecurityDescriptor']
+    if p['ReferentID'] == 0:
+        return None
+    return b''.join(p.fields['Data']['Data']).hex()
+
+
+def set_sd(sd, value):
+    if value is None:
+        sd['lpSecurityDescriptor'] = NULL
+        sd['cbInSecurityDescriptor'] = 0
+        sd['cbOutSecurityDescriptor'] = 0
+        return
+    raw = bytes.fromhex(value)
+    sd.fields['lpSecurityDescriptor'].fields['Data']['Data'] = [bytes([b]) for b in raw]
+    sd['cbInSecurityDescriptor'] = len(raw)
+    sd['cbOutSecurityDescriptor'] = len(raw)
+
+
 def set_lpwstr(p, value):
     if value is None:
         p['ReferentID'] = 0
@@ -229,6 +320,29 @@ def write(cls, obj, name, value, values):
             obj.fields[name]['Data'] = value + '\0'
     elif cls is BOOL32:
         obj[name] = 1 if value else 0
+    elif cls is BYTE_ARRAY:
+        obj.fields[name]['Data'] = [bytes([b]) for b in bytes.fromhex(value or '')]
+    elif cls is RPC_SECURITY_DESCRIPTOR:
+        set_sd(obj.fields[name], value)
+    elif cls is PRPC_SECURITY_ATTRIBUTES:
+        if value is None:
+            obj.fields[name]['ReferentID'] = 0
+        else:
+            sa = obj.fields[name].fields['Data']
+            sa['nLength'] = 20
+            set_sd(sa.fields['RpcSecurityDescriptor'], value)
+            sa['bInheritHandle'] = 0
+    elif cls is PENUM_LIST:
+        if value is None:
+            obj.fields[name]['ReferentID'] = 0
+        else:
+            lst = obj.fields[name].fields['Data']
+            lst['EntryCount'] = len(value)
+            for e in value:
+                entry = ENUM_ENTRY()
+                entry['Type'] = e['Type']
+                entry['Name'] = e['Name'] + '\0'
+                lst['Entry'].append(entry)
     elif cls is NOTIFY_FILTER_AND_TYPE_RPC:
         obj.fields[name]['dwObjectType'] = values['dwObjectType']
         obj.fields[name]['FilterFlags'] = int(values['FilterFlags']['bigint'])

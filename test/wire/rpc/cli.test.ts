@@ -112,13 +112,19 @@ describe('run --target dcerpc: against the served reference', () => {
       const controlled = verdicts(withControl.results);
       expect([...controlled.values()].filter((v) => v === 'PASS').length).toBeGreaterThanOrEqual(8);
 
-      const without = run();
+      const without = run('--stimuli', 'control');
       expect(without.status).toBe(0);
       const bare = verdicts(without.results);
       // Fewer clauses judged: the stimulus-bound ones are NOT-TESTED, and none fails.
       expect([...bare.values()].filter((v) => v === 'PASS').length).toBeLessThan([...controlled.values()].filter((v) => v === 'PASS').length);
       expect([...bare.values()].filter((v) => v === 'FAIL' || v === 'ERROR')).toEqual([]);
       expect(readFileSync(join(dir, 'r.json'), 'utf8')).toContain('the target has no control adapter');
+
+      // By default (--stimuli auto) a target without a control adapter gets its stimuli in-band: no FAIL.
+      const inband = run();
+      expect(inband.status).toBe(0);
+      expect([...verdicts(inband.results).values()].filter((v) => v === 'FAIL' || v === 'ERROR')).toEqual([]);
+      expect(readFileSync(join(dir, 'r.json'), 'utf8')).toContain('stimuli in-band');
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await served.stop();

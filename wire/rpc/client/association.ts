@@ -39,6 +39,9 @@ export class RpcAssociation {
   /** The connection the latest request went out on, and when that request had left. */
   private lastUsed?: RpcClientConnection;
   private lastFlushAt?: number;
+  /** The number of the latest request, and whether its reply (or fault) came back. */
+  private lastRequest = 0;
+  private lastAnswered = true;
 
   private constructor(
     readonly endpoint: Endpoint,
@@ -95,6 +98,12 @@ export class RpcAssociation {
       // connection.call writes the request before it returns its promise: the next call may go.
       const outcome = connection.call(this.nextCallId++, CONTEXT_ID, opnum, stub, Math.max(1, deadline - Date.now()));
       void connection.flushed.then(() => (this.lastFlushAt = Date.now()));
+      const request = ++this.lastRequest;
+      this.lastAnswered = false;
+      const answered = () => {
+        if (request === this.lastRequest) this.lastAnswered = true;
+      };
+      outcome.then(answered, answered);
       sent();
       return await outcome;
     } finally {
@@ -113,10 +122,16 @@ export class RpcAssociation {
     await this.afterLastRequest(capMs);
   }
 
-  /** Waits until the latest request has left and the ordering gap since has passed (nothing when it has already). */
+  /**
+   * Waits until the latest request has left and the ordering gap since has passed (nothing when it has
+   * already). A request the server has answered needs no gap: the reply proves the server read it (and,
+   * as it was sent only after the gap behind the one before, every earlier request too). Most calls are
+   * answered before the next is made, so only a call made while another is still out (a blocked read)
+   * waits.
+   */
   private async afterLastRequest(capMs: number): Promise<void> {
     const last = this.lastUsed;
-    if (!last?.alive) return;
+    if (!last?.alive || this.lastAnswered) return;
     await within(Promise.race([last.flushed, last.closed]), capMs);
     const wait = (this.lastFlushAt ?? 0) + (this.options.orderingGapMs ?? DEFAULT_ORDERING_GAP_MS) - Date.now();
     if (wait > 0) await delay(wait);
