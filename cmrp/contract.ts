@@ -67,6 +67,12 @@ export interface Capabilities {
    * (a real server has every opnum of the IDL); an adapter says so in its Hello.
    */
   management?: boolean;
+  /**
+   * How many nodes of the cluster the binding can connect to, each at its own endpoint (absent: 1, the
+   * node it is pointed at). Two or more judge the clauses about several active nodes ([MS-CMRP] 3.1.1,
+   * 3.1.4.1, 3.1.4.2, the reconnect procedure of 3.2.4.6 across nodes).
+   */
+  nodeEndpoints?: number;
 }
 
 export type AccessLevel = 'full' | 'read';
@@ -74,6 +80,11 @@ export type AccessLevel = 'full' | 'read';
 export interface ConnectOptions {
   protocolVersion: ProtocolVersion;
   accessLevel?: AccessLevel;
+  /**
+   * The node to connect to, by its name (case-insensitive); absent: the node the target is pointed at.
+   * A node the binding has no endpoint for, or one that is down, rejects the connect.
+   */
+  node?: string;
 }
 
 /**

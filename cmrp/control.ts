@@ -40,7 +40,22 @@ export type Stimulus =
   /** Fail over: every client connection is lost, with its context handles and ports. */
   | { verb: 'Failover' }
   /** Back to the initial cluster (fresh objects, states and registry; no ports). */
-  | { verb: 'Reset' };
+  | { verb: 'Reset' }
+  /**
+   * A node is lost ([MS-CMRP] 3.1.1: it stops being an active node): its state goes Down (the other
+   * nodes post NODE_STATE), every client connection to it drops as a lost node's does, and the groups
+   * it owned move to an active node.
+   */
+  | { verb: 'NodeDown'; name: string }
+  /** The node comes back: its state goes Up and clients can connect to it again. */
+  | { verb: 'NodeUp'; name: string }
+  /** Fails a group over to another active node: its owner node changes. */
+  | { verb: 'MoveGroup'; name: string; node: string }
+  /**
+   * The cluster security descriptor ([MS-CMRP] 2.1, 3.1.3): what it grants one of the run's accounts,
+   * `"full"` (--user) or `"read"` (--read-user): All, Read, or nothing (the account may not call).
+   */
+  | { verb: 'SetClusterSecurity'; account: 'full' | 'read'; access: 'full' | 'read' | 'none' };
 
 export type ControlVerb = Stimulus['verb'];
 
@@ -48,6 +63,7 @@ export const CONTROL_VERBS: readonly ControlVerb[] = [
   'AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'SetQuorum',
   'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'RegistrySetSecurity',
   'SetServerState', 'DropEvents', 'Failover', 'Reset', 'SetInterfaceLink', 'SetNodeActivity',
+  'NodeDown', 'NodeUp', 'MoveGroup', 'SetClusterSecurity',
 ];
 
 /**

@@ -5,6 +5,7 @@ import type { ClusapiConnection, ConnectOptions } from '../cmrp/contract';
 import type { Behaviour } from './rules/behaviour';
 import { RPC_S_CALL_FAILED } from './rules/codes';
 import { ReferenceControl, type ServerLifecycle } from './control/control';
+import { isActiveNode } from './control/node-verbs';
 import { ClusterModel } from './model/cluster';
 import { DEFAULT_CLUSTER, type ClusterData } from './model/initial';
 import type { InternalEvent } from './rules/event';
@@ -21,6 +22,8 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
   readonly hub: NotificationHub;
   readonly control: ClusterControl;
   private readonly connections = new Set<ConnectionState>();
+  /** The node (lowercase name) each live connection is connected to. */
+  private readonly nodeOf = new Map<ConnectionState, string>();
 
   /** `cluster`: the initial cluster, which Reset returns to (checked data: reference/model/load-cluster.ts). */
   constructor(
@@ -32,9 +35,20 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
     this.control = new ReferenceControl(this);
   }
 
+  /**
+   * A connection to one node of the cluster (`options.node`, by name; absent: the first node). Every
+   * node serves the one shared cluster state; a node that is not active (NodeDown) takes no connection,
+   * as a lost node's endpoint answers nobody.
+   */
   connect(options: ConnectOptions): ClusapiConnection {
-    const state = new ConnectionState(this, options.protocolVersion, options.accessLevel ?? 'full');
+    const nodes = this.model.all('node');
+    const index = options.node === undefined ? 0 : nodes.findIndex((n) => n.name.toLowerCase() === options.node!.toLowerCase());
+    const node = nodes[index];
+    if (!node) throw new Error(`connect: the cluster has no node '${options.node}'`);
+    if (!isActiveNode(node)) throw new Error(`connect: node '${node.name}' is down`);
+    const state = new ConnectionState(this, options.protocolVersion, options.accessLevel ?? 'full', index);
     this.connections.add(state);
+    this.nodeOf.set(state, node.name.toLowerCase());
     return new ServerConnection(state, (s) => this.drop(s));
   }
 
@@ -56,6 +70,11 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
   /** Every existing connection dies with its ports and handles; pending calls fail with RPC_S_CALL_FAILED. */
   failover(): void {
     for (const connection of [...this.connections]) this.drop(connection);
+  }
+
+  /** A node is lost: the connections to it die as in a failover; those to the other nodes live on. */
+  dropNode(name: string): void {
+    for (const connection of [...this.connections]) if (this.nodeOf.get(connection) === name.toLowerCase()) this.drop(connection);
   }
 
   /**
@@ -83,6 +102,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
     if (!connection.alive) return;
     connection.alive = false;
     this.connections.delete(connection);
+    this.nodeOf.delete(connection);
     for (const target of connection.handles.clear()) {
       if (target.kind === 'notify' || target.kind === 'notifyV2') {
         target.port.abort(RPC_S_CALL_FAILED);

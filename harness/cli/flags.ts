@@ -33,6 +33,7 @@ export const RUN_FLAGS: FlagSpecs = {
   'auth-level': { kind: 'string', value: 'connect|integrity|privacy' },
   user: { kind: 'string', value: 'DOMAIN\\NAME' },
   'read-user': { kind: 'string', value: 'DOMAIN\\NAME' },
+  'node-target': { kind: 'list', value: 'dcerpc:HOST[:PORT]' },
   strict: { kind: 'switch' },
   'timeout-multiplier': { kind: 'number', value: 'X', check: positive },
   baseline: { kind: 'string', value: 'FILE' },

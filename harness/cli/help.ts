@@ -52,6 +52,11 @@ Details: docs/cli.md`,
   --read-user DOMAIN\\NAME    with dcerpc: an account the server grants Read access only, for the
                              access-level clauses (default none: those are NOT-TESTED); its password
                              comes from CMRP_READ_PASSWORD, never a flag
+  --node-target dcerpc:HOST[:PORT]
+                             with dcerpc, repeatable: another node of the same cluster, for the
+                             several-node clauses and the reconnect procedure across nodes; each
+                             endpoint's node is what its ApiGetClusterName says (default none: those
+                             are NOT-TESTED)
   --control SPEC             with dcerpc: the control adapter (stdio:COMMAND or tcp:HOST:PORT) that
                              changes cluster state for stimulus tests (default none: those are NOT-TESTED)
   --stimuli control|inband|auto

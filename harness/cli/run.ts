@@ -81,6 +81,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     ...(flags.profile !== undefined ? { profile: path.resolve(deps.cwd, flags.profile as string) } : {}),
     ...(flags['read-user'] !== undefined ? { readUser: flags['read-user'] as string } : {}),
     ...(flags.stimuli !== undefined ? { stimuli: flags.stimuli as string } : {}),
+    ...(flags['node-target'] !== undefined ? { nodeTargets: flags['node-target'] as string[] } : {}),
   };
   // A broken profile refuses the run (exit 2) before the target is touched.
   if (reach.profile !== undefined) loadProfileFile(reach.profile);

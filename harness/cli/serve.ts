@@ -6,6 +6,8 @@ import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_CLUSTER, loadClusterFile, type ClusterData } from '../../reference';
 import { UsageError } from '../../cmrp/errors';
 import type { ServedIdentity } from '../../reference/serve/dcerpc';
+import { NodeListeners, servedClusterTarget } from '../../reference/serve/cluster-nodes';
+import { ClusterSecurity } from '../../reference/serve/cluster-security';
 import { isWireMutant } from '../../reference/mutants/wire';
 import type { Credentials } from '../../wire/auth';
 import { LOOPBACK, serveAdapter, type AdapterServer, type Listen } from '../../reference/serve/serve';
@@ -28,6 +30,7 @@ const targets = () => require('../target/resolve') as typeof import('../target/r
 export const SERVE_HELP = `Usage: cmrp-notify-conformance serve --listen stdio|tcp:127.0.0.1:PORT [--mutant NAME] [--cluster FILE]
        cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME [--read-user DOMAIN\\NAME] [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
        cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:PORT --auth none [--control-listen tcp:127.0.0.1:PORT] [--mutant NAME] [--cluster FILE]
+       cmrp-notify-conformance serve --listen dcerpc:127.0.0.1:P1 --node NODE1 --listen dcerpc:127.0.0.1:P2 --node NODE2 ... (--user ...|--auth none) [...]
 
 Serves the reference server over the adapter protocol (docs/adapter-protocol.md), or on the wire.
 --listen is required (no default); every other flag defaults to off.
@@ -57,6 +60,12 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               came for this long (default 120; 0: never). A blocked ApiGetNotify is a
                               running call. Hostile-load limits: docs/cli.md, The wire
 
+  --node NAME                 with dcerpc, once per --listen (in the same order): the node of the
+                              cluster that endpoint is. Several --listen/--node pairs serve several
+                              active nodes of ONE cluster, each on its own port; ApiGetClusterName
+                              names the node of the endpoint, and the control verbs NodeDown/NodeUp
+                              close and reopen that endpoint as a lost node's (default: one endpoint,
+                              the cluster's first node)
   --cluster FILE              start from the cluster in FILE (docs/cluster.schema.json; e.g.
                               examples/clusters/other-names.json), which Reset returns to; the
                               served node is its first node (default: examples/clusters/default.json)`;
@@ -120,7 +129,8 @@ function bindProblem(error: unknown, flag: string, text: string): UsageError {
 
 export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = processIo()): Promise<number> {
   const { flags } = parseArgs('serve', argv, {
-    listen: { kind: 'string', value: 'stdio|tcp:127.0.0.1:PORT|dcerpc:127.0.0.1:PORT' },
+    listen: { kind: 'list', value: 'stdio|tcp:127.0.0.1:PORT|dcerpc:127.0.0.1:PORT' },
+    node: { kind: 'list', value: 'NAME' },
     'control-listen': { kind: 'string', value: 'tcp:127.0.0.1:PORT' },
     auth: { kind: 'string', value: 'none' },
     user: { kind: 'string', value: 'DOMAIN\\NAME' },
@@ -129,10 +139,18 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     cluster: { kind: 'string', value: 'FILE' },
     'idle-timeout': { kind: 'number', value: 'SECONDS', check: (v) => (Number(v) < 0 || Number(v) > 86_400 ? 'must be 0 (never) to 86400 seconds' : undefined) },
   });
-  if (flags.listen === undefined) throw new UsageError('serve: --listen is required (stdio, tcp:127.0.0.1:PORT or dcerpc:127.0.0.1:PORT)');
-  const listen = parseListen(flags.listen as string);
+  const listenTexts = (flags.listen as string[] | undefined) ?? [];
+  if (!listenTexts.length) throw new UsageError('serve: --listen is required (stdio, tcp:127.0.0.1:PORT or dcerpc:127.0.0.1:PORT)');
+  const listens = listenTexts.map((text) => parseListen(text));
+  const listen = listens[0]!;
+  const listenText = listenTexts[0]!;
+  const nodeNames = (flags.node as string[] | undefined) ?? [];
   const mutant = flags.mutant as string | undefined;
   const served = servedCluster(flags.cluster as string | undefined);
+  if (listens.length > 1 && !listens.every((l) => typeof l === 'object' && 'dcerpc' in l)) {
+    throw new UsageError('serve: several --listen are the endpoints of several nodes: each must be dcerpc:127.0.0.1:PORT');
+  }
+  if (nodeNames.length && !(typeof listen === 'object' && 'dcerpc' in listen)) throw new UsageError('--node goes with --listen dcerpc:...');
   const auth = flags.auth as string | undefined;
   const user = flags.user as string | undefined;
   if (auth !== undefined && auth !== 'none') throw new UsageError(`--auth '${auth}': serve takes --auth none or --user DOMAIN\\NAME (which accepts NTLM and SPNEGO)`);
@@ -153,7 +171,8 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
     if (isWireMutant(mutant) && !account) throw new UsageError(`--mutant ${mutant} breaks a rule of authentication: serve it with --user, not --auth none`);
     const idleSeconds = flags['idle-timeout'] as number | undefined;
     const limits = idleSeconds === undefined ? {} : { idleTimeoutMs: Math.round(idleSeconds * 1000) };
-    return serveDcerpcCommand(listen.port, flags.listen as string, controlListen, mutant, served, account, deps, io, limits, readAccount);
+    const endpoints = servedNodes(listens as { dcerpc: true; port: number }[], listenTexts, nodeNames, served.cluster ?? DEFAULT_CLUSTER);
+    return serveDcerpcCommand(endpoints, controlListen, mutant, served, account, deps, io, limits, readAccount);
   }
   if (flags['idle-timeout'] !== undefined) throw new UsageError('--idle-timeout goes with --listen dcerpc:...');
   if (user !== undefined || auth !== undefined) throw new UsageError(`--${user !== undefined ? 'user' : 'auth'} goes with --listen dcerpc:...`);
@@ -181,7 +200,7 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
   try {
     server = await serveAdapter(listen, makeTarget, { name, log });
   } catch (error) {
-    throw bindProblem(error, '--listen', flags.listen as string);
+    throw bindProblem(error, '--listen', listenText);
   }
   deps.stdout.write(`listening on tcp:${server.address!.host}:${server.address!.port}\n`);
   await io.stopped();
@@ -189,13 +208,35 @@ export async function serveCommand(argv: string[], deps: CliDeps, io: ServeIo = 
   return 0;
 }
 
+/** One served node: its endpoint and its name in the cluster. */
+interface ServedNode {
+  node: string;
+  port: number;
+  listenText: string;
+}
+
+/** Pairs each --listen with its --node (the cluster's first node when one --listen has none); names are checked against the cluster. */
+function servedNodes(listens: { port: number }[], texts: string[], names: string[], cluster: ClusterData): ServedNode[] {
+  if (names.length === 0 && listens.length > 1) throw new UsageError('serve: several --listen need a --node each, in the same order (which node of the cluster each endpoint is)');
+  if (names.length && names.length !== listens.length) throw new UsageError(`serve: ${listens.length} --listen but ${names.length} --node: give one --node per --listen, in the same order`);
+  const seen = new Set<string>();
+  return listens.map((l, i) => {
+    const asked = names[i];
+    const node = asked === undefined ? cluster.nodes[0]! : cluster.nodes.find((n) => n.name.toLowerCase() === asked.toLowerCase());
+    if (!node) throw new UsageError(`--node ${asked}: the cluster has no such node (its nodes: ${cluster.nodes.map((n) => n.name).join(', ')})`);
+    if (seen.has(node.name.toLowerCase())) throw new UsageError(`--node ${asked}: given twice (one endpoint per node)`);
+    seen.add(node.name.toLowerCase());
+    return { node: node.name, port: l.port, listenText: texts[i]! };
+  });
+}
+
 /**
- * The reference on the wire: one target (one cluster) for every association, and optionally the
- * adapter protocol on a second port for its control verbs, so stimuli reach the same cluster.
+ * The reference on the wire: one target (one cluster) for every association of every node's
+ * endpoint, and optionally the adapter protocol on another port for its control verbs, so stimuli
+ * reach the same cluster (and NodeDown/NodeUp the endpoints, SetClusterSecurity the descriptor).
  */
 async function serveDcerpcCommand(
-  port: number,
-  listenText: string,
+  nodes: ServedNode[],
   controlListen: string | undefined,
   mutant: string | undefined,
   served: { cluster?: ClusterData; clusterFile?: string },
@@ -218,19 +259,30 @@ async function serveDcerpcCommand(
   }
   const name = `cmrp-notify-conformance serve${mutant ? ` (mutant ${mutant})` : ''}${served.clusterFile ? ` (cluster ${served.clusterFile})` : ''}`;
   const log = (line: string) => deps.stderr.write(`serve: ${line}\n`);
-  let wire;
   let adapter: AdapterServer | undefined;
+  const security = account ? new ClusterSecurity() : undefined;
+  const identity = referenceIdentity(served.cluster);
+  const listeners = new NodeListeners(nodes, (node, port) =>
+    wireServer().serveDcerpc(target, {
+      port, node, identity: { ...identity, nodeName: node }, log, limits,
+      ...(account ? { account } : {}), ...(readAccount ? { readAccount } : {}), ...(wireMutant ? { wireMutant } : {}), ...(security ? { security } : {}),
+    }),
+  );
+  const wire = { close: () => listeners.close() };
   try {
+    let where;
     try {
-      wire = await wireServer().serveDcerpc(target, { port, identity: referenceIdentity(served.cluster), log, limits, ...(account ? { account } : {}), ...(readAccount ? { readAccount } : {}), ...(wireMutant ? { wireMutant } : {}) });
+      where = await listeners.start();
     } catch (error) {
-      throw bindProblem(error, '--listen', listenText);
+      const failed = nodes.find((n) => (error as { port?: number }).port === n.port) ?? nodes[0]!;
+      throw bindProblem(error, '--listen', failed.listenText);
     }
-    deps.stdout.write(`listening on dcerpc:${wire.address.host}:${wire.address.port}\n`);
+    deps.stdout.write(`listening on dcerpc:${where[0]!.host}:${where[0]!.port}\n`);
+    if (nodes.length > 1) for (const w of where) deps.stdout.write(`node ${w.node} on dcerpc:${w.host}:${w.port}\n`);
     log(account ? `accepting NTLM and SPNEGO(NTLM) for ${dcerpcTarget().accountName(account)}${readAccount ? ` (All) and ${dcerpcTarget().accountName(readAccount)} (Read)` : ''}${wireMutant ? ` (wire mutant ${wireMutant})` : ''}` : 'authenticating nobody (--auth none)');
     if (control) {
       try {
-        adapter = await serveAdapter(control, target, { name: `${name} (control)`, log });
+        adapter = await serveAdapter(control, servedClusterTarget(target, listeners, security), { name: `${name} (control)`, log });
       } catch (error) {
         await wire.close();
         throw bindProblem(error, '--control-listen', controlListen!);

@@ -24,6 +24,8 @@ export interface TargetReach {
   readUser?: string;
   /** --stimuli control|inband|auto: where stimuli come from (harness/stimulus/, docs/stimuli.md); absent = auto. */
   stimuli?: string;
+  /** --node-target dcerpc:HOST[:PORT], repeatable: the endpoints of the cluster's other nodes. */
+  nodeTargets?: string[];
 }
 
 export interface RunConfig extends TargetReach {
@@ -60,6 +62,7 @@ export function reachOf(config: TargetReach): TargetReach {
     ...(config.profile !== undefined ? { profile: config.profile } : {}),
     ...(config.readUser !== undefined ? { readUser: config.readUser } : {}),
     ...(config.stimuli !== undefined ? { stimuli: config.stimuli } : {}),
+    ...(config.nodeTargets?.length ? { nodeTargets: config.nodeTargets } : {}),
   };
 }
 
@@ -75,6 +78,7 @@ export function reachFlags(reach: TargetReach): string[] {
   if (reach.authLevel) parts.push(`--auth-level ${reach.authLevel}`);
   if (reach.user) parts.push(`--user '${reach.user}'`);
   if (reach.readUser) parts.push(`--read-user '${reach.readUser}'`);
+  for (const node of reach.nodeTargets ?? []) parts.push(`--node-target '${node}'`);
   if (reach.control) parts.push(`--control '${reach.control}'`);
   if (reach.profile) parts.push(`--profile '${reach.profile}'`);
   if (reach.stimuli) parts.push(`--stimuli ${reach.stimuli}`);

@@ -9,7 +9,7 @@ import { Session, STILL_PENDING, type PendingCall, type Timeouts, SLOW_HINT } fr
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
 import type { RoleBindings } from '../profile/bindings';
-import { keptRole, resolveRoleRef, resolveStimulus, unboundRole } from './roles';
+import { isRoleRef, keptRole, resolveRoleRef, resolveStimulus, unboundRole } from './roles';
 import { applyDeletions, deletionsOf, ownLeftovers } from './own-objects';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
 import { HARNESS_ID } from '../verdict/types';
@@ -129,6 +129,9 @@ class SequenceRun {
     if (this.sequence.rpcRuntime && !target.capabilities.rpcRuntime) {
       return 'needs a binding that sees the RPC runtime (the dcerpc: target): rpc_status and the wire form of context handles';
     }
+    if (flatten(this.sequence.steps).some((step) => 'reconnect' in step && typeof step.reconnect === 'string') && (target.capabilities.nodeEndpoints ?? 1) < 2) {
+      return 'needs connections to two nodes of the cluster, each at its own endpoint (builtin, or dcerpc: with --node-target)';
+    }
     const unbound = unboundRole(this.sequence.steps, this.ctx.roles);
     if (unbound) return unbound;
     // A control adapter that offers Reset declares the whole cluster the suite's to change; otherwise only
@@ -159,10 +162,12 @@ class SequenceRun {
     return undefined;
   }
 
-  private async connect(): Promise<void> {
+  /** `node`: the name of the node to connect to; absent, the node the target is pointed at. */
+  private async connect(node?: string): Promise<void> {
     const connection: ClusapiConnection = await this.ctx.target.connect({
       protocolVersion: this.ctx.protocolVersion,
       accessLevel: this.sequence.accessLevel ?? 'full',
+      ...(node === undefined ? {} : { node }),
     });
     this.session = new Session(connection, this.trace, this.ctx.timeouts);
   }
@@ -198,8 +203,9 @@ class SequenceRun {
     if ('readV2' in step) return readV2Step(this.v2Host(labels(step)), step);
     if ('absentV2' in step) return absentV2Step(this.v2Host(labels(step)), step);
     if ('reconnect' in step) {
-      this.trace.add('reconnect');
-      return this.connect();
+      const node = typeof step.reconnect === 'string' ? (isRoleRef(step.reconnect) ? resolveRoleRef(step.reconnect, this.ctx.roles) : step.reconnect) : undefined;
+      this.trace.add(node === undefined ? 'reconnect' : `reconnect to node ${node}`);
+      return this.connect(node);
     }
     if ('repeat' in step) return this.repeatStep(step);
     throw new SequenceDataError(`step ${this.stepIndex} has no known kind`);

@@ -84,9 +84,13 @@ export interface AssertStep extends Checked {
   is: ValueSpec;
 }
 
-/** Opens a fresh connection (after a failover); variables keep their values. */
+/**
+ * Opens a fresh connection (after a failover); variables keep their values. A node role ("@node2") or
+ * name opens it to that node of the cluster: the sequence then needs a target with several node
+ * endpoints (capabilities.nodeEndpoints).
+ */
 export interface ReconnectStep {
-  reconnect: true;
+  reconnect: true | string;
 }
 
 /** A NOTIFICATION_RPC field's expectation, or the payload's (`payload`) read in one of its forms. */

@@ -15,7 +15,8 @@ export function createBuiltinTarget(options: BuiltinOptions = {}): Target {
   const notes = [options.mutant ? `mutant ${options.mutant}` : '', options.variant ? `variant ${options.variant}` : '', options.clusterFile ? `cluster ${options.clusterFile}` : ''].filter(Boolean);
   return {
     description: notes.length ? `builtin (${notes.join(', ')})` : 'builtin',
-    capabilities: { protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'], management: true },
+    // Every node of its cluster serves connections (connect's `node`), as active nodes of one cluster.
+    capabilities: { protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'], management: true, nodeEndpoints: server.cluster.nodes.length },
     control: server.control,
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       return server.connect(connectOptions);

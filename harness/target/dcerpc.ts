@@ -20,6 +20,7 @@ import type { ClusapiConnection, ConnectOptions, Target } from '../../cmrp/contr
 import { TargetError } from '../../cmrp/contract';
 import { asTargetError, createDcerpcConnection } from './dcerpc-connection';
 import { offersNotifyV2 } from './dcerpc-notify-v2';
+import { NodeEndpoints } from './dcerpc-nodes';
 
 export const DCERPC_TARGET_FORM = 'dcerpc:HOST[:PORT]';
 
@@ -39,6 +40,8 @@ export interface DcerpcTargetOptions {
    * cluster security descriptor grants Read only. Absent: only full access can be offered.
    */
   readAuth?: DcerpcAuth;
+  /** The endpoints of the cluster's other nodes (--node-target): connections to a named node go there. */
+  nodeEndpoints?: DcerpcAddress[];
 }
 
 export interface DcerpcAuth {
@@ -115,6 +118,10 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
   // Version 2 notification ports exist in clusapi 3.0 only, and only where the server has them.
   const notifyV2 = versions.includes(3) && (await offersNotifyV2(endpoint, { ...limits, ...securityFor(options.auth, host) }, limits.connectTimeoutMs));
 
+  // The pointed-at endpoint is a node too: a connection to it by name finds it the same way.
+  const nodes = new NodeEndpoints([endpoint, ...(options.nodeEndpoints ?? []).map((a) => ({ host: a.host, port: a.port ?? endpoint.port }))], {
+    syntax: clusapiSyntax, limits, callTimeoutMs: limits.connectTimeoutMs, security: (h) => securityFor(options.auth, h),
+  });
   const open = new Set<ClusapiConnection>();
   const associations = new Set<RpcAssociation>();
   const { readAuth } = options;
@@ -125,16 +132,17 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     // nobody) for full access, the --read-user account for Read. Without the latter, a Read-only
     // client cannot be opened. Whether the server really gives that account Read only is what the
     // access-level clauses judge; the suite takes the user's word that it should.
-    capabilities: { protocolVersions: versions, notifyV2, accessLevels: readAuth ? ['full', 'read'] : ['full'], rpcRuntime: true, management: true },
+    capabilities: { protocolVersions: versions, notifyV2, accessLevels: readAuth ? ['full', 'read'] : ['full'], rpcRuntime: true, management: true, nodeEndpoints: nodes.endpoints.length },
     ...(options.control ? { control: orderedControl(options.control, associations) } : {}),
     async connect(connectOptions: ConnectOptions): Promise<ClusapiConnection> {
       const level = connectOptions.accessLevel ?? 'full';
       if (level === 'read' && !readAuth) throw new TargetError('connect', 'protocol', 'Read access needs --read-user: the run has one account (or none)');
       const auth = level === 'read' ? readAuth : options.auth;
       const version = connectOptions.protocolVersion;
+      const at = connectOptions.node === undefined ? endpoint : await nodes.endpointOf(connectOptions.node, version);
       let association: RpcAssociation;
       try {
-        association = await RpcAssociation.open(endpoint, clusapiSyntax(version), { ...limits, ...securityFor(auth, host) });
+        association = await RpcAssociation.open(at, clusapiSyntax(version), { ...limits, ...securityFor(auth, at.host) });
       } catch (error) {
         const failure = asTargetError(`bind clusapi ${version}.0${level === 'read' ? ` as the Read account ${accountName(readAuth!.credentials)}` : ''}`, error);
         // A refused logon of the second account: say where its password comes from (never the password).

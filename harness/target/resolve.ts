@@ -42,6 +42,8 @@ export interface TargetOptions {
   readPassword?: Secret;
   /** --stimuli: control (the control adapter only), inband (MS-CMRP's management methods only), auto (default: control where offered, else in-band). */
   stimuli?: string;
+  /** --node-target dcerpc:HOST[:PORT] (repeatable): the endpoints of the cluster's other nodes. */
+  nodeTargets?: string[];
 }
 
 export async function createTarget(spec: string, options: TargetOptions = {}): Promise<Target> {
@@ -92,6 +94,7 @@ async function createBareTarget(spec: string, options: TargetOptions): Promise<T
   if (options.authLevel !== undefined) throw new UsageError(`--auth-level goes with a dcerpc target, not --target ${spec}`);
   if (options.user !== undefined) throw new UsageError(`--user goes with a dcerpc target, not --target ${spec}`);
   if (options.readUser !== undefined) throw new UsageError(`--read-user goes with a dcerpc target, not --target ${spec}`);
+  if (options.nodeTargets?.length) throw new UsageError(`--node-target goes with a dcerpc target, not --target ${spec} (builtin connects to every node of its cluster)`);
   if (options.control !== undefined) throw new UsageError(`--control goes with a dcerpc target; --target ${spec} has its own control adapter`);
   if (spec === 'builtin' || spec.startsWith('builtin:')) return builtinTarget(spec);
   const adapter = await createAdapterTargetFromSpec(spec, options);
@@ -186,6 +189,14 @@ async function createWireTarget(spec: string, options: TargetOptions): Promise<T
   } catch (error) {
     throw new UsageError(`--target ${spec}: ${(error as Error).message}`);
   }
+  const nodeEndpoints = (options.nodeTargets ?? []).map((text) => {
+    if (!text.startsWith('dcerpc:')) throw new UsageError(`--node-target ${text}: expected dcerpc:HOST[:PORT], another node of the same cluster`);
+    try {
+      return parseDcerpcAddress(text.slice('dcerpc:'.length));
+    } catch (error) {
+      throw new UsageError(`--node-target ${text}: ${(error as Error).message}`);
+    }
+  });
   let controlTarget: Target | undefined;
   if (options.control !== undefined) {
     controlTarget = await createAdapterTargetFromSpec(options.control, options);
@@ -200,6 +211,7 @@ async function createWireTarget(spec: string, options: TargetOptions): Promise<T
       timeoutMultiplier: options.timeoutMultiplier,
       ...(auth ? { auth } : {}),
       ...(readAuth ? { readAuth } : {}),
+      ...(nodeEndpoints.length ? { nodeEndpoints } : {}),
       ...(controlTarget ? { control: controlTarget.control, disposeControl: () => controlTarget.dispose() } : {}),
     });
   } catch (error) {

@@ -10,6 +10,7 @@ import * as links from './link-verbs';
 import * as objects from './object-verbs';
 import type { Publish } from './publisher';
 import * as registry from './registry-verbs';
+import * as nodes from './node-verbs';
 
 /** The protocol server state of 3.1.1 that a test can switch between (the session layer reads it through ServerCore). */
 export type ServerState = 'read-write' | 'read-only';
@@ -24,10 +25,14 @@ export interface ServerLifecycle {
   dropEvents(): void;
   failover(): void;
   reset(): void;
+  /** Drops every connection to the node (NodeDown): they fail as those of a lost node do. */
+  dropNode(name: string): void;
 }
 
 export class ReferenceControl implements ClusterControl {
-  readonly verbs: ReadonlySet<ControlVerb> = new Set(CONTROL_VERBS);
+  // The cluster security descriptor only means something where clients authenticate: the served
+  // reference on dcerpc: applies SetClusterSecurity (reference/serve/), the in-process one cannot.
+  readonly verbs: ReadonlySet<ControlVerb> = new Set(CONTROL_VERBS.filter((v) => v !== 'SetClusterSecurity'));
 
   constructor(private readonly server: ServerLifecycle) {}
 
@@ -92,6 +97,14 @@ export class ReferenceControl implements ClusterControl {
         return this.server.failover();
       case 'Reset':
         return this.server.reset();
+      case 'NodeDown':
+        return this.server.dropNode(nodes.nodeDown(model, publish, s, behaviour));
+      case 'NodeUp':
+        return nodes.nodeUp(model, publish, s, behaviour);
+      case 'MoveGroup':
+        return nodes.moveGroup(model, s);
+      case 'SetClusterSecurity':
+        throw new Error('SetClusterSecurity: the in-process reference authenticates nobody (serve it on dcerpc: with --user and --read-user)');
     }
   }
 }

@@ -353,6 +353,24 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     override: { unblockReleasesV2: false },
   },
   {
+    name: 'only-first-node-serves',
+    description: 'Only the first node of the cluster serves clients: every other active node refuses every method with ERROR_CLUSTER_NODE_NOT_READY.',
+    trips: trips('x: active node accepts initialized clients', 'x: active node accepts valid clients', '3.1.1: active node serves valid clients'),
+    override: { servesFromNode: (nodeIndex: number) => nodeIndex === 0 },
+  },
+  {
+    name: 'sequence-per-node',
+    description: 'Each node keeps state sequences of its own: a registration through any node but the first returns a value 1000 above the cluster\'s.',
+    trips: trips('3.1.1.8: state value is consistent on all active nodes'),
+    override: { sequenceOnNode: (sequence: number, nodeIndex: number) => (nodeIndex === 0 ? sequence : sequence + 1000) },
+  },
+  {
+    name: 'node-loss-unreported',
+    description: 'A lost node (NodeDown) keeps the state Up: its connections drop, but the other nodes report it as up and post no NODE_STATE.',
+    trips: trips('x.69: node state follows cluster events'),
+    override: { nodeLossChangesState: false },
+  },
+  {
     name: 'gone-object-registered',
     description: 'A registration through a live handle whose object (or registry key) has since been deleted succeeds, registering by name, instead of failing with a code outside the table.',
     trips: trips(...each(OBJECT_REGISTRATIONS, () => 'other failures use unlisted codes'), '3.1.4.2.137: other failures use unlisted codes'),

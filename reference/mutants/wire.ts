@@ -21,6 +21,15 @@ export const WIRE_MUTANTS = [
     ],
     wire: true,
   },
+  {
+    name: 'ignore-cluster-security',
+    description: 'The served cluster ignores its security descriptor: an account whose grant SetClusterSecurity removed is still served as before.',
+    trips: [
+      ...clauseSections('2.1: calls only by principals the cluster SD permits'),
+      ...clauseSections('3.1.3: unpermitted client gets a nonzero error'),
+    ],
+    wire: true,
+  },
 ] as const satisfies readonly Mutant[];
 
 export type WireMutantName = (typeof WIRE_MUTANTS)[number]['name'];

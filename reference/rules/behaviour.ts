@@ -139,6 +139,12 @@ export interface Behaviour extends V2Behaviour {
   portTableSize: number;
   /** 3.1.4.x.107 / 3.1.1.8: an unblock releases the pending reads; the port stays open (its handle still closes it). */
   unblockClosesPort: boolean;
+  /** 3.1.1, 3.1.4.x: every active node serves valid clients; `nodeIndex` is the node's place in the cluster (0: the first). */
+  servesFromNode(nodeIndex: number): boolean;
+  /** 3.1.1.8: the state sequence a registration through the node at `nodeIndex` returns (the same on every active node). */
+  sequenceOnNode(sequence: number, nodeIndex: number): number;
+  /** 3.1.4.x.69: a lost node's state goes Down (NodeDown), which every other node reports. */
+  nodeLossChangesState: boolean;
   /**
    * 3.1.4.x.59-100, .62 ("for any other condition"): a registration through a live handle whose object or
    * registry key has since been deleted has nothing to register for, so it fails with a code outside the
@@ -209,6 +215,9 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   deletionReachesObjectRegistrations: true,
   portTableSize: Number.POSITIVE_INFINITY,
   unblockClosesPort: false,
+  servesFromNode: () => true,
+  sequenceOnNode: (sequence: number) => sequence,
+  nodeLossChangesState: true,
   refuseGoneObjects: true,
   failGoneObjectState: true,
   netInterfaceNumbering: 'windows',

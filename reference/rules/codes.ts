@@ -17,6 +17,8 @@ export const SERVER_ERROR = {
   CLUSTER_NODE_NOT_FOUND: 5042,
   CLUSTER_NETWORK_NOT_FOUND: 5045,
   CLUSTER_NETINTERFACE_NOT_FOUND: 5047,
+  /** 3.1.4.x: a node that is not (or no longer) an active node cannot process the request. */
+  CLUSTER_NODE_NOT_READY: 5072,
   /** A registry operation through a handle whose key has since been deleted (ApiAddNotifyKey). */
   KEY_DELETED: 1018,
 } as const;

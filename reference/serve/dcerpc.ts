@@ -15,6 +15,7 @@ import { listenRpc, type RpcListener } from '../../wire/rpc/server/listener';
 import { serverSecurity } from '../../wire/rpc/server/security';
 import { ContextHandleMap } from './dcerpc-handles';
 import { LOOPBACK } from './serve';
+import type { ClusterSecurity, Grant, ServedAccount } from './cluster-security';
 import type { WireMutantName } from '../mutants/wire';
 
 /** What the server says about itself to the calls that are not the Target's (ApiGetClusterName, ApiGetClusterVersion2). */
@@ -42,6 +43,10 @@ export interface DcerpcServeOptions {
   readAccount?: Credentials;
   /** A wire mutant (reference/mutants/wire.ts) breaking one rule of the served transport. */
   wireMutant?: WireMutantName;
+  /** The node of the cluster this endpoint is (its name, as the Target's connect takes it); absent: the first. */
+  node?: string;
+  /** The cluster security descriptor every endpoint consults on every call; absent: All for `account`, Read for `readAccount`. */
+  security?: ClusterSecurity;
 }
 
 /** RPC_X_SS_IN_NULL_CONTEXT: a NULL context handle passed where the IDL requires a live one. */
@@ -58,13 +63,16 @@ class ServedGroup {
   private readonly sessions = new Map<string, Session>();
   private closed = false;
 
-  constructor(private readonly target: Target) {}
+  constructor(
+    private readonly target: Target,
+    private readonly node: string | undefined,
+  ) {}
 
   session(version: ProtocolVersion, accessLevel: AccessLevel): Session {
     const key = `${version}:${accessLevel}`;
     let session = this.sessions.get(key);
     if (!session) {
-      const connection = this.target.connect({ protocolVersion: version, accessLevel });
+      const connection = this.target.connect({ protocolVersion: version, accessLevel, ...(this.node === undefined ? {} : { node: this.node }) });
       // A failed connect is reported to the call that needed it; never an unhandled rejection.
       connection.catch(() => undefined);
       session = { connection, handles: new ContextHandleMap() };
@@ -88,7 +96,7 @@ export async function serveDcerpc(target: Target, options: DcerpcServeOptions): 
   const minimumV3 = options.wireMutant === 'accept-low-auth' ? RPC_C_AUTHN_LEVEL.CONNECT : RPC_C_AUTHN_LEVEL.PKT_PRIVACY;
   const app: ServerApp<ServedGroup> = {
     accepts: (s) => s.uuid.toLowerCase() === CLUSAPI_UUID && s.minor === 0 && versions.has(s.major),
-    openGroup: () => new ServedGroup(target),
+    openGroup: () => new ServedGroup(target, options.node),
     closeGroup: (group) => group.close(),
     call: (group, info, stub) => {
       const refused = authenticated ? authorize(info, minimumV3) : undefined;
@@ -96,7 +104,13 @@ export async function serveDcerpc(target: Target, options: DcerpcServeOptions): 
         log(`refusing opnum ${info.opnum} of clusapi ${info.syntax.major}.0: ${refused}`);
         return Promise.resolve({ fault: FAULT.rpc_s_access_denied });
       }
-      const level = options.wireMutant === 'read-account-all' ? 'full' : accessLevelOf(info, options.readAccount);
+      const grant = grantOf(info, options);
+      if (grant === 'none') {
+        // 3.1.3: an unpermitted client gets a nonzero error and its connection is terminated.
+        log(`refusing opnum ${info.opnum} of clusapi ${info.syntax.major}.0: the cluster security descriptor does not permit ${info.security?.peer?.user ?? 'the caller'}`);
+        return Promise.resolve({ fault: FAULT.rpc_s_access_denied, end: true });
+      }
+      const level = options.wireMutant === 'read-account-all' ? 'full' : grant;
       return serveCall(group, info, stub, options.identity, level);
     },
   };
@@ -130,13 +144,25 @@ function authorize(info: CallInfo, minimumV3: number): string | undefined {
 }
 
 /**
- * The access level a call gets: Read for the Read account (NTLM user names are case-insensitive; the
- * security context proved the account before any call runs), All for everyone else the server lets in.
+ * Which served account a call comes from: the Read account (NTLM user names are case-insensitive; the
+ * security context proved the account before any call runs), else the full one (or nobody, --auth none).
  */
-function accessLevelOf(info: CallInfo, readAccount: Credentials | undefined): AccessLevel {
+function accountOf(info: CallInfo, readAccount: Credentials | undefined): ServedAccount {
   const peer = info.security?.peer;
   if (!readAccount || !peer) return 'full';
   return peer.user.toUpperCase() === readAccount.user.toUpperCase() ? 'read' : 'full';
+}
+
+/**
+ * What the cluster security descriptor grants the caller, checked on every call (2.1/R22's reading
+ * of Windows: a change is seen without reconnecting). Unauthenticated serving (--auth none) has no
+ * descriptor to consult: everyone gets All.
+ */
+function grantOf(info: CallInfo, options: DcerpcServeOptions): Grant {
+  const account = accountOf(info, options.readAccount);
+  if (!options.account) return 'full';
+  if (!options.security || options.wireMutant === 'ignore-cluster-security') return account;
+  return options.security.grant(account);
 }
 
 async function serveCall(group: ServedGroup, info: CallInfo, stub: Buffer, identity: ServedIdentity, accessLevel: AccessLevel): Promise<ServerCallOutcome> {

@@ -54,20 +54,26 @@ export class Dispatcher {
       protocol: ADAPTER_PROTOCOL,
       name: this.name,
       protocolVersions: capabilities.protocolVersions,
-      capabilities: { notifyV2: capabilities.notifyV2, accessLevels: capabilities.accessLevels, ...(capabilities.management ? { management: true } : {}) },
+      capabilities: {
+        notifyV2: capabilities.notifyV2,
+        accessLevels: capabilities.accessLevels,
+        ...(capabilities.management ? { management: true } : {}),
+        ...((capabilities.nodeEndpoints ?? 1) > 1 ? { nodeEndpoints: capabilities.nodeEndpoints } : {}),
+      },
       control: this.target.control ? [...CONTROL_VERBS.filter((v) => this.target.control!.verbs.has(v)), ...(this.target.control.listObjects ? ['ListObjects' as ControlQuery] : [])] : [],
     };
   }
 
   private async connect(params: Params): Promise<{ connection: string }> {
-    const { protocolVersion, accessLevel } = params;
+    const { protocolVersion, accessLevel, node } = params;
+    if (node !== undefined && (typeof node !== 'string' || node === '')) throw new RpcError(RPC_ERROR.INVALID_PARAMS, 'node must be a node name');
     if (!this.target.capabilities.protocolVersions.includes(protocolVersion as 2 | 3)) {
       throw new RpcError(RPC_ERROR.INVALID_PARAMS, `protocolVersion must be one of ${this.target.capabilities.protocolVersions.join(', ')}`);
     }
     if (!this.target.capabilities.accessLevels.includes(accessLevel as 'full' | 'read')) {
       throw new RpcError(RPC_ERROR.INVALID_PARAMS, `accessLevel must be one of ${this.target.capabilities.accessLevels.join(', ')}`);
     }
-    const connection = await this.target.connect({ protocolVersion: protocolVersion as 2 | 3, accessLevel: accessLevel as 'full' | 'read' });
+    const connection = await this.target.connect({ protocolVersion: protocolVersion as 2 | 3, accessLevel: accessLevel as 'full' | 'read', ...(node === undefined ? {} : { node }) });
     const id = `c${this.nextConnection++}`;
     this.connections.set(id, connection);
     return { connection: id };

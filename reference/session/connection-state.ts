@@ -28,6 +28,8 @@ export class ConnectionState {
     readonly core: ServerCore,
     readonly version: ProtocolVersion,
     readonly accessLevel: AccessLevel,
+    /** The node the client is connected to: its place among the cluster's nodes (0: the first). */
+    readonly nodeIndex = 0,
   ) {}
 
   /** The notification ports this connection holds open. */
@@ -43,6 +45,7 @@ export class ConnectionState {
   gate(method: MethodName): Refusal | undefined {
     const { behaviour, serverState } = this.core;
     if (!behaviour.acceptAccess(method, this.accessLevel, this.version)) return { refused: ERROR.ACCESS_DENIED };
+    if (!behaviour.servesFromNode(this.nodeIndex)) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
     if (serverState === 'read-only' && isNotifyMethod(method) && !behaviour.acceptInReadOnly(method, this.version)) {
       return { refused: SERVER_ERROR.SHARING_PAUSED };
     }

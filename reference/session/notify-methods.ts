@@ -60,7 +60,7 @@ export function addNotifyObject(
 ): Reply<{ dwStateSequence: number }> {
   const registered = registerObject(s, method, type, hNotify, hObject, dwFilter, dwNotifyKey);
   if (isRefusal(registered)) return { status: registered.refused, dwStateSequence: 0 };
-  return { status: ERROR.SUCCESS, dwStateSequence: s.core.behaviour.addSequence(registered.current) >>> 0 };
+  return { status: ERROR.SUCCESS, dwStateSequence: s.core.behaviour.sequenceOnNode(s.core.behaviour.addSequence(registered.current), s.nodeIndex) >>> 0 };
 }
 
 /**

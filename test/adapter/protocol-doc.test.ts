@@ -60,6 +60,10 @@ const STIMULI: { [V in ControlVerb]: Extract<Stimulus, { verb: V }> } = {
   DropEvents: { verb: 'DropEvents' },
   Failover: { verb: 'Failover' },
   Reset: { verb: 'Reset' },
+  NodeDown: { verb: 'NodeDown', name: 'node1' },
+  NodeUp: { verb: 'NodeUp', name: 'node1' },
+  MoveGroup: { verb: 'MoveGroup', name: 'g', node: 'node2' },
+  SetClusterSecurity: { verb: 'SetClusterSecurity', account: 'read', access: 'none' },
   SetInterfaceLink: { verb: 'SetInterfaceLink', name: 'n', peer: 'p', connected: false },
   SetNodeActivity: { verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' },
 };

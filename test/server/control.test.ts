@@ -19,9 +19,9 @@ async function watchAll(conn: ClusapiConnection): Promise<string> {
 const events = async (conn: ClusapiConnection, h: string): Promise<[number, string][]> =>
   (await drain(conn, h)).map((e) => [e.dwFilter, e.Name]);
 
-it('offers every verb of the contract', () => {
+it('offers every verb of the contract but the cluster security descriptor, which only the reference served on dcerpc: with accounts has', () => {
   const { server } = rig(3);
-  expect([...server.control.verbs].sort()).toEqual([...CONTROL_VERBS].sort());
+  expect([...server.control.verbs].sort()).toEqual(CONTROL_VERBS.filter((v) => v !== 'SetClusterSecurity').sort());
 });
 
 it('posts the documented events for each object verb', async () => {

@@ -250,6 +250,26 @@ const PROBES: Record<string, Probe> = {
     const outcome = await within(read);
     return outcome === PENDING ? 'pending' : status(outcome);
   },
+  'only-first-node-serves': async (m) => {
+    const { server } = rig(3, m);
+    return status(await server.connect({ protocolVersion: 3, node: 'node2' }).ApiOpenCluster());
+  },
+  'node-loss-unreported': async (m) => {
+    const { server, apply } = rig(3, m);
+    await apply({ verb: 'NodeDown', name: 'node1' });
+    const conn = server.connect({ protocolVersion: 3, node: 'node2' });
+    return ok(await conn.ApiGetNodeState(ok(await conn.ApiOpenNode('node1')).hNode)).State;
+  },
+  'sequence-per-node': async (m) => {
+    const { server } = rig(3, m);
+    const sequences = [];
+    for (const node of ['node1', 'node2']) {
+      const conn = server.connect({ protocolVersion: 3, node });
+      const h = await openPort(conn);
+      sequences.push(ok(await conn.ApiAddNotifyGroup(h, ok(await conn.ApiOpenGroup('App Group')).hGroup, C.GROUP_STATE, 1)).dwStateSequence);
+    }
+    return sequences;
+  },
   'port2-early-events': async (m) => {
     const { conn, h, hCluster, apply } = await v2Port(m);
     await apply(setGroupState);
@@ -310,7 +330,7 @@ it('names catalogue clauses (section + title) in every trip', () => {
 describe('builtin target', () => {
   it('declares its capabilities and serves connections', async () => {
     const target = createBuiltinTarget({});
-    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'], management: true });
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'], management: true, nodeEndpoints: 2 });
     expect(target.control?.verbs.has('Failover')).toBe(true);
     const conn = await target.connect({ protocolVersion: 3 });
     ok(await conn.ApiCreateNotify());

@@ -37,8 +37,10 @@ export async function verdictsFor(mutant: string | undefined, version: ProtocolV
 // Clauses only a binding with an RPC runtime can judge are NOT-TESTED here (the wire tests judge them), and
 // so are the transport clauses of 2.1 and 3.1.3 (suites/2.1-transport-security.spec.ts; their power is
 // proven in test/suite/transport-security.test.ts).
+// The clauses of the cluster security descriptor need accounts to refuse: only the served reference on
+// dcerpc: has them (test/wire/rpc/cluster-security.test.ts judges them there).
 export const judged = (c: Clause) =>
-  c.party === 'server' && c.testable && !c.untestedReason && !c.needs.includes('rpc-runtime') && !TRANSPORT_CLAUSES.includes(c.id);
+  c.party === 'server' && c.testable && !c.untestedReason && !c.needs.includes('rpc-runtime') && !c.needs.includes('restricted-principal') && !TRANSPORT_CLAUSES.includes(c.id);
 
 /** A clause of the catalogue by section ("3.1.4.x.66" for both protocol versions) and standard title. */
 interface Neighbour {
@@ -52,6 +54,15 @@ interface Neighbour {
  * from this list FAILs its own clauses and nothing else.
  */
 export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbour[] }>> = {
+  'only-first-node-serves': {
+    why: 'every sequence that reconnects to a second node meets the refusal at its first checked call there, whatever that call judges',
+    clauses: [
+      { section: '3.1.1.8', title: 'port is not persisted' },
+      { section: '3.1.4.1', title: 'nonvolatile changes survive node failures' },
+      { section: '3.1.4.2', title: 'nonvolatile changes survive node failures' },
+      { section: '3.1.4.1', title: 'active node has Read/Write server state' },
+    ],
+  },
   'catch-up-wrong-key': {
     why: 'the catch-up after a failover is read by a check that names no key clause: its key falls to ApiGetNotify\'s key clause',
     clauses: [{ section: '3.1.4.x.66', title: "dwNotifyKey is the matching registration's key" }],

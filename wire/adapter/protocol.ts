@@ -36,7 +36,8 @@ export interface HelloResult {
   /** Human-readable, secret-free: shown in reports next to the target spec. */
   name?: string;
   protocolVersions: ProtocolVersion[];
-  capabilities: { notifyV2: boolean; accessLevels: AccessLevel[]; management?: boolean };
+  /** `nodeEndpoints`: how many nodes of the cluster a Connect may name (absent: 1). */
+  capabilities: { notifyV2: boolean; accessLevels: AccessLevel[]; management?: boolean; nodeEndpoints?: number };
   /**
    * The control verbs ("Control.<Verb>" requests) the adapter offers, and the queries (ListObjects); empty
    * when it has no control adapter.
@@ -47,6 +48,8 @@ export interface HelloResult {
 export interface ConnectParams {
   protocolVersion: ProtocolVersion;
   accessLevel: AccessLevel;
+  /** The node to connect to, by name (an adapter declaring nodeEndpoints of 2 or more); absent: the first. */
+  node?: string;
 }
 
 export interface ConnectResult {

@@ -159,6 +159,7 @@ export function helloProblem(result: unknown): string | undefined {
     return '"capabilities.accessLevels" must list "full" and may list "read"';
   }
   if (caps.management !== undefined && typeof caps.management !== 'boolean') return '"capabilities.management" must be true or false when given';
+  if (caps.nodeEndpoints !== undefined && (!Number.isInteger(caps.nodeEndpoints) || (caps.nodeEndpoints as number) < 1)) return '"capabilities.nodeEndpoints" must be a whole number of 1 or more';
   if (!Array.isArray(r.control) || r.control.some((v) => typeof v !== 'string')) return '"control" must be a list of verb names';
   return undefined;
 }

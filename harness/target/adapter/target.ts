@@ -47,13 +47,14 @@ export class AdapterTarget implements Target {
       notifyV2: hello.capabilities.notifyV2,
       accessLevels: hello.capabilities.accessLevels,
       ...(hello.capabilities.management ? { management: true } : {}),
+      ...(hello.capabilities.nodeEndpoints !== undefined ? { nodeEndpoints: hello.capabilities.nodeEndpoints } : {}),
     };
     if (hello.control.length) this.control = new AdapterControl(supervisor, hello.control, timeouts.controlMs);
   }
 
   async connect(options: ConnectOptions): Promise<ClusapiConnection> {
     const { channel } = await this.supervisor.live('Connect');
-    const params: ConnectParams = { protocolVersion: options.protocolVersion, accessLevel: options.accessLevel ?? 'full' };
+    const params: ConnectParams = { protocolVersion: options.protocolVersion, accessLevel: options.accessLevel ?? 'full', ...(options.node === undefined ? {} : { node: options.node }) };
     const result = await channel.request('Connect', params, 'Connect', { timeoutMs: this.timeouts.controlMs });
     const id = (result as { connection?: unknown } | null)?.connection;
     if (typeof id !== 'string' || id === '') {

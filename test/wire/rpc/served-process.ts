@@ -8,6 +8,8 @@ const SERVE = join(__dirname, '../../adapter/fixtures/serve-reference.js');
 export interface ServedProcess {
   port: number;
   controlPort?: number;
+  /** With several --node: each node's port, by the name serve printed. */
+  nodePorts: Record<string, number>;
   stdout(): string;
   stderr(): string;
   stop(): Promise<number | null>;
@@ -33,10 +35,13 @@ export function startServe(args: string[], timeoutMs = 60000, env: Record<string
       out += c.toString();
       const port = /listening on dcerpc:127\.0\.0\.1:(\d+)\n/.exec(out);
       const control = /control on tcp:127\.0\.0\.1:(\d+)\n/.exec(out);
-      if (!port || (args.includes('--control-listen') && !control)) return;
+      const nodes = [...out.matchAll(/node (\S+) on dcerpc:127\.0\.0\.1:(\d+)\n/g)];
+      const wantedNodes = args.filter((a) => a === '--node').length;
+      if (!port || (args.includes('--control-listen') && !control) || (wantedNodes > 1 && nodes.length < wantedNodes)) return;
       clearTimeout(timer);
       resolve({
         port: Number(port[1]),
+        nodePorts: Object.fromEntries(nodes.map((m) => [m[1]!, Number(m[2])])),
         ...(control ? { controlPort: Number(control[1]) } : {}),
         stdout: () => out,
         stderr: () => err,

@@ -4,7 +4,8 @@
 import type { SyntaxId } from '../constants';
 import type { AuthVerifier } from '../sec-trailer';
 
-export type ServerCallOutcome = { stub: Buffer; fault?: undefined } | { fault: number; stub?: undefined };
+/** `end`: the fault refuses the caller for good; the connection is closed once it is written (a security callback's refusal). */
+export type ServerCallOutcome = { stub: Buffer; fault?: undefined } | { fault: number; stub?: undefined; end?: boolean };
 
 export interface CallInfo {
   /** The abstract syntax the request's presentation context was bound to (interface and version). */

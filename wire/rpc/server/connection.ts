@@ -324,6 +324,7 @@ export class RpcServerConnection<G> implements Tracked {
       .then(() => this.app.call(group, info, stub))
       .then(
         (outcome) => {
+          if (outcome.fault !== undefined && outcome.end) return this.refuseAndEnd(pdu.callId, pdu.contextId, outcome.fault, `opnum ${pdu.opnum}: the caller is not permitted`);
           if (outcome.fault !== undefined) return this.fault(pdu.callId, pdu.contextId, outcome.fault, false);
           const context = this.auth?.context;
           const reserve = context ? this.security!.verifierOverhead : 0;
