@@ -49,9 +49,16 @@ export class ClauseBook {
     return this.names.clause(id);
   }
 
+  /** Resolutions already made: a property run resolves the same few hundred names thousands of times. */
+  private readonly resolved = new Map<string, ResolvedClause | undefined>();
+
   resolve(r: ClauseRef, version: ProtocolVersion): ResolvedClause | undefined {
+    const key = `${version}\u0000${r.section}\u0000${r.title}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
     const clause = this.names.resolve(r, version);
-    return clause ? { id: clause.id, level: clause.level } : undefined;
+    const out = clause ? { id: clause.id, level: clause.level } : undefined;
+    this.resolved.set(key, out);
+    return out;
   }
 
   /** Ids of `refs` in `version`, deduplicated, in the order given. */

@@ -217,7 +217,7 @@ export class ClusterModel {
     // From a state the model cannot know, the change may be no transition at all.
     const changed = before !== undefined && before !== state;
     o.versions.push({ state, definite: changed });
-    const events: InternalEvent[] = [{ subject: { kind: 'object', objectKind: kind, name: o.name }, bit: stateBit(kind), name: o.name, optional: !changed }];
+    const events: InternalEvent[] = [{ subject: { kind: 'object', objectKind: kind, name: o.name }, bit: stateBit(kind), name: o.name, optional: !changed, state }];
     for (const related of this.derived(o)) events.push(this.maybeTransition(related));
     return events;
   }
@@ -250,7 +250,7 @@ export class ClusterModel {
     // Whether the move is also reported as a state change is not said (3.1.4.x.26): optional.
     events.push({ subject: { kind: 'object', objectKind: 'resource', name: r.name }, bit: C.RESOURCE_STATE, name: r.name, optional: true });
     for (const g of from ? [from, to] : [to]) {
-      events.push({ subject: { kind: 'object', objectKind: 'group', name: g.name }, bit: C.GROUP_PROPERTY, name: g.name });
+      events.push({ subject: { kind: 'object', objectKind: 'group', name: g.name }, bit: C.GROUP_PROPERTY, name: g.name, move: g === from ? 'lost' : 'gained' });
     }
     for (const g of from ? [from, to] : [to]) events.push(this.maybeTransition(g));
     return events;

@@ -24,6 +24,9 @@ export function allows(outcome: ReadOutcome | 'pending', o: Observed): boolean {
   switch (outcome.kind) {
     case 'event':
       return entryMatches(outcome.entry, o);
+    case 'events':
+      // The notifications themselves are judged against the queue by the caller (oracle judgeReadV2).
+      return o.kind === 'reply' && o.status === ERROR.SUCCESS && Array.isArray(o.out.Notifications) && o.out.Notifications.length > 0;
     case 'released':
       // 3.1.4.x.66: released by an unblock -> ERROR_INVALID_FUNCTION; by a close -> that or
       // ERROR_NO_MORE_ITEMS, or once the handle is run down ERROR_INVALID_HANDLE or a fault.
@@ -41,6 +44,10 @@ export function describeOutcome(outcome: ReadOutcome | 'pending'): string {
   switch (outcome.kind) {
     case 'event':
       return `${outcome.entry.optional ? '(possibly) ' : ''}${outcome.entry.origin}`;
+    case 'events': {
+      const queued = outcome.queue.flat();
+      return `ERROR_SUCCESS with notifications from the head of the queue [${queued.map((e) => `${e.optional ? '(possibly) ' : ''}${e.origin}`).join('; ')}]`;
+    }
     case 'released':
       return outcome.by === 'unblock'
         ? 'ERROR_INVALID_FUNCTION (released by ApiUnblockGetNotifyCall)'
@@ -135,6 +142,8 @@ function diagnose(worlds: readonly World[], o: Observed, ctx: ReadContext): Clau
       return [GET.closedPort];
     case 'event':
       return [...first.entry.why];
+    case 'events':
+      return [GET.first, PORT.head];
   }
 }
 

@@ -21,8 +21,11 @@ import {
   acceptanceRefs, registrationRefs,
 } from './refs';
 import { match, objectKindOf } from './scope';
-import type { Batch, Claim, Entry, FilterModel, HandleKind, InternalEvent, ObjectKind, RegistrationMethod, Scope } from './types';
-import { close as closeWorld, dedupe, mayBeEmpty, post, settle, startRead, unblock as unblockWorld, World, type UnblockReading } from './world';
+import type { Batch, Claim, Entry, HandleKind, InternalEvent, ObjectKind, RegistrationMethod, Scope } from './types';
+import { close as closeWorld, dedupe, mayBeEmpty, post, settle, startRead, startReadV2, unblock as unblockWorld, unblockV2, World, type UnblockReading } from './world';
+import { dropEventsV2, indicationsV2, judgeReadV2 } from './oracle-v2';
+import { IdBook } from './v2';
+import type { PortFilter, PortModel } from './port';
 
 export interface ModelOptions {
   version: ProtocolVersion;
@@ -34,24 +37,7 @@ export interface ModelOptions {
   reading?: UnblockReading;
 }
 
-export interface PortFilter extends FilterModel {
-  /** The object handle the registration was made with. */
-  handle: string;
-  /**
-   * That handle has since been closed: 2.2.2.7 R38 leaves open whether the registration survives,
-   * so its later indications are optional.
-   */
-  orphaned: boolean;
-}
-
-export interface PortModel {
-  readonly index: number;
-  readonly handle: string;
-  live: boolean;
-  readonly filters: PortFilter[];
-  /** Promises not to deliver, since the last read that proved the port empty. */
-  claims: Claim[];
-}
+export type { PortFilter, PortModel } from './port';
 
 const C_RECONNECT = C.CLUSTER_RECONNECT;
 
@@ -65,6 +51,11 @@ export class NotifyModel {
   worlds: World[];
   /** Set when ApiUnblockGetNotifyCall is not implemented (allowed in protocol version 2). */
   unblockSupported = true;
+  /** The object IDs (and resource types) version 2 notifications have shown. */
+  ids = new IdBook();
+  /** Version 2 events some entry of which has been read; the last event number given out. */
+  readonly deliveredV2 = new Set<number>();
+  eventsV2 = 0;
 
   constructor(options: ModelOptions) {
     this.version = options.version;
@@ -102,7 +93,7 @@ export class NotifyModel {
   /** An object handle was closed (ApiCloseGroup and the like): registrations made with it become optional. */
   handleClosed(id: string): void {
     this.handles.close(id);
-    for (const p of this.ports) for (const f of p.filters) if (f.handle === id) f.orphaned = true;
+    for (const p of this.ports) for (const f of [...p.filters, ...p.filtersV2]) if (f.handle === id) f.orphaned = true;
   }
 
   livePorts(): PortModel[] {
@@ -135,9 +126,10 @@ export class NotifyModel {
     return { ...passed([CREATE.success, CREATE.handle, ...this.acceptance('x.56')]), port: this.newPort(name) };
   }
 
-  private newPort(name?: string): PortModel {
+  /** A port the server created (ApiCreateNotify, or ApiCreateNotifyV2 for `version` 2). */
+  newPort(name?: string, version: 1 | 2 = 1): PortModel {
     const index = this.ports.length;
-    const port: PortModel = { index, handle: this.addHandle('notify', `port:${index}`, name), live: true, filters: [], claims: [] };
+    const port: PortModel = { index, handle: this.addHandle('notify', `port:${index}`, name), version, live: true, filters: [], filtersV2: [], claims: [] };
     this.ports.push(port);
     return port;
   }
@@ -269,7 +261,7 @@ export class NotifyModel {
     if (s.verb === 'DropEvents') return this.dropEvents();
     const events = this.cluster.apply(s);
     for (const port of this.livePorts()) {
-      const { batch, claims } = this.indications(port, events);
+      const { batch, claims } = port.version === 2 ? indicationsV2(this, port, events) : this.indications(port, events);
       port.claims.push(...claims);
       this.postBatch(port, batch);
     }
@@ -318,7 +310,7 @@ export class NotifyModel {
     return { objectKey: objectKey(s.objectKind, s.name), version: this.cluster.versionIndex(s.objectKind, s.name) };
   }
 
-  private postBatch(port: PortModel, batch: Batch): void {
+  postBatch(port: PortModel, batch: Batch): void {
     if (!batch.length) return;
     this.worlds = dedupe(this.worlds.flatMap((w) => post(w, port.index, batch)));
   }
@@ -329,6 +321,10 @@ export class NotifyModel {
    */
   private dropEvents(): void {
     for (const port of this.livePorts()) {
+      if (port.version === 2) {
+        dropEventsV2(this, port);
+        continue;
+      }
       if (this.version === 2) {
         port.claims.push({ bit: C_RECONNECT, refs: [GET.forbidden, CHANGE.reconnectDropped], what: 'CLUSTER_RECONNECT from a version 2 server' });
       }
@@ -359,7 +355,7 @@ export class NotifyModel {
    */
   startRead(portId: string, timed: boolean): 'completes' | 'may-block' {
     const port = this.portOf(portId)!;
-    this.worlds = dedupe(this.worlds.flatMap((w) => startRead(w, port.index, timed)));
+    this.worlds = dedupe(this.worlds.flatMap((w) => (port.version === 2 ? startReadV2(w, port.index) : startRead(w, port.index, timed))));
     return this.worlds.every((w) => w.reader?.done) ? 'completes' : 'may-block';
   }
 
@@ -385,7 +381,7 @@ export class NotifyModel {
       return failed([UNBLOCK.success, ...this.acceptance('x.107')], `ApiUnblockGetNotifyCall(${id}): expected ERROR_SUCCESS, observed ${describeObserved(o)}`);
     }
     const port = this.portOf(id)!;
-    this.worlds = dedupe(this.worlds.map((w) => unblockWorld(w, port.index)));
+    this.worlds = dedupe(this.worlds.flatMap((w) => (port.version === 2 ? unblockV2(w, port.index) : [unblockWorld(w, port.index)])));
     return passed([UNBLOCK.success, ...this.acceptance('x.107')]);
   }
 
@@ -396,6 +392,7 @@ export class NotifyModel {
    */
   judgeRead(portId: string, o: Observed): Verdict & { skipped?: Entry } {
     const port = this.portOf(portId)!;
+    if (port.version === 2) return judgeReadV2(this, port, o);
     const before = this.worlds;
     const kept: World[] = [];
     let outcomeSeen: ReturnType<typeof settle> | undefined;
@@ -431,6 +428,9 @@ export class NotifyModel {
       }
       case 'closed-port':
         return passed(o.kind === 'reply' && o.status === ERROR.NO_MORE_ITEMS ? [GET.closedPort] : []);
+      case 'events':
+        // Only version 2 reads complete this way (judgeReadV2).
+        return passed([]);
       case 'timeout':
         return passed([GET.timerStarts, GET.noIndication, GET.expired, GET.expiry, GET.bounds, GET.timerPerCall, ...acceptance, ...this.vindicate(port)]);
     }
@@ -450,7 +450,7 @@ export class NotifyModel {
   }
 
   /** A read proved the port empty: every promise not to deliver was kept. */
-  private vindicate(port: PortModel): ClauseRef[] {
+  vindicate(port: PortModel): ClauseRef[] {
     const refs = uniqueRefs(port.claims.flatMap((c) => c.refs));
     port.claims = [];
     return refs;

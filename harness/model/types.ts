@@ -30,6 +30,10 @@ export interface InternalEvent {
    * group's state): indications of it may or may not appear.
    */
   optional?: boolean;
+  /** SetState: the state the object entered (a version 2 *_STATE event's DWORD buffer). */
+  state?: number;
+  /** MoveResource: the group lost or gained the resource (version 2 RESOURCE_LOST/GAINED). */
+  move?: 'lost' | 'gained';
 }
 
 export type Scope =
@@ -70,6 +74,10 @@ export interface Entry {
   keyWhy: readonly ClauseRef[];
   /** For messages: "GROUP_STATE of 'PBT-group1' via filter #2 (key 7)". */
   origin: string;
+  /** A version 2 port's entry: the NOTIFICATION_RPC it must be read as (v2.ts). */
+  v2?: V2Expect;
+  /** A version 2 entry's event: entries of one event (one per matching registration) share it. */
+  event?: number;
 }
 
 /** The indications one stimulus (or one catch-up) queued on one port: FIFO between batches, any order within. */
@@ -86,4 +94,26 @@ export interface Claim {
   key?: number;
   refs: readonly ClauseRef[];
   what: string;
+}
+
+/** An ID field's expectation: the ID of a model object (learned on first sight), empty, or anything. */
+export type IdExpect = { of: readonly string[] } | 'empty' | 'any';
+
+/** What the model expects of one NOTIFICATION_RPC. */
+export interface V2Expect {
+  dwObjectType: number;
+  /** The flags that may report the event (one of them, exactly one bit). */
+  flags: readonly number[];
+  /** Name, compared without case; undefined where its form is open. */
+  name?: string;
+  objectId: IdExpect;
+  parentId: IdExpect;
+  /** Type: the resource's type (learned per resource), empty, or anything. */
+  type: { resourceOf: string } | 'empty' | 'any';
+  /** The DWORD buffer of a *_STATE event, when the model knows the state. */
+  state?: number;
+  /** The registry value a VALUE event names in ObjectId. */
+  valueName?: string;
+  /** A resource's event: its ParentId may name the group it was in when queued or the one it is in when read. */
+  resource?: string;
 }

@@ -14,6 +14,11 @@ export type UnblockReading = 'usable' | 'closed';
 
 export type ReadOutcome =
   | { kind: 'event'; entry: Entry }
+  /**
+   * A version 2 read completed with one or more entries from the head of `queue`, what the port held
+   * then (which ones is judged when seen); what it did not take stays first in line.
+   */
+  | { kind: 'events'; queue: readonly Batch[] }
   | { kind: 'released'; by: 'unblock' | 'close' }
   | { kind: 'closed-port' }
   | { kind: 'timeout' };
@@ -23,6 +28,8 @@ export interface Reader {
   port: number;
   timed: boolean;
   done?: ReadOutcome;
+  /** ApiGetNotifyV2 on a version 2 port. */
+  v2?: boolean;
 }
 
 export class World {
@@ -31,6 +38,11 @@ export class World {
     readonly queues: ReadonlyMap<number, readonly Batch[]> = new Map(),
     readonly unblocked: ReadonlySet<number> = new Set(),
     readonly reader?: Reader,
+    /**
+     * The unblock reading of version 2 ports, which a server may choose apart from version 1 ports';
+     * undefined until a version 2 port is first unblocked (then the world splits in two).
+     */
+    readonly readingV2?: UnblockReading,
   ) {}
 
   queue(port: number): readonly Batch[] {
@@ -41,30 +53,35 @@ export class World {
     const queues = new Map(this.queues);
     if (queue.length) queues.set(port, queue);
     else queues.delete(port);
-    return new World(this.reading, queues, this.unblocked, this.reader);
+    return new World(this.reading, queues, this.unblocked, this.reader, this.readingV2);
   }
 
   withReader(reader: Reader | undefined): World {
-    return new World(this.reading, this.queues, this.unblocked, reader);
+    return new World(this.reading, this.queues, this.unblocked, reader, this.readingV2);
   }
 
   withUnblocked(port: number): World {
-    return new World(this.reading, this.queues, new Set([...this.unblocked, port]), this.reader);
+    return new World(this.reading, this.queues, new Set([...this.unblocked, port]), this.reader, this.readingV2);
+  }
+
+  withReadingV2(reading: UnblockReading): World {
+    return new World(this.reading, this.queues, this.unblocked, this.reader, reading);
   }
 
   /** Identity for deduplication: worlds that will answer every future call alike are one. */
   key(): string {
     const queues = [...this.queues.entries()].sort((a, b) => a[0] - b[0]).map(([p, q]) => `${p}:${q.map((b) => b.map(entryKey).sort().join(',')).join(';')}`);
-    const reader = this.reader ? `${this.reader.port}/${this.reader.timed}/${this.reader.done ? outcomeKey(this.reader.done) : 'pending'}` : '-';
-    return `${this.reading}|${queues.join('|')}|${[...this.unblocked].sort().join(',')}|${reader}`;
+    const reader = this.reader ? `${this.reader.port}/${this.reader.timed}/${this.reader.v2 ? 'v2' : 'v1'}/${this.reader.done ? outcomeKey(this.reader.done) : 'pending'}` : '-';
+    return `${this.reading}/${this.readingV2 ?? '-'}|${queues.join('|')}|${[...this.unblocked].sort().join(',')}|${reader}`;
   }
 }
 
 function entryKey(e: Entry): string {
-  return `${e.bit}/${e.key ?? '*'}/${e.name ?? '*'}/${e.optional ? '?' : '!'}/${e.origin}`;
+  return `${e.bit}/${e.key ?? '*'}/${e.name ?? '*'}/${e.optional ? '?' : '!'}/${e.origin}${e.v2 ? `/${e.v2.flags.join('|')}/${e.v2.state ?? ''}` : ''}`;
 }
 
 function outcomeKey(o: ReadOutcome): string {
+  if (o.kind === 'events') return `events:${o.queue.map((b) => b.map(entryKey).sort().join(',')).join(';')}`;
   return o.kind === 'event' ? `event:${entryKey(o.entry)}` : o.kind === 'released' ? `released:${o.by}` : o.kind;
 }
 
@@ -105,6 +122,12 @@ export function post(world: World, port: number, batch: Batch): World[] {
   if (!batch.length) return [world];
   const reader = world.reader;
   if (!reader || reader.port !== port || reader.done) return [world.withQueue(port, [...world.queue(port), batch])];
+  if (reader.v2) {
+    // A pending ApiGetNotifyV2 completes with entries from the head once any arrives; an all-optional batch may not have.
+    const out = [world.withReader({ ...reader, done: { kind: 'events', queue: [...world.queue(port), batch] } }).withQueue(port, [])];
+    if (mayBeEmpty([batch])) out.push(world);
+    return out;
+  }
   const out: World[] = heads([batch]).map(({ entry, rest }) =>
     world.withReader({ ...reader, done: { kind: 'event', entry } }).withQueue(port, [...world.queue(port), ...rest]),
   );
@@ -122,6 +145,57 @@ export function startRead(world: World, port: number, timed: boolean): World[] {
   return out;
 }
 
+/** ApiGetNotifyV2 starts: it completes at once with what is queued (or a closed-for-retrieval status), or blocks. */
+export function startReadV2(world: World, port: number): World[] {
+  if (world.readingV2 === 'closed' && world.unblocked.has(port)) return [world.withReader({ port, timed: false, v2: true, done: { kind: 'closed-port' } })];
+  const queue = world.queue(port);
+  const out: World[] = [];
+  if (queue.length) out.push(world.withQueue(port, []).withReader({ port, timed: false, v2: true, done: { kind: 'events', queue } }));
+  if (mayBeEmpty(queue)) out.push(world.withQueue(port, []).withReader({ port, timed: false, v2: true }));
+  return out;
+}
+
+/**
+ * The port's queue is flushed (ApiCloseNotify, lost events) while a version 2 read that has completed
+ * is not yet judged: what it did not take may have been flushed too.
+ */
+export function flushCompletedV2(world: World, port: number): World {
+  const r = world.reader;
+  if (!r || r.port !== port || !r.v2 || r.done?.kind !== 'events') return world;
+  const queue = r.done.queue.map((b) => b.map((e) => ({ ...e, optional: true })));
+  return world.withReader({ ...r, done: { kind: 'events', queue } });
+}
+
+/**
+ * The worlds in which a version 2 read took `list`, in order, from the head of the queue (3.1.1.8:
+ * the events at the head; 3.1.4.2.138 allows the rest to follow in later reads), with the entry each
+ * notification was taken as.
+ */
+export function takeV2<N>(queue: readonly Batch[], list: readonly N[], fits: (e: Entry, n: N) => boolean): { rest: Batch[]; taken: Entry[] }[] {
+  let states: { rest: Batch[]; taken: Entry[] }[] = [{ rest: [...queue], taken: [] }];
+  for (const n of list) {
+    const next: { rest: Batch[]; taken: Entry[] }[] = [];
+    for (const st of states) {
+      for (const h of heads(st.rest)) if (fits(h.entry, n)) next.push({ rest: h.rest, taken: [...st.taken, h.entry] });
+    }
+    const seen = new Set<string>();
+    states = next.filter((st) => {
+      const k = `${st.rest.map((b) => b.map(entryKey).sort().join(',')).join(';')}#${st.taken.map((e) => e.origin).join(';')}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    if (!states.length) break;
+  }
+  return states;
+}
+
+/** ApiUnblockGetNotifyCall on a live version 2 port: as unblock(), under either reading of version 2 ports. */
+export function unblockV2(world: World, port: number): World[] {
+  const worlds = world.readingV2 ? [world] : [world.withReadingV2('usable'), world.withReadingV2('closed')];
+  return worlds.map((w) => unblock(w, port));
+}
+
 /** ApiUnblockGetNotifyCall on a live port: releases a pending read; the port may now count as closed. */
 export function unblock(world: World, port: number): World {
   const w = world.withUnblocked(port);
@@ -131,7 +205,7 @@ export function unblock(world: World, port: number): World {
 
 /** ApiCloseNotify on a live port: undelivered indications are flushed and a pending read released. */
 export function close(world: World, port: number): World {
-  const w = world.withQueue(port, []);
+  const w = flushCompletedV2(world, port).withQueue(port, []);
   const r = w.reader;
   return r && r.port === port && !r.done ? w.withReader({ ...r, done: { kind: 'released', by: 'close' } }) : w;
 }

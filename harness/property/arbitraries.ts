@@ -8,7 +8,8 @@ import type { NotifyModel } from '../model/oracle';
 import { OBJECT_KINDS, type ObjectKind } from '../model/types';
 import type { PropertyEnvironment, RunContext } from './context';
 import { runStep } from './execute';
-import { applicable } from './resolve';
+import { applies, hasPortsV2 } from './resolve-v2';
+import { scenarioArbitrariesV2, stepArbitrariesV2, type SharedArbitraries } from './arbitraries-v2';
 import { describeStep, type BadCall, type Racer, type Step, type StimulusChoice } from './steps';
 
 /** One step as a fast-check command: check() asks the model whether it applies, run() executes it. */
@@ -19,7 +20,7 @@ export class StepCommand implements fc.AsyncCommand<NotifyModel, RunContext> {
   ) {}
 
   check(m: Readonly<NotifyModel>): boolean {
-    return applicable(this.env, m as NotifyModel, this.step);
+    return applies(this.env, m as NotifyModel, this.step);
   }
 
   async run(_m: NotifyModel, r: RunContext): Promise<void> {
@@ -44,11 +45,11 @@ export class ScenarioCommand implements fc.AsyncCommand<NotifyModel, RunContext>
   ) {}
 
   check(m: Readonly<NotifyModel>): boolean {
-    return applicable(this.env, m as NotifyModel, this.steps[0]);
+    return applies(this.env, m as NotifyModel, this.steps[0]);
   }
 
   async run(_m: NotifyModel, r: RunContext): Promise<void> {
-    for (const step of this.steps) if (applicable(this.env, r.model, step)) await runStep(r, step);
+    for (const step of this.steps) if (applies(this.env, r.model, step)) await runStep(r, step);
   }
 
   toString(): string {
@@ -268,9 +269,16 @@ export function scenarioArbitraries(): fc.Arbitrary<Step[]>[] {
 /** ADDED|DELETED of each dynamic object (a group, a network, a resource type). */
 const DYNAMIC_BITS: readonly number[] = DYNAMIC_OBJECTS.map((d) => (KIND_BITS[d.kind].added | KIND_BITS[d.kind].deleted) >>> 0);
 
+/** What the version 2 generators share with these (arbitraries-v2.ts cannot import this module back). */
+function shared(): SharedArbitraries {
+  return { port, notifyKey, racer, anyObject, objectChange, keyIndex, changedKey };
+}
+
 export function commandArbitraries(env: PropertyEnvironment): fc.Arbitrary<fc.AsyncCommand<NotifyModel, RunContext>>[] {
+  // Version 2 ports only where the target has them (protocol version 3): other runs draw what they always drew.
+  const v2 = hasPortsV2(env);
   return [
-    ...stepArbitraries().map((a) => a.map((step) => new StepCommand(step, env))),
-    ...scenarioArbitraries().map((a) => a.map((steps) => new ScenarioCommand(steps, env))),
+    ...[...stepArbitraries(), ...(v2 ? stepArbitrariesV2(shared()) : [])].map((a) => a.map((step) => new StepCommand(step, env))),
+    ...[...scenarioArbitraries(), ...(v2 ? scenarioArbitrariesV2(shared()) : [])].map((a) => a.map((steps) => new ScenarioCommand(steps, env))),
   ];
 }

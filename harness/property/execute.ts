@@ -10,7 +10,10 @@ import type { MethodName } from '../../cmrp/contract';
 import { STILL_PENDING, type PendingCall } from '../session/session';
 import { BLOCKING_TIMEOUT_MS, HarnessProblem, yieldToServer, type RunContext } from './context';
 import { repeatUnblock } from '../sequence/release';
-import { badCallKind, keyPath, methodFor, objectTarget, plainBits, portAt, resolveBad, resolveStimulus } from './resolve';
+import { badCallKind, keyPath, methodFor, objectTarget, plainBits, resolveBad, resolveStimulus, stepPort } from './resolve';
+import { runStepV2 } from './execute-v2';
+import { GET2, V2_SECTIONS } from '../model/refs-v2';
+import type { ClauseRef } from '../model/clauses';
 import { describeStep, describeStimulus, type Racer, type Step, type StimulusChoice } from './steps';
 
 /** Runs one step, keeping it (as it ran) in the run's list of executed steps, failing or not. */
@@ -33,17 +36,17 @@ async function executeStep(ctx: RunContext, step: Step): Promise<void> {
       return;
     }
     case 'CloseNotify':
-      await closePort(ctx, portAt(m, step.port)!);
+      await closePort(ctx, stepPort(m, step)!);
       return;
     case 'AddNotifyCluster': {
-      const port = portAt(m, step.port)!;
+      const port = stepPort(m, step)!;
       const cluster = m.currentHandle('cluster')!;
       const o = await ctx.call('ApiAddNotifyCluster', [ctx.handle(port.handle), ctx.handle(cluster), step.bits, step.key], [registrationRefs('x.58').success]);
       ctx.judge(m.judgeRegistration('ApiAddNotifyCluster', port.handle, cluster, step.bits, step.key, o));
       return;
     }
     case 'AddNotifyKey': {
-      const port = portAt(m, step.port)!;
+      const port = stepPort(m, step)!;
       const key = m.currentHandle(`key:${keyPath(ctx.env, step.keyIndex)}`)!;
       const o = await ctx.call('ApiAddNotifyKey', [ctx.handle(port.handle), ctx.handle(key), step.key, step.bits, step.subtree], [registrationRefs('x.62').success]);
       ctx.judge(m.judgeRegistration('ApiAddNotifyKey', port.handle, key, step.bits, step.key, o, { subtree: step.subtree }));
@@ -53,7 +56,7 @@ async function executeStep(ctx: RunContext, step: Step): Promise<void> {
     case 'ReAddNotifyObject': {
       const reAdd = step.op === 'ReAddNotifyObject';
       const method = methodFor(step.kind, reAdd) as RegistrationMethod;
-      const port = portAt(m, step.port)!;
+      const port = stepPort(m, step)!;
       const { name, target } = objectTarget(step.kind, step.object);
       const object = m.currentHandle(target)!;
       const args: unknown[] = [ctx.handle(port.handle), ctx.handle(object), step.bits, step.key];
@@ -68,10 +71,10 @@ async function executeStep(ctx: RunContext, step: Step): Promise<void> {
       return;
     }
     case 'GetNotify':
-      await read(ctx, portAt(m, step.port)!);
+      await read(ctx, stepPort(m, step)!);
       return;
     case 'Unblock':
-      await unblockPort(ctx, portAt(m, step.port)!);
+      await unblockPort(ctx, stepPort(m, step)!);
       return;
     case 'Stimulus':
       await stimulate(ctx, step.stimulus);
@@ -84,6 +87,8 @@ async function executeStep(ctx: RunContext, step: Step): Promise<void> {
     case 'CloseObjectHandle':
       await closeObjectHandle(ctx, step.target, step.index);
       return;
+    default:
+      return runStepV2(ctx, step);
   }
 }
 
@@ -104,6 +109,16 @@ function readArgs(ctx: RunContext, port: PortModel, timeoutMs: number): unknown[
   return ctx.env.version === 2 ? [ctx.handle(port.handle), timeoutMs] : [ctx.handle(port.handle)];
 }
 
+/** ApiGetNotify, or ApiGetNotifyV2 on a version 2 port (which takes no Timeout: protocol version 3 only). */
+function readMethod(port: PortModel): 'ApiGetNotify' | 'ApiGetNotifyV2' {
+  return port.version === 2 ? 'ApiGetNotifyV2' : 'ApiGetNotify';
+}
+
+/** The clauses a read's completion is for: a hang is an ERROR of these. */
+function readRefs(port: PortModel): ClauseRef[] {
+  return port.version === 2 ? [GET2.success] : [GET.success];
+}
+
 /**
  * A read that must complete. Version 2 gives a short Timeout: the server's GetNotify timer proves an
  * empty port. Version 3 blocks on an empty port: a read that may block is released with
@@ -114,15 +129,16 @@ async function read(ctx: RunContext, port: PortModel): Promise<void> {
   const m = ctx.model;
   const { readMs, probeMs } = ctx.env.timeouts;
   if (!port.live) {
-    const pending = ctx.start('ApiGetNotify', readArgs(ctx, port, probeMs));
-    const o = await ctx.settle(pending, readMs, [GET.badNotify]);
-    ctx.judge(m.badCall(o, [{ id: port.handle, expected: 'notify', refs: [GET.badNotify] }], 'x.66')!);
+    const pending = ctx.start(readMethod(port), readArgs(ctx, port, probeMs));
+    const bad = port.version === 2 ? { refs: [GET2.badNotify], section: V2_SECTIONS.get } : { refs: [GET.badNotify], section: 'x.66' };
+    const o = await ctx.settle(pending, readMs, bad.refs);
+    ctx.judge(m.badCall(o, [{ id: port.handle, expected: 'notify', refs: bad.refs }], bad.section)!);
     return;
   }
   const timed = ctx.env.version === 2;
   m.startRead(port.handle, timed);
-  const pending = ctx.start('ApiGetNotify', readArgs(ctx, port, probeMs));
-  const o = timed ? await ctx.settle(pending, readMs + probeMs, [GET.success]) : await release(ctx, port, pending);
+  const pending = ctx.start(readMethod(port), readArgs(ctx, port, probeMs));
+  const o = timed ? await ctx.settle(pending, readMs + probeMs, readRefs(port)) : await release(ctx, port, pending);
   ctx.judge(await settleSkipped(ctx, port, m.judgeRead(port.handle, o)));
 }
 
@@ -134,18 +150,18 @@ async function read(ctx: RunContext, port: PortModel): Promise<void> {
 async function release(ctx: RunContext, port: PortModel, pending: PendingCall): Promise<Observed> {
   const { readMs, settleMs } = ctx.env.timeouts;
   if (!ctx.model.readMayBlock()) {
-    const o = await ctx.settle(pending, settleMs, [GET.success]);
+    const o = await ctx.settle(pending, settleMs, readRefs(port));
     if (o.kind !== 'pending') return o;
   }
   await yieldToServer();
-  if (!port.live || pending.settled) return ctx.settle(pending, readMs, [GET.success]);
+  if (!port.live || pending.settled) return ctx.settle(pending, readMs, readRefs(port));
   // Unblocked again in widening slices, as the scripted suites do (harness/sequence/release.ts): on the
   // wire an unblock can reach the server before the read it is meant to release.
   const { refused, reply } = await repeatUnblock<Observed>(
     {
       unblock: async () => !(await unblockPort(ctx, port)),
       settle: async (ms, probe) => {
-        const o = probe ? await ctx.probe(pending, ms, [GET.success]) : await ctx.settle(pending, ms, [GET.success]);
+        const o = probe ? await ctx.probe(pending, ms, readRefs(port)) : await ctx.settle(pending, ms, readRefs(port));
         return o.kind === 'pending' ? STILL_PENDING : o;
       },
     },
@@ -154,7 +170,7 @@ async function release(ctx: RunContext, port: PortModel, pending: PendingCall): 
   if (reply !== STILL_PENDING) return reply;
   if (refused && port.live) {
     await closePort(ctx, port);
-    return ctx.settle(pending, readMs, [GET.success]);
+    return ctx.settle(pending, readMs, readRefs(port));
   }
   return { kind: 'pending' };
 }
@@ -186,9 +202,9 @@ async function settleSkipped(ctx: RunContext, port: PortModel, verdict: ReturnTy
  */
 async function blockedRead(ctx: RunContext, step: Extract<Step, { op: 'BlockedRead' }>): Promise<void> {
   const m = ctx.model;
-  const port = portAt(m, step.port)!;
+  const port = stepPort(m, step)!;
   m.startRead(port.handle, false);
-  const pending = ctx.start('ApiGetNotify', readArgs(ctx, port, BLOCKING_TIMEOUT_MS));
+  const pending = ctx.start(readMethod(port), readArgs(ctx, port, BLOCKING_TIMEOUT_MS));
   await yieldToServer();
   const order = step.order ?? (await ctx.interleave(step.racers.map(racerLabel)));
   const pinned = { ...step, order };

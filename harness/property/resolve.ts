@@ -9,15 +9,29 @@ import { ownName } from '../profile/own';
 import type { NotifyModel, PortModel } from '../model/oracle';
 import type { HandleKind, ObjectKind } from '../model/types';
 import type { PropertyEnvironment } from './context';
-import type { BadCall, Step, StimulusChoice } from './steps';
+import type { BadCall, PortKind, Step, StimulusChoice } from './steps';
 
 /** More ports than this add nothing a smaller run does not show. */
 export const MAX_PORTS = 4;
 /** Past this many open readings, the model waits for reads to settle them before adding more. */
 export const MAX_WORLDS = 16;
 
-export function portAt(m: NotifyModel, index: number): PortModel | undefined {
-  return m.ports.length ? m.ports[index % m.ports.length] : undefined;
+/** The port a step's index names (-1: the newest), counting only ports of kind `among` (version 1 or 2), all when absent. */
+export function portAt(m: NotifyModel, index: number, among?: PortKind): PortModel | undefined {
+  const ports = among ? m.ports.filter((p) => p.version === among) : m.ports;
+  return ports.length ? ports[((index % ports.length) + ports.length) % ports.length] : undefined;
+}
+
+/** Version 1 registrations: their index counts version 1 ports only (as every step's that does not say otherwise). */
+const V1_REGISTRATIONS: ReadonlySet<Step['op']> = new Set(['AddNotifyCluster', 'AddNotifyKey', 'AddNotifyObject', 'ReAddNotifyObject']);
+
+/** The port a step's `port` index designates (version 1 ports for version 1 registrations). */
+export function stepPort(m: NotifyModel, step: Step): PortModel | undefined {
+  if (!('port' in step)) return undefined;
+  if (V1_REGISTRATIONS.has(step.op)) return portAt(m, step.port, 1);
+  // Steps that do not say count version 1 ports: version 2 ports never shift which port they name (so a
+  // version 2 scenario can be shrunk away from a version 1 counterexample).
+  return portAt(m, step.port, 'among' in step && step.among ? step.among : step.op === 'AddNotifyV2' || step.op === 'AddNotifyV2Invalid' ? 2 : 1);
 }
 
 export function objectTarget(kind: ObjectKind, index: number): { name: string; target: string } {
@@ -120,7 +134,7 @@ export function resolveBad(env: PropertyEnvironment, m: NotifyModel, step: Extra
   const param = kind ? step.param : 'hNotify';
   const bad = (expected: HandleKind): string | undefined =>
     step.bad === 'fabricated' ? FABRICATED : step.bad === 'closed' ? m.staleHandle(expected) : m.wrongTypeHandle(expected, step.pick);
-  const live = m.livePorts();
+  const live = m.livePorts().filter((p) => p.version === 1);
   const notifyId = param === 'hNotify' ? bad('notify') : live.length ? live[step.pick % live.length].handle : undefined;
   if (!notifyId) return undefined;
   if (!kind) return { call: step.call, notifyId };
@@ -144,10 +158,10 @@ export function plainBits(kind: HandleKind): number {
 export function applicable(env: PropertyEnvironment, m: NotifyModel, step: Step): boolean {
   if (m.deniedEverything) return step.op === 'CreateNotify';
   const calm = m.ambiguity <= MAX_WORLDS;
-  const port = 'port' in step ? portAt(m, step.port) : undefined;
+  const port = stepPort(m, step);
   switch (step.op) {
     case 'CreateNotify':
-      return m.ports.length < MAX_PORTS;
+      return m.ports.filter((p) => p.version === 1).length < MAX_PORTS;
     case 'CloseNotify':
     case 'GetNotify':
       return port !== undefined;
@@ -174,5 +188,8 @@ export function applicable(env: PropertyEnvironment, m: NotifyModel, step: Step)
       if (step.target === 'cluster') return m.currentHandle('cluster') !== undefined;
       if (step.target === 'key') return m.currentHandle(`key:${keyPath(env, step.index)}`) !== undefined && (keyPath(env, step.index) === '' || m.currentHandle('key:') !== undefined);
       return env.fixture && m.currentHandle(objectTarget(step.target, step.index).target) !== undefined;
+    default:
+      // Version 2 port steps: harness/property/resolve-v2.ts.
+      return false;
   }
 }

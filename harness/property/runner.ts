@@ -14,12 +14,13 @@ import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { NotifyModel } from '../model/oracle';
-import { READING_DEPENDENT, REGISTRATION_SECTION, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
+import { READING_DEPENDENT, REGISTRATION_SECTION, acceptanceRefs, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
+import { V2_SECTIONS, allRefsV2 } from '../model/refs-v2';
 import { loadCatalogue } from '../catalogue/load';
 import { commandArbitraries } from './arbitraries';
 import { HarnessProblem, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
 import { runStep } from './execute';
-import { applicable } from './resolve';
+import { applies, hasPortsV2 } from './resolve-v2';
 import type { Step } from './steps';
 
 /** The test name every property observation carries (stable: never a seed). */
@@ -112,7 +113,14 @@ export function clauseBook(): ClauseBook {
 /** Every clause id the property can observe in `version`. */
 export function propertyClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
   const refs = [...allRefs(), ...allAcceptanceRefs(), ...Object.values(REGISTRATION_SECTION).map((s) => registrationRefs(s).perFilter)];
+  // Version 2 ports exist in protocol version 3 only; their sections resolve to nothing in version 2.
+  if (version === 3) refs.push(...allRefsV2(), ...Object.values(V2_SECTIONS).flatMap((s) => [...acceptanceRefs(s, 'read-write', 'read'), ...acceptanceRefs(s, 'read-only', 'full')]));
   return b.ids(refs, version);
+}
+
+/** The clause ids only version 2 ports exercise (NOT-TESTED where the target has none). */
+function v2ClauseIds(b: ClauseBook): Set<string> {
+  return new Set(b.ids([...allRefsV2(), ...Object.values(V2_SECTIONS).flatMap((s) => [...acceptanceRefs(s, 'read-write', 'read'), ...acceptanceRefs(s, 'read-only', 'full')])], 3));
 }
 
 /**
@@ -149,7 +157,7 @@ export class SequenceRun {
 
   /** The replay loop: the same check-then-run as fc.asyncModelRun. */
   async steps(steps: readonly Step[]): Promise<void> {
-    for (const step of steps) if (applicable(this.ctx.env, this.ctx.model, step)) await runStep(this.ctx, step);
+    for (const step of steps) if (applies(this.ctx.env, this.ctx.model, step)) await runStep(this.ctx, step);
   }
 
   /** Ends the sequence's connection; a fault at Disconnect is returned. */
@@ -411,11 +419,13 @@ export function failObservations(failure: FailureReport, options: Pick<PropertyR
 /** Clauses the target cannot exercise here (no control verb, no Read principal): NOT-TESTED, never PASS. */
 function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
   const out: Observation[] = [];
+  const v2Only = env.version === 3 && !hasPortsV2(env) ? v2ClauseIds(env.book) : new Set<string>();
   for (const id of propertyClauseIds(env.version, env.book)) {
     if (observed.has(id)) continue;
     const clause = env.book.clause(id);
     if (!clause) continue;
     const missing: string[] = [];
+    if (v2Only.has(id)) missing.push('version 2 notification ports (ApiCreateNotifyV2, ApiAddNotifyV2, ApiGetNotifyV2)');
     if (clause.needs.includes('stimulus') && !env.fixture) missing.push('control verbs to build and change its own objects (Reset, AddObject, SetState, RegistryCreateKey)');
     if (clause.needs.includes('read-only-state') && !env.verbs.has('SetServerState')) missing.push('the SetServerState control verb');
     if (clause.needs.includes('fault-injection') && !env.verbs.has('DropEvents')) missing.push('the DropEvents control verb');

@@ -2,7 +2,7 @@
 // replay file stores, and what the run executes. Ports, objects and keys are named by index and
 // resolved at run time against the model (a port index wraps around the ports created so far), so a
 // shrunk sequence stays meaningful when earlier steps are removed.
-import { clusterChangeName } from '../../cmrp/constants';
+import { clusterChangeName, clusterObjectTypeName, v2FlagName } from '../../cmrp/constants';
 import type { ObjectKind } from '../model/types';
 
 export type StimulusChoice =
@@ -26,23 +26,49 @@ export type Racer = { op: 'Unblock' } | { op: 'Close' } | { op: 'Stimulus'; stim
 
 export type BadCall = 'ApiCloseNotify' | 'ApiGetNotify' | 'ApiUnblockGetNotifyCall' | 'ApiAddNotifyCluster' | 'ApiAddNotifyKey' | `Add:${ObjectKind}` | `ReAdd:${ObjectKind}`;
 
+/** Which ports a step's port index counts among: version 1 ports, version 2 ports, or every port. */
+export type PortKind = 1 | 2;
+
 export type Step =
   | { op: 'CreateNotify' }
-  | { op: 'CloseNotify'; port: number }
+  | { op: 'CloseNotify'; port: number; among?: PortKind }
   | { op: 'AddNotifyCluster'; port: number; bits: number; key: number }
   | { op: 'AddNotifyObject'; kind: ObjectKind; object: number; port: number; bits: number; key: number }
   | { op: 'AddNotifyKey'; keyIndex: number; port: number; bits: number; key: number; subtree: boolean }
   | { op: 'ReAddNotifyObject'; kind: ObjectKind; object: number; port: number; bits: number; key: number; sequence: 'current' | 'stale' }
   /** A read that must complete: v3 releases it with ApiUnblockGetNotifyCall if it may block, v2 gives a short Timeout. */
-  | { op: 'GetNotify'; port: number }
-  | { op: 'Unblock'; port: number }
+  | { op: 'GetNotify'; port: number; among?: PortKind }
+  | { op: 'Unblock'; port: number; among?: PortKind }
   | { op: 'Stimulus'; stimulus: StimulusChoice }
   /** A read left blocked while `racers` run in the order the scheduler picks; `order` pins that order (replays). */
-  | { op: 'BlockedRead'; port: number; racers: Racer[]; order?: number[] }
+  | { op: 'BlockedRead'; port: number; racers: Racer[]; order?: number[]; among?: PortKind }
   /** One call with one bad handle (`param`): fabricated, closed, or live of the wrong type (`pick` chooses which). */
   | { op: 'BadHandle'; call: BadCall; param: 'hNotify' | 'object'; bad: 'fabricated' | 'closed' | 'wrong-type'; pick: number }
   /** Closes the object handle registrations were made with, then opens a fresh one. */
-  | { op: 'CloseObjectHandle'; target: 'cluster' | 'key' | ObjectKind; index: number };
+  | { op: 'CloseObjectHandle'; target: 'cluster' | 'key' | ObjectKind; index: number }
+  | StepV2;
+
+/**
+ * Version 2 port steps (protocol version 3). `objectType` is a CLUSTER_OBJECT_TYPE value, `flags` its
+ * *_V2 flags; `object` picks the fixture object (or key) a targeted registration names.
+ */
+export type StepV2 =
+  | { op: 'CreateNotifyV2' }
+  | { op: 'AddNotifyV2'; port: number; objectType: number; flags: number; key: number; targeted: boolean; object: number }
+  /** ApiAddNotifyV2 with one parameter invalid (`pick` chooses the bad value): ERROR_INVALID_PARAMETER. */
+  | { op: 'AddNotifyV2Invalid'; port: number; invalid: 'dwVersion' | 'objectType' | 'flags'; pick: number }
+  /** ApiAddNotifyV2 or ApiGetNotifyV2 with one bad handle. */
+  | { op: 'BadHandleV2'; call: 'ApiAddNotifyV2' | 'ApiGetNotifyV2'; param: 'hNotify' | 'object'; bad: 'fabricated' | 'closed' | 'wrong-type'; pick: number };
+
+const V2_OPS: ReadonlySet<string> = new Set(['CreateNotifyV2', 'AddNotifyV2', 'AddNotifyV2Invalid', 'BadHandleV2']);
+
+export function isStepV2(step: Step): step is StepV2 {
+  return V2_OPS.has(step.op);
+}
+
+function portName(step: { port: number; among?: PortKind }): string {
+  return `${step.among === 2 ? 'v2port' : step.among === 1 ? 'v1port' : 'port'}[${step.port}]`;
+}
 
 function bits(mask: number): string {
   const parts: string[] = [];
@@ -80,7 +106,7 @@ export function describeStep(step: Step): string {
     case 'CreateNotify':
       return 'ApiCreateNotify';
     case 'CloseNotify':
-      return `ApiCloseNotify(port[${step.port}])`;
+      return `ApiCloseNotify(${portName(step)})`;
     case 'AddNotifyCluster':
       return `ApiAddNotifyCluster(port[${step.port}], ${bits(step.bits)}, key ${step.key})`;
     case 'AddNotifyObject':
@@ -90,18 +116,34 @@ export function describeStep(step: Step): string {
     case 'ReAddNotifyObject':
       return `ApiReAddNotify ${step.kind}[${step.object}] (port[${step.port}], ${bits(step.bits)}, key ${step.key}, ${step.sequence} StateSequence)`;
     case 'GetNotify':
-      return `ApiGetNotify(port[${step.port}])`;
+      return `ApiGetNotify${step.among === 2 ? 'V2' : ''}(${portName(step)})`;
     case 'Unblock':
-      return `ApiUnblockGetNotifyCall(port[${step.port}])`;
+      return `ApiUnblockGetNotifyCall(${portName(step)})`;
     case 'Stimulus':
       return `control ${describeStimulus(step.stimulus)}`;
     case 'BlockedRead': {
       const racers = step.racers.map((r) => (r.op === 'Stimulus' ? describeStimulus(r.stimulus) : r.op));
-      return `blocked ApiGetNotify(port[${step.port}]) racing [${racers.join(', ')}]${step.order ? ` in order ${step.order.join(',')}` : ''}`;
+      return `blocked ApiGetNotify(${portName(step)}) racing [${racers.join(', ')}]${step.order ? ` in order ${step.order.join(',')}` : ''}`;
     }
     case 'BadHandle':
       return `${step.call} with a ${step.bad} ${step.param} (pick ${step.pick})`;
     case 'CloseObjectHandle':
       return `close and reopen ${step.target}[${step.index}] handle`;
+    case 'CreateNotifyV2':
+      return 'ApiCreateNotifyV2';
+    case 'AddNotifyV2': {
+      const type = clusterObjectTypeName(step.objectType) ?? String(step.objectType);
+      return `ApiAddNotifyV2(v2port[${step.port}], ${type}, ${v2FlagNames(step.objectType, step.flags)}, key ${step.key}, ${step.targeted ? `targeted at object ${step.object}` : 'untargeted'})`;
+    }
+    case 'AddNotifyV2Invalid':
+      return `ApiAddNotifyV2(v2port[${step.port}]) with an invalid ${step.invalid} (pick ${step.pick})`;
+    case 'BadHandleV2':
+      return `${step.call} with a ${step.bad} ${step.param} (pick ${step.pick})`;
   }
+}
+
+function v2FlagNames(objectType: number, flags: number): string {
+  const parts: string[] = [];
+  for (let b = 0; b < 31; b++) if (flags & (1 << b)) parts.push(v2FlagName(objectType, BigInt(1 << b)));
+  return parts.join('|') || '0';
 }

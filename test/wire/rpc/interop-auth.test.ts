@@ -19,7 +19,9 @@ import type { Target } from '../../../cmrp/contract';
 import { createTarget } from '../../../harness/target/resolve';
 import { Secret } from '../../../wire/auth';
 import { startServe, type ServedProcess } from './served-process';
-import { missing, NOTIFICATION_OPNUMS, PYTHON, startCapture, TORTURE_TESTS, tsharkFields, V2_PORT_OPNUMS } from './interop/tools';
+import {
+  missing, NOTIFICATION_OPNUMS, PYTHON, samba32BitBoolWarning, sambaNotificationRpcMalformed, sambaNotificationRpcWarning, startCapture, TORTURE_TESTS, tsharkFields,
+} from './interop/tools';
 
 const REQUIRED = process.env.CMRP_INTEROP_REQUIRED === '1';
 const IN_NAMESPACE = process.env.CMRP_INTEROP_NETNS === '1';
@@ -141,13 +143,13 @@ withTool(
       // Nothing malformed but requests whose sealed stub is empty (methods without [in] parameters:
       // 24-byte header, no stub, no pad, sec_trailer, signature): Wireshark 4.0 raises an exception
       // decrypting zero bytes.
-      // Version 2 port methods are left out as in interop.test.ts (Samba's IDL differs from MS-CMRP's there).
+      // ApiGetNotifyV2 responses with notifications are excused as in interop.test.ts (Samba's NOTIFICATION_RPC).
       const malformed = decrypted('_ws.malformed', 'dcerpc.pkt_type', 'dcerpc.cn_frag_len', 'dcerpc.auth_pad_len', 'dcerpc.opnum');
-      expect(malformed.filter((r) => r.slice(0, 3).join('/') !== '0/48/0' && !V2_PORT_OPNUMS.has(r[3]))).toEqual([]);
+      expect(malformed.filter((r) => r.slice(0, 3).join('/') !== '0/48/0' && !sambaNotificationRpcMalformed(r[3], r[0]))).toEqual([]);
       // No warning of the DCE/RPC or clusapi dissectors but Samba's IDL's 1-byte WatchSubTree on
       // ApiAddNotifyKey (see interop.test.ts); TCP's own analysis notes (group Sequence) are not ours.
       const warnings = decrypted('_ws.expert.severity >= 6291456 && _ws.expert.group != 0x02000000 && !_ws.malformed', 'frame.number', 'clusapi.opnum', '_ws.expert.message');
-      expect(warnings.filter(([, opnum, message]) => !(opnum === '61' && message === 'Long frame') && !V2_PORT_OPNUMS.has(opnum))).toEqual([]);
+      expect(warnings.filter(([, opnum, message]) => !samba32BitBoolWarning(opnum, message) && !sambaNotificationRpcWarning(opnum, message))).toEqual([]);
       const requests = new Set(decrypted('dcerpc.pkt_type == 0 && dcerpc.cn_frag_len > 48', 'clusapi.opnum').map(([op]) => Number(op)));
       const withInParameters = NOTIFICATION_OPNUMS.filter((op) => op !== 55);
       expect(withInParameters.filter((op) => !requests.has(op))).toEqual([]);

@@ -13,7 +13,9 @@ import { CLUSTER_CHANGE, ERROR } from '../../../cmrp/constants';
 import type { GetNotifyOut, Target } from '../../../cmrp/contract';
 import { createTarget } from '../../../harness/target/resolve';
 import { startServe, type ServedProcess } from './served-process';
-import { missing, NOTIFICATION_OPNUMS, PYTHON, startCapture, TORTURE_TESTS, tsharkFields, V2_PORT_OPNUMS } from './interop/tools';
+import {
+  missing, NOTIFICATION_OPNUMS, PYTHON, samba32BitBoolWarning, sambaNotificationRpcMalformed, sambaNotificationRpcWarning, startCapture, TORTURE_TESTS, tsharkFields,
+} from './interop/tools';
 
 const REQUIRED = process.env.CMRP_INTEROP_REQUIRED === '1';
 // External tools talk to what we serve only inside the loopback-only namespace .ci/interop.sh makes.
@@ -119,14 +121,13 @@ withTool(
       const port = served.port;
       const rows = (filter: string, ...fields: string[]) => tsharkFields(file, port, filter, fields);
 
-      // Nothing malformed. The one expert warning allowed is Wireshark's "Long frame" on ApiAddNotifyKey
-      // requests: its IDL (Samba's) reads WatchSubTree as a 1-byte boolean8, MS-CMRP's as a 32-bit BOOL.
-      // Version 2 port methods (opnums 137-139) are left out: Samba's IDL, from which Wireshark's dissector
-      // is generated, lays out ApiAddNotifyV2 and the NOTIFICATION_RPC arrays differently from MS-CMRP's
-      // (isTargetedAtObject as a 1-byte boolean); they are cross-checked with ndrdump and impacket instead.
-      expect(rows('_ws.malformed', 'frame.number', 'dcerpc.opnum').filter(([, opnum]) => !V2_PORT_OPNUMS.has(opnum))).toEqual([]);
+      // Nothing malformed, no expert warning, but where Wireshark's IDL (Samba's) differs from MS-CMRP's
+      // (interop/tools.ts): "Long frame" on ApiAddNotifyKey and ApiAddNotifyV2 requests (a 1-byte boolean8
+      // for a 32-bit BOOL), and ApiGetNotifyV2 responses carrying notifications (a pointer for the
+      // DWORD_PTR dwNotifyKey). ApiCreateNotifyV2 is held to the same standard as every other call.
+      expect(rows('_ws.malformed', 'frame.number', 'dcerpc.opnum', 'dcerpc.pkt_type').filter(([, opnum, type]) => !sambaNotificationRpcMalformed(opnum, type))).toEqual([]);
       const warnings = rows('_ws.expert.severity >= 6291456', 'frame.number', 'clusapi.opnum', '_ws.expert.message');
-      expect(warnings.filter(([, opnum, message]) => !(opnum === '61' && message === 'Long frame') && !V2_PORT_OPNUMS.has(opnum))).toEqual([]);
+      expect(warnings.filter(([, opnum, message]) => !samba32BitBoolWarning(opnum, message) && !sambaNotificationRpcWarning(opnum, message))).toEqual([]);
 
       // The bind of clusapi 3.0, and every notification opnum, each request and its answer.
       const binds = rows('dcerpc.pkt_type == 11', 'dcerpc.cn_bind_to_uuid', 'dcerpc.cn_bind_if_ver');

@@ -105,5 +105,25 @@ export const TORTURE_TESTS = [
 /** Every version 1 notification opnum ([MS-CMRP] 3.1.4.2.56-66, 90, 91, 99, 100, 107). */
 export const NOTIFICATION_OPNUMS = [55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 90, 91, 99, 100, 107];
 
-/** ApiCreateNotifyV2, ApiAddNotifyV2, ApiGetNotifyV2: Wireshark's dissector reads them by Samba's IDL, not MS-CMRP's. */
-export const V2_PORT_OPNUMS: ReadonlySet<string> = new Set(['137', '138', '139']);
+/**
+ * Where Wireshark's clusapi dissector (generated from Samba's librpc/idl/clusapi.idl) reads a frame
+ * differently from [MS-CMRP] Appendix A, checked against a capture of a suite run (wire/README.md):
+ * Samba declares BOOL parameters as 1-byte boolean8 (WatchSubTree of ApiAddNotifyKey, opnum 61;
+ * isTargetedAtObject of ApiAddNotifyV2, opnum 138: a "Long frame" warning on the request, 3 bytes
+ * left over) and NOTIFICATION_RPC.dwNotifyKey as a pointer (uint32 *) where MS-CMRP has a DWORD_PTR,
+ * 4 bytes inline under NDR20: every ApiGetNotifyV2 response (opnum 139) carrying notifications is
+ * malformed to it. ApiCreateNotifyV2 (opnum 137) decodes cleanly both ways.
+ */
+export function samba32BitBoolWarning(opnum: string, message: string): boolean {
+  return (opnum === '61' || opnum === '138') && message === 'Long frame';
+}
+
+/** A malformed frame Samba's NOTIFICATION_RPC explains: an ApiGetNotifyV2 response (pkt_type 2). */
+export function sambaNotificationRpcMalformed(opnum: string, pktType: string): boolean {
+  return opnum === '139' && pktType === '2';
+}
+
+/** The expert message of such a frame, as the warnings query sees it (no pkt_type there). */
+export function sambaNotificationRpcWarning(opnum: string, message: string): boolean {
+  return opnum === '139' && message.startsWith('Malformed Packet');
+}
