@@ -5,8 +5,12 @@
 export type ObjectType = 'node' | 'group' | 'resource' | 'resourceType' | 'network' | 'netInterface';
 
 export type Stimulus =
-  /** Creates an object; `group` places a resource, `node` and `network` place a net interface. */
-  | { verb: 'AddObject'; objectType: ObjectType; name: string; group?: string; node?: string; network?: string }
+  /**
+   * Creates an object; `group` places a resource, `node` and `network` place a net interface (and `node` a
+   * group); `resourceType` is a new resource's type. Where one is left out the server picks (never a name
+   * the suite assumes).
+   */
+  | { verb: 'AddObject'; objectType: ObjectType; name: string; group?: string; node?: string; network?: string; resourceType?: string }
   | { verb: 'DeleteObject'; objectType: ObjectType; name: string }
   /** `state` is the value of the object's state enumeration (CLUSTER_GROUP_STATE and so on). */
   | { verb: 'SetState'; objectType: 'node' | 'group' | 'resource' | 'network' | 'netInterface'; name: string; state: number }
@@ -18,6 +22,8 @@ export type Stimulus =
   | { verb: 'RegistryCreateKey'; path: string }
   | { verb: 'RegistryDeleteKey'; path: string }
   | { verb: 'RegistrySetValue'; path: string; valueName: string; data: string | number }
+  /** Deletes a value (how the suite removes the values of its own it set on keys it does not own). */
+  | { verb: 'RegistryDeleteValue'; path: string; valueName: string }
   | { verb: 'RegistrySetSecurity'; path: string }
   /**
    * A link-level failure (3.1.4.x.94, .83): without `peer`, the net interface's own link (its cable: cut, it
@@ -55,10 +61,25 @@ export type ControlVerb = Stimulus['verb'];
 
 export const CONTROL_VERBS: readonly ControlVerb[] = [
   'AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'SetQuorum',
-  'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistrySetSecurity',
+  'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'RegistrySetSecurity',
   'SetServerState', 'DropEvents', 'Failover', 'Reset', 'SetInterfaceLink', 'SetNodeActivity',
   'NodeDown', 'NodeUp', 'MoveGroup', 'SetClusterSecurity',
 ];
+
+/**
+ * What a control adapter may answer besides the verbs: `ListObjects`, the cluster's objects, registry keys
+ * and values whose names start with a prefix. Offered like a verb (an adapter's Hello lists it); it is
+ * how a run finds what an earlier, killed run left behind.
+ */
+export type ControlQuery = 'ListObjects';
+
+export const CONTROL_QUERIES: readonly ControlQuery[] = ['ListObjects'];
+
+/** One object ListObjects found: a cluster object by type and name, a key or a value by its path from the root. */
+export type ListedObject =
+  | { objectType: ObjectType; name: string }
+  | { objectType: 'key'; path: string }
+  | { objectType: 'value'; path: string; valueName: string };
 
 export interface ClusterControl {
   readonly verbs: ReadonlySet<ControlVerb>;
@@ -68,6 +89,12 @@ export interface ClusterControl {
    * (a pending ApiGetNotify released by ApiUnblockGetNotifyCall) without sleeping.
    */
   apply(stimulus: Stimulus): Promise<void>;
+  /**
+   * ListObjects, where offered: every cluster object whose name, every registry key whose last path
+   * component and every value whose name starts with `prefix` (case-insensitively). A key listed stands
+   * for its subtree: what is below it is not listed again.
+   */
+  listObjects?(prefix: string): Promise<ListedObject[]>;
   /**
    * Set (to the reason) by a binding that cannot keep the settled rule: the in-band stimuli of
    * harness/stimulus/, made through MS-CMRP's own management methods, which do not say that an event is

@@ -28,6 +28,8 @@ export interface CliDeps {
 }
 
 export function defaultDeps(): CliDeps {
+  // The real stderr, taken before a run holds back what the engine writes there: cleanup lines must show.
+  const rawStderr = process.stderr.write.bind(process.stderr);
   return {
     // Loaded on first use: the runner pulls in Jest and the reference server, which list, merge and
     // --dry-run never need.
@@ -38,7 +40,23 @@ export function defaultDeps(): CliDeps {
       (require('../sequence/load') as typeof import('../sequence/load')).loadAllSequences();
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const runner = require('../runner/run') as typeof import('../runner/run');
-      return withDataChecked(() => runner.executeRun(options));
+      const run = () => withDataChecked(() => runner.executeRun(options));
+      // The builtin target's clusters live and die in the run's own processes: nothing to clean up there.
+      if (options.target === 'builtin' || options.target.startsWith('builtin:')) return run();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { withCleanup } = require('../suite/cleanup') as typeof import('../suite/cleanup');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createTarget } = require('../target/resolve') as typeof import('../target/resolve');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { targetOptions } = require('../run-config/config') as typeof import('../run-config/config');
+      return withCleanup(
+        {
+          target: () => createTarget(options.target, targetOptions(options)),
+          ms: Math.max(1000, Math.round(5000 * options.timeoutMultiplier)),
+          log: (line) => rawStderr(`${line}\n`),
+        },
+        run,
+      );
     },
     listMutants: () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -9,6 +9,16 @@ const SELECTION = `Selection (default: the whole catalogue):
   --exclude ID|S         drop a clause or a section; repeatable (default: none)
   --protocol-version V   2 or 3`;
 
+const PLAN_HELP = `Usage: ${TOOL_NAME} plan [run flags]
+
+Prints what \`run\` with the same flags would do to the target, without connecting to it: per sequence,
+each call with its arguments and each control stimulus with the server's names (roles bound by --profile,
+or by the builtin target's cluster; other targets bind them in-band at run time), objects of the suite's
+own with their prefix (cmrp-conf-<runid>-), the cleanup before and after the run, the transport checks and
+the property budget. Sequences a role makes NOT-TESTED say so.
+Exit codes: 0 printed; 2 usage or configuration error (a bad flag, a broken --profile, a selection matching
+nothing).`;
+
 export const HELP: Record<string, string> = {
   main: `Usage: ${TOOL_NAME} <command> [flags]
 
@@ -16,6 +26,7 @@ Conformance suite for the notification ports of [MS-CMRP].
 
 Commands:
   run       judge a target clause by clause; writes JUnit, JSON, Markdown and HTML reports
+  plan      print the calls and stimuli a run would make, without making them
   list      print the clause catalogue (or a selection of it)
   merge     combine the results files of shards into one report
   compare   the verdict changes between two results files, as Markdown for a pull request
@@ -105,6 +116,7 @@ results file.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('./serve') as typeof import('./serve')).SERVE_HELP;
   },
+  plan: PLAN_HELP,
 
   replay: `Usage: ${TOOL_NAME} replay FILE [--target SPEC] [--timeout-multiplier X]
 

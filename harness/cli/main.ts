@@ -12,6 +12,8 @@ type Command = (argv: string[], deps: CliDeps) => Promise<number>;
 /* eslint-disable @typescript-eslint/no-require-imports */
 const COMMANDS: Record<string, Command> = {
   run: (a, d) => (require('./run') as typeof import('./run')).runCommand(a, d),
+  // The plan reads the sequences and the property's clause list without touching a target.
+  plan: (a, d) => (require('./plan') as typeof import('./plan')).planCommand(a, d),
   list: (a, d) => (require('./list') as typeof import('./list')).listCommand(a, d),
   merge: (a, d) => (require('./merge') as typeof import('./merge')).mergeCommand(a, d),
   mutants: (a, d) => (require('./mutants') as typeof import('./mutants')).mutantsCommand(a, d),

@@ -1,7 +1,19 @@
 // The cluster objects and registry keys a property run creates for itself (through the control
 // adapter) on top of whatever the target starts with. Owning every object it touches is what lets the
-// model predict every event: nothing else in the cluster is ever changed by a run.
+// model predict every event: nothing else in the cluster is ever changed by a run. Every name carries
+// the run's own prefix (harness/profile/own.ts), so that on a live cluster they are recognisably the
+// suite's, cleaned up at the end of the run and swept by the next run if this one is killed.
+import { ownName } from '../profile/own';
 import type { ObjectKind } from './types';
+
+const node1 = ownName('pbt-node1');
+const node2 = ownName('pbt-node2');
+const net1 = ownName('pbt-net1');
+const net2 = ownName('pbt-net2');
+const group1 = ownName('pbt-group1');
+const group2 = ownName('pbt-group2');
+/** The run's key: below the cluster registry root, named with the run's prefix; its subkeys are its own too. */
+const KEY = ownName('pbt');
 
 export interface FixtureObject {
   kind: ObjectKind;
@@ -14,16 +26,16 @@ export interface FixtureObject {
 
 /** Two of each type, so each registration has a sibling whose events it must not see. */
 export const FIXTURE_OBJECTS: readonly FixtureObject[] = [
-  { kind: 'node', name: 'PBT-node1' },
-  { kind: 'node', name: 'PBT-node2' },
-  { kind: 'network', name: 'PBT-net1' },
-  { kind: 'network', name: 'PBT-net2' },
-  { kind: 'netInterface', name: 'PBT-node1 - PBT-net1', node: 'PBT-node1', network: 'PBT-net1' },
-  { kind: 'netInterface', name: 'PBT-node2 - PBT-net2', node: 'PBT-node2', network: 'PBT-net2' },
-  { kind: 'group', name: 'PBT-group1', node: 'PBT-node1' },
-  { kind: 'group', name: 'PBT-group2', node: 'PBT-node2' },
-  { kind: 'resource', name: 'PBT-res1', group: 'PBT-group1' },
-  { kind: 'resource', name: 'PBT-res2', group: 'PBT-group2' },
+  { kind: 'node', name: node1 },
+  { kind: 'node', name: node2 },
+  { kind: 'network', name: net1 },
+  { kind: 'network', name: net2 },
+  { kind: 'netInterface', name: ownName('pbt-node1-net1'), node: node1, network: net1 },
+  { kind: 'netInterface', name: ownName('pbt-node2-net2'), node: node2, network: net2 },
+  { kind: 'group', name: group1, node: node1 },
+  { kind: 'group', name: group2, node: node2 },
+  { kind: 'resource', name: ownName('pbt-res1'), group: group1 },
+  { kind: 'resource', name: ownName('pbt-res2'), group: group2 },
 ];
 
 /** Objects of one kind, in fixture order (a step names them by index). */
@@ -45,16 +57,16 @@ export const STATES: Readonly<Record<ObjectKind, readonly number[]>> = {
 };
 
 /** Keys with handles: index 0 is the root (ApiGetRootKey), the others are opened by path. */
-export const FIXTURE_KEYS: readonly string[] = ['', 'PBT', 'PBT\\Sub', 'PBT\\Sub\\Leaf'];
+export const FIXTURE_KEYS: readonly string[] = ['', KEY, `${KEY}\\Sub`, `${KEY}\\Sub\\Leaf`];
 
-/** Keys runs create and delete; none has a handle or children. Parents: root, 'PBT', 'PBT\\Sub'. */
-export const DYNAMIC_KEYS: readonly string[] = ['PBTdyn', 'PBT\\Dyn', 'PBT\\Sub\\Dyn'];
+/** Keys runs create and delete; none has a handle or children. Parents: root, the run's key, its Sub. */
+export const DYNAMIC_KEYS: readonly string[] = [ownName('pbt-dyn'), `${KEY}\\Dyn`, `${KEY}\\Sub\\Dyn`];
 
 /** Objects runs add and delete; none has a handle, so only cluster-wide filters see them. */
 export const DYNAMIC_OBJECTS: readonly { kind: 'group' | 'network' | 'resourceType'; name: string }[] = [
-  { kind: 'group', name: 'PBT-dyngroup' },
-  { kind: 'network', name: 'PBT-dynnet' },
-  { kind: 'resourceType', name: 'PBT-dyntype' },
+  { kind: 'group', name: ownName('pbt-dyngroup') },
+  { kind: 'network', name: ownName('pbt-dynnet') },
+  { kind: 'resourceType', name: ownName('pbt-dyntype') },
 ];
 
 export function splitPath(path: string): string[] {

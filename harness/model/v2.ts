@@ -3,6 +3,7 @@
 // port, and what the model can check of a notification's NOTIFICATION_DATA_RPC. Independent of the
 // reference server: where the spec leaves a choice (COMMON or PRIVATE property flag, the form of an
 // object ID, NULL or empty strings, how a move is reported) every choice is accepted.
+import { ownName } from '../profile/own';
 import {
   CLUSTER_CHANGE as C,
   CLUSTER_CHANGE_CLUSTER_V2 as CL,
@@ -99,7 +100,7 @@ export function v2EventsOf(ev: InternalEvent, cluster: ClusterModel): V2Event[] 
     const flag = ev.bit === C.REGISTRY_NAME ? R.NAME : ev.bit === C.REGISTRY_VALUE ? R.VALUE : ev.bit === C.REGISTRY_ATTRIBUTES ? R.ATTRIBUTES : 0;
     if (!flag) return [];
     // The Name form (relative key name) is as open as version 1's; ObjectId names the changed value.
-    const expect: V2Expect = { dwObjectType: OT.REGISTRY, flags: [flag], objectId: 'any', parentId: 'empty', type: 'empty', ...(flag === R.VALUE ? { valueName: 'PBTValue' } : {}) };
+    const expect: V2Expect = { dwObjectType: OT.REGISTRY, flags: [flag], objectId: 'any', parentId: 'empty', type: 'empty', ...(flag === R.VALUE ? { valueName: ownName('value') } : {}) };
     return [{ expect, subject: s, optional }];
   }
   if (s.kind === 'cluster') {

@@ -13,10 +13,22 @@ export class RoleBindings {
     private readonly unboundWhy = `${source} binds no name to it`,
     /** Roles whose name was refused, each with its own reason (a profile's name the target does not open). */
     private readonly refused: Partial<Record<Role, string>> = {},
+    /** The roles the suite may change (the profile's `disposable`); 'all' for a cluster that is the suite's to change. */
+    private readonly changeable: ReadonlySet<Role> | 'all' = new Set(),
   ) {}
 
-  static of(profile: Profile, source: string): RoleBindings {
-    return new RoleBindings(profile.roles, source);
+  static of(profile: Profile, source: string, changeable?: ReadonlySet<Role> | 'all'): RoleBindings {
+    return new RoleBindings(profile.roles, source, undefined, {}, changeable ?? new Set(profile.disposable ?? []));
+  }
+
+  /** Whether the suite may change the role's object (its state, properties, owner, security, values not of its own). */
+  disposable(role: Role): boolean {
+    return this.changeable === 'all' || this.changeable.has(role);
+  }
+
+  /** The NOT-TESTED reason for a role the suite would change but may not. */
+  whyKept(role: Role): string {
+    return `role @${role} is not disposable: ${this.source} does not list it in "disposable", so the suite does not change its object (docs/profiles.md)`;
   }
 
   name(role: Role): string | undefined {

@@ -26,10 +26,27 @@ export interface BindOptions {
   callMs: number;
 }
 
+/**
+ * The bindings known without touching the target (for `plan`): a profile's names as written (a run
+ * checks each in-band first), or the builtin target's cluster; undefined when the run would discover them.
+ */
+export function staticBindings(targetSpec: string, profile?: string): RoleBindings | undefined {
+  if (profile !== undefined) {
+    const p = loadProfileFile(profile);
+    return RoleBindings.of(p, `--profile ${profile} (names as written; the run opens each first)`);
+  }
+  const cluster = builtinCluster(targetSpec);
+  return cluster ? RoleBindings.of(profileFromCluster(cluster), `the builtin target's cluster ${cluster.name}`, 'all') : undefined;
+}
+
 export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
-  if (options.profile !== undefined) return verifiedProfile(options, loadProfileFile(options.profile).roles);
+  if (options.profile !== undefined) {
+    const profile = loadProfileFile(options.profile);
+    return verifiedProfile(options, profile.roles, new Set(profile.disposable ?? []));
+  }
   const cluster = builtinCluster(options.targetSpec);
-  if (cluster) return RoleBindings.of(profileFromCluster(cluster), `the builtin target's cluster ${cluster.name}`);
+  // The builtin target's cluster lives only for the run: every role is the suite's to change.
+  if (cluster) return RoleBindings.of(profileFromCluster(cluster), `the builtin target's cluster ${cluster.name}`, 'all');
   return discoverRoles(options);
 }
 
@@ -67,7 +84,7 @@ async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
  * A profile's names, each checked in-band where the contract can open it: a name the target does not open
  * leaves its role unbound, so the clauses that need it are NOT-TESTED saying so (not ERROR at a setup step).
  */
-async function verifiedProfile(options: BindOptions, names: Partial<Record<Role, string>>): Promise<RoleBindings> {
+async function verifiedProfile(options: BindOptions, names: Partial<Record<Role, string>>, disposable: ReadonlySet<Role>): Promise<RoleBindings> {
   const source = `--profile ${options.profile}`;
   const kept: Partial<Record<Role, string>> = {};
   const refused: Partial<Record<Role, string>> = {};
@@ -84,7 +101,7 @@ async function verifiedProfile(options: BindOptions, names: Partial<Record<Role,
     // A fault at Disconnect is a fault like any other: it fails the binding (the file's clauses ERROR).
     await connection?.close();
   }
-  return new RoleBindings(kept, source, `${source} binds no name to it`, refused);
+  return new RoleBindings(kept, source, `${source} binds no name to it`, refused, disposable);
 }
 
 async function opens(connection: ClusapiConnection, role: Role, name: string, callMs: number): Promise<boolean> {

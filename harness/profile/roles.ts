@@ -35,4 +35,9 @@ export interface Profile {
   description?: string;
   /** Role to the server's name for it (a key path under the root for `key`). */
   roles: Partial<Record<Role, string>>;
+  /**
+   * The roles whose objects the suite may change (state, properties, owner, security, values not of its
+   * own); a sequence that changes another role is NOT-TESTED. Absent: none.
+   */
+  disposable?: Role[];
 }

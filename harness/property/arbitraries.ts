@@ -76,8 +76,8 @@ const target: fc.Arbitrary<{ kind: ObjectKind; object: number }> = fc.oneof(
 );
 
 /**
- * Keys: registrations lean toward 'PBT' (index 1), changes toward the keys below it ('PBT\\Sub' and
- * the dynamic 'PBT\\Dyn'), so subtree watches and their absence both get exercised.
+ * Keys: registrations lean toward the run's key (index 1), changes toward the keys below it (its Sub and
+ * its dynamic Dyn), so subtree watches and their absence both get exercised.
  */
 const keyIndex = fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.nat({ max: 3 }) });
 const changedKey = fc.oneof({ weight: 3, arbitrary: fc.constant(2) }, { weight: 2, arbitrary: fc.nat({ max: 3 }) });

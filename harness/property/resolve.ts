@@ -5,6 +5,7 @@ import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
 import { objectKey } from '../model/cluster';
 import { DYNAMIC_KEYS, DYNAMIC_OBJECTS, FIXTURE_KEYS, STATES, fixtureObjects } from '../model/fixture';
 import { FABRICATED } from '../model/handles';
+import { ownName } from '../profile/own';
 import type { NotifyModel, PortModel } from '../model/oracle';
 import type { HandleKind, ObjectKind } from '../model/types';
 import type { PropertyEnvironment } from './context';
@@ -77,9 +78,11 @@ export function resolveStimulus(env: PropertyEnvironment, m: NotifyModel, s: Sti
       return { verb: 'SetState', objectType: s.kind, name, state: others[s.state % others.length] };
     }
     case 'SetProperty':
-      if (s.kind === 'cluster') return { verb: 'SetProperty', objectType: 'cluster', name: '', property: 'PBTProperty', value };
+      // The cluster object is the suite's to change only where the control can Reset it (env.fixture):
+      // on a live cluster a run changes nothing but its own objects (docs/profiles.md).
       if (!env.fixture) return undefined;
-      return { verb: 'SetProperty', objectType: s.kind, name: objectTarget(s.kind, s.object).name, property: 'PBTProperty', value };
+      if (s.kind === 'cluster') return { verb: 'SetProperty', objectType: 'cluster', name: '', property: ownName('property'), value };
+      return { verb: 'SetProperty', objectType: s.kind, name: objectTarget(s.kind, s.object).name, property: ownName('property'), value };
     case 'MoveResource': {
       const { name } = objectTarget('resource', s.object);
       const group = m.cluster.object('resource', name).group;
@@ -93,8 +96,10 @@ export function resolveStimulus(env: PropertyEnvironment, m: NotifyModel, s: Sti
       return { verb: 'AddObject', objectType: d.kind, name: d.name, ...(d.kind === 'group' ? { node: fixtureObjects('node')[0].name } : {}) };
     }
     case 'RegistrySetValue':
-      return { verb: 'RegistrySetValue', path: keyPath(env, s.keyIndex), valueName: 'PBTValue', data: value };
+      return { verb: 'RegistrySetValue', path: keyPath(env, s.keyIndex), valueName: ownName('value'), data: value };
     case 'RegistrySetSecurity':
+      // Without a fixture the only key is the root, which is not the suite's.
+      if (!env.fixture) return undefined;
       return { verb: 'RegistrySetSecurity', path: keyPath(env, s.keyIndex) };
     case 'RegistryCreateOrDeleteKey': {
       const i = s.index % DYNAMIC_KEYS.length;

@@ -11,7 +11,7 @@ import { precompiledRefValidator } from '../schema/validator';
 import { CONTROL_VERBS, type ControlVerb } from '../../cmrp/control';
 import { METHODS, isMethodName } from '../../cmrp/methods';
 import type { ProtocolVersion } from '../../cmrp/constants';
-import { parseRoleRef, roleRefsIn } from './roles';
+import { creationProblem, parseRoleRef, roleRefsIn } from './roles';
 import type { RepeatStep, SequenceSource, Step } from './types';
 
 export interface SequenceProblem {
@@ -117,6 +117,8 @@ export function checkSequence(sequence: SequenceSource, names: ClauseNames): Seq
       const parsed = parseRoleRef(ref);
       if ('problem' in parsed) return fail(parsed.problem);
     }
+    const creation = 'control' in step ? creationProblem(step.control) : undefined;
+    if (creation) return fail(creation);
     let port: { kind: PortKind; variable: string } | undefined;
     const portOf = (value: unknown) => {
       const variable = typeof value === 'string' && value.startsWith('$') ? value.slice(1).split('.')[0] : undefined;

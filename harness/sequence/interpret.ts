@@ -9,7 +9,8 @@ import { Session, STILL_PENDING, type PendingCall, type Timeouts, SLOW_HINT } fr
 import { Trace } from '../session/trace';
 import { SequenceDataError, Variables, describeSpec, describeValue, kindOf, matches } from './values';
 import type { RoleBindings } from '../profile/bindings';
-import { isRoleRef, resolveRoleRef, resolveStimulus, unboundRole } from './roles';
+import { isRoleRef, keptRole, resolveRoleRef, resolveStimulus, unboundRole } from './roles';
+import { applyDeletions, deletionsOf, ownLeftovers } from './own-objects';
 import type { AbsentStep, AssertStep, AwaitStep, CallStep, EventPattern, Expectation, ReadStep, RepeatStep, Sequence, Step } from './types';
 import { HARNESS_ID } from '../verdict/types';
 import { catalogueNames } from '../catalogue/names';
@@ -75,6 +76,8 @@ class SequenceRun {
   private readonly trace = new Trace();
   private session!: Session;
   private stepIndex = 0;
+  /** The stimuli applied (a creation as soon as it is attempted): what the sequence leaves of its own is undone after it. */
+  private readonly applied: Stimulus[] = [];
   /** Set once a stimulus that does not keep the settled rule (an in-band one) was applied: no absence is proven after it. */
   private unsettled: string | undefined;
   /** A stimulus of this sequence came in-band: every verdict it gives says so (docs/stimuli.md). */
@@ -103,6 +106,7 @@ class SequenceRun {
       this.recordAbort(error);
     } finally {
       await this.close();
+      await this.undoOwn();
     }
     return this.observations;
   }
@@ -130,6 +134,12 @@ class SequenceRun {
     }
     const unbound = unboundRole(this.sequence.steps, this.ctx.roles);
     if (unbound) return unbound;
+    // A control adapter that offers Reset declares the whole cluster the suite's to change; otherwise only
+    // the roles the profile marks disposable are.
+    if (!target.control?.verbs.has('Reset')) {
+      const kept = keptRole(this.sequence.steps, this.ctx.roles);
+      if (kept) return kept;
+    }
     const verbs = new Set<ControlVerb>();
     let usesV2Ports = false;
     for (const step of flatten(this.sequence.steps)) {
@@ -169,12 +179,15 @@ class SequenceRun {
       const control = this.ctx.target.control!;
       const stimulus = resolveStimulus(step.control, this.ctx.roles);
       this.trace.add(`${control.unsettled ? 'stimulus in-band' : 'control'} ${JSON.stringify(stimulus)}`);
+      const creates = stimulus.verb === 'AddObject' || stimulus.verb === 'RegistryCreateKey' || stimulus.verb === 'RegistrySetValue';
+      if (creates) this.applied.push(stimulus);
       try {
         await control.apply(stimulus);
       } catch (error) {
         if (error instanceof StimulusRefused) throw new NotReached(`step ${this.stepIndex}: the in-band stimulus ${stimulus.verb} was not applied: ${error.message}`);
         throw error;
       }
+      if (!creates) this.applied.push(stimulus);
       if (control.unsettled) this.unsettled = control.unsettled;
       this.inband ||= Boolean(control.unsettled);
       return;
@@ -603,6 +616,19 @@ class SequenceRun {
    * Ends the session. A target that fails there (hangs, crashes, answers garbage to Disconnect) is
    * ERROR of the sequence's clauses (the ones in flight), unless they already carry an error or failure.
    */
+  /**
+   * Deletes what the sequence created of its own and left (docs/profiles.md): a live cluster keeps only
+   * its own objects. Not a verdict: a deletion that fails is traced, and the run's cleanup tries again.
+   */
+  private async undoOwn(): Promise<void> {
+    const control = this.ctx.target.control;
+    const left = ownLeftovers(this.applied);
+    if (!control || !left.length) return;
+    const undone = await applyDeletions(control, deletionsOf(left), this.ctx.timeouts.callMs);
+    for (const what of undone.deleted) this.trace.add(`cleanup: deleted ${what}`);
+    for (const why of undone.failed) this.trace.add(`cleanup: could not delete ${why}`);
+  }
+
   private async close(): Promise<void> {
     if (!this.session) return;
     const ms = this.ctx.timeouts.callMs;

@@ -179,6 +179,8 @@ function orderedControl(control: ClusterControl, associations: ReadonlySet<RpcAs
       await Promise.all([...associations].map((a) => a.quiesce(1000)));
       return control.apply(stimulus);
     },
+    // A query changes nothing: nothing to order it after.
+    ...(control.listObjects ? { listObjects: (prefix: string) => control.listObjects!(prefix) } : {}),
   };
 }
 

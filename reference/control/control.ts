@@ -1,7 +1,9 @@
 // The SUT control adapter of the reference server: every verb of the Stimulus union. apply() does its
 // work synchronously, so by the time its promise resolves every resulting indication is queued on
 // every port (the "settled" rule of cmrp/control.ts).
-import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type Stimulus } from '../../cmrp/control';
+import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type ListedObject, type ObjectType, type Stimulus } from '../../cmrp/control';
+import type { RegistryKey } from '../model/registry';
+import { splitPath } from '../rules/names';
 import type { ClusterModel } from '../model/cluster';
 import type { Behaviour } from '../rules/behaviour';
 import * as links from './link-verbs';
@@ -38,6 +40,25 @@ export class ReferenceControl implements ClusterControl {
     this.applySync(stimulus);
   }
 
+  /** ListObjects: what carries `prefix` (case-insensitively); a key listed stands for its subtree. */
+  async listObjects(prefix: string): Promise<ListedObject[]> {
+    const { model } = this.server;
+    const has = (name: string) => name.toLowerCase().startsWith(prefix.toLowerCase());
+    const found: ListedObject[] = [];
+    const types: ObjectType[] = ['node', 'group', 'resource', 'resourceType', 'network', 'netInterface'];
+    for (const objectType of types) for (const o of model.all(objectType)) if (has(o.name)) found.push({ objectType, name: o.name });
+    const walk = (key: RegistryKey, path: string): void => {
+      for (const valueName of key.values.keys()) if (has(valueName)) found.push({ objectType: 'value', path, valueName });
+      for (const [name, child] of key.subkeys) {
+        const childPath = path === '' ? name : `${path}\\${name}`;
+        if (has(name)) found.push({ objectType: 'key', path: childPath });
+        else walk(child, childPath);
+      }
+    };
+    walk(model.registry.root, '');
+    return found;
+  }
+
   /** Throws (rejecting apply) when the stimulus names something the cluster does not have. */
   private applySync(s: Stimulus): void {
     const { model, publish, behaviour } = this.server;
@@ -60,6 +81,8 @@ export class ReferenceControl implements ClusterControl {
         return registry.deleteKey(model, publish, s, behaviour);
       case 'RegistrySetValue':
         return registry.setValue(model, publish, s, behaviour);
+      case 'RegistryDeleteValue':
+        return registry.deleteValue(model, publish, splitPath(s.path), s.valueName, behaviour);
       case 'RegistrySetSecurity':
         return registry.setSecurity(model, publish, s, behaviour);
       case 'SetInterfaceLink':

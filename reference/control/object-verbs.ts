@@ -30,9 +30,11 @@ export function addObject(model: ClusterModel, publish: Publish, s: Verb<'AddObj
   const placement: Partial<ClusterObject> = {};
   let state = NEW_STATE[s.objectType];
   if (s.objectType === 'resource') {
-    const group = existing(model, 'group', s.group ?? 'Available Storage');
+    // Unplaced or untyped: the cluster's own choice (whatever its cluster file names them), never a name
+    // of the default cluster.
+    const group = existing(model, 'group', s.group ?? defaultGroup(model));
     placement.group = group.name;
-    placement.resourceType = 'Generic Service';
+    placement.resourceType = s.resourceType ?? defaultResourceType(model, group.name);
     // Join in the group's state, so adding a resource does not change the group's derived state.
     if (group.state === CLUSTER_GROUP_STATE.Online) state = CLUSTER_RESOURCE_STATE.Online;
   } else if (s.objectType === 'netInterface') {
@@ -154,6 +156,21 @@ export function setQuorum(model: ClusterModel, publish: Publish, s: Verb<'SetQuo
   const resource = existing(model, 'resource', s.resource);
   model.quorumResource = resource.name;
   publish({ subject: { kind: 'cluster' }, bit: CLUSTER_CHANGE.QUORUM_STATE, name: resource.name, stateSequence: 0, detail: { object: snapshot(resource) } });
+}
+
+/** Where an unplaced resource goes: the first group not holding the quorum resource (else the first group). */
+function defaultGroup(model: ClusterModel): string {
+  const quorumGroup = model.find('resource', model.quorumResource)?.group;
+  const groups = model.all('group');
+  return (groups.find((g) => g.name !== quorumGroup) ?? groups[0])?.name ?? '';
+}
+
+/** An untyped resource's type: that of a resource already in its group, else the cluster's first type. */
+function defaultResourceType(model: ClusterModel, group: string): string {
+  const sibling = model.all('resource').find((r) => r.group === group && r.resourceType !== undefined);
+  const type = sibling?.resourceType ?? model.all('resourceType')[0]?.name;
+  if (type === undefined) throw new Error('AddObject: the cluster has no resource type to give the resource (name one in resourceType)');
+  return type;
 }
 
 function remove(model: ClusterModel, publish: Publish, object: ClusterObject): void {

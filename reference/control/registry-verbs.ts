@@ -49,7 +49,7 @@ export function setValue(model: ClusterModel, publish: Publish, s: Verb<'Registr
 }
 
 /**
- * A value deleted (ApiDeleteValue; no control verb asks for it): REGISTRY_VALUE for the key that held it,
+ * A value deleted (ApiDeleteValue, or the control verb RegistryDeleteValue): REGISTRY_VALUE for the key that held it,
  * as for a value set. Throws when the key or the value does not exist.
  */
 export function deleteValue(model: ClusterModel, publish: Publish, path: readonly string[], valueName: string, behaviour: Behaviour): void {

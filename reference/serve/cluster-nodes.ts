@@ -97,6 +97,8 @@ export function servedClusterTarget(target: Target, nodes: NodeListeners, securi
         await nodes.up();
       }
     },
+    // The query that finds what a run created of its own (changes nothing).
+    ...(control.listObjects ? { listObjects: (prefix: string) => control.listObjects!(prefix) } : {}),
   };
   return {
     description: target.description,

@@ -1,7 +1,7 @@
 // The serving end of one adapter session: turns requests into calls on a Target and results back into
 // replies. One dispatcher per stream (a stdio session or one TCP connection) owns the connections
 // opened on it; when the stream ends, they are closed.
-import { CONTROL_VERBS, type ControlVerb, type Stimulus } from '../../cmrp/control';
+import { CONTROL_VERBS, type ControlQuery, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import type { ClusapiConnection, MethodName, Target } from '../../cmrp/contract';
 import { fromWire, toWire, wireProblem } from '../../wire/adapter/codec';
 import { METHODS, isMethodName } from '../../cmrp/methods';
@@ -60,7 +60,7 @@ export class Dispatcher {
         ...(capabilities.management ? { management: true } : {}),
         ...((capabilities.nodeEndpoints ?? 1) > 1 ? { nodeEndpoints: capabilities.nodeEndpoints } : {}),
       },
-      control: this.target.control ? CONTROL_VERBS.filter((v) => this.target.control!.verbs.has(v)) : [],
+      control: this.target.control ? [...CONTROL_VERBS.filter((v) => this.target.control!.verbs.has(v)), ...(this.target.control.listObjects ? ['ListObjects' as ControlQuery] : [])] : [],
     };
   }
 
@@ -89,6 +89,10 @@ export class Dispatcher {
 
   private async control(verb: string, params: Params): Promise<object> {
     const control = this.target.control;
+    if (verb === 'ListObjects' && control?.listObjects) {
+      if (typeof params.prefix !== 'string' || params.prefix === '') throw new RpcError(RPC_ERROR.INVALID_PARAMS, 'ListObjects needs a non-empty "prefix"');
+      return { objects: await control.listObjects(params.prefix) };
+    }
     if (!control || !(CONTROL_VERBS as readonly string[]).includes(verb) || !control.verbs.has(verb as ControlVerb)) {
       throw new RpcError(RPC_ERROR.METHOD_NOT_FOUND, `this adapter does not offer the control verb ${JSON.stringify(verb)}`);
     }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { CONTROL_VERBS, type ControlVerb, type Stimulus } from '../../cmrp/control';
+import { CONTROL_QUERIES, CONTROL_VERBS, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import { loadAllSequences } from '../../harness/sequence/load';
 import { TargetError, type ClusapiConnection, type MethodName, type Target } from '../../cmrp/contract';
 import { decodeReply } from '../../harness/target/adapter/connection';
@@ -45,7 +45,7 @@ const KIND_REF: Record<ValueKind, string> = {
 
 /** One stimulus of each verb with every field set: the compiler holds it to the Stimulus union. */
 const STIMULI: { [V in ControlVerb]: Extract<Stimulus, { verb: V }> } = {
-  AddObject: { verb: 'AddObject', objectType: 'netInterface', name: 'n', group: 'g', node: 'node1', network: 'net' },
+  AddObject: { verb: 'AddObject', objectType: 'netInterface', name: 'n', group: 'g', node: 'node1', network: 'net', resourceType: 't' },
   DeleteObject: { verb: 'DeleteObject', objectType: 'group', name: 'g' },
   SetState: { verb: 'SetState', objectType: 'group', name: 'g', state: 1 },
   SetProperty: { verb: 'SetProperty', objectType: 'cluster', name: 'c', property: 'p', value: 3 },
@@ -54,6 +54,7 @@ const STIMULI: { [V in ControlVerb]: Extract<Stimulus, { verb: V }> } = {
   RegistryCreateKey: { verb: 'RegistryCreateKey', path: 'A\\B' },
   RegistryDeleteKey: { verb: 'RegistryDeleteKey', path: 'A' },
   RegistrySetValue: { verb: 'RegistrySetValue', path: 'A', valueName: 'v', data: 'x' },
+  RegistryDeleteValue: { verb: 'RegistryDeleteValue', path: 'A', valueName: 'v' },
   RegistrySetSecurity: { verb: 'RegistrySetSecurity', path: 'A' },
   SetServerState: { verb: 'SetServerState', state: 'read-only' },
   DropEvents: { verb: 'DropEvents' },
@@ -94,7 +95,7 @@ describe('the schema and the code', () => {
 
   it('knows every request and nothing else', () => {
     const requests = Object.keys(defs).filter((k) => k.startsWith('request.')).map((k) => k.slice('request.'.length));
-    expect(requests.sort()).toEqual(['Hello', 'Connect', 'Disconnect', ...METHOD_NAMES, ...CONTROL_VERBS.map((v) => `Control.${v}`)].sort());
+    expect(requests.sort()).toEqual(['Hello', 'Connect', 'Disconnect', ...METHOD_NAMES, ...CONTROL_VERBS.map((v) => `Control.${v}`), ...CONTROL_QUERIES.map((q) => `Control.${q}`)].sort());
   });
 
   it('names the protocol version the code speaks', () => {

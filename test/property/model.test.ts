@@ -14,6 +14,9 @@ import { match } from '../../harness/model/scope';
 import type { Entry, FilterModel } from '../../harness/model/types';
 import { World, heads, post, startRead } from '../../harness/model/world';
 import { CLUSTER_CHANGE as C, ERROR, type ProtocolVersion } from '../../cmrp/constants';
+import { ownName as own } from '../../harness/profile/own';
+
+const PBT = own('pbt');
 
 const book = new ClauseBook(loadCatalogue());
 
@@ -32,9 +35,9 @@ function fixture(version: ProtocolVersion, reading?: 'usable' | 'closed') {
   m.addHandle('cluster', 'cluster');
   for (const o of FIXTURE_OBJECTS) m.addHandle(o.kind, objectKey(o.kind, o.name));
   m.addHandle('key', 'key:');
-  m.addHandle('key', 'key:PBT');
+  m.addHandle('key', `key:${PBT}`);
   const port = m.judgeCreate(ok({ hNotify: 'h' }), 'hNotify#1').port!;
-  const group1 = m.currentHandle(objectKey('group', 'PBT-group1'))!;
+  const group1 = m.currentHandle(objectKey('group', own('pbt-group1')))!;
   /** As the harness reads: a v3 read that may block is released by an unblock first. */
   const read = (o: Observed) => {
     m.startRead(port.handle, version === 2);
@@ -119,29 +122,29 @@ describe('scopes: must, may, must not', () => {
   test('a cluster-wide filter watches the root key; REGISTRY_SUBTREE the whole tree', () => {
     const root = filter({ bits: C.REGISTRY_VALUE | C.REGISTRY_NAME });
     expect(match(root, reg([], C.REGISTRY_VALUE), 3).kind).toBe('yes');
-    expect(match(root, reg(['PBTdyn'], C.REGISTRY_NAME), 3).kind).toBe('maybe');
-    expect(match(root, reg(['PBT', 'Sub'], C.REGISTRY_VALUE), 3)).toEqual({ kind: 'no', claim: [CLUSTER.rootKey] });
+    expect(match(root, reg([own('pbt-dyn')], C.REGISTRY_NAME), 3).kind).toBe('maybe');
+    expect(match(root, reg([PBT, 'Sub'], C.REGISTRY_VALUE), 3)).toEqual({ kind: 'no', claim: [CLUSTER.rootKey] });
     const tree = filter({ bits: C.REGISTRY_VALUE | C.REGISTRY_SUBTREE });
-    expect(match(tree, reg(['PBT', 'Sub'], C.REGISTRY_VALUE), 3).kind).toBe('yes');
+    expect(match(tree, reg([PBT, 'Sub'], C.REGISTRY_VALUE), 3).kind).toBe('yes');
     // 2.2.2.7 R12: SUBTREE may or may not widen the other registry values too.
-    expect(match(tree, reg(['PBT', 'Sub'], C.REGISTRY_ATTRIBUTES), 3).kind).toBe('maybe');
+    expect(match(tree, reg([PBT, 'Sub'], C.REGISTRY_ATTRIBUTES), 3).kind).toBe('maybe');
   });
 
   test('a key filter sees its key, its subtree only with WatchSubTree', () => {
-    const flat = filter({ method: 'ApiAddNotifyKey', scope: { kind: 'key', path: ['PBT'], subtree: false }, bits: C.REGISTRY_VALUE | C.REGISTRY_NAME });
-    expect(match(flat, reg(['PBT'], C.REGISTRY_VALUE), 3).kind).toBe('yes');
-    expect(match(flat, reg(['PBT', 'Dyn'], C.REGISTRY_NAME), 3).kind).toBe('maybe');
-    expect(match(flat, reg(['PBT', 'Sub'], C.REGISTRY_VALUE), 3)).toEqual({ kind: 'no', claim: [KEY.only] });
-    const deep = filter({ method: 'ApiAddNotifyKey', scope: { kind: 'key', path: ['PBT'], subtree: true }, bits: C.REGISTRY_VALUE });
-    expect(match(deep, reg(['PBT', 'Sub', 'Leaf'], C.REGISTRY_VALUE), 3).kind).toBe('yes');
+    const flat = filter({ method: 'ApiAddNotifyKey', scope: { kind: 'key', path: [PBT], subtree: false }, bits: C.REGISTRY_VALUE | C.REGISTRY_NAME });
+    expect(match(flat, reg([PBT], C.REGISTRY_VALUE), 3).kind).toBe('yes');
+    expect(match(flat, reg([PBT, 'Dyn'], C.REGISTRY_NAME), 3).kind).toBe('maybe');
+    expect(match(flat, reg([PBT, 'Sub'], C.REGISTRY_VALUE), 3)).toEqual({ kind: 'no', claim: [KEY.only] });
+    const deep = filter({ method: 'ApiAddNotifyKey', scope: { kind: 'key', path: [PBT], subtree: true }, bits: C.REGISTRY_VALUE });
+    expect(match(deep, reg([PBT, 'Sub', 'Leaf'], C.REGISTRY_VALUE), 3).kind).toBe('yes');
     expect(match(deep, reg([], C.REGISTRY_VALUE), 3)).toEqual({ kind: 'no', claim: [KEY.only] });
   });
 
   test('an object filter sees its own object only; a v2 server never reports QUORUM_STATE', () => {
-    const g = filter({ method: 'ApiAddNotifyGroup', scope: { kind: 'object', objectKind: 'group', name: 'PBT-group1' }, bits: C.GROUP_STATE });
+    const g = filter({ method: 'ApiAddNotifyGroup', scope: { kind: 'object', objectKind: 'group', name: own('pbt-group1') }, bits: C.GROUP_STATE });
     const about = (name: string) => ({ subject: { kind: 'object' as const, objectKind: 'group' as const, name }, bit: C.GROUP_STATE, name });
-    expect(match(g, about('pbt-GROUP1'), 3).kind).toBe('yes');
-    expect(match(g, about('PBT-group2'), 3)).toEqual({ kind: 'no', claim: [OBJECT.group.add.only] });
+    expect(match(g, about(own('pbt-group1').toUpperCase()), 3).kind).toBe('yes');
+    expect(match(g, about(own('pbt-group2')), 3)).toEqual({ kind: 'no', claim: [OBJECT.group.add.only] });
     const quorum = { subject: { kind: 'cluster' as const }, bit: C.QUORUM_STATE };
     expect(match(filter({ bits: C.QUORUM_STATE }), quorum, 2)).toEqual({ kind: 'no', claim: [CHANGE.v2NoQuorum] });
     expect(match(filter({ bits: C.QUORUM_STATE }), quorum, 3).kind).toBe('yes');
@@ -151,62 +154,62 @@ describe('scopes: must, may, must not', () => {
 describe('state sequences: only "differs" matters', () => {
   test('a value seen before a certain transition is stale; the current one is current', () => {
     const c = new ClusterModel(initialStates());
-    expect(c.learn('group', 'PBT-group1', 0, 7, 'add')).toBeUndefined();
-    expect(c.chooseSequence('group', 'PBT-group1', 'current')).toMatchObject({ value: 7, differs: false });
-    c.apply({ verb: 'SetState', objectType: 'group', name: 'PBT-group1', state: STATES.group[1] });
-    expect(c.chooseSequence('group', 'PBT-group1', 'stale')).toMatchObject({ value: 7, differs: true });
+    expect(c.learn('group', own('pbt-group1'), 0, 7, 'add')).toBeUndefined();
+    expect(c.chooseSequence('group', own('pbt-group1'), 'current')).toMatchObject({ value: 7, differs: false });
+    c.apply({ verb: 'SetState', objectType: 'group', name: own('pbt-group1'), state: STATES.group[1] });
+    expect(c.chooseSequence('group', own('pbt-group1'), 'stale')).toMatchObject({ value: 7, differs: true });
     // The current value is unknown now: "current" can only offer the old one, which certainly differs.
-    expect(c.chooseSequence('group', 'PBT-group1', 'current')).toMatchObject({ value: 7, differs: true });
+    expect(c.chooseSequence('group', own('pbt-group1'), 'current')).toMatchObject({ value: 7, differs: true });
   });
 
   test('a counter reported unchanged across a transition, or changed without one, is a contradiction', () => {
     const c = new ClusterModel(initialStates());
-    c.learn('resource', 'PBT-res1', 0, 3, 'add');
-    expect(c.learn('resource', 'PBT-res1', 0, 4, 'indication')?.sources).toEqual(['add', 'indication']);
-    c.apply({ verb: 'SetState', objectType: 'resource', name: 'PBT-res1', state: STATES.resource[1] });
-    expect(c.learn('resource', 'PBT-res1', 1, 3, 'add')).toBeDefined();
+    c.learn('resource', own('pbt-res1'), 0, 3, 'add');
+    expect(c.learn('resource', own('pbt-res1'), 0, 4, 'indication')?.sources).toEqual(['add', 'indication']);
+    c.apply({ verb: 'SetState', objectType: 'resource', name: own('pbt-res1'), state: STATES.resource[1] });
+    expect(c.learn('resource', own('pbt-res1'), 1, 3, 'add')).toBeDefined();
   });
 
   test('a change the stimulus does not promise leaves "differs" open', () => {
     const c = new ClusterModel(initialStates());
-    c.learn('group', 'PBT-group1', 0, 5, 'add');
+    c.learn('group', own('pbt-group1'), 0, 5, 'add');
     // A resource's state change may or may not change its group's state (3.1.4.x.46).
-    const events = c.apply({ verb: 'SetState', objectType: 'resource', name: 'PBT-res1', state: STATES.resource[1] });
+    const events = c.apply({ verb: 'SetState', objectType: 'resource', name: own('pbt-res1'), state: STATES.resource[1] });
     expect(events.find((e) => e.bit === C.GROUP_STATE)?.optional).toBe(true);
-    expect(c.chooseSequence('group', 'PBT-group1', 'current').differs).toBeUndefined();
+    expect(c.chooseSequence('group', own('pbt-group1'), 'current').differs).toBeUndefined();
   });
 });
 
 describe('state sequences: what the spec leaves to the server', () => {
   test('a move to another group raises the resource\'s sequence (3.1.4.x.26): the same value after it names that clause', () => {
     const c = new ClusterModel(initialStates());
-    c.learn('resource', 'PBT-res1', 0, 0, 'add');
-    const events = c.apply({ verb: 'MoveResource', name: 'PBT-res1', group: 'PBT-group2' });
+    c.learn('resource', own('pbt-res1'), 0, 0, 'add');
+    const events = c.apply({ verb: 'MoveResource', name: own('pbt-res1'), group: own('pbt-group2') });
     // Neither RESOURCE_PROPERTY nor RESOURCE_STATE is promised by a move.
     expect(events.filter((e) => e.subject.kind === 'object' && e.subject.objectKind === 'resource').every((e) => e.optional)).toBe(true);
-    const index = c.versionIndex('resource', 'PBT-res1');
-    const conflict = c.learn('resource', 'PBT-res1', index, 0, 'indication');
+    const index = c.versionIndex('resource', own('pbt-res1'));
+    const conflict = c.learn('resource', own('pbt-res1'), index, 0, 'indication');
     expect(ids(conflict?.refs ?? [], 3)).toEqual(['3.1.4.2.26/R1']);
-    expect(c.learn('resource', 'PBT-res1', index, 1, 'indication')).toBeUndefined();
-    expect(c.chooseSequence('resource', 'PBT-res1', 'stale')).toMatchObject({ value: 0, differs: true });
+    expect(c.learn('resource', own('pbt-res1'), index, 1, 'indication')).toBeUndefined();
+    expect(c.chooseSequence('resource', own('pbt-res1'), 'stale')).toMatchObject({ value: 0, differs: true });
   });
 
   test('once a group\'s state may have been derived from its resources, a SetState to any value may be no transition', () => {
     const c = new ClusterModel(initialStates());
-    c.learn('group', 'PBT-group1', 0, 5, 'add');
-    c.apply({ verb: 'SetState', objectType: 'resource', name: 'PBT-res1', state: STATES.resource[1] });
-    const events = c.apply({ verb: 'SetState', objectType: 'group', name: 'PBT-group1', state: STATES.group[1] });
-    expect(events.find((e) => e.bit === C.GROUP_STATE && e.subject.kind === 'object' && e.subject.name === 'PBT-group1')?.optional).toBe(true);
+    c.learn('group', own('pbt-group1'), 0, 5, 'add');
+    c.apply({ verb: 'SetState', objectType: 'resource', name: own('pbt-res1'), state: STATES.resource[1] });
+    const events = c.apply({ verb: 'SetState', objectType: 'group', name: own('pbt-group1'), state: STATES.group[1] });
+    expect(events.find((e) => e.bit === C.GROUP_STATE && e.subject.kind === 'object' && e.subject.name === own('pbt-group1'))?.optional).toBe(true);
     // The same value as before both changes is no contradiction: the server may have made no transition at all.
-    expect(c.learn('group', 'PBT-group1', c.versionIndex('group', 'PBT-group1'), 5, 'indication')).toBeUndefined();
+    expect(c.learn('group', own('pbt-group1'), c.versionIndex('group', own('pbt-group1')), 5, 'indication')).toBeUndefined();
   });
 
   test('a node\'s "internal state" may be its state code: the same code after a round trip is no contradiction', () => {
     const c = new ClusterModel(initialStates());
-    c.learn('node', 'PBT-node1', 0, STATES.node[0], 'add');
-    c.apply({ verb: 'SetState', objectType: 'node', name: 'PBT-node1', state: STATES.node[1] });
-    c.apply({ verb: 'SetState', objectType: 'node', name: 'PBT-node1', state: STATES.node[0] });
-    expect(c.learn('node', 'PBT-node1', 2, STATES.node[0], 'indication')).toBeUndefined();
+    c.learn('node', own('pbt-node1'), 0, STATES.node[0], 'add');
+    c.apply({ verb: 'SetState', objectType: 'node', name: own('pbt-node1'), state: STATES.node[1] });
+    c.apply({ verb: 'SetState', objectType: 'node', name: own('pbt-node1'), state: STATES.node[0] });
+    expect(c.learn('node', own('pbt-node1'), 2, STATES.node[0], 'indication')).toBeUndefined();
   });
 });
 
@@ -215,8 +218,8 @@ describe('the oracle', () => {
     const { m, port, group1, read, released } = fixture(v);
     m.judgeRegistration('ApiAddNotifyCluster', port.handle, m.currentHandle('cluster')!, C.GROUP_STATE, 1, ok());
     m.judgeRegistration('ApiAddNotifyGroup', port.handle, group1, C.GROUP_STATE, 2, ok({ dwStateSequence: 9 }));
-    m.stimulus({ verb: 'SetState', objectType: 'group', name: 'PBT-group1', state: STATES.group[1] });
-    expect(read(event(2, C.GROUP_STATE, 'PBT-group1', 10)).fail).toBeUndefined();
+    m.stimulus({ verb: 'SetState', objectType: 'group', name: own('pbt-group1'), state: STATES.group[1] });
+    expect(read(event(2, C.GROUP_STATE, own('pbt-group1'), 10)).fail).toBeUndefined();
     const verdict = read(released);
     expect(ids(verdict.fail!.refs, v)).toEqual(expect.arrayContaining(ids([CLUSTER.perFilter], v)));
   });
@@ -224,27 +227,27 @@ describe('the oracle', () => {
   test.each([2, 3] as const)('v%i: indications come first-in first-out, in any order within one stimulus', (v) => {
     const { m, port, read } = fixture(v);
     m.judgeRegistration('ApiAddNotifyCluster', port.handle, m.currentHandle('cluster')!, C.GROUP_PROPERTY | C.RESOURCE_PROPERTY, 1, ok());
-    m.stimulus({ verb: 'MoveResource', name: 'PBT-res1', group: 'PBT-group2' });
-    m.stimulus({ verb: 'SetProperty', objectType: 'group', name: 'PBT-group2', property: 'p', value: 1 });
+    m.stimulus({ verb: 'MoveResource', name: own('pbt-res1'), group: own('pbt-group2') });
+    m.stimulus({ verb: 'SetProperty', objectType: 'group', name: own('pbt-group2'), property: 'p', value: 1 });
     // Within the move: the groups' GROUP_PROPERTY in either order, RESOURCE_PROPERTY optional.
-    expect(read(event(1, C.GROUP_PROPERTY, 'PBT-group2')).fail).toBeUndefined();
-    expect(read(event(1, C.GROUP_PROPERTY, 'PBT-group1')).fail).toBeUndefined();
+    expect(read(event(1, C.GROUP_PROPERTY, own('pbt-group2'))).fail).toBeUndefined();
+    expect(read(event(1, C.GROUP_PROPERTY, own('pbt-group1'))).fail).toBeUndefined();
     // The resource's optional indication may be skipped; the next stimulus's may not be overtaken.
-    expect(read(event(1, C.GROUP_PROPERTY, 'PBT-group2')).fail).toBeUndefined();
+    expect(read(event(1, C.GROUP_PROPERTY, own('pbt-group2'))).fail).toBeUndefined();
   });
 
   test('v3: a catch-up for a current sequence is tolerated, whether Add or an indication reported it', () => {
     const fromAdd = fixture(3);
     fromAdd.m.judgeRegistration('ApiAddNotifyGroup', fromAdd.port.handle, fromAdd.group1, C.GROUP_STATE, 1, ok({ dwStateSequence: 4 }));
-    const seq = fromAdd.m.cluster.chooseSequence('group', 'PBT-group1', 'current');
+    const seq = fromAdd.m.cluster.chooseSequence('group', own('pbt-group1'), 'current');
     fromAdd.m.judgeRegistration('ApiReAddNotifyGroup', fromAdd.port.handle, fromAdd.group1, C.GROUP_STATE, 2, ok(), { sequence: seq });
-    expect(fromAdd.read(event(2, C.GROUP_STATE, 'PBT-group1', 4)).fail).toBeUndefined();
+    expect(fromAdd.read(event(2, C.GROUP_STATE, own('pbt-group1'), 4)).fail).toBeUndefined();
 
     const { m, port, group1, read, released } = fixture(3);
     m.judgeRegistration('ApiAddNotifyGroup', port.handle, group1, C.GROUP_STATE, 1, ok({ dwStateSequence: 4 }));
-    m.stimulus({ verb: 'SetState', objectType: 'group', name: 'PBT-group1', state: STATES.group[1] });
-    expect(read(event(1, C.GROUP_STATE, 'PBT-group1', 5)).fail).toBeUndefined();
-    const current = m.cluster.chooseSequence('group', 'PBT-group1', 'current');
+    m.stimulus({ verb: 'SetState', objectType: 'group', name: own('pbt-group1'), state: STATES.group[1] });
+    expect(read(event(1, C.GROUP_STATE, own('pbt-group1'), 5)).fail).toBeUndefined();
+    const current = m.cluster.chooseSequence('group', own('pbt-group1'), 'current');
     expect(current).toMatchObject({ value: 5, differs: false });
     m.judgeRegistration('ApiReAddNotifyGroup', port.handle, group1, C.GROUP_STATE, 2, ok(), { sequence: current });
     expect(read(released).fail).toBeUndefined();
@@ -253,8 +256,8 @@ describe('the oracle', () => {
   test('v2: an indication\'s dwStateSequence is the current sequence: what Add returns while the object is unchanged', () => {
     const { m, port, group1, read } = fixture(2);
     m.judgeRegistration('ApiAddNotifyCluster', port.handle, m.currentHandle('cluster')!, C.GROUP_PROPERTY, 1, ok());
-    m.stimulus({ verb: 'SetProperty', objectType: 'group', name: 'PBT-group1', property: 'p', value: 1 });
-    expect(read(event(1, C.GROUP_PROPERTY, 'PBT-group1', 8)).fail).toBeUndefined();
+    m.stimulus({ verb: 'SetProperty', objectType: 'group', name: own('pbt-group1'), property: 'p', value: 1 });
+    expect(read(event(1, C.GROUP_PROPERTY, own('pbt-group1'), 8)).fail).toBeUndefined();
     const verdict = m.judgeRegistration('ApiAddNotifyGroup', port.handle, group1, C.GROUP_STATE, 2, ok({ dwStateSequence: 9 }));
     expect(ids(verdict.fail!.refs, 2)).toEqual(ids([OBJECT.group.add.sequence, GET.sequence, PORT.currentState], 2));
   });
@@ -262,14 +265,14 @@ describe('the oracle', () => {
   test('v3: a stale sequence must raise the catch-up, with the ReAdd key', () => {
     const { m, port, group1, read, released } = fixture(3);
     m.judgeRegistration('ApiAddNotifyGroup', port.handle, group1, C.GROUP_STATE, 1, ok({ dwStateSequence: 4 }));
-    const stale = m.cluster.chooseSequence('group', 'PBT-group1', 'stale');
+    const stale = m.cluster.chooseSequence('group', own('pbt-group1'), 'stale');
     expect(stale.differs).toBe(true);
     m.judgeRegistration('ApiReAddNotifyGroup', port.handle, group1, C.GROUP_STATE, 6, ok(), { sequence: stale });
-    const wrongKey = read(event(7, C.GROUP_STATE, 'PBT-group1', 4));
+    const wrongKey = read(event(7, C.GROUP_STATE, own('pbt-group1'), 4));
     expect(ids(wrongKey.fail!.refs, 3)).toEqual(expect.arrayContaining(ids([OBJECT.group.reAdd.catchUp, OBJECT.group.reAdd.key], 3)));
     const { m: m2, port: p2, group1: g2, read: read2 } = fixture(3);
     m2.judgeRegistration('ApiAddNotifyGroup', p2.handle, g2, C.GROUP_STATE, 1, ok({ dwStateSequence: 4 }));
-    m2.judgeRegistration('ApiReAddNotifyGroup', p2.handle, g2, C.GROUP_STATE, 6, ok(), { sequence: m2.cluster.chooseSequence('group', 'PBT-group1', 'stale') });
+    m2.judgeRegistration('ApiReAddNotifyGroup', p2.handle, g2, C.GROUP_STATE, 6, ok(), { sequence: m2.cluster.chooseSequence('group', own('pbt-group1'), 'stale') });
     expect(ids(read2(released).fail!.refs, 3)).toEqual(ids([OBJECT.group.reAdd.catchUp], 3));
   });
 
@@ -331,8 +334,8 @@ describe('the oracle', () => {
 
   test('v3: indications before the first filter are never delivered', () => {
     const { m, port, group1, read } = fixture(3);
-    m.stimulus({ verb: 'SetState', objectType: 'group', name: 'PBT-group1', state: STATES.group[1] });
+    m.stimulus({ verb: 'SetState', objectType: 'group', name: own('pbt-group1'), state: STATES.group[1] });
     m.judgeRegistration('ApiAddNotifyGroup', port.handle, group1, C.GROUP_STATE, 1, ok({ dwStateSequence: 2 }));
-    expect(ids(read(event(0, C.GROUP_STATE, 'PBT-group1')).fail!.refs, 3)).toContain(book.resolve(CREATE.nothingBeforeFilter, 3)!.id);
+    expect(ids(read(event(0, C.GROUP_STATE, own('pbt-group1'))).fail!.refs, 3)).toContain(book.resolve(CREATE.nothingBeforeFilter, 3)!.id);
   });
 });

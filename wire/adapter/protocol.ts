@@ -1,7 +1,7 @@
 // The fixed facts of the adapter protocol (docs/adapter-protocol.md) that both ends share: the
 // version string, the framing limit, the JSON-RPC error codes and the handshake's shape.
 import type { AccessLevel } from '../../cmrp/contract';
-import type { ControlVerb } from '../../cmrp/control';
+import type { ControlQuery, ControlVerb } from '../../cmrp/control';
 import type { ProtocolVersion } from '../../cmrp/constants';
 
 /** Changes only when a message changes meaning or goes away; additions keep it. */
@@ -38,8 +38,11 @@ export interface HelloResult {
   protocolVersions: ProtocolVersion[];
   /** `nodeEndpoints`: how many nodes of the cluster a Connect may name (absent: 1). */
   capabilities: { notifyV2: boolean; accessLevels: AccessLevel[]; management?: boolean; nodeEndpoints?: number };
-  /** The control verbs ("Control.<Verb>" requests) the adapter offers; empty when it has no control adapter. */
-  control: ControlVerb[];
+  /**
+   * The control verbs ("Control.<Verb>" requests) the adapter offers, and the queries (ListObjects); empty
+   * when it has no control adapter.
+   */
+  control: (ControlVerb | ControlQuery)[];
 }
 
 export interface ConnectParams {
