@@ -102,9 +102,10 @@ function diagnose(worlds: readonly World[], o: Observed, ctx: ReadContext): Clau
       const claimed = claimsFor(ctx.claims, ev);
       return claimed.length ? claimed : [GET.matches];
     }
-    // A registration promised not to deliver exactly this.
+    // A registration promised not to deliver exactly this, and no world holds it for another one: two
+    // registrations with one key can make one of them deliver what the other promised not to.
     const broken = claimsFor(ctx.claims, ev);
-    if (broken.length) return broken;
+    if (broken.length && !outcomes.some(({ w, outcome }) => queuedIn(w, outcome).some((e) => entryMatches(e, o)))) return broken;
     for (const { w, outcome } of outcomes) {
       // What this world expected the read to return, and what it still holds behind that.
       const expected = outcome !== 'pending' && outcome.kind === 'event' ? outcome.entry : undefined;
@@ -145,6 +146,12 @@ function diagnose(worlds: readonly World[], o: Observed, ctx: ReadContext): Clau
     case 'events':
       return [GET.first, PORT.head];
   }
+}
+
+/** What a world expects the read to return, then what it holds behind that. */
+function queuedIn(w: World, outcome: ReturnType<typeof settle>): Entry[] {
+  const expected = outcome !== 'pending' && outcome.kind === 'event' ? [outcome.entry] : [];
+  return [...expected, ...(w.reader ? w.queue(w.reader.port).flat() : [])];
 }
 
 function claimsFor(claims: readonly Claim[], ev: { dwFilter: number; Name: string; dwNotifyKey: number }): ClauseRef[] {
