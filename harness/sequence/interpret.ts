@@ -134,12 +134,6 @@ class SequenceRun {
     }
     const unbound = unboundRole(this.sequence.steps, this.ctx.roles);
     if (unbound) return unbound;
-    // A control adapter that offers Reset declares the whole cluster the suite's to change; otherwise only
-    // the roles the profile marks disposable are.
-    if (!target.control?.verbs.has('Reset')) {
-      const kept = keptRole(this.sequence.steps, this.ctx.roles);
-      if (kept) return kept;
-    }
     const verbs = new Set<ControlVerb>();
     let usesV2Ports = false;
     for (const step of flatten(this.sequence.steps)) {
@@ -148,6 +142,12 @@ class SequenceRun {
     }
     if (usesV2Ports && !target.capabilities.notifyV2) return 'the target does not offer version 2 notification ports';
     if (verbs.size && !target.control) return `the target has no control adapter (needs ${[...verbs].join(', ')})`;
+    // Checked after the verbs, so a target with no stimuli at all says that first. A control adapter that offers Reset declares the whole cluster the suite's to change; otherwise only
+    // the roles the profile marks disposable are.
+    if (!target.control?.verbs.has('Reset')) {
+      const kept = keptRole(this.sequence.steps, this.ctx.roles);
+      if (kept) return kept;
+    }
     const lacking = [...verbs].filter((v) => !target.control!.verbs.has(v));
     if (lacking.length) return `the target's ${target.control!.unsettled ? 'in-band stimuli lack' : 'control adapter lacks'} ${lacking.join(', ')}`;
     // A binding may offer a verb but not every stimulus of it (the in-band stimuli: groups and resources only).

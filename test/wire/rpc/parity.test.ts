@@ -1,11 +1,12 @@
 // The whole scripted suite over the wire gives the same verdicts as in process: against the served
 // reference (both protocol versions; in process, and through the `serve` command with its control
 // listener) and against a served mutant, which fails the clauses it fails in process. The only
-// differences allowed are the sequences that need a Read-only connection: without authentication a
-// dcerpc target cannot open one, and says so (NOT-TESTED with that reason).
+// differences allowed are the sequences that need a Read-only connection (without authentication a
+// dcerpc target cannot open one, and says so: NOT-TESTED with that reason) or a second node.
 import type { Observation } from '../../../harness/recorder/observation';
 import { runAllSequences } from '../../../harness/sequence/run-all';
 import { loadAllSequences } from '../../../harness/sequence/load';
+import type { Sequence } from '../../../harness/sequence/types';
 import { defaultTimeouts } from '../../../harness/session/session';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
 import type { Target } from '../../../cmrp/contract';
@@ -17,6 +18,10 @@ const READ_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.accessLev
 const READ_ONLY_REASON = 'the target cannot open a connection with read access only';
 // What only a binding with an RPC runtime can judge: NOT-TESTED in process, judged over the wire.
 const WIRE_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.rpcRuntime).map((s) => s.id));
+// What needs a second node: judged in process (every node of the builtin cluster), NOT-TESTED over one
+// dcerpc endpoint, naming --node-target (test/wire/rpc/nodes-and-security.test.ts serves two).
+const namesNode = (steps: Sequence['steps']): boolean => steps.some((s) => ('reconnect' in s && typeof s.reconnect === 'string') || ('repeat' in s && namesNode(s.steps)));
+const SEVERAL_NODE_SEQUENCES = new Set(loadAllSequences().filter((s) => namesNode(s.steps)).map((s) => s.id));
 
 async function judged(target: Target, version: 2 | 3): Promise<Observation[]> {
   try {
@@ -36,10 +41,11 @@ function differences(inProcess: Observation[], wire: Observation[]): string[] {
   }
   for (const o of inProcess.filter((p) => WIRE_ONLY_SEQUENCES.has(p.test))) expect(o.outcome).toBe('not-tested');
   for (const o of wire.filter((w) => WIRE_ONLY_SEQUENCES.has(w.test))) expect(o.outcome).toBe('pass');
+  for (const o of wire.filter((w) => SEVERAL_NODE_SEQUENCES.has(w.test))) expect(o).toMatchObject({ outcome: 'not-tested', message: expect.stringContaining('--node-target') });
   const unexplained: string[] = [];
   for (const [key, got] of actual) {
     const test = key.slice(key.indexOf(' ') + 1);
-    if (READ_ONLY_SEQUENCES.has(test) || WIRE_ONLY_SEQUENCES.has(test)) continue;
+    if (READ_ONLY_SEQUENCES.has(test) || WIRE_ONLY_SEQUENCES.has(test) || SEVERAL_NODE_SEQUENCES.has(test)) continue;
     if (expected.get(key) !== got) unexplained.push(`${key}: ${expected.get(key)} in process, ${got} over dcerpc`);
   }
   return unexplained;
@@ -94,7 +100,7 @@ describe('without a control adapter', () => {
     try {
       const wire = await judged(await wireTarget(served, false), 3);
       const inProcess = outcomes(await judged(createBuiltinTarget(), 3));
-      const comparable = wire.filter((o) => !READ_ONLY_SEQUENCES.has(o.test) && !WIRE_ONLY_SEQUENCES.has(o.test) && !/the target has no control adapter \(needs /.test(o.message ?? ''));
+      const comparable = wire.filter((o) => !READ_ONLY_SEQUENCES.has(o.test) && !WIRE_ONLY_SEQUENCES.has(o.test) && !SEVERAL_NODE_SEQUENCES.has(o.test) && !/the target has no control adapter \(needs /.test(o.message ?? ''));
       for (const [key, got] of outcomes(comparable)) expect(`${key} ${got}`).toBe(`${key} ${inProcess.get(key)}`);
       expect(wire.filter((o) => /no control adapter/.test(o.message ?? '')).length).toBeGreaterThan(50);
     } finally {

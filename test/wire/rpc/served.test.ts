@@ -44,7 +44,7 @@ async function withConnection<T>(version: 2 | 3, fn: (c: ClusapiConnection) => P
 
 describe('negotiation', () => {
   it('finds both interface versions in one bind and describes the target', () => {
-    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full'], rpcRuntime: true, management: true });
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full'], rpcRuntime: true, management: true, nodeEndpoints: 1 });
     expect(target.description).toBe(`dcerpc:127.0.0.1:${served.port} (ncacn_ip_tcp 127.0.0.1:${served.port}, unauthenticated)`);
   });
 
