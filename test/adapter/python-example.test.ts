@@ -1,6 +1,7 @@
 // The Python example (examples/python-adapter) run through every scripted sequence, over stdio and
-// over TCP: whatever it claims it passes; what it does not offer (the MoveResource,
-// SetQuorum, SetInterfaceLink, SetNodeActivity verbs) is NOT-TESTED with the reason, never PASS.
+// over TCP: whatever it claims it passes; what it does not offer (the MoveResource, SetQuorum,
+// SetInterfaceLink, SetNodeActivity, SetClusterSecurity verbs, a second node) is NOT-TESTED with the
+// reason, never PASS.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import type { Observation } from '../../harness/recorder/observation';
@@ -9,7 +10,7 @@ import { createTarget } from '../../harness/target/resolve';
 import { PYTHON, PYTHON_ADAPTER, SLOW_START, pythonSpec, runAllSequences } from './helpers';
 
 /** A missing capability is the only acceptable reason for a clause not to pass. */
-const CAPABILITY_GAP = /version 2 notification ports|control adapter lacks (MoveResource|SetQuorum|SetInterfaceLink|SetNodeActivity)|sees the RPC runtime/;
+const CAPABILITY_GAP = /version 2 notification ports|control adapter lacks (MoveResource|SetQuorum|SetInterfaceLink|SetNodeActivity|SetClusterSecurity)|sees the RPC runtime|connections to two nodes of the cluster/;
 
 function expectPasses(observations: Observation[]): void {
   expect(observations.length).toBeGreaterThan(50);
