@@ -6,22 +6,19 @@
 import type { Observation } from '../../../harness/recorder/observation';
 import { runAllSequences } from '../../../harness/sequence/run-all';
 import { loadAllSequences } from '../../../harness/sequence/load';
-import type { Sequence } from '../../../harness/sequence/types';
 import { defaultTimeouts } from '../../../harness/session/session';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
 import type { Target } from '../../../cmrp/contract';
 import { createTarget } from '../../../harness/target/resolve';
-import { outcomes, serveReference, wireTarget } from './support';
+import { outcomes, serveReference, severalNodeSequences, wireTarget } from './support';
 import { startServe } from './served-process';
 
 const READ_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.accessLevel === 'read').map((s) => s.id));
 const READ_ONLY_REASON = 'the target cannot open a connection with read access only';
 // What only a binding with an RPC runtime can judge: NOT-TESTED in process, judged over the wire.
 const WIRE_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.rpcRuntime).map((s) => s.id));
-// What needs a second node: judged in process (every node of the builtin cluster), NOT-TESTED over one
-// dcerpc endpoint, naming --node-target (test/wire/rpc/nodes-and-security.test.ts serves two).
-const namesNode = (steps: Sequence['steps']): boolean => steps.some((s) => ('reconnect' in s && typeof s.reconnect === 'string') || ('repeat' in s && namesNode(s.steps)));
-const SEVERAL_NODE_SEQUENCES = new Set(loadAllSequences().filter((s) => namesNode(s.steps)).map((s) => s.id));
+// What needs a second node: NOT-TESTED over one endpoint, naming --node-target.
+const SEVERAL_NODE_SEQUENCES = severalNodeSequences();
 
 async function judged(target: Target, version: 2 | 3): Promise<Observation[]> {
   try {

@@ -6,6 +6,8 @@ import type { Observation } from '../../../harness/recorder/observation';
 import { serveDcerpc, type ServedIdentity } from '../../../reference/serve/dcerpc';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
 import type { Target } from '../../../cmrp/contract';
+import { loadAllSequences } from '../../../harness/sequence/load';
+import type { Sequence } from '../../../harness/sequence/types';
 import { createDcerpcTarget, type DcerpcAuth } from '../../../harness/target/dcerpc';
 import type { WireMutantName } from '../../../reference/mutants/wire';
 import type { Credentials } from '../../../wire/auth';
@@ -105,4 +107,14 @@ export function outcomes(observations: Observation[]): Map<string, string> {
     out.set(key, out.has(key) ? `${out.get(key)},${o.outcome}` : o.outcome);
   }
   return out;
+}
+
+/**
+ * The sequences that need a second node (a reconnect to a named node): judged in process, where every
+ * node of the builtin cluster serves, and NOT-TESTED over one dcerpc endpoint, naming --node-target
+ * (test/wire/rpc/nodes-and-security.test.ts serves two).
+ */
+export function severalNodeSequences(): Set<string> {
+  const namesNode = (steps: Sequence['steps']): boolean => steps.some((s) => ('reconnect' in s && typeof s.reconnect === 'string') || ('repeat' in s && namesNode(s.steps)));
+  return new Set(loadAllSequences().filter((s) => namesNode(s.steps)).map((s) => s.id));
 }
