@@ -15,6 +15,8 @@ export class RoleBindings {
     private readonly refused: Partial<Record<Role, string>> = {},
     /** The roles the suite may change (the profile's `disposable`); 'all' for a cluster that is the suite's to change. */
     private readonly changeable: ReadonlySet<Role> | 'all' = new Set(),
+    /** Registry keys the suite created for its roles, parents first: a Reset removes them, so they are made again after one. */
+    readonly createdKeys: readonly string[] = [],
   ) {}
 
   static of(profile: Profile, source: string, changeable?: ReadonlySet<Role> | 'all'): RoleBindings {

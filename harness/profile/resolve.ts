@@ -5,7 +5,7 @@ import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { TargetError, type ClusapiConnection, type Reply, type Target } from '../../cmrp/contract';
 import { RoleBindings } from './bindings';
 import { profileFromCluster } from './derive';
-import { canEnumerate, discoverByEnumeration } from './discover';
+import { OWN_KEYS, canEnumerate, discoverByEnumeration } from './discover';
 import { loadProfileFile } from './load';
 import { ROLE_NAMES, type Role } from './roles';
 
@@ -58,9 +58,6 @@ export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
  * other the candidates are the default cluster's role names, and what no probe binds makes its clauses
  * NOT-TESTED with that reason.
  */
-/** The registry roles (docs/profiles.md). */
-const KEY_ROLES = ['key', 'subkey', 'key2'] as const;
-
 async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
   const candidates = profileFromCluster(DEFAULT_CLUSTER).roles;
   const found: Partial<Record<Role, string>> = {};
@@ -70,19 +67,9 @@ async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
     // A server with the management methods is asked what it has (ApiCreateEnum): its own names.
     if (options.target.capabilities.management && canEnumerate(connection)) {
       const { roles, unbound } = await discoverByEnumeration(connection, options.callMs);
-      // The keys discovery creates do not outlive a control adapter's Reset (it rebuilds the registry),
-      // which every sequence starts with: there the key roles are probed by name as for any other target.
-      if (options.target.control?.verbs.has('Reset')) {
-        for (const role of KEY_ROLES) {
-          delete roles[role];
-          const name = candidates[role];
-          if (name !== undefined && (await opens(connection, role, name, options.callMs))) {
-            roles[role] = name;
-            delete unbound[role];
-          } else unbound[role] = "the control adapter's Reset removes the keys the suite creates, and no key of the default names answered ApiOpenKey";
-        }
-      }
-      return new RoleBindings(roles, 'in-band discovery (ApiCreateEnum)', 'no --profile names it, and in-band discovery found no object for it', unbound);
+      // The keys discovery created do not outlive a control adapter's Reset: the interpreter makes them again after one.
+      const created = roles.key === OWN_KEYS.key ? Object.values(OWN_KEYS) : [];
+      return new RoleBindings(roles, 'in-band discovery (ApiCreateEnum)', 'no --profile names it, and in-band discovery found no object for it', unbound, undefined, created);
     }
     for (const role of ROLE_NAMES) {
       const name = candidates[role];

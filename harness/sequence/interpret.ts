@@ -115,6 +115,7 @@ class SequenceRun {
   private async reset(control: NonNullable<Target['control']>): Promise<void> {
     try {
       await control.apply({ verb: 'Reset' });
+      for (const path of this.ctx.roles?.createdKeys ?? []) await control.apply({ verb: 'RegistryCreateKey', path });
     } catch (error) {
       if (error instanceof StimulusRefused) throw new NotReached(error.message);
       throw error;
