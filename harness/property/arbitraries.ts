@@ -217,12 +217,13 @@ export function scenarioArbitraries(): fc.Arbitrary<Step[]>[] {
     { op: 'GetNotify', port: p },
   ]);
   // Registrations made in the read-only server state (each SHOULD be accepted there), then read/write again.
-  // The key watch is here because random picks rarely made one while the state was read-only.
+  // The key and cluster-wide watches are here because random picks rarely made them while the state was read-only.
   const readOnly = fc.record({ t: anyObject, port, key: notifyKey, keyIndex }).map(({ t, port: p, key, keyIndex: k }): Step[] => [
     { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: true } },
     { op: 'CreateNotify' },
     { op: 'AddNotifyObject', kind: t.kind, object: t.object, port: p, bits: stateBit(t.kind), key },
     { op: 'AddNotifyKey', keyIndex: k, port: p, bits: C.REGISTRY_VALUE, key, subtree: false },
+    { op: 'AddNotifyCluster', port: p, bits: stateBit(t.kind), key },
     { op: 'ReAddNotifyObject', kind: t.kind, object: t.object, port: p, bits: stateBit(t.kind), key, sequence: 'current' },
     { op: 'CloseNotify', port: p },
     { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: false } },
