@@ -105,14 +105,11 @@ function diagnose(worlds: readonly World[], o: Observed, ctx: ReadContext): Clau
     // A registration promised not to deliver exactly this, and no world holds it for another one: two
     // registrations with one key can make one of them deliver what the other promised not to.
     const broken = claimsFor(ctx.claims, ev);
-    if (broken.length && !outcomes.some(({ w, outcome }) => queuedIn(w, outcome).some((e) => entryMatches(e, o)))) return broken;
-    for (const { w, outcome } of outcomes) {
-      // What this world expected the read to return, and what it still holds behind that.
-      const expected = outcome !== 'pending' && outcome.kind === 'event' ? outcome.entry : undefined;
-      const behind = w.reader ? w.queue(w.reader.port).flat() : [];
+    const queues = outcomes.map(({ w, outcome }) => queuedIn(w, outcome));
+    if (broken.length && !queues.some(({ candidates }) => candidates.some((e) => entryMatches(e, o)))) return broken;
+    for (const { expected, behind, candidates } of queues) {
       // The indication exists, but behind another: the queue is not read first-in first-out.
       if (expected && behind.some((e) => entryMatches(e, o))) return { refs: [GET.first, PORT.fifo, PORT.head], skipped: expected };
-      const candidates = expected ? [expected, ...behind] : behind;
       const sameName = (e: Entry) => e.name === undefined || e.name.toLowerCase() === ev.Name.toLowerCase();
       const wrongKey = candidates.find((e) => e.bit === ev.dwFilter && e.key !== undefined && e.key !== ev.dwNotifyKey && sameName(e));
       if (wrongKey) return [...wrongKey.keyWhy, PORT.contextBack];
@@ -148,10 +145,11 @@ function diagnose(worlds: readonly World[], o: Observed, ctx: ReadContext): Clau
   }
 }
 
-/** What a world expects the read to return, then what it holds behind that. */
-function queuedIn(w: World, outcome: ReturnType<typeof settle>): Entry[] {
-  const expected = outcome !== 'pending' && outcome.kind === 'event' ? [outcome.entry] : [];
-  return [...expected, ...(w.reader ? w.queue(w.reader.port).flat() : [])];
+/** What a world expects the read to return, what it holds behind that, and both in queue order. */
+function queuedIn(w: World, outcome: ReturnType<typeof settle>): { expected?: Entry; behind: Entry[]; candidates: Entry[] } {
+  const expected = outcome !== 'pending' && outcome.kind === 'event' ? outcome.entry : undefined;
+  const behind = w.reader ? w.queue(w.reader.port).flat() : [];
+  return { expected, behind, candidates: expected ? [expected, ...behind] : behind };
 }
 
 function claimsFor(claims: readonly Claim[], ev: { dwFilter: number; Name: string; dwNotifyKey: number }): ClauseRef[] {

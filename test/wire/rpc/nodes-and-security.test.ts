@@ -20,6 +20,7 @@ import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, credentials, parseAccount, Secret } fro
 import { TargetError } from '../../../cmrp/contract';
 import type { Target } from '../../../cmrp/contract';
 import { startServe, type ServedProcess } from './served-process';
+import { notPassed } from './support';
 
 const CLI = join(__dirname, 'fixtures/cli.js');
 const PASSWORD = `S3cret-${randomBytes(9).toString('base64url')}`;
@@ -74,8 +75,6 @@ describe('several nodes and the cluster security descriptor over dcerpc: at pack
     return { status: result.status, results: JSON.parse(readFileSync(json, 'utf8')) as Results };
   };
   const verdicts = (results: Results, ids: string[]) => Object.fromEntries(ids.map((id) => [id, results.clauses.find((c) => c.id === id)?.verdict]));
-  /** The clauses not PASS, each with its message, so a failing assertion says why. */
-  const notPassed = (results: Results, ids: string[]) => results.clauses.filter((c) => ids.includes(c.id) && c.verdict !== 'PASS').map((c) => `${c.id} ${c.verdict}: ${c.message}`);
   const select = (ids: string[]) => ids.flatMap((id) => ['--clause', id]);
 
   it.each([3, 2] as const)('protocol version %s: every several-node and security-descriptor clause PASS', (version) => {

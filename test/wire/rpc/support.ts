@@ -118,3 +118,8 @@ export function severalNodeSequences(): Set<string> {
   const namesNode = (steps: Sequence['steps']): boolean => steps.some((s) => ('reconnect' in s && typeof s.reconnect === 'string') || ('repeat' in s && namesNode(s.steps)));
   return new Set(loadAllSequences().filter((s) => namesNode(s.steps)).map((s) => s.id));
 }
+
+/** The selected clauses of a run's results that are not PASS, each with its message, so a failing assertion says why. */
+export function notPassed(results: { clauses: { id: string; verdict: string; message?: string }[] }, ids: readonly string[]): string[] {
+  return results.clauses.filter((c) => ids.includes(c.id) && c.verdict !== 'PASS').map((c) => `${c.id} ${c.verdict}: ${c.message}`);
+}
