@@ -14,7 +14,7 @@ import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { NotifyModel } from '../model/oracle';
-import { READING_DEPENDENT, REGISTRATION_SECTION, acceptanceRefs, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
+import { ONLY_THROUGH, READING_DEPENDENT, REGISTRATION_SECTION, acceptanceRefs, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
 import { V2_SECTIONS, allRefsV2 } from '../model/refs-v2';
 import { loadCatalogue } from '../catalogue/load';
 import { commandArbitraries } from './arbitraries';
@@ -419,21 +419,49 @@ export function failObservations(failure: FailureReport, options: Pick<PropertyR
 /** Clauses the target cannot exercise here (no control verb, no Read principal): NOT-TESTED, never PASS. */
 function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
   const out: Observation[] = [];
-  const v2Only = env.version === 3 && !hasPortsV2(env) ? v2ClauseIds(env.book) : new Set<string>();
+  const lacks = targetLacks(env);
   for (const id of propertyClauseIds(env.version, env.book)) {
     if (observed.has(id)) continue;
-    const clause = env.book.clause(id);
-    if (!clause) continue;
-    const missing: string[] = [];
-    if (v2Only.has(id)) missing.push('version 2 notification ports (ApiCreateNotifyV2, ApiAddNotifyV2, ApiGetNotifyV2)');
-    if (clause.needs.includes('stimulus') && !env.fixture) missing.push('control verbs to build and change its own objects (Reset, AddObject, SetState, RegistryCreateKey)');
-    if (clause.needs.includes('read-only-state') && !env.verbs.has('SetServerState')) missing.push('the SetServerState control verb');
-    if (clause.needs.includes('fault-injection') && !env.verbs.has('DropEvents')) missing.push('the DropEvents control verb');
-    if (clause.needs.includes('restricted-principal') && !env.accessLevels.includes('read')) missing.push('a connection with Read access only');
+    const missing = lacks(id);
     if (!missing.length) continue;
     out.push({ clause: id, outcome: 'not-tested', test: PROPERTY_TEST, protocolVersion: options.version, message: `the target lacks ${missing.join(' and ')}`, seed: options.seed });
   }
   return out;
+}
+
+/**
+ * What the target lacks to show a clause (empty: nothing): derived from its capabilities and the control
+ * verbs it offers, never from its name. One answer for the claim and for the NOT-TESTED reasons.
+ */
+function targetLacks(env: PropertyEnvironment): (id: string) => string[] {
+  const v2Only = env.version === 3 && !hasPortsV2(env) ? v2ClauseIds(env.book) : new Set<string>();
+  const verbGaps = new Map<string, string>();
+  for (const row of ONLY_THROUGH) {
+    if (row.verbs.some((v) => env.verbs.has(v))) continue;
+    const text = `the ${row.verbs.join(' or ')} control verb${row.verbs.length > 1 ? 's' : ''}`;
+    for (const id of env.book.ids(row.refs, env.version)) verbGaps.set(id, text);
+  }
+  return (id) => {
+    const clause = env.book.clause(id);
+    if (!clause) return [];
+    const missing: string[] = [];
+    if (v2Only.has(id)) missing.push('version 2 notification ports (ApiCreateNotifyV2, ApiAddNotifyV2, ApiGetNotifyV2)');
+    if (clause.needs.includes('stimulus') && !env.fixture) missing.push('control verbs to build and change its own objects (Reset, AddObject, SetState, RegistryCreateKey)');
+    else if (verbGaps.has(id)) missing.push(verbGaps.get(id)!);
+    if (clause.needs.includes('read-only-state') && !env.verbs.has('SetServerState')) missing.push('the SetServerState control verb');
+    if (clause.needs.includes('fault-injection') && !env.verbs.has('DropEvents')) missing.push('the DropEvents control verb');
+    if (clause.needs.includes('restricted-principal') && !env.accessLevels.includes('read')) missing.push('a connection with Read access only');
+    return missing;
+  };
+}
+
+/**
+ * The clauses the property claims to reach on this target: the claim of the protocol version less what
+ * the target cannot show (its NOT-TESTED rows). tools/property-sweep.ts --hits holds a run to it.
+ */
+export function claimedFor(env: PropertyEnvironment): string[] {
+  const lacks = targetLacks(env);
+  return claimedClauseIds(env.version, env.book).filter((id) => !lacks(id).length);
 }
 
 function keep(observations: Observation[], ids: ReadonlySet<string> | undefined): Observation[] {
