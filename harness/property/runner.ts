@@ -17,6 +17,7 @@ import { NotifyModel } from '../model/oracle';
 import { READING_DEPENDENT, REGISTRATION_SECTION, acceptanceRefs, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
 import { V2_SECTIONS, allRefsV2 } from '../model/refs-v2';
 import { loadCatalogue } from '../catalogue/load';
+import { HARNESS_ID } from '../verdict/types';
 import { commandArbitraries } from './arbitraries';
 import { HarnessProblem, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
 import { runStep } from './execute';
@@ -242,13 +243,15 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     } finally {
       const closeFault = await run.tearDown();
       if (!failing) fault ??= closeFault;
+      // While shrinking, the counterexample is the story, but a fault at Disconnect is still reported.
+      else if (closeFault) observations.push(...faultObservations(closeFault, faultClauses(closeFault, run, env, options.clauseIds), run, 'while shrinking a counterexample', options));
     }
     if (fault) {
       faults.inARow++;
       faults.total++;
       faults.last = fault.message;
       observations.push(...passObservations(run.ctx.passes, options));
-      const ids = faultClauses(fault, run, env);
+      const ids = faultClauses(fault, run, env, options.clauseIds);
       observations.push(...faultObservations(fault, ids, run, failing ? 'while shrinking a counterexample' : `in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS}`, options));
       for (const id of [...run.ctx.passes.keys(), ...ids]) observed.add(id);
       return;
@@ -306,9 +309,18 @@ function isTargetFault(failure: PropertyFailure): boolean {
 /**
  * The clauses in flight when the target failed: those of the check being made; for a fault outside any
  * check (setup, a control verb, Connect, Disconnect), those the sequence had checked on that session;
- * before any check, every clause the property judges (the whole sequence was in flight).
+ * before any check, every clause the property judges (the whole sequence was in flight). A sequence runs
+ * for the run's selection: when none of those clauses is selected, the fault is the selected clauses'
+ * (the selection keeps only their observations, and a fault must never vanish with the rest).
  */
-function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment): string[] {
+function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment, selection?: ReadonlySet<string>): string[] {
+  const ids = inFlight(fault, run, env);
+  if (!selection || ids.some((id) => selection.has(id))) return ids;
+  const selected = propertyClauseIds(env.version, env.book).filter((id) => selection.has(id));
+  return selected.length ? selected : [HARNESS_ID];
+}
+
+function inFlight(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment): string[] {
   const ids = clauseIdsOf(fault, env.version);
   if (ids.length) return ids;
   if (run.ctx.passes.size) return [...run.ctx.passes.keys()];
@@ -437,7 +449,7 @@ function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, opti
 }
 
 function keep(observations: Observation[], ids: ReadonlySet<string> | undefined): Observation[] {
-  return ids ? observations.filter((o) => o.clause === 'harness' || ids.has(o.clause)) : observations;
+  return ids ? observations.filter((o) => o.clause === HARNESS_ID || ids.has(o.clause)) : observations;
 }
 
 

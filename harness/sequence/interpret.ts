@@ -614,12 +614,10 @@ class SequenceRun {
   }
 
   /**
-   * Ends the session. A target that fails there (hangs, crashes, answers garbage to Disconnect) is
-   * ERROR of the sequence's clauses (the ones in flight), unless they already carry an error or failure.
-   */
-  /**
    * Deletes what the sequence created of its own and left (docs/profiles.md): a live cluster keeps only
-   * its own objects. Not a verdict: a deletion that fails is traced, and the run's cleanup tries again.
+   * its own objects. Not a verdict: a deletion the target refuses is traced, and the run's cleanup tries
+   * again; but a target that fails there (crash, hang, garbage) failed in this sequence's session: that is
+   * ERROR of its clauses, as at Disconnect.
    */
   private async undoOwn(): Promise<void> {
     const control = this.ctx.target.control;
@@ -628,8 +626,21 @@ class SequenceRun {
     const undone = await applyDeletions(control, deletionsOf(left), this.ctx.timeouts.callMs);
     for (const what of undone.deleted) this.trace.add(`cleanup: deleted ${what}`);
     for (const why of undone.failed) this.trace.add(`cleanup: could not delete ${why}`);
+    if (undone.faults.length) this.blameRest(`the target failed when the sequence's own objects were deleted after it: ${undone.faults[0]}`);
   }
 
+  /** ERROR on every clause of the sequence that does not already carry an error or a failure. */
+  private blameRest(detail: string): void {
+    const blamed = new Set(this.observations.filter((o) => o.outcome === 'error' || o.outcome === 'fail').map((o) => o.clause));
+    for (const clause of clausesIn(this.sequence, this.ctx.protocolVersion)) {
+      if (!blamed.has(clause)) this.observe(clause, 'error', detail);
+    }
+  }
+
+  /**
+   * Ends the session. A target that fails there (hangs, crashes, answers garbage to Disconnect) is
+   * ERROR of the sequence's clauses (the ones in flight), unless they already carry an error or failure.
+   */
   private async close(): Promise<void> {
     if (!this.session) return;
     const ms = this.ctx.timeouts.callMs;
@@ -643,10 +654,7 @@ class SequenceRun {
     clearTimeout(timer);
     if (fault === undefined) return;
     this.trace.add(`Disconnect -> ${fault}`);
-    const blamed = new Set(this.observations.filter((o) => o.outcome === 'error' || o.outcome === 'fail').map((o) => o.clause));
-    for (const clause of clausesIn(this.sequence, this.ctx.protocolVersion)) {
-      if (!blamed.has(clause)) this.observe(clause, 'error', `the target failed when the session was closed: ${fault}`);
-    }
+    this.blameRest(`the target failed when the session was closed: ${fault}`);
   }
 }
 
