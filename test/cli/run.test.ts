@@ -105,13 +105,20 @@ describe('run: exit codes', () => {
     [['run', '--section', '3.1.4.1.66', '--level', 'SHOULD'], 'cmrp-notify-conformance: the selection matches no clause (--section 3.1.4.1.66 --level \'SHOULD\' --protocol-version 3)\n'],
     [['run', '--section', '3.1.4.1.66'], 'cmrp-notify-conformance: the selection matches no clause (--section 3.1.4.1.66 --protocol-version 3)\n'],
     [['run', '--baseline', 'missing.json'], 'cmrp-notify-conformance: --baseline missing.json: cannot read it (ENOENT)\n'],
-    [['run', '--profile', 'missing.json'], 'cmrp-notify-conformance: --profile missing.json: cannot read the profile (ENOENT)\n'],
     [['frobnicate'], "cmrp-notify-conformance: unknown command 'frobnicate'; commands: run, plan, list, merge, mutants, serve, replay, compare (see --help)\n"],
     [['--strict'], 'cmrp-notify-conformance: unknown flag --strict (flags come after the command); commands: run, plan, list, merge, mutants, serve, replay, compare (see --help)\n'],
   ])('is 2 with one line and no run for %j', async (argv, stderr) => {
     const runner = fakeRunner(ALL_PASS);
     const r = await runCli(argv, { dir: tempDir(), executeRun: runner });
     expect(r).toEqual({ code: 2, stdout: '', stderr });
+    expect(runner.calls).toHaveLength(0);
+  });
+
+  it('checks --profile before the run (exit 2, one line naming the flag)', async () => {
+    const runner = fakeRunner(ALL_PASS);
+    const r = await runCli(['run', '--profile', 'missing.json'], { dir: tempDir(), executeRun: runner });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cmrp-notify-conformance: --profile \S*missing\.json: cannot read the profile \(ENOENT\)\n$/);
     expect(runner.calls).toHaveLength(0);
   });
 

@@ -27,6 +27,7 @@ import { createBuiltinTarget } from '../../harness/target/builtin';
 import { judge } from '../../harness/verdict/judge';
 import { HARNESS_ID } from '../../harness/verdict/types';
 import { MULTIPLIER, faultySpec, requireBuild } from './support';
+import { scaled, timeScale } from '../support/time-scale';
 
 type Point = 'Connect' | 'Disconnect' | 'Reset' | 'ListObjects' | 'Delete' | 'dispose';
 
@@ -101,7 +102,7 @@ describe('the cleanup session (leftovers of earlier runs, then this run\'s objec
     await seed?.(target);
     const faults: string[] = [];
     const log: string[] = [];
-    const result = await withCleanup({ target: async () => target, ms: 5000, log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => 'the run');
+    const result = await withCleanup({ target: async () => target, ms: scaled(5000), log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => 'the run');
     return { faults, log, result };
   }
   const leftover = async (t: Target) => t.control!.apply({ verb: 'AddObject', objectType: 'group', name: `${OWN_PREFIX_ROOT}old001-stray group` });
@@ -145,7 +146,7 @@ describe('the cleanup session (leftovers of earlier runs, then this run\'s objec
     };
     const faults: string[] = [];
     const log: string[] = [];
-    await withCleanup({ target: async () => refusing, ms: 5000, log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => undefined);
+    await withCleanup({ target: async () => refusing, ms: scaled(5000), log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => undefined);
     expect(faults).toEqual([]);
     expect(log.join('\n')).toMatch(/could not delete 1: group 'cmrp-conf-old001-stray group'/);
   });
@@ -194,15 +195,15 @@ describe('role discovery (a suite file binds its roles first): ERROR of every cl
   ] as const)('a crash at its %s (profile: %s)', async (point, profile) => {
     const target = faulty(point);
     // Not the builtin spec: its roles would come from its cluster without a session.
-    const roles = bindRoles({ targetSpec: 'stdio:adapter', profile, target, protocolVersion: 3, callMs: 5000 });
+    const roles = bindRoles({ targetSpec: 'stdio:adapter', profile, target, protocolVersion: 3, callMs: scaled(5000) });
     // What sequences.ts does with it: the file's tests await the binding inside their unit.
     const observations = await runUnit({
       file: 'f',
       unit: { test: sequence.id, clauseIds },
       protocolVersion: 3,
-      deadlineMs: 60_000,
+      deadlineMs: scaled(60_000),
       slowHint: '',
-      work: async () => runSequence(sequence, { target, protocolVersion: 3, timeouts: defaultTimeouts(1), roles: await roles, replay: () => '' }),
+      work: async () => runSequence(sequence, { target, protocolVersion: 3, timeouts: defaultTimeouts(timeScale()), roles: await roles, replay: () => '' }),
     });
     expect(target.fired).toBe(1);
     expect(observations.map((o) => [o.clause, o.outcome])).toEqual(clauseIds.map((c) => [c, 'error']));
@@ -214,7 +215,7 @@ describe('role discovery (a suite file binds its roles first): ERROR of every cl
 
 describe('a scripted sequence: ERROR of its clauses, wherever in its session the target fails', () => {
   const all = loadAllSequences();
-  const roles = () => bindRoles({ targetSpec: 'builtin', target: createBuiltinTarget(), protocolVersion: 3, callMs: 5000 });
+  const roles = () => bindRoles({ targetSpec: 'builtin', target: createBuiltinTarget(), protocolVersion: 3, callMs: scaled(5000) });
 
   it.each([
     ['Reset', 'create-notify/usable-port', 0, /Control\.Reset: crash/],
@@ -226,7 +227,7 @@ describe('a scripted sequence: ERROR of its clauses, wherever in its session the
     const sequence = all.find((s) => s.id === id)!;
     const clauseIds = clausesIn(sequence, 3);
     const target = faulty(point, nth);
-    const observations = await runSequence(sequence, { target, protocolVersion: 3, timeouts: defaultTimeouts(1), roles: await roles(), replay: () => '' });
+    const observations = await runSequence(sequence, { target, protocolVersion: 3, timeouts: defaultTimeouts(timeScale()), roles: await roles(), replay: () => '' });
     expect(target.fired).toBe(1);
     const errors = errorsNaming(observations, named);
     expect(new Set(errors.map((o) => o.clause))).toEqual(new Set(clauseIds));
@@ -247,7 +248,7 @@ describe('a property sequence: ERROR of the selected clauses in flight, the run 
     ['Disconnect', 2],
   ] as const)('a crash at %s #%d', async (point, nth) => {
     const target = faulty(point, nth);
-    const result = await runProperty({ target, targetSpec: 'builtin', version: 3, seed: 5, runs: 4, maxCommands: 8, timeouts: defaultPropertyTimeouts(1), clauseIds: selected });
+    const result = await runProperty({ target, targetSpec: 'builtin', version: 3, seed: 5, runs: 4, maxCommands: 8, timeouts: defaultPropertyTimeouts(timeScale()), clauseIds: selected });
     expect(target.fired).toBe(1);
     expect(result.faults).toBe(1);
     const errors = result.observations.filter((o) => o.outcome === 'error');
