@@ -172,12 +172,13 @@ class Session:
                 c, handle(p, "hNotify"), handle(p, "hCluster"), uint32(p, "dwFilter"), uint32(p, "dwNotifyKey"))),
             "ApiAddNotifyKey": self.call(lambda c, p: s.add_notify_key(
                 c, handle(p, "hNotify"), handle(p, "hKey"), uint32(p, "dwNotifyKey"), uint32(p, "Filter"), boolean(p, "WatchSubTree"))),
-            "ApiGetNotify": self.get_notify,
+            # Timeout is sent in protocol version 2 only.
+            "ApiGetNotify": self.call(lambda c, p, reply: s.get_notify(c, handle(p, "hNotify"), uint32(p, "Timeout", optional=True), reply), deferred=True),
             "ApiCreateNotifyV2": self.call(lambda c, p: s.create_notify_v2(c)),
             "ApiAddNotifyV2": self.call(lambda c, p: s.add_notify_v2(
                 c, handle(p, "hNotify"), handle(p, "hObject"), uint32(p, "dwObjectType"), uint64(p, "FilterFlags"),
                 uint32(p, "dwNotifyKey"), uint32(p, "dwVersion"), boolean(p, "isTargetedAtObject"))),
-            "ApiGetNotifyV2": self.get_notify_v2,
+            "ApiGetNotifyV2": self.call(lambda c, p, reply: s.get_notify_v2(c, handle(p, "hNotify"), reply), deferred=True),
             "ApiUnblockGetNotifyCall": self.call(lambda c, p: s.unblock(c, handle(p, "hNotify"))),
         }
         for type_name, kind in OBJECT_METHODS.items():
@@ -258,7 +259,9 @@ class Session:
         connection = self.connections.get(string(params, "connection"))
         return connection if connection is not None and connection.alive else None
 
-    def call(self, method):
+    def call(self, method, deferred=False):
+        """A method of a live connection. `deferred`: a read that may block (ApiGetNotify, ApiGetNotifyV2),
+        called with the reply callback it answers through later."""
         def run(params, reply):
             connection = self._connection(params)
             if connection is None:
@@ -266,29 +269,11 @@ class Session:
             denied = self.server.access_check(connection)
             if denied is not None:
                 return {"status": denied}  # out parameters may be left out of a failed call
+            if deferred:
+                method(connection, params, reply)
+                return DEFERRED
             return method(connection, params)
         return run
-
-    def get_notify(self, params, reply):
-        connection = self._connection(params)
-        if connection is None:
-            return {"fault": toy.RPC_S_CALL_FAILED}
-        denied = self.server.access_check(connection)
-        if denied is not None:
-            return {"status": denied}
-        # Timeout is sent in protocol version 2 only.
-        self.server.get_notify(connection, handle(params, "hNotify"), uint32(params, "Timeout", optional=True), reply)
-        return DEFERRED
-
-    def get_notify_v2(self, params, reply):
-        connection = self._connection(params)
-        if connection is None:
-            return {"fault": toy.RPC_S_CALL_FAILED}
-        denied = self.server.access_check(connection)
-        if denied is not None:
-            return {"status": denied}
-        self.server.get_notify_v2(connection, handle(params, "hNotify"), reply)
-        return DEFERRED
 
     def control(self, verb):
         s = self.server
