@@ -59,6 +59,20 @@ describe('fault rows through the built CLI', () => {
   });
 });
 
+describe('a fault at every Hello through the built CLI: the run cannot start', () => {
+  // The cleanup's session meets it first (and says nothing: the preflight speaks for an unreachable
+  // target), then the preflight: exit 2 (README, exit codes), one line naming the handshake, no report.
+  it.each([['crash'], ['garbage'], ['hang']] as const)('%s: exit 2, one line', async (fault) => {
+    const r = await runBuiltCli(['run', '--target', faultySpec('Hello', fault), ...SELECTION]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^cmrp-notify-conformance: target .*handshake/);
+    if (fault === 'hang') expect(lines[0]).toContain('--timeout-multiplier');
+    expect(r.results).toBeUndefined();
+  }, 120_000);
+});
+
 describe('kill -9 of the CLI at random moments', () => {
   it('never leaves reports of two runs mixed or cut short', async () => {
     // Seeds tell the runs apart: every report carries its run's seed.
