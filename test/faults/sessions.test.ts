@@ -45,8 +45,8 @@ interface Faulty extends Target {
   fired: number;
 }
 
-/** The reference in process, failing once at the `nth` (from 0) occurrence of `point`. */
-function faulty(point: Point, nth = 0, base: Target = createBuiltinTarget()): Faulty {
+/** The reference in process, failing once at the `nth` (from 0) occurrence of `point` (`every`: at each from the nth on). */
+function faulty(point: Point, nth = 0, base: Target = createBuiltinTarget(), every = false): Faulty {
   let seen = 0;
   const target: Faulty = {
     description: `${base.description} failing at ${point} #${nth}`,
@@ -69,7 +69,8 @@ function faulty(point: Point, nth = 0, base: Target = createBuiltinTarget()): Fa
   };
   const at = (p: Point): boolean => {
     if (p !== point) return false;
-    if (seen++ !== nth) return false;
+    const n = seen++;
+    if (every ? n < nth : n !== nth) return false;
     target.fired++;
     return true;
   };
@@ -256,6 +257,17 @@ describe('a property sequence: ERROR of the selected clauses in flight, the run 
     expect(errors.every((o) => selected.has(o.clause))).toBe(true);
     expect(errors[0].message).toMatch(new RegExp(`${point === 'Reset' ? 'Control\\.Reset' : point}: crash`));
     expect(exitOf(propertySelected, result.observations)).toBe(1);
+    await target.dispose();
+  });
+
+  it('a fault at Disconnect while a counterexample is shrunk is reported beside the counterexample', async () => {
+    // With this seed, merge-filters fails the model in its sixth sequence: from that sequence's Disconnect
+    // (the sixth) on, every Disconnect crashes, the shrinking's included.
+    const target = faulty('Disconnect', 5, createBuiltinTarget({ mutant: 'merge-filters' }), true);
+    const result = await runProperty({ target, targetSpec: 'builtin:mutant=merge-filters', version: 3, seed: 5, runs: 20, maxCommands: 8, timeouts: defaultPropertyTimeouts(timeScale()) });
+    expect(result.failure).toBeDefined();
+    const during = result.observations.filter((o) => o.outcome === 'error' && /while shrinking a counterexample.*Disconnect: crash/.test(o.message ?? ''));
+    expect(during.length).toBeGreaterThan(0);
     await target.dispose();
   });
 });
