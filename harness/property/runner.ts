@@ -176,20 +176,29 @@ export class SequenceRun {
   }
 }
 
-/** Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. */
-export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure }> {
+/**
+ * Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. A fault at Disconnect is the
+ * failure when there is no other; beside another, it is `closeFault`, for the caller to report too.
+ */
+export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure; closeFault?: TargetFault }> {
   const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i));
   let failure: PropertyFailure | undefined;
+  let closeFault: TargetFault | undefined;
   try {
     await run.setUp();
     await run.steps(steps);
   } catch (error) {
     failure = SequenceRun.failureOf(error);
   } finally {
-    const closeFault = await run.tearDown();
+    closeFault = await run.tearDown();
     failure ??= closeFault;
   }
-  return { run, failure };
+  return { run, failure, ...(closeFault && closeFault !== failure ? { closeFault } : {}) };
+}
+
+/** ERROR of the clauses in flight for a fault at the Disconnect of a rerun (`when` says which). */
+export function closeFaultObservations(fault: TargetFault, run: SequenceRun, env: PropertyEnvironment, when: string, options: Pick<PropertyRunOptions, 'version' | 'seed' | 'clauseIds'>): Observation[] {
+  return faultObservations(fault, faultClauses(fault, run, env, options.clauseIds), run, when, options);
 }
 
 /** fast-check's scheduler picks the order racers run in; each completes before the next starts. */
@@ -272,6 +281,8 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     failure = reported.report;
     observations.push(...passObservations(reported.again.run.ctx.passes, options));
     observations.push(...failObservations(failure, options));
+    const { closeFault } = reported.again;
+    if (closeFault) observations.push(...closeFaultObservations(closeFault, reported.again.run, env, 'when the shrunk counterexample was rerun alone', options));
     for (const id of [...reported.again.run.ctx.passes.keys(), ...failure.clauseIds]) observed.add(id);
   } else if (details.failed) {
     // fast-check itself gave up (a replay path that does not fit, say): a problem of the harness.
@@ -328,7 +339,8 @@ function inFlight(fault: PropertyFailure, run: SequenceRun, env: PropertyEnviron
 }
 
 function faultObservations(fault: PropertyFailure, ids: string[], run: SequenceRun, when: string, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
-  const message = `model-based property: the target failed ${when} (seed ${options.seed}; the run went on with the rest of its budget): ${fault.message}`;
+  const wentOn = when.startsWith('in sequence') ? '; the run went on with the rest of its budget' : '';
+  const message = `model-based property: the target failed ${when} (seed ${options.seed}${wentOn}): ${fault.message}`;
   const trace = [...run.ctx.executed.map((s, i) => `step ${i + 1}. ${s.text}`), 'calls:', ...run.ctx.stepTrace().map((l) => `  ${l}`)];
   return ids.map((clause) => ({ clause, outcome: 'error' as const, test: PROPERTY_TEST, protocolVersion: options.version, message, trace, seed: options.seed }));
 }

@@ -7,6 +7,9 @@
 //
 // The fault is injected by a wrapper around the in-process reference (not by counting requests across
 // processes as the fault proxy does): which session meets it does not depend on how Jest workers race.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TargetError, type ClusapiConnection, type Target } from '../../cmrp/contract';
 import type { ClusterControl, Stimulus } from '../../cmrp/control';
 import { TargetUnreachableError } from '../../cmrp/errors';
@@ -15,6 +18,7 @@ import { loadCatalogue } from '../../harness/catalogue/load';
 import { bindRoles } from '../../harness/profile/resolve';
 import { OWN_PREFIX_ROOT } from '../../harness/profile/own';
 import { defaultPropertyTimeouts } from '../../harness/property/context';
+import { replayFile } from '../../harness/property/replay';
 import { propertyClauseIds, runProperty } from '../../harness/property/runner';
 import type { Observation } from '../../harness/recorder/observation';
 import { preflight } from '../../harness/runner/run';
@@ -43,6 +47,8 @@ function injected(label: string): TargetError {
 interface Faulty extends Target {
   /** How many times the fault fired (it fires once, at the nth occurrence of its point). */
   fired: number;
+  /** How many times its point occurred. */
+  occurred: number;
 }
 
 /** The reference in process, failing once at the `nth` (from 0) occurrence of `point` (`every`: at each from the nth on). */
@@ -52,6 +58,7 @@ function faulty(point: Point, nth = 0, base: Target = createBuiltinTarget(), eve
     description: `${base.description} failing at ${point} #${nth}`,
     capabilities: base.capabilities,
     fired: 0,
+    occurred: 0,
     connect: async (options) => {
       if (at('Connect')) throw injected('Connect');
       const connection: ClusapiConnection = await base.connect(options);
@@ -70,6 +77,7 @@ function faulty(point: Point, nth = 0, base: Target = createBuiltinTarget(), eve
   const at = (p: Point): boolean => {
     if (p !== point) return false;
     const n = seen++;
+    target.occurred++;
     if (every ? n < nth : n !== nth) return false;
     target.fired++;
     return true;
@@ -261,13 +269,38 @@ describe('a property sequence: ERROR of the selected clauses in flight, the run 
   });
 
   it('a fault at Disconnect while a counterexample is shrunk is reported beside the counterexample', async () => {
-    // With this seed, merge-filters fails the model in its sixth sequence: from that sequence's Disconnect
-    // (the sixth) on, every Disconnect crashes, the shrinking's included.
-    const target = faulty('Disconnect', 5, createBuiltinTarget({ mutant: 'merge-filters' }), true);
-    const result = await runProperty({ target, targetSpec: 'builtin:mutant=merge-filters', version: 3, seed: 5, runs: 20, maxCommands: 8, timeouts: defaultPropertyTimeouts(timeScale()) });
+    const run = (target: Target) =>
+      runProperty({ target, targetSpec: 'builtin:mutant=merge-filters', version: 3, seed: 5, runs: 20, maxCommands: 8, timeouts: defaultPropertyTimeouts(timeScale()) });
+    // merge-filters fails the model after `runs` good sequences (one session each): from the failing
+    // sequence's Disconnect on, every Disconnect crashes, the shrinking's included.
+    const first = await run(createBuiltinTarget({ mutant: 'merge-filters' }));
+    const target = faulty('Disconnect', first.runs, createBuiltinTarget({ mutant: 'merge-filters' }), true);
+    const result = await run(target);
     expect(result.failure).toBeDefined();
     const during = result.observations.filter((o) => o.outcome === 'error' && /while shrinking a counterexample.*Disconnect: crash/.test(o.message ?? ''));
     expect(during.length).toBeGreaterThan(0);
     await target.dispose();
+  });
+
+  it('a fault at Disconnect when a counterexample is rerun alone, or replayed, is reported beside the failure', async () => {
+    const replayDir = mkdtempSync(join(tmpdir(), 'cmrp-replay-'));
+    const run = (target: Target) =>
+      runProperty({ target, targetSpec: 'builtin:mutant=merge-filters', version: 3, seed: 5, runs: 20, maxCommands: 8, timeouts: defaultPropertyTimeouts(timeScale()), replayDir });
+    // The rerun alone is the run's last session: count them on a first run that never fails.
+    const counting = faulty('Disconnect', Number.MAX_SAFE_INTEGER, createBuiltinTarget({ mutant: 'merge-filters' }));
+    await run(counting);
+    await counting.dispose();
+    const target = faulty('Disconnect', counting.occurred - 1, createBuiltinTarget({ mutant: 'merge-filters' }));
+    const result = await run(target);
+    expect(target.fired).toBe(1);
+    expect(result.failure?.reproduced).toBe(true);
+    expect(result.observations.filter((o) => o.outcome === 'error' && /when the shrunk counterexample was rerun alone \(seed 5\): Disconnect: crash/.test(o.message ?? '')).length).toBeGreaterThan(0);
+    await target.dispose();
+
+    const again = faulty('Disconnect', 0, createBuiltinTarget({ mutant: 'merge-filters' }));
+    const replayed = await replayFile(result.failure!.replayFile!, { target: again });
+    expect(replayed.some((o) => o.outcome === 'fail')).toBe(true);
+    expect(replayed.filter((o) => o.outcome === 'error' && /when the replay of .* ended \(seed 5\): Disconnect: crash/.test(o.message ?? '')).length).toBeGreaterThan(0);
+    await again.dispose();
   });
 });
