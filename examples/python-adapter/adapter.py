@@ -24,6 +24,7 @@ import traceback
 sys.dont_write_bytecode = True  # leave no __pycache__ next to the example
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import toy_server as toy  # noqa: E402
+import management  # noqa: E402
 
 PROTOCOL = "cmrp-adapter/1"
 MAX_LINE = 1024 * 1024
@@ -185,6 +186,8 @@ class Session:
             h.update(self._object_methods(type_name, kind))
         for verb in CONTROL_VERBS:
             h["Control." + verb] = self.control(verb)
+        # MS-CMRP's management methods: what the suite's in-band stimuli call (management.py).
+        h.update(management.handlers(self, handle, string, uint32, boolean))
         return h
 
     def _object_methods(self, type_name, kind):
@@ -232,7 +235,8 @@ class Session:
             "name": "python example adapter (toy server)",
             "protocolVersions": [2, 3],
             # Version 2 ports (ApiCreateNotifyV2 ...) in protocol version 3: toy_v2.py.
-            "capabilities": {"notifyV2": True, "accessLevels": ["full", "read"]},
+            # management: the MS-CMRP management methods of management.py (in-band stimuli, discovery).
+            "capabilities": {"notifyV2": True, "accessLevels": ["full", "read"], "management": True},
             "control": CONTROL_VERBS,
         }
 
