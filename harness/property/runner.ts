@@ -14,6 +14,7 @@ import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { NotifyModel } from '../model/oracle';
 import { clauseBook, propertyClauseIds, v2ClauseIds } from './clause-ids';
+import { HARNESS_ID } from '../verdict/types';
 import { commandArbitraries } from './arbitraries';
 import { HarnessProblem, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
 import { runStep } from './execute';
@@ -147,20 +148,29 @@ export class SequenceRun {
   }
 }
 
-/** Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. */
-export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure }> {
+/**
+ * Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. A fault at Disconnect is the
+ * failure when there is no other; beside another, it is `closeFault`, for the caller to report too.
+ */
+export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure; closeFault?: TargetFault }> {
   const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i));
   let failure: PropertyFailure | undefined;
+  let closeFault: TargetFault | undefined;
   try {
     await run.setUp();
     await run.steps(steps);
   } catch (error) {
     failure = SequenceRun.failureOf(error);
   } finally {
-    const closeFault = await run.tearDown();
+    closeFault = await run.tearDown();
     failure ??= closeFault;
   }
-  return { run, failure };
+  return { run, failure, ...(closeFault && closeFault !== failure ? { closeFault } : {}) };
+}
+
+/** ERROR of the clauses in flight for a fault at the Disconnect of a rerun (`when` says which). */
+export function closeFaultObservations(fault: TargetFault, run: SequenceRun, env: PropertyEnvironment, when: string, options: Pick<PropertyRunOptions, 'version' | 'seed' | 'clauseIds'>): Observation[] {
+  return faultObservations(fault, faultClauses(fault, run, env, options.clauseIds), run, when, options);
 }
 
 /** fast-check's scheduler picks the order racers run in; each completes before the next starts. */
@@ -214,13 +224,15 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     } finally {
       const closeFault = await run.tearDown();
       if (!failing) fault ??= closeFault;
+      // While shrinking, the counterexample is the story, but a fault at Disconnect is still reported.
+      else if (closeFault) observations.push(...faultObservations(closeFault, faultClauses(closeFault, run, env, options.clauseIds), run, 'while shrinking a counterexample', options));
     }
     if (fault) {
       faults.inARow++;
       faults.total++;
       faults.last = fault.message;
       observations.push(...passObservations(run.ctx.passes, options));
-      const ids = faultClauses(fault, run, env);
+      const ids = faultClauses(fault, run, env, options.clauseIds);
       observations.push(...faultObservations(fault, ids, run, failing ? 'while shrinking a counterexample' : `in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS}`, options));
       for (const id of [...run.ctx.passes.keys(), ...ids]) observed.add(id);
       return;
@@ -241,6 +253,8 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     failure = reported.report;
     observations.push(...passObservations(reported.again.run.ctx.passes, options));
     observations.push(...failObservations(failure, options));
+    const { closeFault } = reported.again;
+    if (closeFault) observations.push(...closeFaultObservations(closeFault, reported.again.run, env, 'when the shrunk counterexample was rerun alone', options));
     for (const id of [...reported.again.run.ctx.passes.keys(), ...failure.clauseIds]) observed.add(id);
   } else if (details.failed) {
     // fast-check itself gave up (a replay path that does not fit, say): a problem of the harness.
@@ -278,9 +292,18 @@ function isTargetFault(failure: PropertyFailure): boolean {
 /**
  * The clauses in flight when the target failed: those of the check being made; for a fault outside any
  * check (setup, a control verb, Connect, Disconnect), those the sequence had checked on that session;
- * before any check, every clause the property judges (the whole sequence was in flight).
+ * before any check, every clause the property judges (the whole sequence was in flight). A sequence runs
+ * for the run's selection: when none of those clauses is selected, the fault is the selected clauses'
+ * (the selection keeps only their observations, and a fault must never vanish with the rest).
  */
-function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment): string[] {
+function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment, selection?: ReadonlySet<string>): string[] {
+  const ids = inFlight(fault, run, env);
+  if (!selection || ids.some((id) => selection.has(id))) return ids;
+  const selected = propertyClauseIds(env.version, env.book).filter((id) => selection.has(id));
+  return selected.length ? selected : [HARNESS_ID];
+}
+
+function inFlight(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment): string[] {
   const ids = clauseIdsOf(fault, env.version);
   if (ids.length) return ids;
   if (run.ctx.passes.size) return [...run.ctx.passes.keys()];
@@ -288,7 +311,8 @@ function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnv
 }
 
 function faultObservations(fault: PropertyFailure, ids: string[], run: SequenceRun, when: string, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
-  const message = `model-based property: the target failed ${when} (seed ${options.seed}; the run went on with the rest of its budget): ${fault.message}`;
+  const wentOn = when.startsWith('in sequence') ? '; the run went on with the rest of its budget' : '';
+  const message = `model-based property: the target failed ${when} (seed ${options.seed}${wentOn}): ${fault.message}`;
   const trace = [...run.ctx.executed.map((s, i) => `step ${i + 1}. ${s.text}`), 'calls:', ...run.ctx.stepTrace().map((l) => `  ${l}`)];
   return ids.map((clause) => ({ clause, outcome: 'error' as const, test: PROPERTY_TEST, protocolVersion: options.version, message, trace, seed: options.seed }));
 }
@@ -409,7 +433,7 @@ function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, opti
 }
 
 function keep(observations: Observation[], ids: ReadonlySet<string> | undefined): Observation[] {
-  return ids ? observations.filter((o) => o.clause === 'harness' || ids.has(o.clause)) : observations;
+  return ids ? observations.filter((o) => o.clause === HARNESS_ID || ids.has(o.clause)) : observations;
 }
 
 
