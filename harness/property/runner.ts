@@ -10,13 +10,11 @@ import type { Observation } from '../recorder/observation';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import type { AccessLevel, Target } from '../../cmrp/contract';
 import { reachOf, type TargetReach } from '../run-config/config';
-import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { NotifyModel } from '../model/oracle';
-import { ONLY_THROUGH, READING_DEPENDENT, REGISTRATION_SECTION, acceptanceRefs, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
-import { V2_SECTIONS, allRefsV2 } from '../model/refs-v2';
-import { loadCatalogue } from '../catalogue/load';
+import { ONLY_THROUGH } from '../model/refs';
+import { claimedClauseIds, clauseBook, propertyClauseIds, v2ClauseIds } from './clause-ids';
 import { HARNESS_ID } from '../verdict/types';
 import { commandArbitraries } from './arbitraries';
 import { HarnessProblem, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
@@ -26,6 +24,9 @@ import type { Step } from './steps';
 
 /** The test name every property observation carries (stable: never a seed). */
 export const PROPERTY_TEST = 'property/notification-ports';
+
+// The clause lists live in a module of their own: planning a run needs them, not fast-check and the model.
+export { claimedClauseIds, clauseBook, propertyClauseIds } from './clause-ids';
 
 /** Default budget: sequences per protocol version and their length, a few seconds on two cores. */
 export const DEFAULT_RUNS = 200;
@@ -103,34 +104,6 @@ export interface ReplayFile {
   accessLevel: AccessLevel;
   commands: Step[];
   failure: { clauses: string[]; outcome: 'fail' | 'error'; message: string };
-}
-
-let book: ClauseBook | undefined;
-export function clauseBook(): ClauseBook {
-  book ??= new ClauseBook(loadCatalogue());
-  return book;
-}
-
-/** Every clause id the property can observe in `version`. */
-export function propertyClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
-  const refs = [...allRefs(), ...allAcceptanceRefs(), ...Object.values(REGISTRATION_SECTION).map((s) => registrationRefs(s).perFilter)];
-  // Version 2 ports exist in protocol version 3 only; their sections resolve to nothing in version 2.
-  if (version === 3) refs.push(...allRefsV2(), ...Object.values(V2_SECTIONS).flatMap((s) => [...acceptanceRefs(s, 'read-write', 'read'), ...acceptanceRefs(s, 'read-only', 'full')]));
-  return b.ids(refs, version);
-}
-
-/** The clause ids only version 2 ports exercise (NOT-TESTED where the target has none). */
-function v2ClauseIds(b: ClauseBook): Set<string> {
-  return new Set(b.ids([...allRefsV2(), ...Object.values(V2_SECTIONS).flatMap((s) => [...acceptanceRefs(s, 'read-write', 'read'), ...acceptanceRefs(s, 'read-only', 'full')])], 3));
-}
-
-/**
- * The clauses the property claims to reach on every correct server: those it may judge less the rows
- * only some of the spec's readings lead to (READING_DEPENDENT).
- */
-export function claimedClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
-  const dependent = new Set(b.ids(READING_DEPENDENT[version], version));
-  return propertyClauseIds(version, b).filter((id) => !dependent.has(id));
 }
 
 /** One sequence on a fresh fixture: setup, then each applicable step, stopping at the first failure. */
