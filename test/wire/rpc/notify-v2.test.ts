@@ -6,6 +6,7 @@ import type { ClusapiConnection, Target } from '../../../cmrp/contract';
 import { CLUSTER_CHANGE_GROUP_V2 as G, CLUSTER_OBJECT_TYPE as OT, ERROR } from '../../../cmrp/constants';
 import { readDwordPayload } from '../../../wire/clusapi/payload';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
+import { createDcerpcTarget } from '../../../harness/target/dcerpc';
 import { serveReference, wireTarget, type Served } from './support';
 
 let served: Served;
@@ -53,6 +54,26 @@ it('a server without version 2 ports (the opnum faults) is a target without noti
     expect(wire.capabilities.protocolVersions).toEqual([2, 3]);
   } finally {
     await wire.dispose();
+    await other.close();
+  }
+});
+
+it('a probe that gets no answer is a fault of the target naming ApiCreateNotifyV2, not "no version 2 ports"', async () => {
+  const builtin = createBuiltinTarget();
+  // The reference whose ApiCreateNotifyV2 never answers: a hung server proves nothing about v2 ports.
+  const hanging: Target = {
+    ...builtin,
+    connect: async (o) => {
+      const c = await builtin.connect(o);
+      return new Proxy(c, { get: (t, p) => (p === 'ApiCreateNotifyV2' ? () => new Promise(() => undefined) : Reflect.get(t, p)) });
+    },
+    dispose: () => builtin.dispose(),
+  };
+  const other = await serveReference({ target: hanging });
+  try {
+    const created = createDcerpcTarget(`dcerpc:127.0.0.1:${other.port}`, { host: '127.0.0.1', port: other.port }, { timeoutMultiplier: 0.05 });
+    await expect(created).rejects.toThrow(/^ApiCreateNotifyV2: timeout: the probe for version 2 ports/);
+  } finally {
     await other.close();
   }
 });
