@@ -325,7 +325,8 @@ export class NotifyModel {
 
   /**
    * DropEvents: every port loses what was queued. Version 3 SHOULD then report CLUSTER_RECONNECT
-   * where something was lost (an optional one where nothing certainly was); version 2 MUST NOT.
+   * where something was lost (an optional one where nothing certainly was, or where every registration
+   * may have ended with its handle); version 2 MUST NOT.
    */
   private dropEvents(): void {
     for (const port of this.livePorts()) {
@@ -341,9 +342,11 @@ export class NotifyModel {
           const lost = !mayBeEmpty(w.queue(port.index));
           const emptied = w.withQueue(port.index, []);
           if (this.version === 2 || port.filters.length === 0) return [emptied];
+          // A server that ended the registrations of closed handles (2.2.2.7 R38) sees a port with none.
+          const mayHaveNone = port.filters.every((f) => f.orphaned);
           const reconnect: Entry = {
             bit: C_RECONNECT,
-            optional: !lost,
+            optional: !lost || mayHaveNone,
             // SHOULDs both (3.1.4.2.66, 2.2.2.7 R25 in version 3): their absence is NON-STRICT, never a FAIL.
             why: [GET.reconnect, CHANGE.reconnectDropped],
             keyWhy: [],
