@@ -266,6 +266,9 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     trips: trips(
       '3.1.4.1: every method requires All',
       '3.1.4.1: client without All gets ERROR_ACCESS_DENIED',
+      '3.1.4.1: version 2 has only access level All',
+      '3.1.4.1: access level from the cluster SD',
+      '3.1.4.1: SD without All gives ERROR_ACCESS_DENIED',
     ),
     override: { acceptAccess: () => true },
   },
@@ -406,6 +409,32 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     // Its interfaces stay up too: the unavailable rule of 3.1.4.x.94 is broken with it.
     trips: trips('x.69: State reflects node activity', 'x.94: State matches connectivity and node state'),
     override: { followsNodeActivity: false },
+  },
+  {
+    name: 'read-access-changes-cluster',
+    description: 'A client whose access level is only Read may call the methods that change the cluster (they ask for All), directly and through the handles it opened.',
+    trips: trips(
+      '3.1.4.2: three ordered access levels',
+      '3.1.4.2: excess access request gives ERROR_ACCESS_DENIED',
+      '3.1.4.2: All denied by SD gives ERROR_ACCESS_DENIED',
+      '3.1.4.2: per-method access level required',
+      '3.1.4.2: Read allowed by SD is granted',
+      '3.1.4.2: object handles record the granted level',
+      '3.1.4.2: handle level validated on use',
+      '3.1.4.2: insufficient handle level gives ERROR_ACCESS_DENIED',
+    ),
+    override: { acceptChangeAt: () => true },
+  },
+  {
+    name: 'change-in-read-only',
+    description: 'In the read-only protocol server state a method that changes the cluster is carried out instead of failing with ERROR_SHARING_PAUSED.',
+    trips: trips(
+      '3.1.1: server keeps a protocol server state',
+      '3.1.1: state Read-Only accepts only non-modifying requests',
+      'x: method beyond server state not accepted',
+      'x: ERROR_SHARING_PAUSED beyond server state',
+    ),
+    override: { acceptChangeInReadOnly: true },
   },
 ];
 

@@ -69,6 +69,10 @@ export interface Behaviour extends V2Behaviour {
   acceptInReadOnly(method: NotifyMethod, version: ProtocolVersion): boolean;
   /** 3.1.4.1 (v2: every method needs "All") and the 3.1.4.2.x "at least Read" sentences (v3). */
   acceptAccess(method: MethodName, level: AccessLevel, version: ProtocolVersion): boolean;
+  /** 3.1.4.2: a method that changes the cluster asks, implicitly, for "All": whether a client at `level` is served it. */
+  acceptChangeAt(level: AccessLevel): boolean;
+  /** 3.1.1, 3.1.4.x: whether a method that changes the cluster is carried out in the read-only protocol server state. */
+  acceptChangeInReadOnly: boolean;
   /** 3.1.4.x.56: nothing is queued on a port before its first filter. */
   queueWithoutFilters: boolean;
   /** 2.2.2.7: a version 2.0 server does not support QUORUM_STATE and never posts it. */
@@ -177,6 +181,8 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   // 3.1.4.1: version 2 knows only "All", required by every method; version 3 notification (and the
   // open/state) methods need at least "Read".
   acceptAccess: (_method: MethodName, level: AccessLevel, version: ProtocolVersion) => level === 'full' || version === 3,
+  acceptChangeAt: (level: AccessLevel) => level === 'full',
+  acceptChangeInReadOnly: false,
   postsQuorumState: (version: ProtocolVersion) => version === 3,
   queueWithoutFilters: false,
   selectFilters: (matching: readonly Filter[]) => matching,

@@ -303,6 +303,18 @@ const PROBES: Record<string, Probe> = {
     await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
     return ok(await conn.ApiGetNodeState(hNode)).State;
   },
+  'read-access-changes-cluster': async (m) => {
+    const { server } = rig(3, m);
+    const reader = server.connect({ protocolVersion: 3, accessLevel: 'read' });
+    const hGroup = ok(await reader.ApiOpenGroup('App Group')).hGroup;
+    return status(await reader.ApiOfflineGroup!(hGroup));
+  },
+  'change-in-read-only': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const hGroup = ok(await conn.ApiOpenGroup('App Group')).hGroup;
+    await apply({ verb: 'SetServerState', state: 'read-only' });
+    return status(await conn.ApiOfflineGroup!(hGroup));
+  },
 };
 
 it('has a probe for every mutant, and at least 20 mutants', () => {

@@ -163,6 +163,13 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
       { section: '3.1.4.2.138', title: 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION' },
     ],
   },
+  'refuse-read-access': {
+    why: 'the general access-level rules are seen through the same calls: a Read principal refused ApiCreateNotify is not asked for the minimum level its notification methods need',
+    clauses: [
+      { section: '3.1.4.2', title: 'per-method access level required' },
+      { section: '3.1.4.2', title: 'call is an implicit request for the minimum level' },
+    ],
+  },
   'v2-no-timeout': { why: 'the timer clauses of 3.1.2.4 and 3.1.5.4 share the timer check', clauses: timerClauses() },
   'v2-timeout-fault': { why: 'the timer clauses of 3.1.2.4 and 3.1.5.4 share the timer check', clauses: timerClauses() },
 };
