@@ -436,6 +436,23 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     ),
     override: { acceptChangeInReadOnly: true },
   },
+  {
+    name: 'descriptor-ignored',
+    description: 'The cluster security descriptor is never consulted: each principal keeps the level it started with, even once the descriptor grants it nothing or more.',
+    trips: trips(
+      '2.1: calls only by principals the cluster SD permits',
+      '3.1.3: cluster SD decides who may call',
+      '3.1.3: permission validated before any method',
+      '3.1.3: unpermitted client gets a nonzero error',
+      '3.1.4.2: level from cluster SD and backup privilege',
+      '3.1.4.2: All allowed by SD is granted',
+      '3.1.4.2: Read denied by SD gives ERROR_ACCESS_DENIED',
+      '3.1.4.2: no object handle below Read',
+      '3.1.4.2: handle-less methods check access per call',
+      '3.1.4.2: handle-less insufficient access gives ACCESS_DENIED',
+    ),
+    override: { honoursClusterSecurity: false },
+  },
 ];
 
 /** The mutant list as the CLI shows it (reference/mutants/index.ts): name, description, trips. */

@@ -73,6 +73,8 @@ export interface Behaviour extends V2Behaviour {
   acceptChangeAt(level: AccessLevel): boolean;
   /** 3.1.1, 3.1.4.x: whether a method that changes the cluster is carried out in the read-only protocol server state. */
   acceptChangeInReadOnly: boolean;
+  /** 2.1, 3.1.3: every call is checked against the cluster security descriptor as it is now. */
+  honoursClusterSecurity: boolean;
   /** 3.1.4.x.56: nothing is queued on a port before its first filter. */
   queueWithoutFilters: boolean;
   /** 2.2.2.7: a version 2.0 server does not support QUORUM_STATE and never posts it. */
@@ -183,6 +185,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   acceptAccess: (_method: MethodName, level: AccessLevel, version: ProtocolVersion) => level === 'full' || version === 3,
   acceptChangeAt: (level: AccessLevel) => level === 'full',
   acceptChangeInReadOnly: false,
+  honoursClusterSecurity: true,
   postsQuorumState: (version: ProtocolVersion) => version === 3,
   queueWithoutFilters: false,
   selectFilters: (matching: readonly Filter[]) => matching,

@@ -27,10 +27,26 @@ export class ConnectionState {
   constructor(
     readonly core: ServerCore,
     readonly version: ProtocolVersion,
-    readonly accessLevel: AccessLevel,
+    /** The principal the client connected as: the full account or the Read account of the cluster. */
+    readonly account: AccessLevel,
     /** The node the client is connected to: its place among the cluster's nodes (0: the first). */
     readonly nodeIndex = 0,
   ) {}
+
+  /**
+   * What the cluster security descriptor grants the connection's principal now ('none': nothing),
+   * consulted on every call as the served reference's endpoints do; a server that ignores the descriptor
+   * gives each principal its initial level.
+   */
+  private get granted(): AccessLevel | 'none' {
+    return this.core.behaviour.honoursClusterSecurity ? this.core.security.grant(this.account) : this.account;
+  }
+
+  /** The access level the connection's calls are served at. */
+  get accessLevel(): AccessLevel {
+    const granted = this.granted;
+    return granted === 'none' ? 'read' : granted;
+  }
 
   /** The notification ports this connection holds open. */
   ports(): NotificationPort[] {
@@ -44,6 +60,8 @@ export class ConnectionState {
    */
   gate(method: MethodName): Refusal | undefined {
     const { behaviour, serverState } = this.core;
+    // 3.1.3: a principal the descriptor does not permit gets a nonzero error before any method runs.
+    if (this.granted === 'none') return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.acceptAccess(method, this.accessLevel, this.version)) return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.servesFromNode(this.nodeIndex)) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
     if (serverState === 'read-only' && isNotifyMethod(method) && !behaviour.acceptInReadOnly(method, this.version)) {

@@ -309,6 +309,11 @@ const PROBES: Record<string, Probe> = {
     const hGroup = ok(await reader.ApiOpenGroup('App Group')).hGroup;
     return status(await reader.ApiOfflineGroup!(hGroup));
   },
+  'descriptor-ignored': async (m) => {
+    const { server, apply } = rig(3, m);
+    await apply({ verb: 'SetClusterSecurity', account: 'read', access: 'none' });
+    return status(await server.connect({ protocolVersion: 3, accessLevel: 'read' }).ApiOpenCluster());
+  },
   'change-in-read-only': async (m) => {
     const { conn, apply } = rig(3, m);
     const hGroup = ok(await conn.ApiOpenGroup('App Group')).hGroup;

@@ -163,6 +163,14 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
       { section: '3.1.4.2.138', title: 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION' },
     ],
   },
+  'descriptor-ignored': {
+    why: 'in version 2 the Read account granted All is served only by a server that consults the descriptor: the check that judges the grant judges where the identity is checked too',
+    clauses: [{ section: '2.1', title: 'authorization checked against the cluster SD' }],
+  },
+  'read-access-changes-cluster': {
+    why: "what the descriptor's Read grant gives is seen through the same refusal of a change at Read",
+    clauses: [{ section: '3.1.4.2', title: 'level from cluster SD and backup privilege' }],
+  },
   'refuse-read-access': {
     why: 'the general access-level rules are seen through the same calls: a Read principal refused ApiCreateNotify is not asked for the minimum level its notification methods need',
     clauses: [
