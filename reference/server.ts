@@ -48,7 +48,8 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
     const index = options.node === undefined ? 0 : nodes.findIndex((n) => n.name.toLowerCase() === options.node!.toLowerCase());
     const node = nodes[index];
     if (!node) throw new Error(`connect: the cluster has no node '${options.node}'`);
-    if (!isActiveNode(node)) throw new Error(`connect: node '${node.name}' is down`);
+    // A node that runs the cluster software without being active (SetNodeActivity) still answers.
+    if (!isActiveNode(node) && !this.model.running.has(node.name.toLowerCase())) throw new Error(`connect: node '${node.name}' is down`);
     const state = new ConnectionState(this, options.protocolVersion, options.accessLevel ?? 'full', index);
     this.connections.add(state);
     this.nodeOf.set(state, node.name.toLowerCase());

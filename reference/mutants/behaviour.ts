@@ -453,6 +453,18 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     ),
     override: { honoursClusterSecurity: false },
   },
+  {
+    name: 'inactive-node-changes',
+    description: 'A node that runs the cluster software but is no longer active carries out a change of the cluster instead of refusing it.',
+    trips: trips('x: non-active node gives NODE_NOT_READY codes'),
+    override: { inactiveNode: { servesReads: true, changeRefusal: undefined } },
+  },
+  {
+    name: 'inactive-node-refuses-reads',
+    description: 'A node that runs the cluster software but is no longer active refuses every request with ERROR_CLUSTER_NODE_NOT_READY, reads too.',
+    trips: trips('x: non-active node accepts non-modifying requests'),
+    override: { inactiveNode: { servesReads: false, changeRefusal: ERROR.CLUSTER_NODE_NOT_READY } },
+  },
 ];
 
 /** The mutant list as the CLI shows it (reference/mutants/index.ts): name, description, trips. */

@@ -75,6 +75,12 @@ export interface Behaviour extends V2Behaviour {
   acceptChangeInReadOnly: boolean;
   /** 2.1, 3.1.3: every call is checked against the cluster security descriptor as it is now. */
   honoursClusterSecurity: boolean;
+  /**
+   * 3.1.1, 3.1.4.x: a node that runs the cluster software but is not active. `servesReads`: it accepts the
+   * requests that change nothing (SHOULD); `changeRefusal`: the status of a request it cannot process, one
+   * that changes the cluster (undefined: carried out).
+   */
+  inactiveNode: { servesReads: boolean; changeRefusal: number | undefined };
   /** 3.1.4.x.56: nothing is queued on a port before its first filter. */
   queueWithoutFilters: boolean;
   /** 2.2.2.7: a version 2.0 server does not support QUORUM_STATE and never posts it. */
@@ -186,6 +192,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   acceptChangeAt: (level: AccessLevel) => level === 'full',
   acceptChangeInReadOnly: false,
   honoursClusterSecurity: true,
+  inactiveNode: { servesReads: true, changeRefusal: ERROR.CLUSTER_NODE_NOT_READY },
   postsQuorumState: (version: ProtocolVersion) => version === 3,
   queueWithoutFilters: false,
   selectFilters: (matching: readonly Filter[]) => matching,

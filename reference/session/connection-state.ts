@@ -4,6 +4,7 @@ import type { AccessLevel, MethodName } from '../../cmrp/contract';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { isNotifyMethod, type HandleKind } from '../rules/behaviour';
 import { RpcFault, SERVER_ERROR } from '../rules/codes';
+import { CLUSTER_NODE_STATE } from '../rules/states';
 import type { NotificationPort } from '../notify/port';
 import type { ServerCore } from './core';
 import { HandleTable, type TargetOf } from './handles';
@@ -42,6 +43,12 @@ export class ConnectionState {
     return this.core.behaviour.honoursClusterSecurity ? this.core.security.grant(this.account) : this.account;
   }
 
+  /** Whether the node the client is connected to is an active node (Up or Paused), not only running. */
+  nodeActive(): boolean {
+    const node = this.core.model.all('node')[this.nodeIndex];
+    return node === undefined || node.state === CLUSTER_NODE_STATE.Up || node.state === CLUSTER_NODE_STATE.Paused;
+  }
+
   /** The access level the connection's calls are served at. */
   get accessLevel(): AccessLevel {
     const granted = this.granted;
@@ -64,6 +71,7 @@ export class ConnectionState {
     if (this.granted === 'none') return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.acceptAccess(method, this.accessLevel, this.version)) return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.servesFromNode(this.nodeIndex)) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
+    if (!this.nodeActive() && !behaviour.inactiveNode.servesReads) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
     if (serverState === 'read-only' && isNotifyMethod(method) && !behaviour.acceptInReadOnly(method, this.version)) {
       return { refused: SERVER_ERROR.SHARING_PAUSED };
     }

@@ -50,6 +50,8 @@ function gateChange(s: ConnectionState, method: MethodName): Refusal | undefined
   if (!behaviour.acceptChangeAt(s.accessLevel)) return { refused: ERROR.ACCESS_DENIED };
   const refusal = s.gate(method);
   if (refusal) return refusal;
+  // 3.1.4.x: a node no longer active cannot process a change (it serves reads only).
+  if (!s.nodeActive() && behaviour.inactiveNode.changeRefusal !== undefined) return { refused: behaviour.inactiveNode.changeRefusal };
   if (s.core.serverState === 'read-only' && !behaviour.acceptChangeInReadOnly) return { refused: SERVER_ERROR.SHARING_PAUSED };
   return undefined;
 }

@@ -314,6 +314,17 @@ const PROBES: Record<string, Probe> = {
     await apply({ verb: 'SetClusterSecurity', account: 'read', access: 'none' });
     return status(await server.connect({ protocolVersion: 3, accessLevel: 'read' }).ApiOpenCluster());
   },
+  'inactive-node-changes': async (m) => {
+    const { server, apply } = rig(3, m);
+    await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
+    const conn = server.connect({ protocolVersion: 3, node: 'node2' });
+    return status(await conn.ApiOfflineGroup!(ok(await conn.ApiOpenGroup('App Group')).hGroup));
+  },
+  'inactive-node-refuses-reads': async (m) => {
+    const { server, apply } = rig(3, m);
+    await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
+    return status(await server.connect({ protocolVersion: 3, node: 'node2' }).ApiOpenGroup('App Group'));
+  },
   'change-in-read-only': async (m) => {
     const { conn, apply } = rig(3, m);
     const hGroup = ok(await conn.ApiOpenGroup('App Group')).hGroup;

@@ -61,6 +61,16 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
       { section: '3.1.4.1', title: 'nonvolatile changes survive node failures' },
       { section: '3.1.4.2', title: 'nonvolatile changes survive node failures' },
       { section: '3.1.4.1', title: 'active node has Read/Write server state' },
+      // A second node that refuses everything refuses reads once it is no longer active as well.
+      { section: '3.1.4.1', title: 'non-active node accepts non-modifying requests' },
+      { section: '3.1.4.2', title: 'non-active node accepts non-modifying requests' },
+    ],
+  },
+  'node-activity-ignored': {
+    why: 'a node whose activity is ignored stays active, so it carries out the change a node no longer active must refuse',
+    clauses: [
+      { section: '3.1.4.1', title: 'non-active node gives NODE_NOT_READY codes' },
+      { section: '3.1.4.2', title: 'non-active node gives NODE_NOT_READY codes' },
     ],
   },
   'catch-up-wrong-key': {
