@@ -34,6 +34,11 @@ const OUT_OF_REACH: Readonly<Record<string, string>> = {
   'only-first-node-serves': 'a property run connects to one node only (vectors/sequences/3.1.4.x-several-nodes.json connects to two)',
   'sequence-per-node': 'a property run connects to one node only (vectors/sequences/3.1.4.x-several-nodes.json connects to two)',
   'node-loss-unreported': 'a property run has no node-down stimulus (vectors/sequences/3.2.4.6-reconnect.json takes a node down)',
+  'read-access-changes-cluster': 'a property run calls no method that changes the cluster (vectors/sequences/3.1.4.2-access-levels.json asks for one at Read)',
+  'change-in-read-only': 'a property run calls no method that changes the cluster (vectors/sequences/3.1.4.2-access-levels.json asks for one in read-only state)',
+  'descriptor-ignored': 'a property run never changes the cluster security descriptor (vectors/sequences/3.1.4.2-access-levels.json does)',
+  'inactive-node-changes': 'a property run connects to one node only and has no node-activity stimuli (vectors/sequences/3.1.4.2-access-levels.json uses both)',
+  'inactive-node-refuses-reads': 'a property run connects to one node only and has no node-activity stimuli (vectors/sequences/3.1.4.2-access-levels.json uses both)',
   'port2-merge-registrations':
     'caught, on its own clauses (3.1.4.2.137 R14, 3.1.4.2.138 R9), but not in a handful of steps: a read may return a prefix of the queue (3.1.4.2.138 R8), so the merged entry shows only once later events queue behind it, and the scenarios that bring two registrations together do not shrink (vectors/sequences/3.1.4.2.137-ApiAddNotifyV2.json judges it in a few steps)',
 };

@@ -37,8 +37,9 @@ export async function verdictsFor(mutant: string | undefined, version: ProtocolV
 // Clauses only a binding with an RPC runtime can judge are NOT-TESTED here (the wire tests judge them), and
 // so are the transport clauses of 2.1 and 3.1.3 (suites/2.1-transport-security.spec.ts; their power is
 // proven in test/suite/transport-security.test.ts).
-// The clauses of the cluster security descriptor need accounts to refuse: only the served reference on
-// dcerpc: has them (test/wire/rpc/cluster-security.test.ts judges them there).
+// The clauses that need a restricted principal are left to the runs that have one (the builtin target's
+// Read connection and descriptor: the CLI run; over dcerpc: test/wire/rpc/nodes-and-security.test.ts);
+// their mutants are still proven here.
 export const judged = (c: Clause) =>
   c.party === 'server' && c.testable && !c.untestedReason && !c.needs.includes('rpc-runtime') && !c.needs.includes('restricted-principal') && !TRANSPORT_CLAUSES.includes(c.id);
 
