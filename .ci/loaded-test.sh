@@ -11,11 +11,12 @@ cd "$(dirname "$0")/.."
 hogs=1
 while [ $# -gt 0 ]; do
   case "$1" in
-    --hogs) hogs=$2; shift 2 ;;
+    --hogs) hogs=${2:-}; shift $(( $# > 1 ? 2 : 1 )) ;;
     --) shift; break ;;
     *) echo "loaded-test: unknown argument $1 (takes --hogs N and -- JEST ARGS)" >&2; exit 2 ;;
   esac
 done
+if ! [[ "$hogs" =~ ^[0-9]+$ ]]; then echo "loaded-test: --hogs takes a whole number of busy loops, not '$hogs'" >&2; exit 2; fi
 pids=()
 stop_hogs() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; }
 trap stop_hogs EXIT

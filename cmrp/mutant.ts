@@ -13,4 +13,9 @@ export interface Mutant {
    * `serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\NAME --mutant NAME`, not as builtin:mutant=NAME.
    */
   wire?: boolean;
+  /**
+   * A mutant of a management method: it shows only when stimuli are caused in-band, through MS-CMRP
+   * (--stimuli inband), not through a control adapter; test/profile/inband-mutant.test.ts proves it.
+   */
+  inband?: boolean;
 }

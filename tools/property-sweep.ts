@@ -11,8 +11,8 @@
 // exercised in fewer than --min of the seeds.
 import { join } from 'node:path';
 import type { ProtocolVersion } from '../cmrp/constants';
-import { defaultPropertyTimeouts } from '../harness/property/context';
-import { claimedClauseIds, clauseBook, runProperty } from '../harness/property/runner';
+import { defaultPropertyTimeouts, environmentFor } from '../harness/property/context';
+import { claimedFor, clauseBook, runProperty } from '../harness/property/runner';
 import { createTarget } from '../harness/target/resolve';
 import { VARIANT_DEFINITIONS } from '../reference/variants';
 
@@ -69,13 +69,15 @@ function declaredNonStrict(spec: string, version: ProtocolVersion): Set<string> 
   return ids;
 }
 
-async function sweep(spec: string, version: ProtocolVersion, o: Options): Promise<{ failed: number; lines: string[]; hits: Map<string, number> }> {
+async function sweep(spec: string, version: ProtocolVersion, o: Options): Promise<{ failed: number; lines: string[]; hits: Map<string, number>; claimed: string[] }> {
   const timeouts = defaultPropertyTimeouts(spec.startsWith('builtin') ? o.multiplier : Math.max(0.5, o.multiplier));
   const allowed = declaredNonStrict(spec, version);
   const hits = new Map<string, number>();
   const lines: string[] = [];
   let failed = 0;
   const target = await createTarget(spec);
+  // The claim follows the target: what it cannot show (no SetQuorum, no version 2 ports, ...) it is not held to.
+  const claimed = claimedFor(environmentFor(target, spec, version, timeouts, clauseBook()));
   try {
     for (let seed = o.first; seed < o.first + o.seeds; seed++) {
       const result = await runProperty({ target, targetSpec: spec, version, seed, runs: o.runs, timeouts });
@@ -93,19 +95,18 @@ async function sweep(spec: string, version: ProtocolVersion, o: Options): Promis
   } finally {
     await target.dispose();
   }
-  return { failed, lines, hits };
+  return { failed, lines, hits, claimed };
 }
 
 async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   let bad = false;
   for (const version of o.versions) {
-    const claimed = claimedClauseIds(version);
     const queue = [...o.targets];
     const lane = async (): Promise<void> => {
       for (let spec = queue.shift(); spec !== undefined; spec = queue.shift()) {
         const started = Date.now();
-        const { failed, lines, hits } = await sweep(spec, version, o);
+        const { failed, lines, hits, claimed } = await sweep(spec, version, o);
         const shown = spec === PYTHON_SPEC ? 'python example' : spec;
         const out = [`v${version} ${shown}: ${o.seeds} seeds, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`, ...lines];
         if (failed) bad = true;

@@ -24,6 +24,7 @@ import traceback
 sys.dont_write_bytecode = True  # leave no __pycache__ next to the example
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import toy_server as toy  # noqa: E402
+import management  # noqa: E402
 
 PROTOCOL = "cmrp-adapter/1"
 MAX_LINE = 1024 * 1024
@@ -172,18 +173,21 @@ class Session:
                 c, handle(p, "hNotify"), handle(p, "hCluster"), uint32(p, "dwFilter"), uint32(p, "dwNotifyKey"))),
             "ApiAddNotifyKey": self.call(lambda c, p: s.add_notify_key(
                 c, handle(p, "hNotify"), handle(p, "hKey"), uint32(p, "dwNotifyKey"), uint32(p, "Filter"), boolean(p, "WatchSubTree"))),
-            "ApiGetNotify": self.get_notify,
+            # Timeout is sent in protocol version 2 only.
+            "ApiGetNotify": self.call(lambda c, p, reply: s.get_notify(c, handle(p, "hNotify"), uint32(p, "Timeout", optional=True), reply), deferred=True),
             "ApiCreateNotifyV2": self.call(lambda c, p: s.create_notify_v2(c)),
             "ApiAddNotifyV2": self.call(lambda c, p: s.add_notify_v2(
                 c, handle(p, "hNotify"), handle(p, "hObject"), uint32(p, "dwObjectType"), uint64(p, "FilterFlags"),
                 uint32(p, "dwNotifyKey"), uint32(p, "dwVersion"), boolean(p, "isTargetedAtObject"))),
-            "ApiGetNotifyV2": self.get_notify_v2,
+            "ApiGetNotifyV2": self.call(lambda c, p, reply: s.get_notify_v2(c, handle(p, "hNotify"), reply), deferred=True),
             "ApiUnblockGetNotifyCall": self.call(lambda c, p: s.unblock(c, handle(p, "hNotify"))),
         }
         for type_name, kind in OBJECT_METHODS.items():
             h.update(self._object_methods(type_name, kind))
         for verb in CONTROL_VERBS:
             h["Control." + verb] = self.control(verb)
+        # MS-CMRP's management methods: what the suite's in-band stimuli call (management.py).
+        h.update(management.handlers(self, handle, string, uint32, boolean))
         return h
 
     def _object_methods(self, type_name, kind):
@@ -231,7 +235,8 @@ class Session:
             "name": "python example adapter (toy server)",
             "protocolVersions": [2, 3],
             # Version 2 ports (ApiCreateNotifyV2 ...) in protocol version 3: toy_v2.py.
-            "capabilities": {"notifyV2": True, "accessLevels": ["full", "read"]},
+            # management: the MS-CMRP management methods of management.py (in-band stimuli, discovery).
+            "capabilities": {"notifyV2": True, "accessLevels": ["full", "read"], "management": True},
             "control": CONTROL_VERBS,
         }
 
@@ -258,7 +263,9 @@ class Session:
         connection = self.connections.get(string(params, "connection"))
         return connection if connection is not None and connection.alive else None
 
-    def call(self, method):
+    def call(self, method, deferred=False):
+        """A method of a live connection. `deferred`: a read that may block (ApiGetNotify, ApiGetNotifyV2),
+        called with the reply callback it answers through later."""
         def run(params, reply):
             connection = self._connection(params)
             if connection is None:
@@ -266,29 +273,11 @@ class Session:
             denied = self.server.access_check(connection)
             if denied is not None:
                 return {"status": denied}  # out parameters may be left out of a failed call
+            if deferred:
+                method(connection, params, reply)
+                return DEFERRED
             return method(connection, params)
         return run
-
-    def get_notify(self, params, reply):
-        connection = self._connection(params)
-        if connection is None:
-            return {"fault": toy.RPC_S_CALL_FAILED}
-        denied = self.server.access_check(connection)
-        if denied is not None:
-            return {"status": denied}
-        # Timeout is sent in protocol version 2 only.
-        self.server.get_notify(connection, handle(params, "hNotify"), uint32(params, "Timeout", optional=True), reply)
-        return DEFERRED
-
-    def get_notify_v2(self, params, reply):
-        connection = self._connection(params)
-        if connection is None:
-            return {"fault": toy.RPC_S_CALL_FAILED}
-        denied = self.server.access_check(connection)
-        if denied is not None:
-            return {"status": denied}
-        self.server.get_notify_v2(connection, handle(params, "hNotify"), reply)
-        return DEFERRED
 
     def control(self, verb):
         s = self.server

@@ -20,12 +20,30 @@ export function parseClauseId(id: string): { section: string; r: number } | unde
   return { section, r: Number(r) };
 }
 
+/**
+ * An id's section numbers and R number, parsed once per id: sorting the catalogue and a run's verdicts
+ * compares each id many times (null: not a clause id).
+ */
+const sortKeys = new Map<string, { parts: number[]; r: number } | null>();
+function sortKey(id: string): { parts: number[]; r: number } | null {
+  let key = sortKeys.get(id);
+  if (key === undefined) {
+    const parsed = parseClauseId(id);
+    key = parsed ? { parts: parsed.section.split('.').map(Number), r: parsed.r } : null;
+    sortKeys.set(id, key);
+  }
+  return key;
+}
+
 /** Section order first, then R number; ids that are not clause ids (e.g. "harness") sort last. */
 export function compareClauseIds(a: string, b: string): number {
-  const pa = parseClauseId(a);
-  const pb = parseClauseId(b);
+  const pa = sortKey(a);
+  const pb = sortKey(b);
   if (!pa || !pb) return pa ? -1 : pb ? 1 : a.localeCompare(b);
-  return compareSections(pa.section, pb.section) || pa.r - pb.r;
+  for (let i = 0; i < Math.min(pa.parts.length, pb.parts.length); i++) {
+    if (pa.parts[i] !== pb.parts[i]) return pa.parts[i] - pb.parts[i];
+  }
+  return pa.parts.length - pb.parts.length || pa.r - pb.r;
 }
 
 /** True when `section` is `ancestor` or lies below it, on dotted boundaries only. */

@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import type { RunOptions, RunOutcome } from '../runner/run';
 import type { Mutant } from '../../cmrp/mutant';
 import { withDataChecked } from '../catalogue/data-file';
+import { HARNESS_ID } from '../verdict/types';
 
 export type ExecuteRun = (options: RunOptions) => Promise<RunOutcome>;
 
@@ -49,14 +50,18 @@ export function defaultDeps(): CliDeps {
       const { createTarget } = require('../target/resolve') as typeof import('../target/resolve');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { targetOptions } = require('../run-config/config') as typeof import('../run-config/config');
+      // A fault of the target in the cleanup's session is one of the run: no clause is in flight there,
+      // so it is a run-level ERROR (the harness entry of the reports), never only a line on stderr.
+      const faults: string[] = [];
       return withCleanup(
         {
           target: () => createTarget(options.target, targetOptions(options)),
           ms: Math.max(1000, Math.round(5000 * options.timeoutMultiplier)),
           log: (line) => rawStderr(`${line}\n`),
+          fault: (message) => faults.push(message),
         },
         run,
-      );
+      ).then((outcome) => ({ ...outcome, observations: [...outcome.observations, ...cleanupErrors(faults, options.protocolVersion)] }));
     },
     listMutants: () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,4 +75,9 @@ export function defaultDeps(): CliDeps {
     now: () => new Date(),
     randomSeed: () => randomInt(0, 2 ** 31),
   };
+}
+
+/** The run-level ERRORs of the cleanup session's faults. */
+function cleanupErrors(faults: readonly string[], protocolVersion: RunOptions['protocolVersion']): RunOutcome['observations'] {
+  return faults.map((message) => ({ clause: HARNESS_ID, outcome: 'error' as const, test: 'cleanup of the suite\'s own objects', protocolVersion, message }));
 }

@@ -13,6 +13,8 @@ export interface ResolvedMutant {
   trips: { section: string; title: string; clause: string | null }[];
   /** A mutant of the wire server (served with serve --listen dcerpc:... --mutant NAME). */
   wire?: true;
+  /** A mutant of a management method, caught only with in-band stimuli (--stimuli inband). */
+  inband?: true;
 }
 
 export function resolveTrips(mutants: Mutant[], clauses: Clause[]): ResolvedMutant[] {
@@ -21,6 +23,7 @@ export function resolveTrips(mutants: Mutant[], clauses: Clause[]): ResolvedMuta
     name: m.name,
     description: m.description,
     ...(m.wire ? { wire: true as const } : {}),
+    ...(m.inband ? { inband: true as const } : {}),
     trips: m.trips.map((t) => {
       const found = clauses.find((c) => c.section === t.section && c.title === t.title) ?? clauses.find((c) => c.section === t.section && norm(c.title) === norm(t.title));
       return { section: t.section, title: t.title, clause: found?.id ?? null };
@@ -37,7 +40,7 @@ export async function mutantsCommand(argv: string[], deps: CliDeps): Promise<num
   }
   const lines: string[] = [];
   for (const m of resolved) {
-    lines.push(`${m.name}${m.wire ? ' (wire)' : ''}: ${m.description}`);
+    lines.push(`${m.name}${m.wire ? ' (wire)' : ''}${m.inband ? ' (in-band: caught with --stimuli inband)' : ''}: ${m.description}`);
     for (const t of m.trips) lines.push(t.clause ? `  trips ${t.clause} (${t.title})` : `  trips ${t.section} "${t.title}" (no such clause in the catalogue)`);
   }
   const wire = resolved.some((m) => m.wire) ? '; serve a (wire) one with serve --listen dcerpc:127.0.0.1:PORT --user DOMAIN\\NAME --mutant NAME' : '';

@@ -18,7 +18,7 @@ import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';
 import { checkReportPaths, reportPaths, RUN_FLAGS, selectionFlags } from './flags';
 import { holdEngineOutput, progressPrinter } from './progress';
-import { loadProfileFile } from '../profile/load';
+import { ProfileError, loadProfileFile } from '../profile/load';
 
 export const DEFAULT_TARGET = 'builtin';
 export const DEFAULT_PROTOCOL_VERSION = 3;
@@ -84,7 +84,15 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     ...(flags['node-target'] !== undefined ? { nodeTargets: flags['node-target'] as string[] } : {}),
   };
   // A broken profile refuses the run (exit 2) before the target is touched.
-  if (reach.profile !== undefined) loadProfileFile(reach.profile);
+  if (reach.profile !== undefined) {
+    try {
+      loadProfileFile(reach.profile);
+    } catch (error) {
+      // Named by its flag, as a broken --baseline or report path is.
+      if (error instanceof ProfileError) throw new ProfileError(`--profile ${error.message}`);
+      throw error;
+    }
+  }
   const startedAt = deps.now();
   // The real process's streams: hold back what the engine (Jest) writes there while the suites run.
   const held = deps.stderr === process.stderr ? holdEngineOutput(deps.env) : undefined;

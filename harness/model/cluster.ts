@@ -45,6 +45,8 @@ export interface ObjectState {
   readonly kind: ObjectKind;
   readonly name: string;
   group?: string;
+  /** Net interface: the node it is installed on, whose activity its state follows (3.1.4.x.94). */
+  readonly node?: string;
   readonly network?: string;
   readonly versions: Version[];
 }
@@ -72,7 +74,7 @@ export class ClusterModel {
   constructor(initialStates: ReadonlyMap<string, number>) {
     for (const o of FIXTURE_OBJECTS) {
       const state = initialStates.get(objectKey(o.kind, o.name)) ?? 0;
-      this.objects.set(objectKey(o.kind, o.name), { kind: o.kind, name: o.name, group: o.group, network: o.network, versions: [{ state, definite: true }] });
+      this.objects.set(objectKey(o.kind, o.name), { kind: o.kind, name: o.name, group: o.group, node: o.node, network: o.network, versions: [{ state, definite: true }] });
     }
   }
 
@@ -208,8 +210,8 @@ export class ClusterModel {
 
   /**
    * SetState: the object's *_STATE, a certain transition when the value changes. Related objects
-   * whose state a real cluster derives from it (a group from its resources and back, a network from
-   * its interfaces) may change too: their *_STATE is optional and their sequence becomes uncertain.
+   * whose state a real cluster derives from it (a group from its resources and back, an interface from
+   * its node, a network from its interfaces) may change too: their *_STATE is optional and their sequence becomes uncertain.
    */
   private setState(kind: ObjectKind, name: string, state: number): InternalEvent[] {
     const o = this.object(kind, name);
@@ -226,6 +228,12 @@ export class ClusterModel {
     if (o.kind === 'resource' && o.group) return [this.object('group', o.group)];
     if (o.kind === 'group') return [...this.objects.values()].filter((r) => r.kind === 'resource' && r.group?.toLowerCase() === o.name.toLowerCase());
     if (o.kind === 'netInterface' && o.network) return [this.object('network', o.network)];
+    if (o.kind === 'node') {
+      // 3.1.4.x.94: an interface's state follows its node's activity (a server may re-derive it even when
+      // the node's value is unchanged), and a network's follows its interfaces.
+      const interfaces = [...this.objects.values()].filter((i) => i.kind === 'netInterface' && i.node?.toLowerCase() === o.name.toLowerCase());
+      return [...interfaces, ...interfaces.flatMap((i) => this.derived(i))];
+    }
     return [];
   }
 

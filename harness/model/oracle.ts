@@ -100,6 +100,14 @@ export class NotifyModel {
     return this.ports.filter((p) => p.live);
   }
 
+  /**
+   * The port is live but closed for retrieval in every world: an ApiUnblockGetNotifyCall ended it on a
+   * server that reads "unblock" that way (3.1.4.x.66 R2 allows it), so no read of it will bring an event again.
+   */
+  retrievalEnded(port: PortModel): boolean {
+    return port.live && this.worlds.every((w) => (port.version === 2 ? w.readingV2 : w.reading) === 'closed' && w.unblocked.has(port.index));
+  }
+
   // ---- ApiCreateNotify / ApiCloseNotify --------------------------------------------------------
 
   /** `name`: how the trace calls the returned handle, so messages and trace agree. */

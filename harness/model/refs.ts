@@ -2,7 +2,10 @@
 // Kept in one place so a test can prove each name resolves in the catalogue, coverage can credit the
 // property runs with what they resolve to (harness/coverage), and a reader sees at a glance what the
 // model claims to know.
+import type { ControlVerb } from '../../cmrp/control';
+import { CLUSTER_OBJECT_TYPE as OT } from '../../cmrp/constants';
 import { ref, type ClauseRef } from './clauses';
+import { TABLE } from './refs-v2';
 import type { ObjectKind, RegistrationMethod } from './types';
 
 /** The registrations' common rows, for a method section ('x.58', 'x.64', ...). */
@@ -201,6 +204,18 @@ export const READING_DEPENDENT: Readonly<Record<2 | 3, readonly ClauseRef[]>> = 
   2: [GET.closedPort],
   3: [GET.closedPort, CREATE.nullOnFailure, CREATE.beyondState, CREATE.sharingPaused],
 };
+
+/**
+ * Rows only some control verbs can make a server show (the event they describe has no other cause the
+ * property stirs): a target that offers none of the verbs cannot show them, so the property does not
+ * claim them there and reports them NOT-TESTED naming the verbs (harness/property/runner.ts).
+ */
+export const ONLY_THROUGH: readonly { refs: readonly ClauseRef[]; verbs: readonly ControlVerb[] }[] = [
+  { refs: [BIT_MEANING[0x10000000], TABLE[OT.QUORUM]], verbs: ['SetQuorum'] },
+  { refs: [BIT_MEANING[0x40000000], BIT_MEANING[0x00000008], BIT_MEANING[0x00800000], BIT_MEANING[0x08000000]], verbs: ['SetProperty'] },
+  { refs: [BIT_MEANING[0x00000800], BIT_MEANING[0x00008000]], verbs: ['SetProperty', 'MoveResource'] },
+  { refs: [BIT_MEANING[0x00000020]], verbs: ['RegistrySetSecurity'] },
+];
 
 /** The method section of each registration method. */
 export const REGISTRATION_SECTION: Readonly<Record<RegistrationMethod, string>> = {

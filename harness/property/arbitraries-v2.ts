@@ -183,10 +183,20 @@ export function scenarioArbitrariesV2(a: SharedArbitraries): fc.Arbitrary<Step[]
   ]);
   // Two slots among the version 1 scenarios' eight, whichever version 2 scenario fills them.
   // A port made, a registration and a read in the read-only server state (each SHOULD be accepted there), then read/write again.
-  const readOnly = fc.record({ t: a.anyObject, key: a.notifyKey }).map(({ t, key }): Step[] => [
+  // With `event`, the watched object changes in read/write between them, so the read has an event to return:
+  // 3.1.4.2.138's read-only row is judged on returned events (a read of an empty port is only released).
+  // `event` shrinks away when a counterexample does not need it.
+  const readOnly = fc.record({ t: a.anyObject, key: a.notifyKey, state: fc.nat({ max: 2 }), event: fc.boolean() }).map(({ t, key, state, event }): Step[] => [
     { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: true } },
     { op: 'CreateNotifyV2' },
     { op: 'AddNotifyV2', port: NEWEST, objectType: KIND_TYPE[t.kind], flags: FLAG_UNITS[KIND_TYPE[t.kind]][0], key, targeted: true, object: t.object },
+    ...(event
+      ? ([
+          { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: false } },
+          { op: 'Stimulus', stimulus: stateChange(t, state) },
+          { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: true } },
+        ] as Step[])
+      : []),
     read2(NEWEST),
     { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: false } },
   ]);

@@ -10,7 +10,7 @@ import type { MethodName } from '../../cmrp/contract';
 import { STILL_PENDING, type PendingCall } from '../session/session';
 import { BLOCKING_TIMEOUT_MS, HarnessProblem, yieldToServer, type RunContext } from './context';
 import { repeatUnblock } from '../sequence/release';
-import { badCallKind, keyPath, methodFor, objectTarget, plainBits, resolveBad, resolveStimulus, stepPort } from './resolve';
+import { badCallKind, freshPortBefore, keyPath, methodFor, objectTarget, plainBits, resolveBad, resolveStimulus, stepPort } from './resolve';
 import { runStepV2 } from './execute-v2';
 import { GET2, V2_SECTIONS } from '../model/refs-v2';
 import type { ClauseRef } from '../model/clauses';
@@ -18,6 +18,10 @@ import { describeStep, describeStimulus, type Racer, type Step, type StimulusCho
 
 /** Runs one step, keeping it (as it ran) in the run's list of executed steps, failing or not. */
 export async function runStep(ctx: RunContext, step: Step): Promise<void> {
+  // A registration on a port whose retrieval has ended would be a step nothing reads: a fresh port first
+  // (an ordinary step, so a replay makes it too).
+  const fresh = freshPortBefore(ctx.model, step);
+  if (fresh) await runStep(ctx, fresh);
   const text = describeStep(step);
   ctx.trace.add(`## step ${ctx.executed.length + 1}: ${text}`);
   ctx.executed.push({ text, data: step });

@@ -8,7 +8,7 @@ import type { Target } from '../../cmrp/contract';
 import { reachOf, targetOptions } from '../run-config/config';
 import { createTarget } from '../target/resolve';
 import { defaultPropertyTimeouts, environmentFor } from './context';
-import { PROPERTY_TEST, clauseBook, clauseIdsOf, failObservations, rerun, type FailureReport, type ReplayFile } from './runner';
+import { PROPERTY_TEST, clauseBook, clauseIdsOf, closeFaultObservations, failObservations, rerun, type FailureReport, type ReplayFile } from './runner';
 
 export interface ReplayOptions {
   /** A target spec (or a target already made) instead of the one the file names. */
@@ -50,7 +50,7 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
   const target = typeof options.target === 'object' ? options.target : await createTarget(spec, reach);
   try {
     const env = environmentFor(target, spec, file.protocolVersion, defaultPropertyTimeouts(options.timeoutMultiplier ?? 1), clauseBook());
-    const { run, failure } = await rerun(env, file.accessLevel ?? 'full', file.commands);
+    const { run, failure, closeFault } = await rerun(env, file.accessLevel ?? 'full', file.commands);
     const base = { test: PROPERTY_TEST, protocolVersion: file.protocolVersion, seed: file.seed };
     const observations: Observation[] = [...run.ctx.passes.keys()].map((clause) => ({
       ...base,
@@ -74,6 +74,8 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
       };
       observations.push(...failObservations(report, { version: file.protocolVersion, seed: file.seed }));
     }
+    // A fault at Disconnect beside the failure is reported too, never dropped.
+    if (closeFault) observations.push(...closeFaultObservations(closeFault, run, env, `when the replay of ${path} ended`, { version: file.protocolVersion, seed: file.seed }));
     return observations;
   } finally {
     if (typeof options.target !== 'object') await target.dispose();

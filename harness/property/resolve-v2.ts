@@ -8,7 +8,7 @@ import type { NotifyModel } from '../model/oracle';
 import type { HandleKind, ObjectKind } from '../model/types';
 import { CLUSTER_HANDLE_TYPES, KIND_TYPE, type V2Scope } from '../model/v2';
 import type { PropertyEnvironment } from './context';
-import { MAX_PORTS, MAX_WORLDS, applicable, keyPath, objectTarget, stepPort } from './resolve';
+import { MAX_PORTS, MAX_PORTS_EVER, MAX_WORLDS, applicable, openPorts, keyPath, objectTarget, stepPort } from './resolve';
 import { isStepV2, type Step, type StepV2 } from './steps';
 
 /** Can the step run now? Version 2 port steps only where the target has version 2 ports. */
@@ -79,7 +79,7 @@ function applicableV2(env: PropertyEnvironment, m: NotifyModel, step: StepV2): b
   const calm = m.ambiguity <= MAX_WORLDS;
   switch (step.op) {
     case 'CreateNotifyV2':
-      return m.ports.filter((p) => p.version === 2).length < MAX_PORTS;
+      return openPorts(m, 2) < MAX_PORTS && m.ports.filter((p) => p.version === 2).length < MAX_PORTS_EVER;
     case 'AddNotifyV2':
       return calm && stepPort(m, step) !== undefined && addV2Target(env, m, step) !== undefined;
     case 'AddNotifyV2Invalid':

@@ -17,21 +17,53 @@ export const MAX_PORTS = 4;
 export const MAX_WORLDS = 16;
 
 /** The port a step's index names (-1: the newest), counting only ports of kind `among` (version 1 or 2), all when absent. */
-export function portAt(m: NotifyModel, index: number, among?: PortKind): PortModel | undefined {
-  const ports = among ? m.ports.filter((p) => p.version === among) : m.ports;
+export function portAt(m: NotifyModel, index: number, among?: PortKind, retrieving = false): PortModel | undefined {
+  const all = among ? m.ports.filter((p) => p.version === among) : m.ports;
+  // A step that registers or reads passes over ports whose retrieval has ended (they can never show it
+  // an event); it takes one only when every port of the kind has ended (a read there still judges the
+  // closed-port answer).
+  const open = retrieving ? all.filter((p) => !m.retrievalEnded(p)) : all;
+  const ports = open.length ? open : all;
   return ports.length ? ports[((index % ports.length) + ports.length) % ports.length] : undefined;
 }
 
 /** Version 1 registrations: their index counts version 1 ports only (as every step's that does not say otherwise). */
 const V1_REGISTRATIONS: ReadonlySet<Step['op']> = new Set(['AddNotifyCluster', 'AddNotifyKey', 'AddNotifyObject', 'ReAddNotifyObject']);
 
+/** Steps that need a port's retrieval to work: they register a filter or read (see portAt). */
+const RETRIEVING: ReadonlySet<Step['op']> = new Set([...V1_REGISTRATIONS, 'AddNotifyV2', 'GetNotify', 'BlockedRead', 'Unblock']);
+
+/** Steps worth a fresh port when every port of their kind has ended retrieval: the registrations. */
+const WANTS_FRESH_PORT: ReadonlySet<Step['op']> = new Set([...V1_REGISTRATIONS, 'AddNotifyV2']);
+
 /** The port a step's `port` index designates (version 1 ports for version 1 registrations). */
 export function stepPort(m: NotifyModel, step: Step): PortModel | undefined {
   if (!('port' in step)) return undefined;
-  if (V1_REGISTRATIONS.has(step.op)) return portAt(m, step.port, 1);
+  const retrieving = RETRIEVING.has(step.op);
+  if (V1_REGISTRATIONS.has(step.op)) return portAt(m, step.port, 1, retrieving);
   // Steps that do not say count version 1 ports: version 2 ports never shift which port they name (so a
   // version 2 scenario can be shrunk away from a version 1 counterexample).
-  return portAt(m, step.port, 'among' in step && step.among ? step.among : step.op === 'AddNotifyV2' || step.op === 'AddNotifyV2Invalid' ? 2 : 1);
+  return portAt(m, step.port, 'among' in step && step.among ? step.among : step.op === 'AddNotifyV2' || step.op === 'AddNotifyV2Invalid' ? 2 : 1, retrieving);
+}
+
+/** Ports of a kind the generator may still open: those whose retrieval has not ended count (MAX_PORTS). */
+export function openPorts(m: NotifyModel, version: PortKind): number {
+  return m.ports.filter((p) => p.version === version && !m.retrievalEnded(p)).length;
+}
+
+/** Ports of a kind there may be at most, ended ones included: a bound on what one sequence creates. */
+export const MAX_PORTS_EVER = 2 * MAX_PORTS;
+
+/**
+ * The port to create before `step` runs: when the step registers a filter and every port of its kind has
+ * ended retrieval, a fresh port of that kind takes its place, instead of a filter nothing will read.
+ */
+export function freshPortBefore(m: NotifyModel, step: Step): Step | undefined {
+  if (!WANTS_FRESH_PORT.has(step.op)) return undefined;
+  const port = stepPort(m, step);
+  if (!port || !m.retrievalEnded(port)) return undefined;
+  if (m.ports.filter((p) => p.version === port.version).length >= MAX_PORTS_EVER) return undefined;
+  return port.version === 2 ? { op: 'CreateNotifyV2' } : { op: 'CreateNotify' };
 }
 
 export function objectTarget(kind: ObjectKind, index: number): { name: string; target: string } {
@@ -161,7 +193,7 @@ export function applicable(env: PropertyEnvironment, m: NotifyModel, step: Step)
   const port = stepPort(m, step);
   switch (step.op) {
     case 'CreateNotify':
-      return m.ports.filter((p) => p.version === 1).length < MAX_PORTS;
+      return openPorts(m, 1) < MAX_PORTS && m.ports.filter((p) => p.version === 1).length < MAX_PORTS_EVER;
     case 'CloseNotify':
     case 'GetNotify':
       return port !== undefined;

@@ -10,13 +10,12 @@ import type { Observation } from '../recorder/observation';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import type { AccessLevel, Target } from '../../cmrp/contract';
 import { reachOf, type TargetReach } from '../run-config/config';
-import { ClauseBook } from '../model/clauses';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { NotifyModel } from '../model/oracle';
-import { READING_DEPENDENT, REGISTRATION_SECTION, acceptanceRefs, allAcceptanceRefs, allRefs, registrationRefs } from '../model/refs';
-import { V2_SECTIONS, allRefsV2 } from '../model/refs-v2';
-import { loadCatalogue } from '../catalogue/load';
+import { ONLY_THROUGH } from '../model/refs';
+import { claimedClauseIds, clauseBook, propertyClauseIds, v2ClauseIds } from './clause-ids';
+import { HARNESS_ID } from '../verdict/types';
 import { commandArbitraries } from './arbitraries';
 import { HarnessProblem, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
 import { runStep } from './execute';
@@ -25,6 +24,9 @@ import type { Step } from './steps';
 
 /** The test name every property observation carries (stable: never a seed). */
 export const PROPERTY_TEST = 'property/notification-ports';
+
+// The clause lists live in a module of their own: planning a run needs them, not fast-check and the model.
+export { claimedClauseIds, clauseBook, propertyClauseIds } from './clause-ids';
 
 /** Default budget: sequences per protocol version and their length, a few seconds on two cores. */
 export const DEFAULT_RUNS = 200;
@@ -104,34 +106,6 @@ export interface ReplayFile {
   failure: { clauses: string[]; outcome: 'fail' | 'error'; message: string };
 }
 
-let book: ClauseBook | undefined;
-export function clauseBook(): ClauseBook {
-  book ??= new ClauseBook(loadCatalogue());
-  return book;
-}
-
-/** Every clause id the property can observe in `version`. */
-export function propertyClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
-  const refs = [...allRefs(), ...allAcceptanceRefs(), ...Object.values(REGISTRATION_SECTION).map((s) => registrationRefs(s).perFilter)];
-  // Version 2 ports exist in protocol version 3 only; their sections resolve to nothing in version 2.
-  if (version === 3) refs.push(...allRefsV2(), ...Object.values(V2_SECTIONS).flatMap((s) => [...acceptanceRefs(s, 'read-write', 'read'), ...acceptanceRefs(s, 'read-only', 'full')]));
-  return b.ids(refs, version);
-}
-
-/** The clause ids only version 2 ports exercise (NOT-TESTED where the target has none). */
-function v2ClauseIds(b: ClauseBook): Set<string> {
-  return new Set(b.ids([...allRefsV2(), ...Object.values(V2_SECTIONS).flatMap((s) => [...acceptanceRefs(s, 'read-write', 'read'), ...acceptanceRefs(s, 'read-only', 'full')])], 3));
-}
-
-/**
- * The clauses the property claims to reach on every correct server: those it may judge less the rows
- * only some of the spec's readings lead to (READING_DEPENDENT).
- */
-export function claimedClauseIds(version: ProtocolVersion, b: ClauseBook = clauseBook()): string[] {
-  const dependent = new Set(b.ids(READING_DEPENDENT[version], version));
-  return propertyClauseIds(version, b).filter((id) => !dependent.has(id));
-}
-
 /** One sequence on a fresh fixture: setup, then each applicable step, stopping at the first failure. */
 export class SequenceRun {
   readonly ctx: RunContext;
@@ -175,20 +149,29 @@ export class SequenceRun {
   }
 }
 
-/** Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. */
-export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure }> {
+/**
+ * Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. A fault at Disconnect is the
+ * failure when there is no other; beside another, it is `closeFault`, for the caller to report too.
+ */
+export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure; closeFault?: TargetFault }> {
   const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i));
   let failure: PropertyFailure | undefined;
+  let closeFault: TargetFault | undefined;
   try {
     await run.setUp();
     await run.steps(steps);
   } catch (error) {
     failure = SequenceRun.failureOf(error);
   } finally {
-    const closeFault = await run.tearDown();
+    closeFault = await run.tearDown();
     failure ??= closeFault;
   }
-  return { run, failure };
+  return { run, failure, ...(closeFault && closeFault !== failure ? { closeFault } : {}) };
+}
+
+/** ERROR of the clauses in flight for a fault at the Disconnect of a rerun (`when` says which). */
+export function closeFaultObservations(fault: TargetFault, run: SequenceRun, env: PropertyEnvironment, when: string, options: Pick<PropertyRunOptions, 'version' | 'seed' | 'clauseIds'>): Observation[] {
+  return faultObservations(fault, faultClauses(fault, run, env, options.clauseIds), run, when, options);
 }
 
 /** fast-check's scheduler picks the order racers run in; each completes before the next starts. */
@@ -242,13 +225,15 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     } finally {
       const closeFault = await run.tearDown();
       if (!failing) fault ??= closeFault;
+      // While shrinking, the counterexample is the story, but a fault at Disconnect is still reported.
+      else if (closeFault) observations.push(...faultObservations(closeFault, faultClauses(closeFault, run, env, options.clauseIds), run, 'while shrinking a counterexample', options));
     }
     if (fault) {
       faults.inARow++;
       faults.total++;
       faults.last = fault.message;
       observations.push(...passObservations(run.ctx.passes, options));
-      const ids = faultClauses(fault, run, env);
+      const ids = faultClauses(fault, run, env, options.clauseIds);
       observations.push(...faultObservations(fault, ids, run, failing ? 'while shrinking a counterexample' : `in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS}`, options));
       for (const id of [...run.ctx.passes.keys(), ...ids]) observed.add(id);
       return;
@@ -269,6 +254,8 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
     failure = reported.report;
     observations.push(...passObservations(reported.again.run.ctx.passes, options));
     observations.push(...failObservations(failure, options));
+    const { closeFault } = reported.again;
+    if (closeFault) observations.push(...closeFaultObservations(closeFault, reported.again.run, env, 'when the shrunk counterexample was rerun alone', options));
     for (const id of [...reported.again.run.ctx.passes.keys(), ...failure.clauseIds]) observed.add(id);
   } else if (details.failed) {
     // fast-check itself gave up (a replay path that does not fit, say): a problem of the harness.
@@ -306,9 +293,18 @@ function isTargetFault(failure: PropertyFailure): boolean {
 /**
  * The clauses in flight when the target failed: those of the check being made; for a fault outside any
  * check (setup, a control verb, Connect, Disconnect), those the sequence had checked on that session;
- * before any check, every clause the property judges (the whole sequence was in flight).
+ * before any check, every clause the property judges (the whole sequence was in flight). A sequence runs
+ * for the run's selection: when none of those clauses is selected, the fault is the selected clauses'
+ * (the selection keeps only their observations, and a fault must never vanish with the rest).
  */
-function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment): string[] {
+function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment, selection?: ReadonlySet<string>): string[] {
+  const ids = inFlight(fault, run, env);
+  if (!selection || ids.some((id) => selection.has(id))) return ids;
+  const selected = propertyClauseIds(env.version, env.book).filter((id) => selection.has(id));
+  return selected.length ? selected : [HARNESS_ID];
+}
+
+function inFlight(fault: PropertyFailure, run: SequenceRun, env: PropertyEnvironment): string[] {
   const ids = clauseIdsOf(fault, env.version);
   if (ids.length) return ids;
   if (run.ctx.passes.size) return [...run.ctx.passes.keys()];
@@ -316,7 +312,8 @@ function faultClauses(fault: PropertyFailure, run: SequenceRun, env: PropertyEnv
 }
 
 function faultObservations(fault: PropertyFailure, ids: string[], run: SequenceRun, when: string, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
-  const message = `model-based property: the target failed ${when} (seed ${options.seed}; the run went on with the rest of its budget): ${fault.message}`;
+  const wentOn = when.startsWith('in sequence') ? '; the run went on with the rest of its budget' : '';
+  const message = `model-based property: the target failed ${when} (seed ${options.seed}${wentOn}): ${fault.message}`;
   const trace = [...run.ctx.executed.map((s, i) => `step ${i + 1}. ${s.text}`), 'calls:', ...run.ctx.stepTrace().map((l) => `  ${l}`)];
   return ids.map((clause) => ({ clause, outcome: 'error' as const, test: PROPERTY_TEST, protocolVersion: options.version, message, trace, seed: options.seed }));
 }
@@ -419,25 +416,53 @@ export function failObservations(failure: FailureReport, options: Pick<PropertyR
 /** Clauses the target cannot exercise here (no control verb, no Read principal): NOT-TESTED, never PASS. */
 function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
   const out: Observation[] = [];
-  const v2Only = env.version === 3 && !hasPortsV2(env) ? v2ClauseIds(env.book) : new Set<string>();
+  const lacks = targetLacks(env);
   for (const id of propertyClauseIds(env.version, env.book)) {
     if (observed.has(id)) continue;
-    const clause = env.book.clause(id);
-    if (!clause) continue;
-    const missing: string[] = [];
-    if (v2Only.has(id)) missing.push('version 2 notification ports (ApiCreateNotifyV2, ApiAddNotifyV2, ApiGetNotifyV2)');
-    if (clause.needs.includes('stimulus') && !env.fixture) missing.push('control verbs to build and change its own objects (Reset, AddObject, SetState, RegistryCreateKey)');
-    if (clause.needs.includes('read-only-state') && !env.verbs.has('SetServerState')) missing.push('the SetServerState control verb');
-    if (clause.needs.includes('fault-injection') && !env.verbs.has('DropEvents')) missing.push('the DropEvents control verb');
-    if (clause.needs.includes('restricted-principal') && !env.accessLevels.includes('read')) missing.push('a connection with Read access only');
+    const missing = lacks(id);
     if (!missing.length) continue;
     out.push({ clause: id, outcome: 'not-tested', test: PROPERTY_TEST, protocolVersion: options.version, message: `the target lacks ${missing.join(' and ')}`, seed: options.seed });
   }
   return out;
 }
 
+/**
+ * What the target lacks to show a clause (empty: nothing): derived from its capabilities and the control
+ * verbs it offers, never from its name. One answer for the claim and for the NOT-TESTED reasons.
+ */
+function targetLacks(env: PropertyEnvironment): (id: string) => string[] {
+  const v2Only = env.version === 3 && !hasPortsV2(env) ? v2ClauseIds(env.book) : new Set<string>();
+  const verbGaps = new Map<string, string>();
+  for (const row of ONLY_THROUGH) {
+    if (row.verbs.some((v) => env.verbs.has(v))) continue;
+    const text = `the ${row.verbs.join(' or ')} control verb${row.verbs.length > 1 ? 's' : ''}`;
+    for (const id of env.book.ids(row.refs, env.version)) verbGaps.set(id, text);
+  }
+  return (id) => {
+    const clause = env.book.clause(id);
+    if (!clause) return [];
+    const missing: string[] = [];
+    if (v2Only.has(id)) missing.push('version 2 notification ports (ApiCreateNotifyV2, ApiAddNotifyV2, ApiGetNotifyV2)');
+    if (clause.needs.includes('stimulus') && !env.fixture) missing.push('control verbs to build and change its own objects (Reset, AddObject, SetState, RegistryCreateKey)');
+    else if (verbGaps.has(id)) missing.push(verbGaps.get(id)!);
+    if (clause.needs.includes('read-only-state') && !env.verbs.has('SetServerState')) missing.push('the SetServerState control verb');
+    if (clause.needs.includes('fault-injection') && !env.verbs.has('DropEvents')) missing.push('the DropEvents control verb');
+    if (clause.needs.includes('restricted-principal') && !env.accessLevels.includes('read')) missing.push('a connection with Read access only');
+    return missing;
+  };
+}
+
+/**
+ * The clauses the property claims to reach on this target: the claim of the protocol version less what
+ * the target cannot show (its NOT-TESTED rows). tools/property-sweep.ts --hits holds a run to it.
+ */
+export function claimedFor(env: PropertyEnvironment): string[] {
+  const lacks = targetLacks(env);
+  return claimedClauseIds(env.version, env.book).filter((id) => !lacks(id).length);
+}
+
 function keep(observations: Observation[], ids: ReadonlySet<string> | undefined): Observation[] {
-  return ids ? observations.filter((o) => o.clause === 'harness' || ids.has(o.clause)) : observations;
+  return ids ? observations.filter((o) => o.clause === HARNESS_ID || ids.has(o.clause)) : observations;
 }
 
 

@@ -161,23 +161,40 @@ function causeOf(path: string, test: string, ran: TestResult | undefined, jestRa
   if (assertion.status === 'passed') return 'the test passed without reporting its observations';
   return `the test did not run (${assertion.status})`;
 }
-/** A target that cannot be created or connected to ends the run before anything is judged (exit 2). */
-async function preflight(options: RunOptions): Promise<string> {
+/**
+ * A target that cannot be created, connected to, or closed ends the run before anything is judged (exit
+ * 2, one line naming the step): a fault in this first session is never passed over.
+ */
+export async function preflight(options: Pick<RunOptions, 'target' | 'protocolVersion' | 'timeoutMultiplier'> & TargetReach): Promise<string> {
   const target = await createTarget(options.target, targetOptions(options));
+  const failed = (step: string, error: unknown) =>
+    new TargetUnreachableError(`target ${target.description}: ${step}: ${error instanceof Error ? error.message : String(error)}`);
   try {
     if (!target.capabilities.protocolVersions.includes(options.protocolVersion)) {
       throw new UsageError(`--protocol-version ${options.protocolVersion}: target ${target.description} speaks only ${target.capabilities.protocolVersions.join(', ')}`);
     }
+    let connection;
     try {
-      const connection = await target.connect({ protocolVersion: options.protocolVersion });
+      connection = await target.connect({ protocolVersion: options.protocolVersion });
+    } catch (error) {
+      throw failed('cannot connect', error);
+    }
+    try {
       await connection.close();
     } catch (error) {
-      throw new TargetUnreachableError(`target ${target.description}: cannot connect: ${error instanceof Error ? error.message : String(error)}`);
+      throw failed('the first session failed when it was closed', error);
     }
-    return target.description;
-  } finally {
-    await target.dispose();
+  } catch (error) {
+    // The run ends on this first problem (exit 2, its one line); a failure to close as well adds nothing.
+    await target.dispose().catch(() => undefined);
+    throw error;
   }
+  try {
+    await target.dispose();
+  } catch (error) {
+    throw failed('the target failed to close after the first session', error);
+  }
+  return target.description;
 }
 
 /**
@@ -205,6 +222,10 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     // Installed as a package, the suites live under node_modules/, which Jest skips by default: keep them.
     haste: { retainAllFiles: true },
     testPathIgnorePatterns: ['<rootDir>/node_modules/'],
+    // Out of Jest's module map: the runner names every file by path and the suites require the harness
+    // by relative path, so nothing needs the map. A file the map does not know (after every build) would
+    // otherwise make Jest start a farm of worker processes just to scan it, on the run's critical path.
+    modulePathIgnorePatterns: ['<rootDir>/'],
     testEnvironment: join(__dirname, '..', 'suite', `suite-environment${ext()}`),
     testRunner: join(__dirname, `suite-runner${ext()}`),
     transform: {},

@@ -54,6 +54,8 @@ type ReadResult =
 class CheckFailed extends Error {}
 /** A setup step went wrong: the checks after it cannot be judged. */
 class NotReached extends Error {}
+/** A stimulus the target's stimuli cannot apply: the checks from there on are NOT-TESTED, with the reason. */
+class Unavailable extends Error {}
 /**
  * A setup step of a Read-level sequence was refused for want of access: a Read client cannot get what the
  * checks need, which the "SHOULD accept at Read" clauses those sequences judge do not expect (NON-STRICT).
@@ -83,6 +85,8 @@ class SequenceRun {
   private unsettled: string | undefined;
   /** A stimulus of this sequence came in-band: every verdict it gives says so (docs/stimuli.md). */
   private inband = false;
+  /** Every stimulus met so far (what a binding's `cannot` weighs a deletion against). */
+  private readonly stimuli: Stimulus[] = [];
 
   constructor(
     private readonly sequence: Sequence,
@@ -153,18 +157,27 @@ class SequenceRun {
       const kept = keptRole(this.sequence.steps, this.ctx.roles);
       if (kept) return kept;
     }
-    const lacking = [...verbs].filter((v) => !target.control!.verbs.has(v));
-    if (lacking.length) return `the target's ${target.control!.unsettled ? 'in-band stimuli lack' : 'control adapter lacks'} ${lacking.join(', ')}`;
-    // A binding may offer a verb but not every stimulus of it (the in-band stimuli: groups and resources only).
+    // A stimulus the binding cannot apply stops the sequence there (NOT-TESTED from that step on, saying why):
+    // the checks before it do not depend on it. Only when no check comes before it is the whole sequence left.
     const earlier: Stimulus[] = [];
     for (const step of flatten(this.sequence.steps)) {
+      if (labels(step as { check?: string | string[] }).length) return undefined;
       if (!('control' in step)) continue;
       const stimulus = resolveStimulus(step.control, this.ctx.roles);
-      const why = target.control!.cannot?.(stimulus, earlier);
-      if (why) return `the target's stimuli cannot apply ${stimulus.verb}: ${why}`;
+      const why = this.unavailable(stimulus, earlier);
+      if (why) return why;
       earlier.push(stimulus);
     }
     return undefined;
+  }
+
+  /** Why the target's stimuli cannot apply this one, after `earlier` (a verb it lacks, or one stimulus of a verb it offers). */
+  private unavailable(stimulus: Stimulus, earlier: readonly Stimulus[]): string | undefined {
+    const control = this.ctx.target.control!;
+    if (!control.verbs.has(stimulus.verb)) return `the target's ${control.unsettled ? 'in-band stimuli lack' : 'control adapter lacks'} ${stimulus.verb}`;
+    // A binding may offer a verb but not every stimulus of it (the in-band stimuli: groups and resources only).
+    const why = control.cannot?.(stimulus, earlier);
+    return why ? `the target's stimuli cannot apply ${stimulus.verb}: ${why}` : undefined;
   }
 
   /** `node`: the name of the node to connect to; absent, the node the target is pointed at. */
@@ -183,6 +196,9 @@ class SequenceRun {
     if ('control' in step) {
       const control = this.ctx.target.control!;
       const stimulus = resolveStimulus(step.control, this.ctx.roles);
+      const why = this.unavailable(stimulus, this.stimuli);
+      if (why) throw new Unavailable(`${why} (the sequence stops at step ${this.stepIndex}; the checks before it were judged)`);
+      this.stimuli.push(stimulus);
       this.trace.add(`${control.unsettled ? 'stimulus in-band' : 'control'} ${JSON.stringify(stimulus)}`);
       const creates = stimulus.verb === 'AddObject' || stimulus.verb === 'RegistryCreateKey' || stimulus.verb === 'RegistrySetValue';
       if (creates) this.applied.push(stimulus);
@@ -197,7 +213,8 @@ class SequenceRun {
       this.inband ||= Boolean(control.unsettled);
       return;
     }
-    if (('absent' in step || 'absentV2' in step) && this.unsettled) {
+    if ('absent' in step && this.unsettled) return this.unsettledAbsentStep(step, this.unsettled);
+    if ('absentV2' in step && this.unsettled) {
       const detail = `absence of further events not proven: ${this.unsettled}`;
       this.record(labels(step), 'inconclusive', detail);
       throw new NotReached(`step ${this.stepIndex}: ${detail}`);
@@ -463,6 +480,32 @@ class SequenceRun {
     throw new NotReached(`step ${this.stepIndex}: absence not proven: ${result.detail}`);
   }
 
+  /**
+   * An absence step after an in-band stimulus: nothing proves the port empty (docs/stimuli.md), so its
+   * clauses are INCONCLUSIVE whatever the port shows. The read is still made and released as with a settled
+   * stimulus, so the port is left as the sequence expects, and when it was released empty the sequence goes
+   * on: no later step reads this port (readablePort), so an event that was only late cannot reach a later
+   * check. An event, or an answer that proves nothing, stops the sequence there (the port is not as the
+   * steps after it expect).
+   */
+  private async unsettledAbsentStep(step: AbsentStep, unsettled: string): Promise<void> {
+    const port = this.readablePort(step.absent);
+    this.unblocked.add(port);
+    const result = this.ctx.protocolVersion === 2 ? await this.expireTimer(port) : await this.unblockRead(port);
+    const detail = `absence of further events not proven: ${unsettled}`;
+    if (result.kind === 'missing') {
+      this.record(labels(step), 'inconclusive', `${detail} (the port showed none when looked at: ${result.detail})`);
+      return;
+    }
+    if (result.kind === 'event') {
+      this.record(labels(step), 'inconclusive', `${detail}; ApiGetNotify returned ${this.describeEvents([result.event])}, which a settled stimulus would make a failure, not judged after an in-band one`);
+      throw new NotReached(`step ${this.stepIndex}: ${detail}`);
+    }
+    if (result.blame) this.observe(result.blame, 'fail', result.detail);
+    this.record(labels(step), 'inconclusive', `${detail}: ${result.detail}`);
+    throw new NotReached(`step ${this.stepIndex}: ${detail}`);
+  }
+
   private async expireTimer(port: string): Promise<ReadResult> {
     const read = this.session.start('ApiGetNotify', [port, ABSENCE_TIMEOUT_MS]);
     const reply = await read.settle(this.ctx.timeouts.callMs);
@@ -609,6 +652,7 @@ class SequenceRun {
   private recordAbort(error: unknown): void {
     if (error instanceof CheckFailed) return this.recordRest('inconclusive', `not reached: step ${this.stepIndex} failed earlier in the sequence`);
     if (error instanceof NotReached) return this.recordRest('inconclusive', `not reached: ${error.message}`);
+    if (error instanceof Unavailable) return this.recordRest('not-tested', error.message);
     if (error instanceof RefusedAtRead) return this.recordRefusedAtRead(error.message);
     if (error instanceof TargetError) return this.recordRest('error', `the target failed at step ${this.stepIndex}: ${error.message}`);
     const message = error instanceof Error ? error.message : String(error);
@@ -618,12 +662,10 @@ class SequenceRun {
   }
 
   /**
-   * Ends the session. A target that fails there (hangs, crashes, answers garbage to Disconnect) is
-   * ERROR of the sequence's clauses (the ones in flight), unless they already carry an error or failure.
-   */
-  /**
    * Deletes what the sequence created of its own and left (docs/profiles.md): a live cluster keeps only
-   * its own objects. Not a verdict: a deletion that fails is traced, and the run's cleanup tries again.
+   * its own objects. Not a verdict: a deletion the target refuses is traced, and the run's cleanup tries
+   * again; but a target that fails there (crash, hang, garbage) failed in this sequence's session: that is
+   * ERROR of its clauses, as at Disconnect.
    */
   private async undoOwn(): Promise<void> {
     const control = this.ctx.target.control;
@@ -632,8 +674,21 @@ class SequenceRun {
     const undone = await applyDeletions(control, deletionsOf(left), this.ctx.timeouts.callMs);
     for (const what of undone.deleted) this.trace.add(`cleanup: deleted ${what}`);
     for (const why of undone.failed) this.trace.add(`cleanup: could not delete ${why}`);
+    if (undone.faults.length) this.blameRest(`the target failed when the sequence's own objects were deleted after it: ${undone.faults[0]}`);
   }
 
+  /** ERROR on every clause of the sequence that does not already carry an error or a failure. */
+  private blameRest(detail: string): void {
+    const blamed = new Set(this.observations.filter((o) => o.outcome === 'error' || o.outcome === 'fail').map((o) => o.clause));
+    for (const clause of clausesIn(this.sequence, this.ctx.protocolVersion)) {
+      if (!blamed.has(clause)) this.observe(clause, 'error', detail);
+    }
+  }
+
+  /**
+   * Ends the session. A target that fails there (hangs, crashes, answers garbage to Disconnect) is
+   * ERROR of the sequence's clauses (the ones in flight), unless they already carry an error or failure.
+   */
   private async close(): Promise<void> {
     if (!this.session) return;
     const ms = this.ctx.timeouts.callMs;
@@ -647,10 +702,7 @@ class SequenceRun {
     clearTimeout(timer);
     if (fault === undefined) return;
     this.trace.add(`Disconnect -> ${fault}`);
-    const blamed = new Set(this.observations.filter((o) => o.outcome === 'error' || o.outcome === 'fail').map((o) => o.clause));
-    for (const clause of clausesIn(this.sequence, this.ctx.protocolVersion)) {
-      if (!blamed.has(clause)) this.observe(clause, 'error', `the target failed when the session was closed: ${fault}`);
-    }
+    this.blameRest(`the target failed when the session was closed: ${fault}`);
   }
 }
 

@@ -3,7 +3,9 @@
 // first, resources before their groups, interfaces before their nodes and networks). Used after each
 // sequence (what it created and did not delete) and by the run's cleanup (what ListObjects finds).
 import type { ClusterControl, ListedObject, ObjectType, Stimulus } from '../../cmrp/control';
+import { TargetError } from '../../cmrp/contract';
 import { isOwnName } from '../profile/own';
+import { SLOW_HINT } from '../session/session';
 
 /** Deletion order of object types: dependants first. */
 const TYPE_ORDER: readonly ObjectType[] = ['resource', 'netInterface', 'group', 'resourceType', 'network', 'node'];
@@ -64,6 +66,26 @@ export interface Undone {
   deleted: string[];
   /** Deletions that failed, each with why (an object a group's deletion already took along, a fault...). */
   failed: string[];
+  /**
+   * Those of `failed` where the target failed (crashed, hung, answered garbage) rather than refused the
+   * deletion: a fault of the session, which its caller reports (never only a trace line).
+   */
+  faults: string[];
+}
+
+/**
+ * The target failed (no answer in time, a crash, garbage: a TargetError other than the adapter's error
+ * reply), as opposed to refusing the deletion (an error reply, a status, a refusal the control raised).
+ */
+function isFault(error: unknown): boolean {
+  return error instanceof DeletionTimeout || (error instanceof TargetError && error.fault !== 'protocol');
+}
+
+class DeletionTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms (${SLOW_HINT})`);
+    this.name = 'DeletionTimeout';
+  }
 }
 
 /** One line naming a deletion. */
@@ -80,7 +102,7 @@ export function describeDeletion(s: Stimulus): string {
  * is recorded as failed with that reason.
  */
 export async function applyDeletions(control: ClusterControl, deletions: readonly Stimulus[], ms: number): Promise<Undone> {
-  const done: Undone = { deleted: [], failed: [] };
+  const done: Undone = { deleted: [], failed: [], faults: [] };
   for (const s of deletions) {
     const what = describeDeletion(s);
     if (!control.verbs.has(s.verb)) {
@@ -91,11 +113,13 @@ export async function applyDeletions(control: ClusterControl, deletions: readonl
     try {
       await Promise.race([
         control.apply(s),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DeletionTimeout(ms)), ms))),
       ]);
       done.deleted.push(what);
     } catch (error) {
-      done.failed.push(`${what}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      const why = `${what}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      done.failed.push(why);
+      if (isFault(error)) done.faults.push(why);
     } finally {
       clearTimeout(timer);
     }

@@ -16,10 +16,11 @@
 // it cannot know what they were.
 import { TargetError, type ClusapiConnection, type Handle, type Reply, type Target } from '../../cmrp/contract';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
-import type { ClusterControl, ControlVerb, Stimulus } from '../../cmrp/control';
+import type { ClusterControl, ControlVerb, ListedObject, Stimulus } from '../../cmrp/control';
+import { OWN_PREFIX_ROOT } from '../profile/own';
 
 /** Verbs MS-CMRP's management methods can cause. */
-export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'Reset'];
+export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'Reset'];
 
 export const UNSETTLED_REASON =
   'the stimulus was caused in-band, through MS-CMRP management methods, and MS-CMRP does not say that the events of a change are queued by the time the call that made it returns: no absence of an event can be proven after it (a control adapter, --control or --stimuli control, settles its stimuli)';
@@ -57,6 +58,13 @@ export interface InbandOptions {
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** A name of the suite's own (any run's: "cmrp-conf-<runid>-..."): what a leftover sweep may delete. */
+const ownByName = (name: string) => name.toLowerCase().startsWith(OWN_PREFIX_ROOT);
+/** CLUSTER_ENUM_* bits of ApiCreateEnum's dwType that ListObjects looks through: the objects MS-CMRP lets the suite create. */
+const LISTED = [
+  ['resource', 0x4],
+  ['group', 0x8],
+] as const;
 
 export class InbandStimuli implements ClusterControl {
   readonly verbs: ReadonlySet<ControlVerb> = new Set(INBAND_VERBS);
@@ -65,6 +73,8 @@ export class InbandStimuli implements ClusterControl {
   /** Objects and keys this binding created and has not deleted, in creation order. */
   private readonly created: { type: 'group' | 'resource'; name: string }[] = [];
   private readonly createdKeys: string[] = [];
+  /** Values this binding wrote ("path|name", lower case): the ones it may delete again. */
+  private readonly written = new Set<string>();
   /** The state each object had before this binding first changed it. */
   private readonly originalStates = new Map<string, { type: StatefulInband; name: string; state: number }>();
   /** The group each resource was in before this binding first moved it. */
@@ -83,8 +93,8 @@ export class InbandStimuli implements ClusterControl {
         return undefined;
       case 'DeleteObject': {
         if (stimulus.objectType !== 'group' && stimulus.objectType !== 'resource') return `MS-CMRP has no method the suite may use to delete a ${stimulus.objectType}`;
-        const made = earlier.some((s) => s.verb === 'AddObject' && s.objectType === stimulus.objectType && same(s.name, stimulus.name));
-        return made ? undefined : `in-band, the suite deletes only objects it created, not the ${stimulus.objectType} '${stimulus.name}'`;
+        const made = ownByName(stimulus.name) || earlier.some((s) => s.verb === 'AddObject' && s.objectType === stimulus.objectType && same(s.name, stimulus.name));
+        return made ? undefined : `in-band, the suite deletes only objects of its own, not the ${stimulus.objectType} '${stimulus.name}'`;
       }
       case 'SetState': {
         const methods = (STATE_METHODS as Record<string, Record<number, string>>)[stimulus.objectType];
@@ -92,8 +102,12 @@ export class InbandStimuli implements ClusterControl {
         return methods[stimulus.state] ? undefined : `MS-CMRP has no method that puts a ${stimulus.objectType} in state ${stimulus.state}`;
       }
       case 'RegistryDeleteKey': {
-        const made = earlier.some((s) => s.verb === 'RegistryCreateKey' && same(s.path, stimulus.path));
-        return made ? undefined : `in-band, the suite deletes only keys it created, not '${stimulus.path}'`;
+        const made = ownByName(lastComponent(stimulus.path)) || earlier.some((s) => s.verb === 'RegistryCreateKey' && same(s.path, stimulus.path));
+        return made ? undefined : `in-band, the suite deletes only keys of its own, not '${stimulus.path}'`;
+      }
+      case 'RegistryDeleteValue': {
+        const made = ownByName(stimulus.valueName) || earlier.some((s) => s.verb === 'RegistrySetValue' && same(s.path, stimulus.path) && same(s.valueName, stimulus.valueName));
+        return made ? undefined : `in-band, the suite deletes only values it wrote, not '${stimulus.valueName}' of '${stimulus.path}'`;
       }
       case 'MoveResource':
       case 'RegistryCreateKey':
@@ -106,7 +120,7 @@ export class InbandStimuli implements ClusterControl {
   }
 
   async apply(stimulus: Stimulus): Promise<void> {
-    const why = stimulus.verb === 'DeleteObject' || stimulus.verb === 'RegistryDeleteKey' ? this.ownership(stimulus) : this.cannot(stimulus, []);
+    const why = stimulus.verb === 'DeleteObject' || stimulus.verb === 'RegistryDeleteKey' || stimulus.verb === 'RegistryDeleteValue' ? this.ownership(stimulus) : this.cannot(stimulus, []);
     if (why) throw new StimulusRefused(why);
     const c = await this.open();
     switch (stimulus.verb) {
@@ -124,11 +138,29 @@ export class InbandStimuli implements ClusterControl {
         return this.deleteKey(c, stimulus.path);
       case 'RegistrySetValue':
         return this.setValue(c, stimulus.path, stimulus.valueName, stimulus.data);
+      case 'RegistryDeleteValue':
+        return this.deleteValue(c, stimulus.path, stimulus.valueName);
       case 'Reset':
         return this.restore(c);
       default:
         throw new StimulusRefused(`MS-CMRP cannot cause ${stimulus.verb}`);
     }
+  }
+
+  /**
+   * ListObjects in-band: the groups and resources ApiCreateEnum lists whose names start with `prefix`. The
+   * table has no method that enumerates registry keys or values (ApiEnumKey, ApiEnumValue), so keys and
+   * values of an earlier, killed run are not found this way (docs/stimuli.md): only what a run itself
+   * created is deleted, after each sequence and at its end.
+   */
+  async listObjects(prefix: string): Promise<ListedObject[]> {
+    const c = await this.open();
+    const found: ListedObject[] = [];
+    for (const [objectType, dwType] of LISTED) {
+      const { ReturnEnum } = await this.must<{ ReturnEnum: { Type: number; Name: string }[] | null }>(c, 'ApiCreateEnum', [dwType]);
+      for (const e of ReturnEnum ?? []) if (e.Type === dwType && e.Name.toLowerCase().startsWith(prefix.toLowerCase())) found.push({ objectType, name: e.Name });
+    }
+    return found;
   }
 
   /** Closes the binding's connection (the runner calls it when the target goes). */
@@ -139,13 +171,20 @@ export class InbandStimuli implements ClusterControl {
   }
 
   /** At apply time, what `cannot` checks against the sequence: only what this binding created may go. */
-  private ownership(stimulus: Extract<Stimulus, { verb: 'DeleteObject' | 'RegistryDeleteKey' }>): string | undefined {
+  private ownership(stimulus: Extract<Stimulus, { verb: 'DeleteObject' | 'RegistryDeleteKey' | 'RegistryDeleteValue' }>): string | undefined {
     if (stimulus.verb === 'RegistryDeleteKey') {
-      return this.createdKeys.some((k) => same(k, stimulus.path)) ? undefined : `in-band, the suite deletes only keys it created, not '${stimulus.path}'`;
+      const mine = ownByName(lastComponent(stimulus.path)) || this.createdKeys.some((k) => same(k, stimulus.path));
+      return mine ? undefined : `in-band, the suite deletes only keys of its own, not '${stimulus.path}'`;
+    }
+    if (stimulus.verb === 'RegistryDeleteValue') {
+      const mine = ownByName(stimulus.valueName) || this.written.has(valueKey(stimulus.path, stimulus.valueName));
+      return mine ? undefined : `in-band, the suite deletes only values it wrote, not '${stimulus.valueName}' of '${stimulus.path}'`;
     }
     const basic = this.cannot(stimulus, [{ verb: 'AddObject', objectType: stimulus.objectType, name: stimulus.name }]);
     if (basic) return basic;
-    return this.created.some((o) => o.type === stimulus.objectType && same(o.name, stimulus.name)) ? undefined : `in-band, the suite deletes only objects it created, not the ${stimulus.objectType} '${stimulus.name}'`;
+    // Its own by name: a leftover of an earlier run (cmrp-conf-<runid>-...), or one this binding made.
+    const mine = ownByName(stimulus.name) || this.created.some((o) => o.type === stimulus.objectType && same(o.name, stimulus.name));
+    return mine ? undefined : `in-band, the suite deletes only objects of its own, not the ${stimulus.objectType} '${stimulus.name}'`;
   }
 
   private async open(): Promise<ClusapiConnection> {
@@ -243,7 +282,11 @@ export class InbandStimuli implements ClusterControl {
           if (inGroup) await this.deleteCreated(c, 'resource', r.name);
         }
       }
-      await this.withObject(c, 'group', name, (h) => this.must(c, 'ApiDeleteGroup', this.options.protocolVersion === 3 ? [h, true] : [h]));
+      // Force (version 3) only for a group this binding made in this run: a leftover of an earlier run goes
+      // without it, after its own resources (the sweep lists and deletes them first), so a resource of the
+      // cluster's that a killed run left in it makes the deletion fail rather than go with it.
+      const force = this.created.some((o) => o.type === 'group' && same(o.name, name));
+      await this.withObject(c, 'group', name, (h) => this.must(c, 'ApiDeleteGroup', this.options.protocolVersion === 3 ? [h, force] : [h]));
     }
     const i = this.created.findIndex((o) => o.type === type && same(o.name, name));
     if (i >= 0) this.created.splice(i, 1);
@@ -313,6 +356,12 @@ export class InbandStimuli implements ClusterControl {
       type = REG_SZ;
     }
     await this.withKey(c, path, (h) => this.must(c, 'ApiSetValue', [h, valueName, type, bytes.toString('hex'), bytes.length]));
+    this.written.add(valueKey(path, valueName));
+  }
+
+  private async deleteValue(c: ClusapiConnection, path: string, valueName: string): Promise<void> {
+    await this.withKey(c, path, (h) => this.must(c, 'ApiDeleteValue', [h, valueName]));
+    this.written.delete(valueKey(path, valueName));
   }
 
   /**
@@ -329,9 +378,7 @@ export class InbandStimuli implements ClusterControl {
         problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
       }
     };
-    for (const o of [...this.created].reverse().filter((x) => x.type === 'resource')) await attempt(`delete resource '${o.name}'`, () => this.deleteCreated(c, 'resource', o.name));
-    for (const o of [...this.created].reverse()) await attempt(`delete ${o.type} '${o.name}'`, () => this.deleteCreated(c, o.type, o.name));
-    for (const k of [...this.createdKeys].sort((a, b) => b.length - a.length)) await attempt(`delete key '${k}'`, () => this.deleteKey(c, k));
+    // Resources moved go back first: a group of its own deleted with force must not take one of the cluster's with it.
     for (const { resource, group } of [...this.originalGroups.values()].reverse()) {
       await attempt(`move resource '${resource}' back to '${group}'`, async () => {
         const now = await this.withObject(c, 'resource', resource, async (h) => (await this.stateOf(c, 'resource', h)).GroupName ?? '');
@@ -339,6 +386,9 @@ export class InbandStimuli implements ClusterControl {
       });
     }
     this.originalGroups.clear();
+    for (const o of [...this.created].reverse().filter((x) => x.type === 'resource')) await attempt(`delete resource '${o.name}'`, () => this.deleteCreated(c, 'resource', o.name));
+    for (const o of [...this.created].reverse()) await attempt(`delete ${o.type} '${o.name}'`, () => this.deleteCreated(c, o.type, o.name));
+    for (const k of [...this.createdKeys].sort((a, b) => b.length - a.length)) await attempt(`delete key '${k}'`, () => this.deleteKey(c, k));
     // Resources before groups (a group's state follows its resources'), nodes last.
     const order: StatefulInband[] = ['resource', 'group', 'node'];
     for (const type of order) {
@@ -354,6 +404,14 @@ export class InbandStimuli implements ClusterControl {
     this.createdKeys.length = 0;
     if (problems.length) throw new StimulusRefused(`the in-band Reset could not restore the cluster: ${problems.join('; ')}`);
   }
+}
+
+function lastComponent(path: string): string {
+  return path.split('\\').pop() ?? path;
+}
+
+function valueKey(path: string, valueName: string): string {
+  return `${path.toLowerCase()}|${valueName.toLowerCase()}`;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { ClusterControl } from '../../cmrp/control';
 import type { Target } from '../../cmrp/contract';
 import { OWN_PREFIX_ROOT, ownPrefix, runId } from '../profile/own';
+import { SLOW_HINT } from '../session/session';
 import { applyDeletions, deletionsOf, type Undone } from '../sequence/own-objects';
 
 export interface Sweep extends Undone {
@@ -15,12 +16,12 @@ export interface Sweep extends Undone {
 
 /** Deletes every object, key and value whose name starts with `prefix`, each deletion bounded by `ms`. */
 export async function sweep(control: ClusterControl | undefined, prefix: string, ms: number): Promise<Sweep> {
-  if (!control) return { deleted: [], failed: [], skipped: 'the target has no control adapter' };
-  if (!control.listObjects) return { deleted: [], failed: [], skipped: 'its control adapter does not offer ListObjects' };
+  if (!control) return { deleted: [], failed: [], faults: [], skipped: 'the target has no control adapter' };
+  if (!control.listObjects) return { deleted: [], failed: [], faults: [], skipped: 'its control adapter does not offer ListObjects' };
   let timer: NodeJS.Timeout | undefined;
   const found = await Promise.race([
     control.listObjects(prefix),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`ListObjects: no answer within ${ms} ms`)), ms))),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`ListObjects: no answer within ${ms} ms (${SLOW_HINT})`)), ms))),
   ]).finally(() => clearTimeout(timer));
   return applyDeletions(control, deletionsOf(found), ms);
 }
@@ -32,6 +33,12 @@ export interface CleanupOptions {
   ms: number;
   /** Where the cleanup says what it did: one line per event. */
   log: (line: string) => void;
+  /**
+   * A fault of the target in the cleanup's own session (a sweep's ListObjects or deletion crashed, hung
+   * or answered garbage; the target failed to close): no clause is in flight there, so the caller makes
+   * it a run-level ERROR the reports name. Also logged.
+   */
+  fault?: (message: string) => void;
   /** For tests: the signals to clean up on (default SIGINT and SIGTERM) and how the process ends. */
   signals?: NodeJS.Signals[];
   exit?: (code: number) => void;
@@ -49,17 +56,25 @@ function summary(what: string, s: Sweep): string | undefined {
  * Runs `body` between a sweep of earlier runs' leftovers and a sweep of this run's objects. The second
  * sweep also runs when `body` throws and, once, on SIGINT or SIGTERM (the process then ends with 128 +
  * the signal's number, as a shell reports it). A target that cannot be reached for cleanup does not stop
- * the run: the failure is logged.
+ * the run (the run's preflight says whether it is reachable at all); but once reached, a target that
+ * fails in the cleanup's session is a fault of the run, logged and handed to `options.fault`.
  */
 export async function withCleanup<T>(options: CleanupOptions, body: () => Promise<T>): Promise<T> {
   // Fixed before any worker starts: they inherit it (CMRP_RUN_ID) and name this run's objects with it.
   const prefix = ownPrefix(runId());
+  const fault = (when: string, what: string) => {
+    const message = `the target failed in the cleanup session ${when}: ${what}`;
+    options.log(`cleanup: ${message}`);
+    options.fault?.(message);
+  };
   let target: Target | undefined;
+  let startFailure: string | undefined;
   try {
     target = await options.target();
-  } catch {
-    // Unreachable or misconfigured: the run's own check of the target says so in its one line (exit 2).
-    target = undefined;
+  } catch (error) {
+    // Unreachable or misconfigured: the run's own check of the target (the preflight) says so in its one
+    // line (exit 2), and this is not said; a target the run then reaches failed here: a fault of the run.
+    startFailure = `the target could not be started: ${messageOf(error)}`;
   }
   const control = target?.control;
   try {
@@ -68,8 +83,9 @@ export async function withCleanup<T>(options: CleanupOptions, body: () => Promis
     if (before.skipped && control) options.log(`cleanup: objects of the suite's own (${OWN_PREFIX_ROOT}...) cannot be looked for: ${before.skipped}; only what each sequence creates is deleted after it`);
     const line = summary('cleanup before the run (leftovers of an earlier run)', before);
     if (line) options.log(line);
+    if (before.faults.length) fault('before the run (deleting leftovers of earlier runs)', before.faults[0]);
   } catch (error) {
-    options.log(`cleanup before the run failed: ${error instanceof Error ? error.message : String(error)}`);
+    fault('before the run (looking for leftovers of earlier runs)', messageOf(error));
   }
   let cleaned: Promise<void> | undefined;
   const cleanUp = (when: string): Promise<void> =>
@@ -78,25 +94,39 @@ export async function withCleanup<T>(options: CleanupOptions, body: () => Promis
         const after = await sweep(control, prefix, options.ms);
         const line = summary(`cleanup ${when}`, after);
         if (line) options.log(line);
+        if (after.faults.length) fault(`${when} (deleting this run's objects)`, after.faults[0]);
       } catch (error) {
-        options.log(`cleanup ${when} failed: ${error instanceof Error ? error.message : String(error)}`);
+        fault(`${when} (looking for this run's objects)`, messageOf(error));
       }
     })());
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const onSignal = (signal: NodeJS.Signals) => {
     options.log(`${signal}: deleting this run's objects before ending`);
+    // The process ends with the signal's code whatever happens here (no report is written after a
+    // signal); a fault while closing is still said.
     void cleanUp(`after ${signal}`)
       .then(() => target?.dispose())
-      .catch(() => undefined)
+      .catch((error: unknown) => options.log(`cleanup after ${signal}: the target failed to close: ${messageOf(error)}`))
       .finally(() => exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
   };
   for (const s of signals) process.on(s, onSignal);
+  let result: T;
   try {
-    return await body();
+    result = await body();
   } finally {
     await cleanUp('after the run');
     for (const s of signals) process.off(s, onSignal);
-    await target?.dispose().catch(() => undefined);
+    try {
+      await target?.dispose();
+    } catch (error) {
+      fault('after the run', `the target failed to close: ${messageOf(error)}`);
+    }
   }
+  if (startFailure) fault('before the run (looking for leftovers of earlier runs)', startFailure);
+  return result;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

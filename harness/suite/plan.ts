@@ -8,8 +8,8 @@ import type { ProtocolVersion } from '../../cmrp/constants';
 import { clausesIn } from '../sequence/interpret';
 import { SEQUENCES_DIR, loadSequenceFile } from '../sequence/load';
 import type { Sequence } from '../sequence/types';
-import { propertyClauseIds } from '../property/runner';
-import { plannedTransportChecks } from './transport-security';
+import { propertyClauseIds } from '../property/clause-ids';
+import { plannedTransportChecks } from './transport-checks';
 
 /** What a plan depends on: the run's protocol version, selection and property budget. */
 export interface PlanInput {

@@ -40,6 +40,7 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
 
   describe(`${file.suite} ${file.heading}`, () => {
     afterAll(async () => {
+      // A target that could not start is already each test's ERROR (theTarget): nothing to dispose.
       const made = await target?.catch(() => undefined);
       await made?.dispose();
     });

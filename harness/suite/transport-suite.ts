@@ -6,7 +6,8 @@ import type { Observation } from '../recorder/observation';
 import { loadRunConfig } from '../run-config/config';
 import { runUnit } from './accounting';
 import { TRANSPORT_FILE, planTransportFile } from './plan';
-import { plannedTransportChecks, runTransportChecks, transportTestName } from './transport-security';
+import { plannedTransportChecks, transportTestName } from './transport-checks';
+import type * as TransportSecurity from './transport-security';
 
 export function transportSuite({ describe, test }: JestApi): void {
   const config = loadRunConfig();
@@ -31,7 +32,9 @@ export function transportSuite({ describe, test }: JestApi): void {
             deadlineMs,
             slowHint: 'a slow target needs a larger --timeout-multiplier',
             work: async () => {
-              all ??= runTransportChecks(config);
+              // The DCE/RPC stack loads here, in the one worker that runs this file, not in every worker.
+              // eslint-disable-next-line @typescript-eslint/no-require-imports
+              all ??= (require('./transport-security') as typeof TransportSecurity).runTransportChecks(config);
               const mine = (await all).filter((o) => o.clause === check.clause && o.test === transportTestName(check.name));
               if (!mine.length) throw new Error('the check made no observation');
               return mine;

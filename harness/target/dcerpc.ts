@@ -22,7 +22,7 @@ import { asTargetError, createDcerpcConnection } from './dcerpc-connection';
 import { offersNotifyV2 } from './dcerpc-notify-v2';
 import { NodeEndpoints } from './dcerpc-nodes';
 
-export const DCERPC_TARGET_FORM = 'dcerpc:HOST[:PORT]';
+export { DCERPC_TARGET_FORM } from './forms';
 
 export interface DcerpcTargetOptions {
   /** Scales the connect and call ceilings, as --timeout-multiplier scales the call timeouts. */

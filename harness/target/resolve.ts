@@ -1,13 +1,24 @@
 // Target specs on the command line -> Target bindings.
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
-import { ADAPTER_TARGET_FORMS, createAdapterTargetFromSpec } from './adapter';
+import { ADAPTER_TARGET_FORMS } from './adapter/forms';
+import { DCERPC_TARGET_FORM } from './forms';
+import type * as AdapterTargets from './adapter';
 import { createBuiltinTarget } from './builtin';
 import { loadClusterFile } from '../../reference';
 import { TargetError, type Target } from '../../cmrp/contract';
-import { accountName, createDcerpcTarget, DCERPC_TARGET_FORM, parseDcerpcAddress, type DcerpcAddress, type DcerpcAuth } from './dcerpc';
-import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, parseAccount, type Account } from '../../wire/auth';
+import type * as DcerpcTargets from './dcerpc';
+import type { DcerpcAddress, DcerpcAuth } from './dcerpc';
+import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL } from '../../wire/auth/rpc/constants';
+import { Secret, credentials, parseAccount, type Account } from '../../wire/auth/core/credentials';
 import { withInbandStimuli } from '../stimulus/inband';
 import { defaultTimeouts } from '../session/session';
+
+// The adapter and DCE/RPC stacks (NTLM, SPNEGO, NDR, the clusapi stubs) load on first use: a builtin run,
+// in the CLI and in every Jest worker, never needs them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const adapterTargets = (): typeof AdapterTargets => require('./adapter') as typeof AdapterTargets;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dcerpcTargets = (): typeof DcerpcTargets => require('./dcerpc') as typeof DcerpcTargets;
 
 export const TARGET_FORMS = `builtin, builtin:mutant=NAME, builtin:variant=NAME, builtin:cluster=FILE (also after a mutant or variant: builtin:mutant=NAME,cluster=FILE), ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
 
@@ -97,7 +108,7 @@ async function createBareTarget(spec: string, options: TargetOptions): Promise<T
   if (options.nodeTargets?.length) throw new UsageError(`--node-target goes with a dcerpc target, not --target ${spec} (builtin connects to every node of its cluster)`);
   if (options.control !== undefined) throw new UsageError(`--control goes with a dcerpc target; --target ${spec} has its own control adapter`);
   if (spec === 'builtin' || spec.startsWith('builtin:')) return builtinTarget(spec);
-  const adapter = await createAdapterTargetFromSpec(spec, options);
+  const adapter = await adapterTargets().createAdapterTargetFromSpec(spec, options);
   if (adapter) return adapter;
   throw new UsageError(`--target ${spec}: unknown target form (expected ${TARGET_FORMS})`);
 }
@@ -147,7 +158,7 @@ export function wireAuth(spec: string, options: TargetOptions, env: Record<strin
   }
   const password = options.password ?? (env[PASSWORD_ENV] ? new Secret(env[PASSWORD_ENV]) : undefined);
   if (!password || password.reveal() === '') {
-    throw new UsageError(`${PASSWORD_ENV} is not set: the password of ${accountName(account)} comes from that environment variable (there is no --password flag)`);
+    throw new UsageError(`${PASSWORD_ENV} is not set: the password of ${dcerpcTargets().accountName(account)} comes from that environment variable (there is no --password flag)`);
   }
   return {
     authType: AUTH_TYPES[auth],
@@ -170,11 +181,11 @@ export function wireReadAuth(auth: DcerpcAuth | undefined, options: TargetOption
     throw new UsageError(`--read-user: ${(error as Error).message}`);
   }
   if (account.user.toUpperCase() === auth.credentials.user.toUpperCase() && account.domain.toUpperCase() === auth.credentials.domain.toUpperCase()) {
-    throw new UsageError(`--read-user ${accountName(account)} is the --user account: give an account the server grants Read access only`);
+    throw new UsageError(`--read-user ${dcerpcTargets().accountName(account)} is the --user account: give an account the server grants Read access only`);
   }
   const password = options.readPassword ?? (env[READ_PASSWORD_ENV] ? new Secret(env[READ_PASSWORD_ENV]) : undefined);
   if (!password || password.reveal() === '') {
-    throw new UsageError(`${READ_PASSWORD_ENV} is not set: the password of ${accountName(account)} (--read-user) comes from that environment variable (there is no flag for it)`);
+    throw new UsageError(`${READ_PASSWORD_ENV} is not set: the password of ${dcerpcTargets().accountName(account)} (--read-user) comes from that environment variable (there is no flag for it)`);
   }
   return { ...auth, credentials: credentials(account, password) };
 }
@@ -185,21 +196,21 @@ async function createWireTarget(spec: string, options: TargetOptions): Promise<T
   const readAuth = wireReadAuth(auth, options);
   let address: DcerpcAddress;
   try {
-    address = parseDcerpcAddress(spec.slice('dcerpc:'.length));
+    address = dcerpcTargets().parseDcerpcAddress(spec.slice('dcerpc:'.length));
   } catch (error) {
     throw new UsageError(`--target ${spec}: ${(error as Error).message}`);
   }
   const nodeEndpoints = (options.nodeTargets ?? []).map((text) => {
     if (!text.startsWith('dcerpc:')) throw new UsageError(`--node-target ${text}: expected dcerpc:HOST[:PORT], another node of the same cluster`);
     try {
-      return parseDcerpcAddress(text.slice('dcerpc:'.length));
+      return dcerpcTargets().parseDcerpcAddress(text.slice('dcerpc:'.length));
     } catch (error) {
       throw new UsageError(`--node-target ${text}: ${(error as Error).message}`);
     }
   });
   let controlTarget: Target | undefined;
   if (options.control !== undefined) {
-    controlTarget = await createAdapterTargetFromSpec(options.control, options);
+    controlTarget = await adapterTargets().createAdapterTargetFromSpec(options.control, options);
     if (!controlTarget) throw new UsageError(`--control ${options.control}: expected an adapter spec (${ADAPTER_TARGET_FORMS})`);
     if (!controlTarget.control) {
       await controlTarget.dispose();
@@ -207,7 +218,7 @@ async function createWireTarget(spec: string, options: TargetOptions): Promise<T
     }
   }
   try {
-    return await createDcerpcTarget(spec, address, {
+    return await dcerpcTargets().createDcerpcTarget(spec, address, {
       timeoutMultiplier: options.timeoutMultiplier,
       ...(auth ? { auth } : {}),
       ...(readAuth ? { readAuth } : {}),

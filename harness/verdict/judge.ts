@@ -66,7 +66,8 @@ function judgeClause(clause: Clause, observations: readonly Observation[]): Clau
 
 /**
  * The harness pseudo-clause: observations the runner made about itself (clause "harness", e.g. a suite
- * file that could not load) and observations naming clauses the catalogue does not have.
+ * file that could not load, or a fault of the target in the cleanup's session, where no clause is in
+ * flight) and observations naming clauses the catalogue does not have.
  */
 function harnessVerdict(own: readonly Observation[], stray: readonly Observation[]): ClauseVerdict {
   const parts: string[] = [];
@@ -80,10 +81,10 @@ function harnessVerdict(own: readonly Observation[], stray: readonly Observation
   return {
     id: HARNESS_ID,
     section: HARNESS_ID,
-    title: 'problems of the harness itself',
+    title: 'problems of the run outside any clause (the harness itself, or the target between tests)',
     level: null,
     party: null,
-    summary: 'Every suite loads and runs, and every observation names a clause of the catalogue.',
+    summary: 'Every suite loads and runs, every observation names a clause of the catalogue, and the target does not fail in a session that judges no clause (the cleanup of the suite\'s own objects).',
     verdict: 'ERROR',
     hits: 0,
     message: parts.join('\n\n'),

@@ -465,10 +465,17 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     trips: trips('x: non-active node accepts non-modifying requests'),
     override: { inactiveNode: { servesReads: false, changeRefusal: ERROR.CLUSTER_NODE_NOT_READY } },
   },
+  {
+    name: 'management-state-unannounced',
+    description: 'A state change made through a management method (ApiOfflineGroup, ApiOnlineResource, ApiPauseNode, ...) happens but posts no indication; a control adapter\'s changes are announced as usual.',
+    trips: trips('2.2.2.7: GROUP_STATE reports a group state change', '2.2.2.7: RESOURCE_STATE reports a resource state change'),
+    override: { managementPostsState: false },
+    inband: true,
+  },
 ];
 
 /** The mutant list as the CLI shows it (reference/mutants/index.ts): name, description, trips. */
-export const MUTANTS: readonly Mutant[] = MUTANT_DEFINITIONS.map(({ name, description, trips }) => ({ name, description, trips }));
+export const MUTANTS: readonly Mutant[] = MUTANT_DEFINITIONS.map(({ name, description, trips, inband }) => ({ name, description, trips, ...(inband ? { inband } : {}) }));
 
 export const MUTANT_NAMES: readonly string[] = MUTANT_DEFINITIONS.map((m) => m.name);
 

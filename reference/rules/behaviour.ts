@@ -131,6 +131,11 @@ export interface Behaviour extends V2Behaviour {
   movePostsState: boolean;
   /** 2.2.2.7 R38: registrations made with an object handle end when that handle is closed. */
   dropRegistrationsOnHandleClose: boolean;
+  /**
+   * A state change made through a management method (ApiOfflineGroup, ApiPauseNode, ...) posts its
+   * indications as any other change does; false only in a mutant (the change happens, unannounced).
+   */
+  managementPostsState: boolean;
   /** 3.1.4.1.107 footnote: a version 2 server may lack ApiUnblockGetNotifyCall (RPC_S_PROCNUM_OUT_OF_RANGE). */
   implementsUnblock(version: ProtocolVersion): boolean;
   /** 2.2.2.7 R35: the status a registration whose filter holds `dwFilter` is refused with (undefined: accepted). */
@@ -221,6 +226,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   clusterEventName: (clusterName: string) => clusterName,
   movePostsState: false,
   dropRegistrationsOnHandleClose: false,
+  managementPostsState: true,
   implementsUnblock: () => true,
   refuseFilter: () => undefined,
   unblockReleases: true,

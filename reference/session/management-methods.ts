@@ -81,7 +81,9 @@ function onObject(s: ConnectionState, method: MethodName, handle: Handle, type: 
 /** SetState through the control verbs' code: the same events, derived states and sequences. */
 function setState(s: ConnectionState, object: ClusterObject, state: number): number {
   const { model, publish, behaviour } = s.core;
-  objects.setState(model, publish, { verb: 'SetState', objectType: object.type as StatefulType, name: object.name, state }, behaviour);
+  // The mutant that changes the state unannounced (managementPostsState false) drops what the change posts.
+  const posting: typeof publish = behaviour.managementPostsState ? publish : () => undefined;
+  objects.setState(model, posting, { verb: 'SetState', objectType: object.type as StatefulType, name: object.name, state }, behaviour);
   return ERROR.SUCCESS;
 }
 

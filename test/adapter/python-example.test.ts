@@ -28,7 +28,7 @@ describe('the Python example adapter over stdio', () => {
 
   it('declares its capabilities in the handshake', () => {
     expect(target.description).toMatch(/python example adapter/);
-    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'] });
+    expect(target.capabilities).toEqual({ protocolVersions: [2, 3], notifyV2: true, accessLevels: ['full', 'read'], management: true });
     expect(target.control?.verbs.has('SetState')).toBe(true);
     expect(target.control?.verbs.has('SetQuorum')).toBe(false);
   });

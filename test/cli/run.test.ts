@@ -114,6 +114,14 @@ describe('run: exit codes', () => {
     expect(runner.calls).toHaveLength(0);
   });
 
+  it('checks --profile before the run (exit 2, one line naming the flag)', async () => {
+    const runner = fakeRunner(ALL_PASS);
+    const r = await runCli(['run', '--profile', 'missing.json'], { dir: tempDir(), executeRun: runner });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cmrp-notify-conformance: --profile \S*missing\.json: cannot read the profile \(ENOENT\)\n$/);
+    expect(runner.calls).toHaveLength(0);
+  });
+
   it.each([
     [['--junit', '/proc/nope/x.xml'], "--junit /proc/nope/x.xml: cannot create its directory /proc/nope (ENOENT)"],
     [['--json', 'adir'], '--json adir: it is a directory; name a file'],

@@ -40,6 +40,19 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
   return { dir, status: run.status, stdout: run.stdout, stderr: run.stderr, results: json ? JSON.parse(json) : undefined, junit: read('j.xml') };
 }
 
+/**
+ * The same command run once per file: several tests judge one full default run (against builtin, the
+ * served reference, a merge of shards), and a run is deterministic for a seed, so they share it instead
+ * of each paying for a run of its own.
+ */
+const shared = new Map<string, Outcome>();
+function sharedCli(args: string[]): Outcome {
+  const key = JSON.stringify(args);
+  let outcome = shared.get(key);
+  if (!outcome) shared.set(key, (outcome = cli(args)));
+  return outcome;
+}
+
 // Short target timeouts keep the runs quick; scaled with the machine's load, so a slow machine does not
 // turn the reference's verdicts into timeouts.
 const fast = ['--timeout-multiplier', String(0.1 * timeScale()), '--seed', '7'];
@@ -54,7 +67,7 @@ function expectWellFormedJUnit(o: Outcome): void {
 describe('cmrp-notify-conformance run', () => {
   it('passes the reference server in both protocol versions (exit 0)', () => {
     for (const version of ['2', '3']) {
-      const o = cli(['run', '--protocol-version', version, ...fast]);
+      const o = sharedCli(['run', '--protocol-version', version, ...fast]);
       expect(o.stderr).not.toMatch(/at .*\.js:\d+/);
       expect(o.status).toBe(0);
       expect(o.results!.summary.fail).toBe(0);
@@ -111,7 +124,7 @@ describe('cmrp-notify-conformance run', () => {
     // discover over the adapter protocol (the cluster's own name, the resource type).
     const profile = join(__dirname, '../../examples/profiles/builtin.json');
     const served = cli(['run', '--target', `stdio:${process.execPath} ${BIN} serve --listen stdio`, '--profile', profile, '--protocol-version', '3', ...fast]);
-    const builtin = cli(['run', '--protocol-version', '3', ...fast]);
+    const builtin = sharedCli(['run', '--protocol-version', '3', ...fast]);
     expect(served.status).toBe(0);
     const byId = (o: Outcome) => Object.fromEntries(o.results!.clauses.map((c) => [c.id, c.verdict]));
     expect(byId(served)).toEqual(byId(builtin));
@@ -129,7 +142,7 @@ describe('cmrp-notify-conformance run', () => {
     const merged = spawnSync(process.execPath, [BIN, 'merge', ...files, '--json', join(dir, 'm.json'), '--junit', join(dir, 'm.xml')], { encoding: 'utf8' });
     expect(merged.stderr).toBe('');
     expect(merged.status).toBe(0);
-    const whole = cli(['run', '--protocol-version', '3', ...fast]);
+    const whole = sharedCli(['run', '--protocol-version', '3', ...fast]);
     const mergedResults = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as NonNullable<Outcome['results']>;
     expect(mergedResults.summary.pass).toBe(whole.results!.summary.pass);
   });

@@ -19,9 +19,13 @@ describe('fault rows through the built CLI', () => {
   // Each row exits 1 with the fault named: a session that fails at any phase, a late handshake included,
   // is ERROR on the clauses it should have judged (README, exit codes), never exit 2 ("nothing was
   // judged") and never 0. The sessions before the suites (the cleanup's, which looks for leftovers of
-  // earlier runs, then the run's preflight) are left alone by every row.
+  // earlier runs, then the run's preflight) are left alone by every row but the one aimed at the cleanup.
+  // test/faults/sessions.test.ts aims a fault at each kind of session in process, deterministically.
   const rows: { name: string; target: string; mentions?: RegExp }[] = [
     { name: 'a crash at the third Disconnect', target: faultySpec('Disconnect', 'crash', 'nth:2'), mentions: /Disconnect/ },
+    // The first control request of a run is the cleanup's ListObjects (leftovers of earlier runs): no
+    // clause is in flight there, so it is a run-level ERROR (the harness entry), not a line on stderr only.
+    { name: 'a crash at the cleanup session\'s ListObjects', target: faultySpec('control', 'crash', 'nth:0'), mentions: /cleanup session.*Control\.ListObjects/ },
     { name: 'a hang at the fourth Connect', target: faultySpec('Connect', 'hang', 'nth:3'), mentions: /Connect|--timeout-multiplier/ },
     { name: 'garbage for every blocked read', target: faultySpec('read', 'garbage'), mentions: /not JSON/ },
     { name: 'a crash at every Reset', target: faultySpec('reset', 'crash'), mentions: /Control\.Reset/ },
@@ -53,6 +57,20 @@ describe('fault rows through the built CLI', () => {
     expect(messages.length).toBeGreaterThan(0);
     if (row.mentions) expect(messages.join('\n')).toMatch(row.mentions);
   });
+});
+
+describe('a fault at every Hello through the built CLI: the run cannot start', () => {
+  // The cleanup's session meets it first (and says nothing: the preflight speaks for an unreachable
+  // target), then the preflight: exit 2 (README, exit codes), one line naming the handshake, no report.
+  it.each([['crash'], ['garbage'], ['hang']] as const)('%s: exit 2, one line', async (fault) => {
+    const r = await runBuiltCli(['run', '--target', faultySpec('Hello', fault), ...SELECTION]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^cmrp-notify-conformance: target .*handshake/);
+    if (fault === 'hang') expect(lines[0]).toContain('--timeout-multiplier');
+    expect(r.results).toBeUndefined();
+  }, 120_000);
 });
 
 describe('kill -9 of the CLI at random moments', () => {

@@ -14,6 +14,7 @@ import { judge } from '../../harness/verdict/judge';
 import { DEFAULT_CLUSTER, MUTANTS } from '../../reference';
 import { createTarget } from '../../harness/target/resolve';
 import { servedReferenceSpec, SLOW_START } from '../adapter/helpers';
+import { scaled } from '../support/time-scale';
 
 /** The sequences that connect to a named node. */
 function nodeSequences(): Sequence[] {
@@ -23,7 +24,7 @@ function nodeSequences(): Sequence[] {
 
 async function verdictsOf(target: Target, version: 2 | 3, sequences = nodeSequences()): Promise<Map<string, { verdict: string; message: string | null }>> {
   const roles = RoleBindings.of(profileFromCluster(DEFAULT_CLUSTER), "the builtin target's default cluster");
-  const ctx: SequenceContext = { target, protocolVersion: version, timeouts: { callMs: 500, readMs: 200 }, roles, replay: (id) => `--clause ${id}` };
+  const ctx: SequenceContext = { target, protocolVersion: version, timeouts: { callMs: scaled(500), readMs: scaled(200) }, roles, replay: (id) => `--clause ${id}` };
   const observations = [];
   try {
     for (const sequence of sequences) if (clausesIn(sequence, version).length) observations.push(...(await runSequence(sequence, ctx)));

@@ -5,6 +5,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { scaled } from '../support/time-scale';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -38,14 +39,14 @@ describe('the npm package, installed from its tarball into an empty folder', () 
     work = mkdtempSync(join(tmpdir(), 'cmrp-pack-'));
     app = join(work, 'app');
     // The build is what pretest just made; packing must not rebuild it (prepare) on a shared machine.
-    const pack = spawnSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: cleanEnv() });
+    const pack = spawnSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', timeout: scaled(120_000), env: cleanEnv() });
     expect(pack.status).toBe(0);
     const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     tarball = join(work, info.filename);
     files = info.files.map((f) => f.path);
     spawnSync('mkdir', ['-p', app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pipeline', version: '1.0.0', private: true }));
-    const install = spawnSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], { cwd: app, encoding: 'utf8', timeout: 420_000, env: cleanEnv() });
+    const install = spawnSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], { cwd: app, encoding: 'utf8', timeout: scaled(420_000), env: cleanEnv() });
     if (install.status !== 0) throw new Error(`npm install of the tarball failed (${install.status ?? install.signal}): ${install.stderr.slice(-2000)}`);
   }, 600_000);
 
@@ -135,7 +136,7 @@ describe('the npm package, installed from its tarball into an empty folder', () 
     for (const step of steps) {
       if (failed && !step.always) continue;
       const command = step.command.replace(/(npx cmrp-notify-conformance run [^\n]*)/g, `$1${ONE_SECTION}`);
-      const r = spawnSync('bash', ['-eo', 'pipefail', '-c', command], { cwd: app, encoding: 'utf8', timeout: 420_000, env: ciEnv });
+      const r = spawnSync('bash', ['-eo', 'pipefail', '-c', command], { cwd: app, encoding: 'utf8', timeout: scaled(420_000), env: ciEnv });
       expect({ command, status: r.status, stderr: r.status === 0 ? '' : r.stderr.slice(-1500) }).toEqual({ command, status: 0, stderr: '' });
       failed ||= r.status !== 0;
     }

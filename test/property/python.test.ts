@@ -5,9 +5,13 @@ import { runProperty } from '../../harness/property/runner';
 import { defaultPropertyTimeouts } from '../../harness/property/context';
 import { pythonSpec } from '../adapter/helpers';
 import { withTarget } from './support';
+import { timeScale } from '../support/time-scale';
 
-/** Out of process: calls cross a pipe, so the timeouts are the defaults halved rather than a tenth. */
-const TIMEOUTS = defaultPropertyTimeouts(0.5);
+/**
+ * Out of process: calls cross a pipe, so the timeouts are the defaults halved rather than a tenth, and
+ * scaled with the machine (a loaded one may hold the Python process back past a fixed bound).
+ */
+const TIMEOUTS = defaultPropertyTimeouts(0.5 * timeScale());
 const SEEDS = [11, 12];
 const RUNS = 60;
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Browser, chromiumBinary } from '../support/chromium';
+import { scaled } from '../support/time-scale';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/cmrp-notify-conformance.js');
@@ -28,7 +29,7 @@ if (!CHROMIUM) {
       const run = spawnSync(process.execPath, [BIN, 'run', '--target', 'builtin:mutant=merge-filters', '--section', '3.1.4.2.58', '--seed', '1'], {
         cwd: dir,
         encoding: 'utf8',
-        timeout: 240_000,
+        timeout: scaled(240_000),
       });
       expect(run.status).toBe(1);
       const results = JSON.parse(readFileSync(join(dir, 'reports/results.json'), 'utf8')) as { clauses: { id: string; verdict: string; message: string }[] };

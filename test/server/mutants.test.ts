@@ -331,6 +331,13 @@ const PROBES: Record<string, Probe> = {
     await apply({ verb: 'SetServerState', state: 'read-only' });
     return status(await conn.ApiOfflineGroup!(hGroup));
   },
+  'management-state-unannounced': async (m) => {
+    // The group goes offline through ApiOfflineGroup itself, not the control adapter.
+    const { conn, h, hGroup } = await groupPort(3, m);
+    ok(await conn.ApiAddNotifyGroup(h, hGroup, C.GROUP_STATE, 2));
+    ok(await conn.ApiOfflineGroup!(hGroup));
+    return (await drain(conn, h)).length;
+  },
 };
 
 it('has a probe for every mutant, and at least 20 mutants', () => {

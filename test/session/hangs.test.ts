@@ -8,6 +8,7 @@ import { Trace } from '../../harness/session/trace';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scaled } from '../support/time-scale';
 
 const never = () => new Promise<never>(() => undefined);
 
@@ -26,7 +27,9 @@ function hanging(protocolVersion: 2 | 3, overrides: Record<string, (...a: unknow
 
 
 describe('the session with a record of hangs', () => {
-  const timeouts = (): Timeouts => ({ callMs: 400, readMs: 100, hangs: memoryHangs() });
+  // The full wait and the grace are told apart by the clock: both scale with the machine (a loaded one
+  // may stall a grace past a fixed bound), and the bounds with them.
+  const timeouts = (): Timeouts => ({ callMs: scaled(400), readMs: scaled(100), hangs: memoryHangs() });
 
   it('waits the full call timeout once, then gives later calls of the hung method only a grace; all are timeouts', async () => {
     const t = timeouts();
@@ -42,8 +45,8 @@ describe('the session with a record of hangs', () => {
       times.push(Date.now() - start);
     }
     expect(errors.map((e) => e.fault)).toEqual(['timeout', 'timeout', 'timeout', 'timeout']);
-    expect(times[0]).toBeGreaterThanOrEqual(390);
-    for (const ms of times.slice(1)) expect(ms).toBeLessThan(300);
+    expect(times[0]).toBeGreaterThanOrEqual(scaled(400) - 10);
+    for (const ms of times.slice(1)) expect(ms).toBeLessThan(scaled(300));
     expect(errors[1].message).toMatch(/already hung on this target \(ApiGetNotify\(hNotify=.*Timeout=1\)\)/);
   });
 
@@ -53,12 +56,12 @@ describe('the session with a record of hangs', () => {
     const session = new Session(hanging(3), new Trace(), t);
     const read = session.start('ApiGetNotify', ['p1']);
     let start = Date.now();
-    expect(await read.settle(400)).toBe(STILL_PENDING);
-    expect(Date.now() - start).toBeGreaterThanOrEqual(390);
+    expect(await read.settle(scaled(400))).toBe(STILL_PENDING);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(scaled(400) - 10);
     await session.call('ApiUnblockGetNotifyCall', ['p1']);
     start = Date.now();
-    expect(await read.settle(400)).toBe(STILL_PENDING);
-    expect(Date.now() - start).toBeLessThan(300);
+    expect(await read.settle(scaled(400))).toBe(STILL_PENDING);
+    expect(Date.now() - start).toBeLessThan(scaled(300));
     expect(read.lateText).toMatch(/already hung/);
   });
 
@@ -69,7 +72,7 @@ describe('the session with a record of hangs', () => {
     const session = new Session(hanging(3, { ApiCreateNotify: never }), new Trace(), t);
     const start = Date.now();
     await expect(session.call('ApiCreateNotify', [])).rejects.toMatchObject({ fault: 'timeout' });
-    expect(Date.now() - start).toBeLessThan(300);
+    expect(Date.now() - start).toBeLessThan(scaled(300));
   });
 
   it('does not touch calls that answer: a healthy call is never judged by the record', async () => {
@@ -81,11 +84,11 @@ describe('the session with a record of hangs', () => {
 
   it('forgets a hang when the call answers after all: a slow target is not a hung one', async () => {
     const t = timeouts();
-    const slow = () => new Promise((resolve) => setTimeout(() => resolve({ status: 0, hNotify: 'p1' }), 600));
+    const slow = () => new Promise((resolve) => setTimeout(() => resolve({ status: 0, hNotify: 'p1' }), scaled(600)));
     const session = new Session(hanging(3, { ApiCreateNotify: slow }), new Trace(), t);
     await expect(session.call('ApiCreateNotify', [])).rejects.toMatchObject({ fault: 'timeout' });
     expect(t.hangs!.earlier('ApiCreateNotify')).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, scaled(400)));
     expect(t.hangs!.earlier('ApiCreateNotify')).toBeUndefined();
   });
 
@@ -103,7 +106,7 @@ describe('the session with a record of hangs', () => {
     );
     const read = session.start('ApiGetNotify', ['p1']);
     await session.call('ApiUnblockGetNotifyCall', ['p1']);
-    expect(await read.settle(400)).toBe(STILL_PENDING);
+    expect(await read.settle(scaled(400))).toBe(STILL_PENDING);
     expect(t.hangs!.earlier('ApiGetNotify')).toBeDefined();
     await session.call('ApiCloseNotify', ['p1']);
     release({ status: 6 });

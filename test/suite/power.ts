@@ -224,7 +224,8 @@ export function provePower(version: ProtocolVersion): void {
     });
 
     // Wire mutants break the transport, which only a served reference has: transport-security.test.ts proves those.
-    const mutants = resolveTrips(listMutants().filter((m) => !m.wire), catalogue)
+    // In-band mutants break a management method, which only in-band stimuli call: test/profile/inband-mutant.test.ts.
+    const mutants = resolveTrips(listMutants().filter((m) => !m.wire && !m.inband), catalogue)
       .map((m) => ({ ...m, trips: m.trips.filter((t) => t.clause && catalogue.find((c) => c.id === t.clause)!.versions.includes(version)) }))
       .filter((m) => m.trips.length);
 

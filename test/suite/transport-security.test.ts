@@ -16,6 +16,7 @@ import { judge } from '../../harness/verdict/judge';
 import { credentials } from '../../wire/auth';
 import { startServe } from '../wire/rpc/served-process';
 import { serveReference, type Served } from '../wire/rpc/support';
+import { scaled } from '../support/time-scale';
 
 const PASSWORD = 'Tr4nsport-Secret!';
 const ACCOUNT = credentials({ domain: 'CLUSTER', user: 'tester' }, PASSWORD);
@@ -117,13 +118,13 @@ describe('through the command line', () => {
   const CLI = join(__dirname, '../wire/rpc/fixtures/cli.js');
 
   it('serve --user ... --mutant accept-low-auth, judged with run --section 2.1 --section 3.1.3: exit 1, 2.1/R14 FAIL', async () => {
-    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--user', 'CLUSTER\\tester', '--mutant', 'accept-low-auth'], 20000, ENV);
+    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--user', 'CLUSTER\\tester', '--mutant', 'accept-low-auth'], scaled(20000), ENV);
     const dir = mkdtempSync(join(tmpdir(), 'cmrp-transport-'));
     try {
       const run = spawnSync(
         process.execPath,
         [CLI, 'run', '--target', `dcerpc:127.0.0.1:${served.port}`, '--user', 'CLUSTER\\tester', '--section', '2.1', '--section', '3.1.3', '--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md'), '--html', join(dir, 'r.html')],
-        { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...ENV } },
+        { encoding: 'utf8', timeout: scaled(120_000), env: { ...process.env, ...ENV } },
       );
       expect(run.status).toBe(1);
       const results = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { clauses: { id: string; verdict: string }[] };

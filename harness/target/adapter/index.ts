@@ -6,7 +6,7 @@ import { adapterTimeouts } from './supervisor';
 import { createAdapterTarget, type AdapterTargetOptions } from './target';
 import { parseHostPort, tcpTransport } from './tcp';
 
-export const ADAPTER_TARGET_FORMS = 'stdio:COMMAND [ARGS], tcp:HOST:PORT';
+export { ADAPTER_TARGET_FORMS } from './forms';
 
 /** The adapter target for `spec`, or undefined when the spec is not an adapter form. */
 export async function createAdapterTargetFromSpec(spec: string, options: AdapterTargetOptions = {}): Promise<Target | undefined> {

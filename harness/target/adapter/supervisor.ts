@@ -82,6 +82,8 @@ export class AdapterSupervisor {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    // A start still under way is awaited only to stop its adapter: if it fails, its failure is its
+    // caller's (who awaits the same promise), not the disposal's.
     const live = this.current ?? (await this.starting?.catch(() => undefined));
     this.current = undefined;
     await live?.channel.close();

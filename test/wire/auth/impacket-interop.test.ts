@@ -19,6 +19,7 @@ import { decodeNegotiationToken, encodeInitialToken, encodeNegTokenResp, NegStat
 import { encodeOid } from '../../../wire/auth/spnego/der';
 import { protectPdu, unprotectPdu } from '../../../wire/auth/rpc/protect';
 import { ACCOUNT, SAMPLE_PASSWORD, requestPdu, responsePdu } from './support';
+import { scaled } from '../../support/time-scale';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(__dirname, 'impacket_ntlm.py');
@@ -29,7 +30,7 @@ function py(op: string, input: Json = {}, password = SAMPLE_PASSWORD): Json {
   const r = spawnSync(PYTHON, [SCRIPT], {
     input: JSON.stringify({ op, ...input }),
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CMRP_PASSWORD: password },
-    timeout: 20000,
+    timeout: scaled(20000),
     encoding: 'utf8',
   });
   if (r.error) throw r.error;
@@ -38,7 +39,7 @@ function py(op: string, input: Json = {}, password = SAMPLE_PASSWORD): Json {
 }
 
 function impacketMissing(): string | undefined {
-  const r = spawnSync(PYTHON, ['-c', 'import impacket.ntlm, Cryptodome.Cipher.ARC4'], { timeout: 20000, encoding: 'utf8' });
+  const r = spawnSync(PYTHON, ['-c', 'import impacket.ntlm, Cryptodome.Cipher.ARC4'], { timeout: scaled(20000), encoding: 'utf8' });
   if (r.error) return `${PYTHON} cannot run (${r.error.message})`;
   if (r.status !== 0) return `python3-impacket is not installed for ${PYTHON} (apt-get install python3-impacket)`;
   return undefined;

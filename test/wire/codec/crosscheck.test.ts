@@ -16,17 +16,18 @@ import * as path from 'node:path';
 import { CLUSAPI } from '../../../wire/clusapi';
 import { fromJson, toJson } from './cases';
 import { allVectorCases } from './vectors';
+import { scaled } from '../../support/time-scale';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(__dirname, 'impacket_clusapi.py');
 
 function has(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { timeout: 20000, stdio: 'ignore' });
+  const r = spawnSync(cmd, args, { timeout: scaled(20000), stdio: 'ignore' });
   return r.status === 0;
 }
 
 const HAVE_IMPACKET = has(PYTHON, ['-c', 'import impacket.dcerpc.v5.ndr']);
-const HAVE_NDRDUMP = spawnSync('ndrdump', ['--help'], { timeout: 20000, stdio: 'ignore' }).error === undefined;
+const HAVE_NDRDUMP = spawnSync('ndrdump', ['--help'], { timeout: scaled(20000), stdio: 'ignore' }).error === undefined;
 
 type Part = 'request' | 'response';
 const ITEMS = allVectorCases().flatMap(({ method, version, c }) =>
@@ -50,7 +51,7 @@ describeImpacket(
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmrp-impacket-'));
       const input = path.join(dir, 'items.json');
       fs.writeFileSync(input, JSON.stringify(ITEMS.map((i) => ({ ...i, values: toJson(i.values) }))));
-      const r = spawnSync(PYTHON, [SCRIPT, input], { encoding: 'utf8', timeout: 60000, maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync(PYTHON, [SCRIPT, input], { encoding: 'utf8', timeout: scaled(60000), maxBuffer: 64 * 1024 * 1024 });
       fs.rmSync(dir, { recursive: true, force: true });
       if (r.status !== 0) throw new Error(`impacket_clusapi.py failed: ${r.stderr || r.error}`);
       results = JSON.parse(r.stdout);
@@ -98,7 +99,7 @@ describeNdrdump(
       const file = path.join(dir, `${i}.bin`);
       fs.writeFileSync(file, Buffer.from(item.hex, 'hex'));
       const fn = `clusapi_${item.method.replace(/^Api/, '')}`;
-      const r = spawnSync('ndrdump', ['--validate', 'clusapi', fn, item.part === 'request' ? 'in' : 'out', file], { encoding: 'utf8', timeout: 20000 });
+      const r = spawnSync('ndrdump', ['--validate', 'clusapi', fn, item.part === 'request' ? 'in' : 'out', file], { encoding: 'utf8', timeout: scaled(20000) });
       const out = `${r.stdout}\n${r.stderr}`;
       const divergence = SAMBA_DIVERGES[`${item.method} ${item.part}`];
       const emptyArray = item.method === 'ApiGetNotifyV2' && item.values.Notifications === null;

@@ -14,6 +14,7 @@ import { loadAllSequences } from '../../../harness/sequence/load';
 import type { Sequence } from '../../../harness/sequence/types';
 import { startServe, type ServedProcess } from './served-process';
 import { notPassed } from './support';
+import { scaled } from '../../support/time-scale';
 
 const CLI = join(__dirname, 'fixtures/cli.js');
 const PASSWORD = `S3cret-${randomBytes(9).toString('base64url')}`;
@@ -61,7 +62,7 @@ describe('access levels judged over dcerpc: with a Read account', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cmrp-access-'));
-    [reference, mutant] = await Promise.all([startServe(SERVE_ARGS, 90000, ENV), startServe([...SERVE_ARGS, '--mutant', 'refuse-read-access'], 90000, ENV)]);
+    [reference, mutant] = await Promise.all([startServe(SERVE_ARGS, scaled(90000), ENV), startServe([...SERVE_ARGS, '--mutant', 'refuse-read-access'], scaled(90000), ENV)]);
   }, 120_000);
 
   afterAll(async () => {
@@ -89,7 +90,7 @@ describe('access levels judged over dcerpc: with a Read account', () => {
     const result = spawnSync(process.execPath, [CLI, 'run', ...target, ...args, '--json', json, '--junit', join(dir, `${label}.xml`), '--markdown', join(dir, `${label}.md`)], {
       cwd: dir,
       encoding: 'utf8',
-      timeout: 600_000,
+      timeout: scaled(600_000),
       env: { ...childEnv, ...env },
     });
     outputs[`${label} stdout`] = result.stdout;

@@ -16,6 +16,7 @@ import { rawExchange } from './support';
 import { context } from '../../../wire/rpc/client/association';
 import { encodePdu } from '../../../wire/rpc/pdu';
 import { clusapiSyntax } from '../../../harness/target/dcerpc';
+import { scaled } from '../../support/time-scale';
 
 const CLI = join(__dirname, 'fixtures/cli.js');
 
@@ -100,7 +101,7 @@ describe('run --target dcerpc: against the served reference', () => {
         const out = spawnSync(
           process.execPath,
           [CLI, 'run', '--target', `dcerpc:127.0.0.1:${served.port}`, '--auth', 'none', '--section', '3.1.4.2.100', '--json', join(dir, 'r.json'), '--junit', join(dir, 'j.xml'), '--markdown', join(dir, 's.md'), '--html', join(dir, 'r.html'), ...extra],
-          { encoding: 'utf8', timeout: 120_000 },
+          { encoding: 'utf8', timeout: scaled(120_000) },
         );
         const results = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { clauses: { id: string; verdict: string; observations?: { message?: string }[] }[] };
         return { status: out.status, stdout: out.stdout, results };

@@ -11,6 +11,7 @@ import { decodePdu, encodePdu, type Pdu } from '../../../wire/rpc/pdu';
 import { PduFramer } from '../../../wire/rpc/framing';
 import { pduArb } from './arbitraries';
 import { rawExchange, serveReference, wireTarget, type Served } from './support';
+import { scaled } from '../../support/time-scale';
 
 let served: Served;
 beforeAll(async () => {
@@ -55,15 +56,15 @@ describe('the connection is dropped for', () => {
     ['a middle fragment that starts a call', [bind(), request(2, 0, Buffer.alloc(8), 0)]],
     ['a stub past the ceiling', [bind(), ...Array.from({ length: 20 }, (_, i) => request(2, 0, Buffer.alloc(4000), i === 0 ? PFC.FIRST_FRAG : 0))]],
   ])('%s', async (_name, send) => {
-    const { closedByPeer } = await rawExchange(served.port, send, 2000);
+    const { closedByPeer } = await rawExchange(served.port, send, scaled(2000));
     expect(closedByPeer).toBe(true);
   });
 
   it('half a PDU and then silence (after the partial-PDU timeout)', async () => {
     const started = Date.now();
-    const { closedByPeer } = await rawExchange(served.port, [bind().subarray(0, 20)], 3000);
+    const { closedByPeer } = await rawExchange(served.port, [bind().subarray(0, 20)], scaled(3000));
     expect(closedByPeer).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(scaled(2000));
   });
 });
 
@@ -78,24 +79,24 @@ describe('the server answers', () => {
       contexts: [context(clusapiSyntax(3))],
       auth: { authType: 10, authLevel: 6, authContextId: 0, authValue: Buffer.from('NTLMSSP\0', 'latin1') },
     });
-    const [reply] = pdus((await rawExchange(served.port, [authBind], 300)).received);
+    const [reply] = pdus((await rawExchange(served.port, [authBind], scaled(300))).received);
     expect(reply).toMatchObject({ type: 'bind_nak', rejectReason: BIND_NAK_REASON.authentication_type_not_recognized });
   });
 
   it('a bind into an association group it does not know with bind_nak', async () => {
-    const [reply] = pdus((await rawExchange(served.port, [bind(1, 0xdeadbeef)], 300)).received);
+    const [reply] = pdus((await rawExchange(served.port, [bind(1, 0xdeadbeef)], scaled(300))).received);
     expect(reply).toMatchObject({ type: 'bind_nak' });
   });
 
   it('a request on an unknown presentation context with nca_s_unk_if', async () => {
-    const [, reply] = pdus((await rawExchange(served.port, [bind(), request(2, 0, Buffer.alloc(0), PFC.FIRST_FRAG | PFC.LAST_FRAG, 9)], 300)).received);
+    const [, reply] = pdus((await rawExchange(served.port, [bind(), request(2, 0, Buffer.alloc(0), PFC.FIRST_FRAG | PFC.LAST_FRAG, 9)], scaled(300))).received);
     expect(reply).toMatchObject({ type: 'fault', callId: 2, status: FAULT.nca_s_unk_if });
     expect(reply.flags! & PFC.DID_NOT_EXECUTE).toBeTruthy();
   });
 
   it('too many calls at once on one connection with a fault for the extra ones', async () => {
     const starts = Array.from({ length: 9 }, (_, i) => request(10 + i, 0, Buffer.alloc(8), PFC.FIRST_FRAG));
-    const replies = pdus((await rawExchange(served.port, [bind(), ...starts], 300)).received);
+    const replies = pdus((await rawExchange(served.port, [bind(), ...starts], scaled(300))).received);
     expect(replies.map((p) => p.type)).toEqual(['bind_ack', 'fault']);
     expect(replies[1]).toMatchObject({ callId: 18, status: FAULT.nca_s_fault_remote_no_memory });
   });
@@ -107,7 +108,7 @@ describe('the server answers', () => {
         await rawExchange(
           served.port,
           [bind(), request(2, 0, Buffer.alloc(8), PFC.FIRST_FRAG), encodePdu({ type: 'orphaned', callId: 2 }), encodePdu({ type: 'co_cancel', callId: 3 }), request(4, CLUSAPI.ApiOpenCluster.opnum, stub)],
-          300,
+          scaled(300),
         )
       ).received,
     );
@@ -119,7 +120,7 @@ describe('the server answers', () => {
 
   it('a client offering tiny fragments with fragments of at least 1432 bytes', async () => {
     const small = encodePdu({ type: 'bind', callId: 1, maxXmitFrag: 16, maxRecvFrag: 16, assocGroupId: 0, contexts: [{ contextId: 0, abstractSyntax: clusapiSyntax(3), transferSyntaxes: [NDR20] }] });
-    const [ack] = pdus((await rawExchange(served.port, [small], 300)).received);
+    const [ack] = pdus((await rawExchange(served.port, [small], scaled(300))).received);
     expect(ack).toMatchObject({ type: 'bind_ack', maxXmitFrag: 1432, maxRecvFrag: 1432 });
   });
 });
@@ -147,7 +148,7 @@ describe('random input', () => {
 describe('resources', () => {
   it('connections past the limit are closed at once and the server recovers', async () => {
     // Each client holds its connection long enough that all 70 are open together, even on a loaded machine.
-    const many = await Promise.all(Array.from({ length: 70 }, () => rawExchange(served.port, [], 3000)));
+    const many = await Promise.all(Array.from({ length: 70 }, () => rawExchange(served.port, [], scaled(3000))));
     expect(many.filter((r) => r.closedByPeer).length).toBeGreaterThanOrEqual(6);
     // Recovery: once the server has seen those clients go (it learns of each close asynchronously), a new
     // client is served again; give it a bounded while to notice, then the after-each check must pass.

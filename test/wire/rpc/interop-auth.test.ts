@@ -7,6 +7,7 @@
 // the loopback-only namespace of .ci/interop.sh, and is never printed. Each check runs when its tool is
 // installed and is skipped, with the reason in its name, when not; with CMRP_INTEROP_REQUIRED=1 a
 // missing tool is a failure instead.
+import { scaled } from '../../support/time-scale';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,7 +46,7 @@ function redact(text: string): string {
 let served: ServedProcess;
 beforeAll(async () => {
   if (!IN_NAMESPACE) return;
-  served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER], 60000, { CMRP_PASSWORD: PASSWORD });
+  served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER], scaled(60000), { CMRP_PASSWORD: PASSWORD });
 });
 afterAll(async () => {
   await served?.stop();
@@ -59,7 +60,7 @@ withTool(
     const run = (level: string) => {
       const r = spawnSync(PYTHON, [join(__dirname, 'interop/impacket_auth.py'), String(served.port), USER, level], {
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: scaled(60_000),
         env: { ...process.env, CMRP_PASSWORD: PASSWORD },
       });
       expect(redact(r.stderr)).toBe('');
@@ -88,7 +89,7 @@ withTool(
     const run = spawnSync(
       'smbtorture',
       [`ncacn_ip_tcp:127.0.0.1[${served.port},seal]`, '-U', `${USER}%${PASSWORD}`, '--use-kerberos=off', ...TORTURE_TESTS.map((t) => `rpc.clusapi.${t}`)],
-      { encoding: 'utf8', timeout: 120_000 },
+      { encoding: 'utf8', timeout: scaled(120_000) },
     );
     const stdout = redact(run.stdout);
     const succeeded = [...stdout.matchAll(/^success: (\S+)$/gm)].map((m) => m[1]);

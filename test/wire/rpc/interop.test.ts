@@ -3,6 +3,7 @@
 // Samba's smbtorture passes its clusapi open/close/get-state tests. Each check runs when its tool is
 // installed and is skipped, with the reason in its name, when not; with CMRP_INTEROP_REQUIRED=1
 // (.ci/interop.sh) a missing tool is a failure instead.
+import { scaled } from '../../support/time-scale';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,7 @@ withTool(
   'smbtorture',
   `smbtorture passes rpc.clusapi ${TORTURE_TESTS.join(' ')}`,
   async () => {
-    const run = spawnSync('smbtorture', [`ncacn_ip_tcp:127.0.0.1[${served.port}]`, '-U%', ...TORTURE_TESTS.map((t) => `rpc.clusapi.${t}`)], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync('smbtorture', [`ncacn_ip_tcp:127.0.0.1[${served.port}]`, '-U%', ...TORTURE_TESTS.map((t) => `rpc.clusapi.${t}`)], { encoding: 'utf8', timeout: scaled(120_000) });
     const succeeded = [...run.stdout.matchAll(/^success: (\S+)$/gm)].map((m) => m[1]);
     const problems = run.stdout.split('\n').filter((line) => /^(failure|error|skip):/.test(line));
     expect(problems).toEqual([]);
@@ -61,7 +62,7 @@ withTool(
   'impacket',
   'an impacket NDR client creates a port, opens a net interface, re-adds it with a stale StateSequence and reads the catch-up event',
   async () => {
-    const run = spawnSync(PYTHON, [join(__dirname, 'interop/impacket_client.py'), String(served.port), 'node1 - Ethernet'], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(PYTHON, [join(__dirname, 'interop/impacket_client.py'), String(served.port), 'node1 - Ethernet'], { encoding: 'utf8', timeout: scaled(60_000) });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({

@@ -21,6 +21,7 @@ import { TargetError } from '../../../cmrp/contract';
 import type { Target } from '../../../cmrp/contract';
 import { startServe, type ServedProcess } from './served-process';
 import { notPassed } from './support';
+import { scaled } from '../../support/time-scale';
 
 const CLI = join(__dirname, 'fixtures/cli.js');
 const PASSWORD = `S3cret-${randomBytes(9).toString('base64url')}`;
@@ -52,7 +53,7 @@ describe('several nodes and the cluster security descriptor over dcerpc: at pack
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cmrp-nodes-'));
-    [cluster, mutant] = await Promise.all([startServe(TWO_NODES, 90000, ENV), startServe(['--listen', 'dcerpc:127.0.0.1:0', ...ACCOUNTS, '--mutant', 'ignore-cluster-security'], 90000, ENV)]);
+    [cluster, mutant] = await Promise.all([startServe(TWO_NODES, scaled(90000), ENV), startServe(['--listen', 'dcerpc:127.0.0.1:0', ...ACCOUNTS, '--mutant', 'ignore-cluster-security'], scaled(90000), ENV)]);
   }, 120_000);
 
   afterAll(async () => {
@@ -68,7 +69,7 @@ describe('several nodes and the cluster security descriptor over dcerpc: at pack
     const result = spawnSync(process.execPath, [CLI, 'run', ...target, ...args, '--json', json, '--junit', join(dir, `${label}.xml`), '--markdown', join(dir, `${label}.md`)], {
       cwd: dir,
       encoding: 'utf8',
-      timeout: 600_000,
+      timeout: scaled(600_000),
       env: { ...process.env, ...ENV },
     });
     if (result.status !== 0 && result.status !== 1) throw new Error(`run ${label} ended with ${result.status ?? result.signal}: ${result.stderr}`);

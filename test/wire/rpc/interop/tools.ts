@@ -1,20 +1,21 @@
 // The external tools of the interop checks (Debian packages tshark, samba-testsuite, python3-impacket):
 // whether each is usable here, and thin wrappers to run it with a deadline.
 import { spawn, spawnSync } from 'node:child_process';
+import { scaled } from '../../../support/time-scale';
 
 export const PYTHON = '/usr/bin/python3';
 
 /** Why a tool cannot be used here, or undefined when it can. */
 export function missing(tool: 'tshark' | 'smbtorture' | 'impacket'): string | undefined {
   if (tool === 'impacket') {
-    const probe = spawnSync(PYTHON, ['-c', 'import impacket.dcerpc.v5.ndr'], { encoding: 'utf8', timeout: 20_000 });
+    const probe = spawnSync(PYTHON, ['-c', 'import impacket.dcerpc.v5.ndr'], { encoding: 'utf8', timeout: scaled(20_000) });
     return probe.status === 0 ? undefined : `python3-impacket is not installed (${PYTHON} -c 'import impacket' failed)`;
   }
-  const probe = spawnSync(tool, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  const probe = spawnSync(tool, ['--version'], { encoding: 'utf8', timeout: scaled(20_000) });
   if (probe.error) return `${tool} is not installed (package ${tool === 'tshark' ? 'tshark' : 'samba-testsuite'})`;
   if (tool === 'tshark') {
     // Capturing needs CAP_NET_RAW: without it the loopback is not among the interfaces tshark lists.
-    const interfaces = spawnSync('tshark', ['-D'], { encoding: 'utf8', timeout: 20_000 });
+    const interfaces = spawnSync('tshark', ['-D'], { encoding: 'utf8', timeout: scaled(20_000) });
     if (!/\blo\b/.test(interfaces.stdout ?? '')) return 'tshark cannot capture on lo here (no CAP_NET_RAW; .ci/interop.sh runs it in a namespace of its own)';
   }
   return undefined;
@@ -65,7 +66,7 @@ export function startCapture(port: number, file: string, timeoutMs = 15_000): Pr
 export function tsharkFields(file: string, port: number, filter: string, fields: string[], options: string[] = []): string[][] {
   const run = spawnSync('tshark', [...options, '-r', file, '-d', `tcp.port==${port},dcerpc`, '-Y', filter, '-T', 'fields', '-E', 'separator=\t', ...fields.flatMap((f) => ['-e', f])], {
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: scaled(120_000),
     maxBuffer: 64 * 1024 * 1024,
   });
   const secrets = options.flatMap((o) => [o, o.slice(o.indexOf(':') + 1)]).filter((x) => x.length >= 4);
