@@ -68,6 +68,9 @@ export const ERROR = {
   INVALID_PARAMETER: 0x57,
   WAIT_TIMEOUT: 0x102,
   NO_MORE_ITEMS: 0x103,
+  /** 3.1.4.x: a node that is not (or no longer) an active node cannot process the request. */
+  CLUSTER_NODE_NOT_READY: 0x13d0,
+  CLUSTER_NODE_SHUTTING_DOWN: 0x13d1,
 } as const;
 
 const errorNames = new Map<number, string>(Object.entries(ERROR).map(([n, v]) => [v, `ERROR_${n}`]));

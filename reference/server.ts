@@ -14,6 +14,7 @@ import { NotificationHub } from './notify/hub';
 import { toV2Event } from './notify/v2/translate';
 import { ServerConnection } from './session/connection';
 import { ConnectionState } from './session/connection-state';
+import { ClusterSecurity } from './model/security';
 import type { ServerCore, ServerState } from './session/core';
 
 export class ClusterServer implements ServerCore, ServerLifecycle {
@@ -21,6 +22,8 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
   serverState: ServerState = 'read-write';
   readonly hub: NotificationHub;
   readonly control: ClusterControl;
+  /** The cluster security descriptor: SetClusterSecurity changes it, Reset restores it. */
+  readonly security = new ClusterSecurity();
   private readonly connections = new Set<ConnectionState>();
   /** The node (lowercase name) each live connection is connected to. */
   private readonly nodeOf = new Map<ConnectionState, string>();
@@ -45,7 +48,8 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
     const index = options.node === undefined ? 0 : nodes.findIndex((n) => n.name.toLowerCase() === options.node!.toLowerCase());
     const node = nodes[index];
     if (!node) throw new Error(`connect: the cluster has no node '${options.node}'`);
-    if (!isActiveNode(node)) throw new Error(`connect: node '${node.name}' is down`);
+    // A node that runs the cluster software without being active (SetNodeActivity) still answers.
+    if (!isActiveNode(node) && !this.model.running.has(node.name.toLowerCase())) throw new Error(`connect: node '${node.name}' is down`);
     const state = new ConnectionState(this, options.protocolVersion, options.accessLevel ?? 'full', index);
     this.connections.add(state);
     this.nodeOf.set(state, node.name.toLowerCase());
@@ -85,6 +89,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
   reset(): void {
     this.model = new ClusterModel(this.cluster, this.behaviour);
     this.serverState = 'read-write';
+    this.security.reset();
     for (const connection of this.connections) {
       for (const { port } of [...connection.handles.releaseAll('notify'), ...connection.handles.releaseAll('notifyV2')]) {
         port.close();

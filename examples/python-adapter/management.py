@@ -198,4 +198,17 @@ def handlers(adapter, handle, string, uint32, boolean):
     }
     for method in STATE_METHODS:
         methods[method] = set_state(method)
-    return dict((name, adapter.call(run)) for name, run in methods.items())
+
+    def changing(run):
+        """3.1.4.x: a change asks, implicitly, for "All" (ERROR_ACCESS_DENIED to a Read client) and the
+        read/write protocol server state (3.1.1: ERROR_SHARING_PAUSED in read-only)."""
+        def gated(c, p):
+            if c.access != "full":
+                return {"status": toy.ERROR_ACCESS_DENIED}
+            if s.read_only:
+                return {"status": toy.ERROR_SHARING_PAUSED}
+            return run(c, p)
+        return gated
+
+    reads = {"ApiGetClusterName", "ApiCreateEnum", "ApiGetNetInterface", "ApiGetQuorumResource"}
+    return dict((name, adapter.call(run if name in reads else changing(run))) for name, run in methods.items())

@@ -61,6 +61,12 @@ export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
 async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
   const candidates = profileFromCluster(DEFAULT_CLUSTER).roles;
   const found: Partial<Record<Role, string>> = {};
+  // Discovery must see the cluster every sequence starts from, not what the previous suite file's last
+  // sequence left (a group failed over, a node lost, the server read-only): roles chosen from a changed
+  // cluster name objects whose initial state the sequences then misread. A control adapter offering
+  // Reset restores it first (the in-band stimuli's Reset only undoes their own changes: not needed).
+  const control = options.target.control;
+  if (control?.verbs.has('Reset') && control.unsettled === undefined) await control.apply({ verb: 'Reset' });
   let connection: ClusapiConnection | undefined;
   try {
     connection = await options.target.connect({ protocolVersion: options.protocolVersion, accessLevel: 'full' });

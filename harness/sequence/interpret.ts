@@ -18,6 +18,7 @@ import { EXPIRED_TIMER, FIELD_ASPECTS, governor, isAbout, isAboutStatus, malform
 import { absentV2Step, readV2Step, type V2StepHost } from './v2-steps';
 import { unblockUntilReleased } from './release';
 import { StimulusRefused } from '../stimulus/inband';
+import { METHODS, isMethodName } from '../../cmrp/methods';
 
 export interface SequenceContext {
   target: Target;
@@ -146,6 +147,9 @@ class SequenceRun {
       if ('call' in step && /NotifyV2$/.test(step.call)) usesV2Ports = true;
     }
     if (usesV2Ports && !target.capabilities.notifyV2) return 'the target does not offer version 2 notification ports';
+    // The access-level and server-state rules are seen through a method that changes the cluster (no notification method needs All or is refused in read-only state in version 3).
+    const management = flatten(this.sequence.steps).find((step): step is CallStep => 'call' in step && isMethodName(step.call) && METHODS[step.call].management === true);
+    if (management && !target.capabilities.management) return `the target does not serve the management methods (${management.call}), through which the sequence asks for a change of the cluster`;
     if (verbs.size && !target.control) return `the target has no control adapter (needs ${[...verbs].join(', ')})`;
     // Checked after the verbs, so a target with no stimuli at all says that first. A control adapter that offers Reset declares the whole cluster the suite's to change; otherwise only
     // the roles the profile marks disposable are.

@@ -11,6 +11,7 @@ import * as objects from './object-verbs';
 import type { Publish } from './publisher';
 import * as registry from './registry-verbs';
 import * as nodes from './node-verbs';
+import type { ClusterSecurity } from '../model/security';
 
 /** The protocol server state of 3.1.1 that a test can switch between (the session layer reads it through ServerCore). */
 export type ServerState = 'read-write' | 'read-only';
@@ -27,12 +28,14 @@ export interface ServerLifecycle {
   reset(): void;
   /** Drops every connection to the node (NodeDown): they fail as those of a lost node do. */
   dropNode(name: string): void;
+  /** The cluster security descriptor (SetClusterSecurity). */
+  readonly security: ClusterSecurity;
 }
 
 export class ReferenceControl implements ClusterControl {
-  // The cluster security descriptor only means something where clients authenticate: the served
-  // reference on dcerpc: applies SetClusterSecurity (reference/serve/), the in-process one cannot.
-  readonly verbs: ReadonlySet<ControlVerb> = new Set(CONTROL_VERBS.filter((v) => v !== 'SetClusterSecurity'));
+  // Every verb, SetClusterSecurity too: a connection's accessLevel names the principal it connected as
+  // (the full account or the Read account), whose grant the descriptor decides on every call.
+  readonly verbs: ReadonlySet<ControlVerb> = new Set(CONTROL_VERBS);
 
   constructor(private readonly server: ServerLifecycle) {}
 
@@ -104,7 +107,7 @@ export class ReferenceControl implements ClusterControl {
       case 'MoveGroup':
         return nodes.moveGroup(model, s);
       case 'SetClusterSecurity':
-        throw new Error('SetClusterSecurity: the in-process reference authenticates nobody (serve it on dcerpc: with --user and --read-user)');
+        return this.server.security.set(s.account, s.access);
     }
   }
 }

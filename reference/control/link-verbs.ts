@@ -31,6 +31,8 @@ export function setInterfaceLink(model: ClusterModel, publish: Publish, s: Verb<
 export function setNodeActivity(model: ClusterModel, publish: Publish, s: Verb<'SetNodeActivity'>, behaviour: Behaviour): void {
   const node = existing(model, 'node', s.name);
   if (!behaviour.followsNodeActivity) return;
+  if (s.activity === 'inactive') model.running.add(node.name.toLowerCase());
+  else model.running.delete(node.name.toLowerCase());
   transition(model, publish, node, ACTIVITY_STATE[s.activity]);
   const networks = new Set(model.all('netInterface').filter((n) => n.node && sameName(n.node, node.name) && n.network).map((n) => n.network!));
   for (const network of networks) rederiveNetwork(model, publish, network);

@@ -34,11 +34,12 @@ function survivor(model: ClusterModel, lost: ClusterObject): ClusterObject | und
  */
 export function nodeDown(model: ClusterModel, publish: Publish, s: Verb<'NodeDown'>, behaviour: Behaviour): string {
   const lost = node(model, s.name, 'NodeDown');
-  if (!isActiveNode(lost)) throw new Error(`NodeDown: node '${lost.name}' is not an active node`);
+  if (!isActiveNode(lost) && !model.running.has(lost.name.toLowerCase())) throw new Error(`NodeDown: node '${lost.name}' is not an active node`);
   const next = survivor(model, lost);
   if (!next) throw new Error(`NodeDown: '${lost.name}' is the last active node`);
   if (behaviour.nodeLossChangesState) setState(model, publish, { verb: 'SetState', objectType: 'node', name: lost.name, state: CLUSTER_NODE_STATE.Down }, behaviour);
   for (const group of model.all('group')) if (sameName(group.node, lost.name)) group.node = next.name;
+  model.running.delete(lost.name.toLowerCase());
   return lost.name;
 }
 

@@ -20,6 +20,11 @@ export class ClusterModel {
   readonly registry = new RegistryTree();
   /** Link-level connectivity of the net interfaces (SetInterfaceLink). */
   readonly links = new LinkTable();
+  /**
+   * Nodes that run the cluster software but are not active (SetNodeActivity 'inactive', 3.1.1): unlike a
+   * lost node (NodeDown) they still answer clients. Lowercase names.
+   */
+  readonly running = new Set<string>();
   quorumResource: string;
   private readonly objects: ClusterObject[] = [];
 

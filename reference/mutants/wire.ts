@@ -18,6 +18,9 @@ export const WIRE_MUTANTS = [
     trips: [
       { section: '3.1.4.1', title: 'every method requires All' },
       { section: '3.1.4.1', title: 'client without All gets ERROR_ACCESS_DENIED' },
+      { section: '3.1.4.1', title: 'version 2 has only access level All' },
+      { section: '3.1.4.1', title: 'access level from the cluster SD' },
+      { section: '3.1.4.1', title: 'SD without All gives ERROR_ACCESS_DENIED' },
     ],
     wire: true,
   },

@@ -69,6 +69,18 @@ export interface Behaviour extends V2Behaviour {
   acceptInReadOnly(method: NotifyMethod, version: ProtocolVersion): boolean;
   /** 3.1.4.1 (v2: every method needs "All") and the 3.1.4.2.x "at least Read" sentences (v3). */
   acceptAccess(method: MethodName, level: AccessLevel, version: ProtocolVersion): boolean;
+  /** 3.1.4.2: a method that changes the cluster asks, implicitly, for "All": whether a client at `level` is served it. */
+  acceptChangeAt(level: AccessLevel): boolean;
+  /** 3.1.1, 3.1.4.x: whether a method that changes the cluster is carried out in the read-only protocol server state. */
+  acceptChangeInReadOnly: boolean;
+  /** 2.1, 3.1.3: every call is checked against the cluster security descriptor as it is now. */
+  honoursClusterSecurity: boolean;
+  /**
+   * 3.1.1, 3.1.4.x: a node that runs the cluster software but is not active. `servesReads`: it accepts the
+   * requests that change nothing (SHOULD); `changeRefusal`: the status of a request it cannot process, one
+   * that changes the cluster (undefined: carried out).
+   */
+  inactiveNode: { servesReads: boolean; changeRefusal: number | undefined };
   /** 3.1.4.x.56: nothing is queued on a port before its first filter. */
   queueWithoutFilters: boolean;
   /** 2.2.2.7: a version 2.0 server does not support QUORUM_STATE and never posts it. */
@@ -182,6 +194,10 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   // 3.1.4.1: version 2 knows only "All", required by every method; version 3 notification (and the
   // open/state) methods need at least "Read".
   acceptAccess: (_method: MethodName, level: AccessLevel, version: ProtocolVersion) => level === 'full' || version === 3,
+  acceptChangeAt: (level: AccessLevel) => level === 'full',
+  acceptChangeInReadOnly: false,
+  honoursClusterSecurity: true,
+  inactiveNode: { servesReads: true, changeRefusal: ERROR.CLUSTER_NODE_NOT_READY },
   postsQuorumState: (version: ProtocolVersion) => version === 3,
   queueWithoutFilters: false,
   selectFilters: (matching: readonly Filter[]) => matching,

@@ -4,6 +4,7 @@ import type { AccessLevel, MethodName } from '../../cmrp/contract';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { isNotifyMethod, type HandleKind } from '../rules/behaviour';
 import { RpcFault, SERVER_ERROR } from '../rules/codes';
+import { CLUSTER_NODE_STATE } from '../rules/states';
 import type { NotificationPort } from '../notify/port';
 import type { ServerCore } from './core';
 import { HandleTable, type TargetOf } from './handles';
@@ -27,10 +28,32 @@ export class ConnectionState {
   constructor(
     readonly core: ServerCore,
     readonly version: ProtocolVersion,
-    readonly accessLevel: AccessLevel,
+    /** The principal the client connected as: the full account or the Read account of the cluster. */
+    readonly account: AccessLevel,
     /** The node the client is connected to: its place among the cluster's nodes (0: the first). */
     readonly nodeIndex = 0,
   ) {}
+
+  /**
+   * What the cluster security descriptor grants the connection's principal now ('none': nothing),
+   * consulted on every call as the served reference's endpoints do; a server that ignores the descriptor
+   * gives each principal its initial level.
+   */
+  private get granted(): AccessLevel | 'none' {
+    return this.core.behaviour.honoursClusterSecurity ? this.core.security.grant(this.account) : this.account;
+  }
+
+  /** Whether the node the client is connected to is an active node (Up or Paused), not only running. */
+  nodeActive(): boolean {
+    const node = this.core.model.all('node')[this.nodeIndex];
+    return node === undefined || node.state === CLUSTER_NODE_STATE.Up || node.state === CLUSTER_NODE_STATE.Paused;
+  }
+
+  /** The access level the connection's calls are served at. */
+  get accessLevel(): AccessLevel {
+    const granted = this.granted;
+    return granted === 'none' ? 'read' : granted;
+  }
 
   /** The notification ports this connection holds open. */
   ports(): NotificationPort[] {
@@ -44,8 +67,11 @@ export class ConnectionState {
    */
   gate(method: MethodName): Refusal | undefined {
     const { behaviour, serverState } = this.core;
+    // 3.1.3: a principal the descriptor does not permit gets a nonzero error before any method runs.
+    if (this.granted === 'none') return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.acceptAccess(method, this.accessLevel, this.version)) return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.servesFromNode(this.nodeIndex)) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
+    if (!this.nodeActive() && !behaviour.inactiveNode.servesReads) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
     if (serverState === 'read-only' && isNotifyMethod(method) && !behaviour.acceptInReadOnly(method, this.version)) {
       return { refused: SERVER_ERROR.SHARING_PAUSED };
     }

@@ -4,6 +4,7 @@ import type { Behaviour } from '../rules/behaviour';
 import type { ClusterModel } from '../model/cluster';
 import type { NotificationHub } from '../notify/hub';
 import type { Publish } from '../control/publisher';
+import type { ClusterSecurity } from '../model/security';
 
 import type { ServerState } from '../control/control';
 
@@ -17,4 +18,6 @@ export interface ServerCore {
   readonly serverState: ServerState;
   /** Hands an internal event to every port: the management methods post through it as the control verbs do. */
   readonly publish: Publish;
+  /** The cluster security descriptor, consulted on every call (3.1.3). */
+  readonly security: ClusterSecurity;
 }

@@ -46,10 +46,13 @@ const REG_OPENED_EXISTING_KEY = 2;
  * change anything), then the read/write protocol server state (3.1.1: ERROR_SHARING_PAUSED otherwise).
  */
 function gateChange(s: ConnectionState, method: MethodName): Refusal | undefined {
-  if (s.accessLevel !== 'full') return { refused: ERROR.ACCESS_DENIED };
+  const { behaviour } = s.core;
+  if (!behaviour.acceptChangeAt(s.accessLevel)) return { refused: ERROR.ACCESS_DENIED };
   const refusal = s.gate(method);
   if (refusal) return refusal;
-  if (s.core.serverState === 'read-only') return { refused: SERVER_ERROR.SHARING_PAUSED };
+  // 3.1.4.x: a node no longer active cannot process a change (it serves reads only).
+  if (!s.nodeActive() && behaviour.inactiveNode.changeRefusal !== undefined) return { refused: behaviour.inactiveNode.changeRefusal };
+  if (s.core.serverState === 'read-only' && !behaviour.acceptChangeInReadOnly) return { refused: SERVER_ERROR.SHARING_PAUSED };
   return undefined;
 }
 

@@ -34,6 +34,11 @@ const OUT_OF_REACH: Readonly<Record<string, string>> = {
   'only-first-node-serves': 'a property run connects to one node only (vectors/sequences/3.1.4.x-several-nodes.json connects to two)',
   'sequence-per-node': 'a property run connects to one node only (vectors/sequences/3.1.4.x-several-nodes.json connects to two)',
   'node-loss-unreported': 'a property run has no node-down stimulus (vectors/sequences/3.2.4.6-reconnect.json takes a node down)',
+  'read-access-changes-cluster': 'a property run calls no method that changes the cluster (vectors/sequences/3.1.4.2-access-levels.json asks for one at Read)',
+  'change-in-read-only': 'a property run calls no method that changes the cluster (vectors/sequences/3.1.4.2-access-levels.json asks for one in read-only state)',
+  'descriptor-ignored': 'a property run never changes the cluster security descriptor (vectors/sequences/3.1.4.2-access-levels.json does)',
+  'inactive-node-changes': 'a property run connects to one node only and has no node-activity stimuli (vectors/sequences/3.1.4.2-access-levels.json uses both)',
+  'inactive-node-refuses-reads': 'a property run connects to one node only and has no node-activity stimuli (vectors/sequences/3.1.4.2-access-levels.json uses both)',
   'management-state-unannounced':
     'a property run causes its changes through the control adapter, whose changes this mutant leaves announced; only in-band stimuli call the management methods it breaks (vectors/sequences/2.2.2.7-CLUSTER_CHANGE.json judges it in-band: test/profile/inband-mutant.test.ts)',
   'port2-merge-registrations':

@@ -19,9 +19,13 @@ async function watchAll(conn: ClusapiConnection): Promise<string> {
 const events = async (conn: ClusapiConnection, h: string): Promise<[number, string][]> =>
   (await drain(conn, h)).map((e) => [e.dwFilter, e.Name]);
 
-it('offers every verb of the contract but the cluster security descriptor, which only the reference served on dcerpc: with accounts has', () => {
-  const { server } = rig(3);
-  expect([...server.control.verbs].sort()).toEqual(CONTROL_VERBS.filter((v) => v !== 'SetClusterSecurity').sort());
+it('offers every verb of the contract, the cluster security descriptor too (a connection\'s accessLevel names its principal)', async () => {
+  const { server, apply } = rig(3);
+  expect([...server.control.verbs].sort()).toEqual([...CONTROL_VERBS].sort());
+  await apply({ verb: 'SetClusterSecurity', account: 'read', access: 'none' });
+  expect(await server.connect({ protocolVersion: 3, accessLevel: 'read' }).ApiOpenCluster()).toMatchObject({ status: 5 });
+  await apply({ verb: 'Reset' });
+  expect((await server.connect({ protocolVersion: 3, accessLevel: 'read' }).ApiOpenCluster()).status).toBe(0);
 });
 
 it('posts the documented events for each object verb', async () => {

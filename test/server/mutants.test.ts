@@ -303,6 +303,34 @@ const PROBES: Record<string, Probe> = {
     await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
     return ok(await conn.ApiGetNodeState(hNode)).State;
   },
+  'read-access-changes-cluster': async (m) => {
+    const { server } = rig(3, m);
+    const reader = server.connect({ protocolVersion: 3, accessLevel: 'read' });
+    const hGroup = ok(await reader.ApiOpenGroup('App Group')).hGroup;
+    return status(await reader.ApiOfflineGroup!(hGroup));
+  },
+  'descriptor-ignored': async (m) => {
+    const { server, apply } = rig(3, m);
+    await apply({ verb: 'SetClusterSecurity', account: 'read', access: 'none' });
+    return status(await server.connect({ protocolVersion: 3, accessLevel: 'read' }).ApiOpenCluster());
+  },
+  'inactive-node-changes': async (m) => {
+    const { server, apply } = rig(3, m);
+    await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
+    const conn = server.connect({ protocolVersion: 3, node: 'node2' });
+    return status(await conn.ApiOfflineGroup!(ok(await conn.ApiOpenGroup('App Group')).hGroup));
+  },
+  'inactive-node-refuses-reads': async (m) => {
+    const { server, apply } = rig(3, m);
+    await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
+    return status(await server.connect({ protocolVersion: 3, node: 'node2' }).ApiOpenGroup('App Group'));
+  },
+  'change-in-read-only': async (m) => {
+    const { conn, apply } = rig(3, m);
+    const hGroup = ok(await conn.ApiOpenGroup('App Group')).hGroup;
+    await apply({ verb: 'SetServerState', state: 'read-only' });
+    return status(await conn.ApiOfflineGroup!(hGroup));
+  },
   'management-state-unannounced': async (m) => {
     // The group goes offline through ApiOfflineGroup itself, not the control adapter.
     const { conn, h, hGroup } = await groupPort(3, m);

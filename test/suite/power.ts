@@ -37,8 +37,9 @@ export async function verdictsFor(mutant: string | undefined, version: ProtocolV
 // Clauses only a binding with an RPC runtime can judge are NOT-TESTED here (the wire tests judge them), and
 // so are the transport clauses of 2.1 and 3.1.3 (suites/2.1-transport-security.spec.ts; their power is
 // proven in test/suite/transport-security.test.ts).
-// The clauses of the cluster security descriptor need accounts to refuse: only the served reference on
-// dcerpc: has them (test/wire/rpc/cluster-security.test.ts judges them there).
+// The clauses that need a restricted principal are left to the runs that have one (the builtin target's
+// Read connection and descriptor: the CLI run; over dcerpc: test/wire/rpc/nodes-and-security.test.ts);
+// their mutants are still proven here.
 export const judged = (c: Clause) =>
   c.party === 'server' && c.testable && !c.untestedReason && !c.needs.includes('rpc-runtime') && !c.needs.includes('restricted-principal') && !TRANSPORT_CLAUSES.includes(c.id);
 
@@ -61,6 +62,16 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
       { section: '3.1.4.1', title: 'nonvolatile changes survive node failures' },
       { section: '3.1.4.2', title: 'nonvolatile changes survive node failures' },
       { section: '3.1.4.1', title: 'active node has Read/Write server state' },
+      // A second node that refuses everything refuses reads once it is no longer active as well.
+      { section: '3.1.4.1', title: 'non-active node accepts non-modifying requests' },
+      { section: '3.1.4.2', title: 'non-active node accepts non-modifying requests' },
+    ],
+  },
+  'node-activity-ignored': {
+    why: 'a node whose activity is ignored stays active, so it carries out the change a node no longer active must refuse',
+    clauses: [
+      { section: '3.1.4.1', title: 'non-active node gives NODE_NOT_READY codes' },
+      { section: '3.1.4.2', title: 'non-active node gives NODE_NOT_READY codes' },
     ],
   },
   'catch-up-wrong-key': {
@@ -161,6 +172,21 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
     clauses: [
       { section: '3.1.4.2.138', title: 'blocks until an indication or a close' },
       { section: '3.1.4.2.138', title: 'unblock or close elsewhere gives ERROR_INVALID_FUNCTION' },
+    ],
+  },
+  'descriptor-ignored': {
+    why: 'in version 2 the Read account granted All is served only by a server that consults the descriptor: the check that judges the grant judges where the identity is checked too',
+    clauses: [{ section: '2.1', title: 'authorization checked against the cluster SD' }],
+  },
+  'read-access-changes-cluster': {
+    why: "what the descriptor's Read grant gives is seen through the same refusal of a change at Read",
+    clauses: [{ section: '3.1.4.2', title: 'level from cluster SD and backup privilege' }],
+  },
+  'refuse-read-access': {
+    why: 'the general access-level rules are seen through the same calls: a Read principal refused ApiCreateNotify is not asked for the minimum level its notification methods need',
+    clauses: [
+      { section: '3.1.4.2', title: 'per-method access level required' },
+      { section: '3.1.4.2', title: 'call is an implicit request for the minimum level' },
     ],
   },
   'v2-no-timeout': { why: 'the timer clauses of 3.1.2.4 and 3.1.5.4 share the timer check', clauses: timerClauses() },

@@ -78,7 +78,19 @@ describe('several nodes and the cluster security descriptor over dcerpc: at pack
   const verdicts = (results: Results, ids: string[]) => Object.fromEntries(ids.map((id) => [id, results.clauses.find((c) => c.id === id)?.verdict]));
   const select = (ids: string[]) => ids.flatMap((id) => ['--clause', id]);
 
-  it.each([3, 2] as const)('protocol version %s: every several-node and security-descriptor clause PASS', (version) => {
+  // What a previous sequence or run may leave behind on a shared cluster (a group failed over to the node the
+  // run connects to): role discovery restores the cluster before binding, so the run judges the same.
+  const leaveGroupMoved = async () => {
+    const control = (await createAdapterTargetFromSpec(`tcp:127.0.0.1:${cluster.controlPort}`, {}))!;
+    try {
+      await control.control!.apply({ verb: 'MoveGroup', name: 'App Group', node: 'node1' });
+    } finally {
+      await control.dispose();
+    }
+  };
+
+  it.each([3, 2] as const)('protocol version %s: every several-node and security-descriptor clause PASS, whatever the cluster was left like', async (version) => {
+    await leaveGroupMoved();
     const ids = [...new Set([...clausesOf((s) => named(s.steps), version), ...clausesOf(security, version)])];
     expect(ids).toEqual(expect.arrayContaining(version === 3 ? ['3.1.1/R5', '3.1.4.2/R7', '3.1.4.2/R8', '3.1.1.8/R19', '2.1/R21', '2.1/R22', '3.1.3/R6'] : ['3.1.4.1/R4', '3.1.4.1/R6', '3.1.4.1/R7', '2.1/R21', '3.1.3/R6']));
     const { status, results } = run(`nodes-v${version}`, cluster, ['--node-target', `dcerpc:127.0.0.1:${cluster.nodePorts.node2}`, '--protocol-version', String(version), ...select(ids)]);
