@@ -127,3 +127,30 @@ describe('the session with a record of hangs', () => {
   });
 });
 
+
+describe('a wait starved by its own event loop', () => {
+  // The deadline fires late because this process was busy, and the call's own timer is only armed once
+  // the loop runs again (as an in-process target's GetNotify timer is): the wait is extended once instead
+  // of calling a reply that was never given time "still pending".
+  it('gives the call the time it lost, then takes its reply', async () => {
+    const session = new Session(hanging(2, { ApiGetNotify: () => new Promise((resolve) => setImmediate(() => setTimeout(() => resolve({ status: 258 }), 5))) }), new Trace(), { callMs: 1000 } as Timeouts);
+    const pending = session.start('ApiGetNotify', ['p1', 5]);
+    const settled = pending.settle(30);
+    const until = Date.now() + 150;
+    while (Date.now() < until) {
+      // busy: the loop is starved past the wait's deadline
+    }
+    expect(await settled).toMatchObject({ status: 258 });
+  });
+
+  it('still gives up on a call that never answers', async () => {
+    const session = new Session(hanging(2), new Trace(), { callMs: 1000 } as Timeouts);
+    const pending = session.start('ApiGetNotify', ['p1', 5]);
+    const settled = pending.settle(30);
+    const until = Date.now() + 150;
+    while (Date.now() < until) {
+      // busy
+    }
+    expect(await settled).toBe(STILL_PENDING);
+  });
+});
