@@ -1,11 +1,12 @@
 // Hostile servers, scripted on raw sockets: each binds properly, then misbehaves when the call comes.
+// (test/wire/rpc/notify-v2.test.ts covers a server that misbehaves at the version 2 probe itself.)
 // Every misbehaviour must reach the test as a TargetError naming the call, quickly: never a crash, a
 // hang, or an allocation the server controls.
 import type { Socket } from 'node:net';
 import { FABRICATED_HANDLE, TargetError, type ClusapiConnection, type Target } from '../../../cmrp/contract';
 import { createDcerpcTarget } from '../../../harness/target/dcerpc';
 import { CLUSAPI } from '../../../wire/clusapi';
-import { NDR20, PFC } from '../../../wire/rpc/constants';
+import { FAULT, NDR20, PFC } from '../../../wire/rpc/constants';
 import { PduFramer } from '../../../wire/rpc/framing';
 import { decodePdu, encodePdu, type Pdu } from '../../../wire/rpc/pdu';
 import { scriptedServer } from './support';
@@ -33,6 +34,11 @@ function misbehaving(misbehave: Misbehaviour) {
               results: pdu.contexts.map(() => ({ result: 0, reason: 0, transferSyntax: NDR20 })),
             }),
           );
+        } else if (pdu.type === 'request' && pdu.opnum === CLUSAPI.ApiCreateNotifyV2.opnum) {
+          // The target's probe for version 2 ports gets the answer of a server without them (a probe
+          // that gets no usable answer is itself a target fault); the call under test then misbehaves.
+          const flags = PFC.FIRST_FRAG | PFC.LAST_FRAG;
+          socket.write(encodePdu({ type: 'fault', callId: pdu.callId, flags, allocHint: 0, contextId: pdu.contextId, cancelCount: 0, faultFlags: 0, status: FAULT.nca_s_op_rng_error, stub: Buffer.alloc(0) }));
         } else if (pdu.type === 'request') {
           misbehave(socket, pdu);
         }
