@@ -232,7 +232,8 @@ export class ClusterModel {
       // 3.1.4.x.94: an interface's state follows its node's activity (a server may re-derive it even when
       // the node's value is unchanged), and a network's follows its interfaces.
       const interfaces = [...this.objects.values()].filter((i) => i.kind === 'netInterface' && i.node?.toLowerCase() === o.name.toLowerCase());
-      return [...interfaces, ...interfaces.flatMap((i) => this.derived(i))];
+      // Interfaces of one node may share a network: each related object once.
+      return [...new Set([...interfaces, ...interfaces.flatMap((i) => this.derived(i))])];
     }
     return [];
   }

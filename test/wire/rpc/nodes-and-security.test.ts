@@ -20,7 +20,7 @@ import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, credentials, parseAccount, Secret } fro
 import { TargetError } from '../../../cmrp/contract';
 import type { Target } from '../../../cmrp/contract';
 import { startServe, type ServedProcess } from './served-process';
-import { notPassed } from './support';
+import { expectNotTestedNaming, notPassed } from './support';
 import { scaled } from '../../support/time-scale';
 
 const CLI = join(__dirname, 'fixtures/cli.js');
@@ -102,11 +102,7 @@ describe('several nodes and the cluster security descriptor over dcerpc: at pack
   it('without --node-target: the several-node clauses are NOT-TESTED, naming the flag', () => {
     const ids = clausesOf((s) => named(s.steps) && !security(s), 3).filter((id) => id.startsWith('3.1.4.2/') || id.startsWith('3.1.1/'));
     const { results } = run('one-node', cluster, ['--clause', '3.1.4.2.56/R8', ...select(ids)]);
-    for (const id of ids) {
-      const clause = results.clauses.find((c) => c.id === id)!;
-      expect([id, clause.verdict]).toEqual([id, 'NOT-TESTED']);
-      expect(clause.message).toContain('--node-target');
-    }
+    expectNotTestedNaming(results, ids, '--node-target');
   }, 700_000);
 
   it('the served mutant ignoring the cluster security descriptor is caught by its clauses', () => {

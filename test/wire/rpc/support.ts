@@ -123,3 +123,12 @@ export function severalNodeSequences(): Set<string> {
 export function notPassed(results: { clauses: { id: string; verdict: string; message?: string }[] }, ids: readonly string[]): string[] {
   return results.clauses.filter((c) => ids.includes(c.id) && c.verdict !== 'PASS').map((c) => `${c.id} ${c.verdict}: ${c.message}`);
 }
+
+/** Every clause of `ids` is NOT-TESTED, and its reason names `missing` (the flag or account the run lacked). */
+export function expectNotTestedNaming(results: { clauses: { id: string; verdict: string; message?: string }[] }, ids: readonly string[], missing: string): void {
+  for (const id of ids) {
+    const clause = results.clauses.find((c) => c.id === id);
+    expect([id, clause?.verdict]).toEqual([id, 'NOT-TESTED']);
+    expect(clause?.message).toContain(missing);
+  }
+}
