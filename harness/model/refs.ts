@@ -217,6 +217,16 @@ export const ONLY_THROUGH: readonly { refs: readonly ClauseRef[]; verbs: readonl
   { refs: [BIT_MEANING[0x00000020]], verbs: ['RegistrySetSecurity'] },
 ];
 
+/**
+ * Rows only one method can show: a target that does not offer it (3.1.4.1.107: a version 2 server may
+ * lack ApiUnblockGetNotifyCall; the model learns so from RPC_S_PROCNUM_OUT_OF_RANGE) cannot show them, so
+ * the property does not claim them there and reports them NOT-TESTED naming the method, as the scripted
+ * suite does (harness/sequence/interpret.ts).
+ */
+export const ONLY_BY_METHOD: readonly { refs: readonly ClauseRef[]; method: 'ApiUnblockGetNotifyCall' }[] = [
+  { refs: [UNBLOCK.completes, UNBLOCK.success, UNBLOCK.badNotify], method: 'ApiUnblockGetNotifyCall' },
+];
+
 /** The method section of each registration method. */
 export const REGISTRATION_SECTION: Readonly<Record<RegistrationMethod, string>> = {
   ApiAddNotifyCluster: 'x.58',
