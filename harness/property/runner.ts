@@ -108,14 +108,22 @@ export interface ReplayFile {
   failure: { clauses: string[]; outcome: 'fail' | 'error'; message: string };
 }
 
+/**
+ * What earlier sequences of a run learned about the target that later ones need not learn again: a SHOULD
+ * shortfall already recorded (each sequence would otherwise wait out a read that a server keeping it answers).
+ */
+export interface Known {
+  reconnectShortfall?: boolean;
+}
+
 /** One sequence on a fresh fixture: setup, then each applicable step, stopping at the first failure. */
 export class SequenceRun {
   readonly ctx: RunContext;
 
-  constructor(env: PropertyEnvironment, readonly access: AccessLevel, interleave: (labels: string[]) => Promise<number[]>) {
+  constructor(env: PropertyEnvironment, readonly access: AccessLevel, interleave: (labels: string[]) => Promise<number[]>, known: Known = {}) {
     const initialStates = new Map<string, number>();
     if (env.fixture) for (const o of FIXTURE_OBJECTS) initialStates.set(objectKey(o.kind, o.name), STATES[o.kind][0]);
-    this.ctx = new RunContext(env, new NotifyModel({ version: env.version, access, initialStates }), interleave);
+    this.ctx = new RunContext(env, new NotifyModel({ version: env.version, access, initialStates, reconnectShortfall: known.reconnectShortfall }), interleave);
   }
 
   /** Runs the setup; fast-check (or the replay loop) then runs the steps. */
@@ -155,8 +163,8 @@ export class SequenceRun {
  * Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. A fault at Disconnect is the
  * failure when there is no other; beside another, it is `closeFault`, for the caller to report too.
  */
-export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure; closeFault?: TargetFault }> {
-  const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i));
+export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[], known: Known = {}): Promise<{ run: SequenceRun; failure?: PropertyFailure; closeFault?: TargetFault }> {
+  const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i), known);
   let failure: PropertyFailure | undefined;
   let closeFault: TargetFault | undefined;
   try {
@@ -205,12 +213,13 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
   // A SHOULD shortfall is reported once per clause (the first sequence that showed it), not once per sequence.
   const shortfallsSeen = new Set<string>();
   const absent = new Set<string>();
+  const known: Known = {};
 
   const property = fc.asyncProperty(fc.scheduler(), access, commands, async (s, level, cmds) => {
     // A target that failed several sequences in a row is not driven on: the rest of the budget is skipped.
     if (faults.inARow >= MAX_CONSECUTIVE_FAULTS) return;
     if (!failing) faults.sequences++;
-    const run = new SequenceRun(env, level, schedulerInterleave(s));
+    const run = new SequenceRun(env, level, schedulerInterleave(s), { ...known });
     let fault: PropertyFailure | undefined;
     try {
       await run.setUp();
@@ -229,6 +238,8 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
       }
     } finally {
       absentMethodsOf(run, absent);
+      // Only once a sequence that is reported (not one being shrunk) has recorded the shortfall.
+      if (!failing && run.ctx.model.reconnectShortfall) known.reconnectShortfall = true;
       const closeFault = await run.tearDown();
       if (!failing) fault ??= closeFault;
       // While shrinking, the counterexample is the story, but a fault at Disconnect is still reported.
@@ -256,7 +267,7 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
   let failure: FailureReport | undefined;
   let problem: string | undefined;
   if (details.failed && last) {
-    const reported = await reportFailure(env, last, details, options);
+    const reported = await reportFailure(env, last, details, options, known);
     failure = reported.report;
     observations.push(...passObservations(reported.again.run.ctx.passes, options), ...shortfallObservations(reported.again.run, shortfallsSeen, options));
     observations.push(...failObservations(failure, options));
@@ -336,6 +347,7 @@ async function reportFailure(
   last: { run: SequenceRun; failure: PropertyFailure },
   details: { seed: number; counterexamplePath: string | null; counterexample: unknown; errorInstance: unknown },
   options: PropertyRunOptions,
+  known: Known,
 ): Promise<{ report: FailureReport; again: Awaited<ReturnType<typeof rerun>> }> {
   const steps = last.run.ctx.executed;
   const replayPath = /replayPath="([^"]*)"/.exec(String((details.counterexample as unknown[] | null)?.[2] ?? ''))?.[1] ?? '';
@@ -352,7 +364,7 @@ async function reportFailure(
     reproduced: false,
   };
   // The shrunk sequence, rerun alone, must fail the same way: that is what a replay file promises.
-  const again = await rerun(env, report.access, steps.map((s) => s.data));
+  const again = await rerun(env, report.access, steps.map((s) => s.data), known);
   report.reproduced = again.failure !== undefined && sameIds(clauseIdsOf(again.failure, env.version), report.clauseIds);
   if (!report.reproduced && again.failure instanceof TargetFault) report.rerunFault = again.failure.message;
   if (again.failure) report.trace = again.run.ctx.stepTrace();
