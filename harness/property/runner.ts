@@ -415,7 +415,7 @@ function passObservations(passes: ReadonlyMap<string, number>, options: Pick<Pro
  * SHOULDs the server did not keep in a sequence that went on (RunContext.shortfalls): a failed check of
  * each clause, which the report shows NON-STRICT. Each clause once per run, with the first sequence's trace.
  */
-function shortfallObservations(run: SequenceRun, seen: Set<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
+export function shortfallObservations(run: SequenceRun, seen: Set<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
   const out: Observation[] = [];
   for (const s of run.ctx.shortfalls) {
     for (const clause of s.ids) {
