@@ -7,8 +7,10 @@
 //     [--lanes N] [--multiplier M]
 //
 // `variants` stands for every builtin:variant=NAME, `python` for the Python example adapter. Exit 1
-// when any seed FAILed beyond the NON-STRICT a variant declares, or (with --hits) a claimed clause was
-// exercised in fewer than --min of the seeds.
+// when any seed FAILed beyond the NON-STRICT a variant declares (a SHOULD shortfall the run went on after
+// counts too), or (with --hits) a claimed clause was exercised (PASS, or a declared shortfall) in fewer
+// than --min of the seeds. The claim follows the target: its control verbs, and the methods its runs
+// showed it does not offer (PropertyResult.absentMethods).
 import { join } from 'node:path';
 import type { ProtocolVersion } from '../cmrp/constants';
 import { defaultPropertyTimeouts, environmentFor } from '../harness/property/context';

@@ -252,7 +252,7 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
       observations.push(...passObservations(run.ctx.passes, options), ...shortfallObservations(run, shortfallsSeen, options));
       const ids = faultClauses(fault, run, env, options.clauseIds);
       observations.push(...faultObservations(fault, ids, run, failing ? 'while shrinking a counterexample' : `in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS}`, options));
-      for (const id of [...run.ctx.passes.keys(), ...ids]) observed.add(id);
+      for (const id of [...run.ctx.passes.keys(), ...run.ctx.shortfalls.flatMap((x) => x.ids), ...ids]) observed.add(id);
       return;
     }
     faults.inARow = 0;
