@@ -211,7 +211,8 @@ export const READING_DEPENDENT: Readonly<Record<2 | 3, readonly ClauseRef[]>> = 
  * claim them there and reports them NOT-TESTED naming the verbs (harness/property/runner.ts).
  */
 export const ONLY_THROUGH: readonly { refs: readonly ClauseRef[]; verbs: readonly ControlVerb[] }[] = [
-  { refs: [BIT_MEANING[0x10000000], TABLE[OT.QUORUM]], verbs: ['SetQuorum'] },
+  // 2.2.2.7 R35 (version 2 never reports QUORUM_STATE) is judged only on a quorum change, which only SetQuorum makes.
+  { refs: [BIT_MEANING[0x10000000], TABLE[OT.QUORUM], CHANGE.v2NoQuorum], verbs: ['SetQuorum'] },
   { refs: [BIT_MEANING[0x40000000], BIT_MEANING[0x00000008], BIT_MEANING[0x00800000], BIT_MEANING[0x08000000]], verbs: ['SetProperty'] },
   { refs: [BIT_MEANING[0x00000800], BIT_MEANING[0x00008000]], verbs: ['SetProperty', 'MoveResource'] },
   { refs: [BIT_MEANING[0x00000020]], verbs: ['RegistrySetSecurity'] },
