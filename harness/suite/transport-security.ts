@@ -81,8 +81,9 @@ export async function runTransportChecks(config: RunConfig, deps: TransportDeps 
   if (isBuiltinWire(config.target)) {
     const face = await startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier });
     try {
-      const { target, user, readUser, env } = face.reach;
-      return await runTransportChecks({ ...config, target, user, readUser, auth: undefined, authLevel: undefined }, { ...deps, env });
+      // Named without its port, the face is found through its endpoint mapper, as 2.1/R1 has it.
+      const { target, user, readUser, env, epmPort } = face.reach;
+      return await runTransportChecks({ ...config, target: target.replace(/:\d+$/, ''), user, readUser, auth: undefined, authLevel: undefined }, { ...deps, env, epmPort });
     } finally {
       await face.close();
     }

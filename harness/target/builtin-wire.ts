@@ -27,9 +27,10 @@ export interface WireFace {
   target: Target;
   /**
    * What a `dcerpc:` run against this face would say (for the transport checks): the address, the two
-   * accounts, and their passwords in an environment of this object's own (never process.env).
+   * accounts, their passwords in an environment of this object's own (never process.env), and the port
+   * of the face's endpoint mapper (a server's is on 135: this one is wherever was free).
    */
-  reach: { target: string; user: string; readUser: string; env: Record<string, string> };
+  reach: { target: string; user: string; readUser: string; env: Record<string, string>; epmPort: number };
   close(): Promise<void>;
 }
 
@@ -63,6 +64,7 @@ export async function startWireFace(spec: string, options: WireFaceOptions = {})
       cluster,
       account: full,
       readAccount: read,
+      endpointMapper: true,
       ...(isWireMutant(parsed.mutant) ? { wireMutant: parsed.mutant } : {}),
       ...(options.log ? { log: options.log } : {}),
     });
@@ -90,7 +92,7 @@ export async function startWireFace(spec: string, options: WireFaceOptions = {})
   const name = (c: Credentials) => `${c.domain}\\${c.user}`;
   return {
     target: { ...target, description: `${spec}: its wire face (ncacn_ip_tcp ${host}:${first!.port}${others.length ? ` and ${others.length} more node endpoint${others.length > 1 ? 's' : ''}` : ''}, SPNEGO(NTLM) at packet privacy)` },
-    reach: { target: address, user: name(full), readUser: name(read), env: { CMRP_PASSWORD: full.password.reveal(), CMRP_READ_PASSWORD: read.password.reveal() } },
+    reach: { target: address, user: name(full), readUser: name(read), env: { CMRP_PASSWORD: full.password.reveal(), CMRP_READ_PASSWORD: read.password.reveal() }, epmPort: served.epmPort! },
     close: async () => {
       try {
         await target.dispose();

@@ -12,6 +12,9 @@ import type { WireMutantName } from '../mutants/wire';
 import { NodeListeners, servedClusterTarget } from './cluster-nodes';
 import { ClusterSecurity } from './cluster-security';
 import { serveDcerpc } from './dcerpc';
+import { serveEndpointMapper } from './epm';
+import { CLUSAPI_UUID } from '../../wire/clusapi';
+import type { RpcListener } from '../../wire/rpc/server/listener';
 import { referenceIdentity } from './identity';
 
 export interface ServedClusterOptions {
@@ -22,11 +25,15 @@ export interface ServedClusterOptions {
   wireMutant?: WireMutantName;
   log?: (line: string) => void;
   limits?: Partial<ServerLimits>;
+  /** Also an endpoint mapper (on any free port) naming the first node's endpoint for clusapi 2.0 and 3.0. */
+  endpointMapper?: boolean;
 }
 
 export interface ServedCluster {
   /** Where each node listens on 127.0.0.1, in the cluster's order (the first is the cluster's first node). */
   endpoints: { node: string; host: string; port: number }[];
+  /** The endpoint mapper's port, when one was asked for. */
+  epmPort?: number;
   /** The served cluster as its control adapter sees it: NodeDown closes an endpoint, SetClusterSecurity the descriptor. */
   served: Target;
   close(): Promise<void>;
@@ -53,5 +60,22 @@ export async function serveCluster(target: Target, options: ServedClusterOptions
       }),
   );
   const endpoints = await listeners.start();
-  return { endpoints, served: servedClusterTarget(target, listeners, security), close: () => listeners.close() };
+  let mapper: RpcListener | undefined;
+  if (options.endpointMapper) {
+    const port = endpoints[0]!.port;
+    try {
+      mapper = await serveEndpointMapper(0, target.capabilities.protocolVersions.map((major) => ({ syntax: { uuid: CLUSAPI_UUID, major, minor: 0 }, port })), options.log);
+    } catch (error) {
+      await listeners.close();
+      throw error;
+    }
+  }
+  return {
+    endpoints,
+    ...(mapper ? { epmPort: mapper.address.port } : {}),
+    served: servedClusterTarget(target, listeners, security),
+    close: async () => {
+      await Promise.all([listeners.close(), mapper?.close()]);
+    },
+  };
 }

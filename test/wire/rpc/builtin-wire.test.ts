@@ -1,6 +1,6 @@
 // `builtin:wire`: the builtin reference judged with its own wire face. Through the command line, every
 // clause only a binding with an RPC runtime can judge (the rpcRuntime sequences' and the transport
-// checks', bar 2.1/R1 whose port the face names) is PASS in both protocol versions where `builtin` leaves
+// checks', 2.1/R1 through the face's endpoint mapper) is PASS in both protocol versions where `builtin` leaves
 // it NOT-TESTED; the wire mutant of the face is caught by its clause; the spec's forms and refusals; the
 // face's passwords appear in nothing it reports; and a file with no rpcRuntime sequence serves no face.
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,8 @@ import { startWireFace } from '../../../harness/target/builtin-wire';
 import { createTarget } from '../../../harness/target/resolve';
 import { WIRE_MUTANTS } from '../../../reference/mutants/wire';
 import { Secret } from '../../../wire/auth';
+import { eptMap } from '../../../wire/rpc/client/epm';
+import { clusapiSyntax } from '../../../harness/target/dcerpc';
 import { UsageError } from '../../../cmrp/errors';
 import type { Observation } from '../../../harness/recorder/observation';
 import { notPassed } from './support';
@@ -66,14 +68,11 @@ describe('builtin:wire through the command line', () => {
   const select = (ids: string[]) => ids.flatMap((id) => ['--clause', id]);
 
   it.each([3, 2] as const)('protocol version %s: every clause of the wire face PASS (builtin leaves them NOT-TESTED)', (version) => {
-    const ids = faceClauses(version).filter((id) => id !== DYNAMIC_ENDPOINTS);
-    expect(ids).toEqual(expect.arrayContaining(version === 3 ? ['2.1/R14', '2.1/R24', '2.2.1.6/R1', '3.1.3/R4', '3.1.4.2.66/R16', '3.1.4.2.137/R18'] : ['2.1/R2', '2.1/R23', '2.2.1.1/R1', '3.1.3/R4']));
-    const wire = run(`face-v${version}`, 'builtin:wire', ['--protocol-version', String(version), ...select([...ids, DYNAMIC_ENDPOINTS])]);
+    const ids = faceClauses(version);
+    expect(ids).toEqual(expect.arrayContaining(version === 3 ? [DYNAMIC_ENDPOINTS, '2.1/R14', '2.1/R24', '2.2.1.6/R1', '3.1.3/R4', '3.1.4.2.66/R16', '3.1.4.2.137/R18'] : ['2.1/R2', '2.1/R23', '2.2.1.1/R1', '3.1.3/R4']));
+    const wire = run(`face-v${version}`, 'builtin:wire', ['--protocol-version', String(version), ...select(ids)]);
     expect(notPassed(wire.results, ids)).toEqual([]);
     expect(wire.status).toBe(0);
-    // The face names its port, so the endpoint mapper is not asked: said so, never PASS.
-    const r1 = wire.results.clauses.find((c) => c.id === DYNAMIC_ENDPOINTS);
-    expect([r1?.verdict, r1?.message]).toEqual(['NOT-TESTED', expect.stringContaining('names the port')]);
     const inProcess = run(`builtin-v${version}`, 'builtin', ['--protocol-version', String(version), ...select(ids)]);
     expect(inProcess.results.clauses.filter((c) => ids.includes(c.id)).map((c) => c.verdict)).toEqual(ids.map(() => 'NOT-TESTED'));
     expect(inProcess.status).toBe(2);
@@ -146,6 +145,11 @@ describe('the wire face', () => {
       // A node of the cluster is reached at its own endpoint.
       const node2 = await face.target.connect({ protocolVersion: 3, node: 'node2' });
       await node2.close();
+      // Its endpoint mapper names the first node's port for both interface versions, and no other interface.
+      const port = Number(/:(\d+)$/.exec(face.reach.target)![1]);
+      const limits = { connectTimeoutMs: 5000 };
+      expect(await Promise.all([3, 2].map((v) => eptMap('127.0.0.1', clusapiSyntax(v as 2 | 3), limits, face.reach.epmPort)))).toEqual([port, port]);
+      await expect(eptMap('127.0.0.1', { ...clusapiSyntax(3), uuid: '12345678-1234-1234-1234-123456789abc' }, limits, face.reach.epmPort)).rejects.toThrow();
     } finally {
       await face.close();
     }
