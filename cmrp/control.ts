@@ -35,6 +35,11 @@ export type Stimulus =
   | { verb: 'SetNodeActivity'; name: string; activity: 'active' | 'inactive' | 'paused' }
   /** The protocol server state of [MS-CMRP] 3.1.1. */
   | { verb: 'SetServerState'; state: 'read-write' | 'read-only' }
+  /**
+   * The protocol server state of one node only ([MS-CMRP] 3.1.4: each node keeps its own): the other
+   * nodes keep theirs. SetServerState and Reset set every node's.
+   */
+  | { verb: 'SetNodeServerState'; name: string; state: 'read-write' | 'read-only' }
   /** The server loses the events queued on every port (what makes a v3 server post CLUSTER_RECONNECT). */
   | { verb: 'DropEvents' }
   /** Fail over: every client connection is lost, with its context handles and ports. */
@@ -63,7 +68,7 @@ export const CONTROL_VERBS: readonly ControlVerb[] = [
   'AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'SetQuorum',
   'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'RegistrySetSecurity',
   'SetServerState', 'DropEvents', 'Failover', 'Reset', 'SetInterfaceLink', 'SetNodeActivity',
-  'NodeDown', 'NodeUp', 'MoveGroup', 'SetClusterSecurity',
+  'NodeDown', 'NodeUp', 'MoveGroup', 'SetClusterSecurity', 'SetNodeServerState',
 ];
 
 /**

@@ -454,6 +454,12 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     override: { honoursClusterSecurity: false },
   },
   {
+    name: 'node-server-state-shared',
+    description: 'The server keeps one protocol server state for the whole cluster: setting one node read-only makes every node read-only.',
+    trips: trips('x: node maintains its protocol server state'),
+    override: { serverStatePerNode: false },
+  },
+  {
     name: 'inactive-node-changes',
     description: 'A node that runs the cluster software but is no longer active carries out a change of the cluster instead of refusing it.',
     trips: trips('x: non-active node gives NODE_NOT_READY codes'),

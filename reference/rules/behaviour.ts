@@ -75,6 +75,8 @@ export interface Behaviour extends V2Behaviour {
   acceptChangeInReadOnly: boolean;
   /** 2.1, 3.1.3: every call is checked against the cluster security descriptor as it is now. */
   honoursClusterSecurity: boolean;
+  /** 3.1.4.1, 3.1.4.2: each node keeps its own protocol server state (SHOULD): SetNodeServerState sets one node's only. */
+  serverStatePerNode: boolean;
   /**
    * 3.1.1, 3.1.4.x: a node that runs the cluster software but is not active. `servesReads`: it accepts the
    * requests that change nothing (SHOULD); `changeRefusal`: the status of a request it cannot process, one
@@ -197,6 +199,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   acceptChangeAt: (level: AccessLevel) => level === 'full',
   acceptChangeInReadOnly: false,
   honoursClusterSecurity: true,
+  serverStatePerNode: true,
   inactiveNode: { servesReads: true, changeRefusal: ERROR.CLUSTER_NODE_NOT_READY },
   postsQuorumState: (version: ProtocolVersion) => version === 3,
   queueWithoutFilters: false,

@@ -6,7 +6,7 @@ import { isNotifyMethod, type HandleKind } from '../rules/behaviour';
 import { RpcFault, SERVER_ERROR } from '../rules/codes';
 import { CLUSTER_NODE_STATE } from '../rules/states';
 import type { NotificationPort } from '../notify/port';
-import type { ServerCore } from './core';
+import type { ServerCore, ServerState } from './core';
 import { HandleTable, type TargetOf } from './handles';
 
 /**
@@ -49,6 +49,11 @@ export class ConnectionState {
     return node === undefined || node.state === CLUSTER_NODE_STATE.Up || node.state === CLUSTER_NODE_STATE.Paused;
   }
 
+  /** The protocol server state of the node the client is connected to (3.1.4: each node keeps its own). */
+  get serverState(): ServerState {
+    return this.core.serverStateOf(this.nodeIndex);
+  }
+
   /** The access level the connection's calls are served at. */
   get accessLevel(): AccessLevel {
     const granted = this.granted;
@@ -66,7 +71,8 @@ export class ConnectionState {
    * can be refused in read-only: the other methods of the contract do not modify the cluster.
    */
   gate(method: MethodName): Refusal | undefined {
-    const { behaviour, serverState } = this.core;
+    const { behaviour } = this.core;
+    const { serverState } = this;
     // 3.1.3: a principal the descriptor does not permit gets a nonzero error before any method runs.
     if (this.granted === 'none') return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.acceptAccess(method, this.accessLevel, this.version)) return { refused: ERROR.ACCESS_DENIED };
