@@ -21,6 +21,7 @@ export const JUDGED = new Set(['PASS', 'FAIL', 'NON-STRICT']);
 export function beyondMsCmrp(s: Stimulus): string | undefined {
   switch (s.verb) {
     case 'SetServerState':
+    case 'SetNodeServerState':
       return 'the protocol server state';
     case 'DropEvents':
       return 'dropped events';
