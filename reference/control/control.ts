@@ -94,6 +94,8 @@ export class ReferenceControl implements ClusterControl {
         return links.setInterfaceLink(model, publish, s, behaviour);
       case 'SetNodeActivity':
         return links.setNodeActivity(model, publish, s, behaviour);
+      case 'NodeShutdown':
+        return links.nodeShutdown(model, publish, s, behaviour);
       case 'SetServerState':
         return this.server.setServerState(s.state);
       case 'SetNodeServerState':

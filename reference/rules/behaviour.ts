@@ -185,6 +185,11 @@ export interface Behaviour extends V2Behaviour {
   detectsLinkFailures: boolean;
   /** 3.1.4.x.69: a node's activity (SetNodeActivity) shows in its state, and in its interfaces' (3.1.4.x.94). */
   followsNodeActivity: boolean;
+  /**
+   * 3.1.4.1, 3.1.4.2: what a node no longer active because its computer is shutting down answers a
+   * change it cannot process (version 2 has codes of its own for it; version 3 the not-ready ones).
+   */
+  shutdownRefusal(version: ProtocolVersion): number;
 }
 
 export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -248,6 +253,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   netInterfaceNumbering: 'windows',
   detectsLinkFailures: true,
   followsNodeActivity: true,
+  shutdownRefusal: (version: ProtocolVersion) => (version === 2 ? ERROR.SHUTDOWN_IN_PROGRESS : ERROR.CLUSTER_NODE_SHUTTING_DOWN),
 });
 
 /** A mutant's deviation: one (sometimes two closely tied) entries replaced. */

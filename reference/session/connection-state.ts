@@ -49,6 +49,12 @@ export class ConnectionState {
     return node === undefined || node.state === CLUSTER_NODE_STATE.Up || node.state === CLUSTER_NODE_STATE.Paused;
   }
 
+  /** Whether the node the client is connected to is no longer active because its computer is shutting down. */
+  nodeShuttingDown(): boolean {
+    const node = this.core.model.all('node')[this.nodeIndex];
+    return node !== undefined && this.core.model.shuttingDown.has(node.name.toLowerCase());
+  }
+
   /** The protocol server state of the node the client is connected to (3.1.4: each node keeps its own). */
   get serverState(): ServerState {
     return this.core.serverStateOf(this.nodeIndex);
@@ -77,7 +83,9 @@ export class ConnectionState {
     if (this.granted === 'none') return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.acceptAccess(method, this.accessLevel, this.version)) return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.servesFromNode(this.nodeIndex)) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
-    if (!this.nodeActive() && !behaviour.inactiveNode.servesReads) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
+    if (!this.nodeActive() && !behaviour.inactiveNode.servesReads) {
+      return { refused: this.nodeShuttingDown() ? behaviour.shutdownRefusal(this.version) : SERVER_ERROR.CLUSTER_NODE_NOT_READY };
+    }
     if (serverState === 'read-only' && isNotifyMethod(method) && !behaviour.acceptInReadOnly(method, this.version)) {
       return { refused: SERVER_ERROR.SHARING_PAUSED };
     }

@@ -51,7 +51,9 @@ function gateChange(s: ConnectionState, method: MethodName): Refusal | undefined
   const refusal = s.gate(method);
   if (refusal) return refusal;
   // 3.1.4.x: a node no longer active cannot process a change (it serves reads only).
-  if (!s.nodeActive() && behaviour.inactiveNode.changeRefusal !== undefined) return { refused: behaviour.inactiveNode.changeRefusal };
+  if (!s.nodeActive() && behaviour.inactiveNode.changeRefusal !== undefined) {
+    return { refused: s.nodeShuttingDown() ? behaviour.shutdownRefusal(s.version) : behaviour.inactiveNode.changeRefusal };
+  }
   if (s.serverState === 'read-only' && !behaviour.acceptChangeInReadOnly) return { refused: SERVER_ERROR.SHARING_PAUSED };
   return undefined;
 }

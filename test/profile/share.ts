@@ -29,6 +29,7 @@ export function beyondMsCmrp(s: Stimulus): string | undefined {
       return 'a failover';
     case 'NodeDown':
     case 'NodeUp':
+    case 'NodeShutdown':
       return 'a node failure';
     case 'SetNodeActivity':
       return s.activity === 'paused' ? undefined : 'a node failure';
