@@ -71,6 +71,9 @@ export const ERROR = {
   /** 3.1.4.x: a node that is not (or no longer) an active node cannot process the request. */
   CLUSTER_NODE_NOT_READY: 0x13d0,
   CLUSTER_NODE_SHUTTING_DOWN: 0x13d1,
+  /** 3.1.4.1: a version 2 node no longer active because its computer is shutting down. */
+  SHUTDOWN_IN_PROGRESS: 0x45b,
+  SERVER_SHUTDOWN_IN_PROGRESS: 0x4e7,
 } as const;
 
 const errorNames = new Map<number, string>(Object.entries(ERROR).map(([n, v]) => [v, `ERROR_${n}`]));

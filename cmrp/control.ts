@@ -33,8 +33,19 @@ export type Stimulus =
   | { verb: 'SetInterfaceLink'; name: string; peer?: string; connected: boolean }
   /** Node activity (3.1.4.x.69): the node stops being an active node, becomes one again, or is paused. */
   | { verb: 'SetNodeActivity'; name: string; activity: 'active' | 'inactive' | 'paused' }
+  /**
+   * The node's computer is shutting down (3.1.4.1: it stops being an active node for that reason): as
+   * SetNodeActivity 'inactive', its cluster software still answers clients; SetNodeActivity 'active'
+   * (or Reset) makes it an active node again.
+   */
+  | { verb: 'NodeShutdown'; name: string }
   /** The protocol server state of [MS-CMRP] 3.1.1. */
   | { verb: 'SetServerState'; state: 'read-write' | 'read-only' }
+  /**
+   * The protocol server state of one node only ([MS-CMRP] 3.1.4: each node keeps its own): the other
+   * nodes keep theirs. SetServerState and Reset set every node's.
+   */
+  | { verb: 'SetNodeServerState'; name: string; state: 'read-write' | 'read-only' }
   /** The server loses the events queued on every port (what makes a v3 server post CLUSTER_RECONNECT). */
   | { verb: 'DropEvents' }
   /** Fail over: every client connection is lost, with its context handles and ports. */
@@ -63,7 +74,7 @@ export const CONTROL_VERBS: readonly ControlVerb[] = [
   'AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'SetQuorum',
   'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'RegistrySetSecurity',
   'SetServerState', 'DropEvents', 'Failover', 'Reset', 'SetInterfaceLink', 'SetNodeActivity',
-  'NodeDown', 'NodeUp', 'MoveGroup', 'SetClusterSecurity',
+  'NodeDown', 'NodeUp', 'MoveGroup', 'SetClusterSecurity', 'SetNodeServerState', 'NodeShutdown',
 ];
 
 /**

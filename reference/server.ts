@@ -20,6 +20,8 @@ import type { ServerCore, ServerState } from './session/core';
 export class ClusterServer implements ServerCore, ServerLifecycle {
   model: ClusterModel;
   serverState: ServerState = 'read-write';
+  /** Nodes (by their place in the cluster) whose protocol server state is their own, not the cluster's. */
+  private readonly nodeServerStates = new Map<number, ServerState>();
   readonly hub: NotificationHub;
   readonly control: ClusterControl;
   /** The cluster security descriptor: SetClusterSecurity changes it, Reset restores it. */
@@ -65,6 +67,19 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
 
   setServerState(state: ServerState): void {
     this.serverState = state;
+    this.nodeServerStates.clear();
+  }
+
+  /** A node's own state (3.1.4: each node keeps one); a server that keeps one for the cluster sets that. */
+  setNodeServerState(name: string, state: ServerState): void {
+    const index = this.model.all('node').findIndex((n) => n.name.toLowerCase() === name.toLowerCase());
+    if (index < 0) throw new Error(`SetNodeServerState: the cluster has no node '${name}'`);
+    if (this.behaviour.serverStatePerNode) this.nodeServerStates.set(index, state);
+    else this.setServerState(state);
+  }
+
+  serverStateOf(nodeIndex: number): ServerState {
+    return this.nodeServerStates.get(nodeIndex) ?? this.serverState;
   }
 
   dropEvents(): void {
@@ -89,6 +104,7 @@ export class ClusterServer implements ServerCore, ServerLifecycle {
   reset(): void {
     this.model = new ClusterModel(this.cluster, this.behaviour);
     this.serverState = 'read-write';
+    this.nodeServerStates.clear();
     this.security.reset();
     for (const connection of this.connections) {
       for (const { port } of [...connection.handles.releaseAll('notify'), ...connection.handles.releaseAll('notifyV2')]) {

@@ -5,7 +5,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_CLUSTER, loadClusterFile, type ClusterData } from '../../reference';
 import { UsageError } from '../../cmrp/errors';
-import type { ServedIdentity } from '../../reference/serve/dcerpc';
+import { referenceIdentity } from '../../reference/serve/identity';
 import { NodeListeners, servedClusterTarget } from '../../reference/serve/cluster-nodes';
 import { ClusterSecurity } from '../../reference/serve/cluster-security';
 import { isWireMutant } from '../../reference/mutants/wire';
@@ -70,17 +70,8 @@ Serves the reference server over the adapter protocol (docs/adapter-protocol.md)
                               examples/clusters/other-names.json), which Reset returns to; the
                               served node is its first node (default: examples/clusters/default.json)`;
 
-/** What the served reference says of itself: a Windows Server 2016-era cluster named as its cluster, on its first node. */
-export function referenceIdentity(cluster: ClusterData = DEFAULT_CLUSTER): ServedIdentity {
-  return {
-    clusterName: cluster.name,
-    nodeName: cluster.nodes[0]!.name,
-    version: { major: 10, minor: 0, build: 14393, vendorId: 'Microsoft(R) Cluster Server', csdVersion: '' },
-    operationalVersion: { highest: 0x00090003, lowest: 0x00090003 },
-  };
-}
-
-export const REFERENCE_IDENTITY: ServedIdentity = referenceIdentity();
+// What the served reference says of itself: shared with the builtin target's wire face.
+export { REFERENCE_IDENTITY, referenceIdentity } from '../../reference/serve/identity';
 
 /** The cluster of --cluster FILE (a usage error naming the file and place when it is broken), or the default. */
 function servedCluster(file: string | undefined): { cluster?: ClusterData; clusterFile?: string } {

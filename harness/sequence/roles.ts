@@ -121,6 +121,7 @@ export function changedRoles(s: Stimulus): Role[] {
       roles.push(roleOf(s.name), roleOf(s.peer));
       break;
     case 'SetNodeActivity':
+    case 'NodeShutdown':
       roles.push(roleOf(s.name));
       break;
     case 'SetQuorum':

@@ -11,6 +11,10 @@ import { defaultTimeouts } from '../session/session';
 import { runHangs } from '../session/hangs';
 import type { Target } from '../../cmrp/contract';
 import { createTarget } from '../target/resolve';
+import { isBuiltinWire } from '../target/builtin-spec';
+import type * as BuiltinWire from '../target/builtin-wire';
+import type { WireFace } from '../target/builtin-wire';
+import type { Sequence } from '../sequence/types';
 import { runUnit } from './accounting';
 import { plannedSequences, sequenceFilePath } from './plan';
 import type { RoleBindings } from '../profile/bindings';
@@ -30,10 +34,21 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
     });
     return target;
   };
-  // The server's names for the sequences' roles, bound once per file (docs/profiles.md).
+  // builtin:wire: a sequence that needs the RPC runtime reaches the reference's wire face, served by this
+  // process when the first such sequence runs (harness/target/builtin-wire.ts); the others run in process.
+  let face: Promise<WireFace> | undefined;
+  const theFace = (): Promise<WireFace> => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    face ??= (require('../target/builtin-wire') as typeof BuiltinWire).startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier }).catch((error: unknown) => {
+      throw new Error(`the wire face of ${config.target} could not be served: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return face;
+  };
+  const targetOf = async (sequence: Sequence): Promise<Target> => (sequence.rpcRuntime && isBuiltinWire(config.target) ? (await theFace()).target : theTarget());
+  // The server's names for the sequences' roles, bound once per file (docs/profiles.md); both faces of
+  // builtin:wire serve one cluster file's names.
   let roles: Promise<RoleBindings> | undefined;
-  const theRoles = async (): Promise<RoleBindings> => {
-    const made = await theTarget();
+  const theRoles = async (made: Target): Promise<RoleBindings> => {
     roles ??= bindRoles({ targetSpec: config.target, profile: config.profile, target: made, protocolVersion: config.protocolVersion, callMs: timeouts.callMs });
     return roles;
   };
@@ -43,6 +58,7 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
       // A target that could not start is already each test's ERROR (theTarget): nothing to dispose.
       const made = await target?.catch(() => undefined);
       await made?.dispose();
+      await (await face?.catch(() => undefined))?.close();
     });
 
     if (!chosen.length) test.skip('no sequence of this section is selected', () => undefined);
@@ -59,14 +75,16 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
             dir: config.observationsDir,
             deadlineMs,
             slowHint: 'a slow target needs a larger --timeout-multiplier',
-            work: async () =>
-              runSequence(sequence, {
-                target: await theTarget(),
+            work: async () => {
+              const made = await targetOf(sequence);
+              return runSequence(sequence, {
+                target: made,
                 protocolVersion: config.protocolVersion,
                 timeouts,
-                roles: await theRoles(),
+                roles: await theRoles(made),
                 replay: (clauseId) => replayCommand(config, clauseId),
-              }),
+              });
+            },
           });
           assertNoFailure(observations);
         },

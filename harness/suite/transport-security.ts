@@ -12,6 +12,8 @@ import { DYNAMIC_ENDPOINTS, R1_NAME, REFUSES_LOW_LEVELS, TRANSPORT_CHECKS, plann
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { accountName, clusapiSyntax, parseDcerpcAddress, securityFor, type DcerpcAuth } from '../target/dcerpc';
 import { wireAuth } from '../target/resolve';
+import { isBuiltinWire } from '../target/builtin-spec';
+import { startWireFace } from '../target/builtin-wire';
 import { AuthError, RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, type RpcAuthLevel, type RpcAuthType } from '../../wire/auth';
 import { CLUSAPI } from '../../wire/clusapi';
 import { context } from '../../wire/rpc/client/association';
@@ -46,7 +48,7 @@ const AUTH_LEVEL: Record<'connect' | 'integrity' | 'privacy', RpcAuthLevel> = {
 };
 const LABEL = { spnego: 'SPNEGO(NTLM)', ntlm: 'NTLM', connect: 'connect', integrity: 'packet integrity', privacy: 'packet privacy' } as const;
 
-const NOT_ON_WIRE = 'only observable on the DCE/RPC wire: run the suite against a dcerpc:HOST[:PORT] target';
+const NOT_ON_WIRE = 'only observable on the DCE/RPC wire: run the suite against a dcerpc:HOST[:PORT] target (or the reference with its wire face, builtin:wire)';
 const NO_CREDENTIALS = 'needs authenticated RPC: the run has no credentials (--auth none); give --user DOMAIN\\NAME and CMRP_PASSWORD';
 
 export interface TransportDeps {
@@ -74,6 +76,18 @@ export async function runTransportChecks(config: RunConfig, deps: TransportDeps 
     message,
   });
 
+  // builtin:wire: the checks go to the reference's wire face, served here for them alone, as they would
+  // go to any dcerpc: server (its accounts' passwords stay in this process: face.reach.env is no environment).
+  if (isBuiltinWire(config.target)) {
+    const face = await startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier });
+    try {
+      // Named without its port, the face is found through its endpoint mapper, as 2.1/R1 has it.
+      const { target, user, readUser, env, epmPort } = face.reach;
+      return await runTransportChecks({ ...config, target: target.replace(/:\d+$/, ''), user, readUser, auth: undefined, authLevel: undefined }, { ...deps, env, epmPort });
+    } finally {
+      await face.close();
+    }
+  }
   if (!config.target.startsWith('dcerpc:')) {
     return [...checks, ...r1].map((c) => observe(c.clause, c.name, 'not-tested', NOT_ON_WIRE));
   }

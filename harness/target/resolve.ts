@@ -4,6 +4,7 @@ import { ADAPTER_TARGET_FORMS } from './adapter/forms';
 import { DCERPC_TARGET_FORM } from './forms';
 import type * as AdapterTargets from './adapter';
 import { createBuiltinTarget } from './builtin';
+import { BUILTIN_FORMS, inProcessOptions, parseBuiltinSpec } from './builtin-spec';
 import { loadClusterFile } from '../../reference';
 import { TargetError, type Target } from '../../cmrp/contract';
 import type * as DcerpcTargets from './dcerpc';
@@ -20,7 +21,7 @@ const adapterTargets = (): typeof AdapterTargets => require('./adapter') as type
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dcerpcTargets = (): typeof DcerpcTargets => require('./dcerpc') as typeof DcerpcTargets;
 
-export const TARGET_FORMS = `builtin, builtin:mutant=NAME, builtin:variant=NAME, builtin:cluster=FILE (also after a mutant or variant: builtin:mutant=NAME,cluster=FILE), ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
+export const TARGET_FORMS = `${BUILTIN_FORMS}, ${ADAPTER_TARGET_FORMS}, ${DCERPC_TARGET_FORM}`;
 
 /** --auth values of a dcerpc target: SPNEGO (NTLM inside; the default), raw NTLMSSP, or none. */
 export const AUTH_VALUES = ['spnego', 'ntlm', 'none'] as const;
@@ -113,22 +114,16 @@ async function createBareTarget(spec: string, options: TargetOptions): Promise<T
   throw new UsageError(`--target ${spec}: unknown target form (expected ${TARGET_FORMS})`);
 }
 
-/** `builtin[:mutant=NAME|variant=NAME][,cluster=FILE]` (in any order; FILE is the rest of its item). */
+/**
+ * `builtin[:wire][,mutant=NAME|variant=NAME][,cluster=FILE]` (in any order; FILE is the rest of its item).
+ * With `wire`, this is its in-process face; the suites reach its wire face themselves (builtin-wire.ts).
+ */
 function builtinTarget(spec: string): Target {
-  const options: { mutant?: string; variant?: string; cluster?: string } = {};
-  const rest = spec.slice('builtin'.length);
-  if (rest !== '') {
-    for (const item of rest.slice(1).split(',')) {
-      const m = /^(mutant|variant|cluster)=(.+)$/.exec(item);
-      if (!m || rest[0] !== ':') throw new UsageError(`--target ${spec}: unknown target form (expected ${TARGET_FORMS})`);
-      const key = m[1] as 'mutant' | 'variant' | 'cluster';
-      if (options[key] !== undefined) throw new UsageError(`--target ${spec}: ${key}= given twice`);
-      options[key] = m[2];
-    }
-  }
+  const parsed = parseBuiltinSpec(spec, TARGET_FORMS)!;
   try {
-    const cluster = options.cluster === undefined ? undefined : loadClusterFile(options.cluster);
-    return createBuiltinTarget({ mutant: options.mutant, variant: options.variant, ...(cluster ? { cluster, clusterFile: options.cluster } : {}) });
+    const cluster = parsed.cluster === undefined ? undefined : loadClusterFile(parsed.cluster);
+    const target = createBuiltinTarget({ ...inProcessOptions(parsed), ...(cluster ? { cluster, clusterFile: parsed.cluster } : {}) });
+    return parsed.wire ? { ...target, description: `${target.description} with its wire face${parsed.mutant !== undefined && !inProcessOptions(parsed).mutant ? ` (wire mutant ${parsed.mutant})` : ''}` } : target;
   } catch (error) {
     throw new UsageError(`--target ${spec}: ${error instanceof Error ? error.message : String(error)}`);
   }

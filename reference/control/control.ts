@@ -23,6 +23,8 @@ export interface ServerLifecycle {
   readonly behaviour: Behaviour;
   publish: Publish;
   setServerState(state: ServerState): void;
+  /** One node's protocol server state (SetNodeServerState); an unknown node is an error. */
+  setNodeServerState(name: string, state: ServerState): void;
   dropEvents(): void;
   failover(): void;
   reset(): void;
@@ -92,8 +94,12 @@ export class ReferenceControl implements ClusterControl {
         return links.setInterfaceLink(model, publish, s, behaviour);
       case 'SetNodeActivity':
         return links.setNodeActivity(model, publish, s, behaviour);
+      case 'NodeShutdown':
+        return links.nodeShutdown(model, publish, s, behaviour);
       case 'SetServerState':
         return this.server.setServerState(s.state);
+      case 'SetNodeServerState':
+        return this.server.setNodeServerState(s.name, s.state);
       case 'DropEvents':
         return this.server.dropEvents();
       case 'Failover':

@@ -33,9 +33,16 @@ export function setNodeActivity(model: ClusterModel, publish: Publish, s: Verb<'
   if (!behaviour.followsNodeActivity) return;
   if (s.activity === 'inactive') model.running.add(node.name.toLowerCase());
   else model.running.delete(node.name.toLowerCase());
+  model.shuttingDown.delete(node.name.toLowerCase());
   transition(model, publish, node, ACTIVITY_STATE[s.activity]);
   const networks = new Set(model.all('netInterface').filter((n) => n.node && sameName(n.node, node.name) && n.network).map((n) => n.network!));
   for (const network of networks) rederiveNetwork(model, publish, network);
+}
+
+/** NodeShutdown: the node stops being active as SetNodeActivity 'inactive' does, for the reason of a shutdown. */
+export function nodeShutdown(model: ClusterModel, publish: Publish, s: Verb<'NodeShutdown'>, behaviour: Behaviour): void {
+  setNodeActivity(model, publish, { verb: 'SetNodeActivity', name: s.name, activity: 'inactive' }, behaviour);
+  if (behaviour.followsNodeActivity) model.shuttingDown.add(existing(model, 'node', s.name).name.toLowerCase());
 }
 
 function rederiveNetwork(model: ClusterModel, publish: Publish, networkName: string): void {

@@ -25,6 +25,8 @@ export class ClusterModel {
    * lost node (NodeDown) they still answer clients. Lowercase names.
    */
   readonly running = new Set<string>();
+  /** Of those, the nodes whose computer is shutting down (NodeShutdown, 3.1.4.1). Lowercase names. */
+  readonly shuttingDown = new Set<string>();
   quorumResource: string;
   private readonly objects: ClusterObject[] = [];
 

@@ -454,9 +454,22 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     override: { honoursClusterSecurity: false },
   },
   {
+    name: 'node-server-state-shared',
+    description: 'The server keeps one protocol server state for the whole cluster: setting one node read-only makes every node read-only.',
+    trips: trips('x: node maintains its protocol server state'),
+    override: { serverStatePerNode: false },
+  },
+  {
+    name: 'shutdown-node-not-ready',
+    description: 'A version 2 node no longer active because its computer is shutting down refuses a change with ERROR_CLUSTER_NODE_NOT_READY instead of the shutdown codes.',
+    trips: trips('3.1.4.1: shutdown gives ERROR_SHUTDOWN_IN_PROGRESS codes'),
+    override: { shutdownRefusal: () => ERROR.CLUSTER_NODE_NOT_READY },
+  },
+  {
     name: 'inactive-node-changes',
     description: 'A node that runs the cluster software but is no longer active carries out a change of the cluster instead of refusing it.',
-    trips: trips('x: non-active node gives NODE_NOT_READY codes'),
+    // A node whose computer is shutting down is such a node too: it carries that change out as well.
+    trips: trips('x: non-active node gives NODE_NOT_READY codes', '3.1.4.1: shutdown gives ERROR_SHUTDOWN_IN_PROGRESS codes'),
     override: { inactiveNode: { servesReads: true, changeRefusal: undefined } },
   },
   {

@@ -75,6 +75,8 @@ export interface Behaviour extends V2Behaviour {
   acceptChangeInReadOnly: boolean;
   /** 2.1, 3.1.3: every call is checked against the cluster security descriptor as it is now. */
   honoursClusterSecurity: boolean;
+  /** 3.1.4.1, 3.1.4.2: each node keeps its own protocol server state (SHOULD): SetNodeServerState sets one node's only. */
+  serverStatePerNode: boolean;
   /**
    * 3.1.1, 3.1.4.x: a node that runs the cluster software but is not active. `servesReads`: it accepts the
    * requests that change nothing (SHOULD); `changeRefusal`: the status of a request it cannot process, one
@@ -183,6 +185,11 @@ export interface Behaviour extends V2Behaviour {
   detectsLinkFailures: boolean;
   /** 3.1.4.x.69: a node's activity (SetNodeActivity) shows in its state, and in its interfaces' (3.1.4.x.94). */
   followsNodeActivity: boolean;
+  /**
+   * 3.1.4.1, 3.1.4.2: what a node no longer active because its computer is shutting down answers a
+   * change it cannot process (version 2 has codes of its own for it; version 3 the not-ready ones).
+   */
+  shutdownRefusal(version: ProtocolVersion): number;
 }
 
 export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
@@ -197,6 +204,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   acceptChangeAt: (level: AccessLevel) => level === 'full',
   acceptChangeInReadOnly: false,
   honoursClusterSecurity: true,
+  serverStatePerNode: true,
   inactiveNode: { servesReads: true, changeRefusal: ERROR.CLUSTER_NODE_NOT_READY },
   postsQuorumState: (version: ProtocolVersion) => version === 3,
   queueWithoutFilters: false,
@@ -245,6 +253,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   netInterfaceNumbering: 'windows',
   detectsLinkFailures: true,
   followsNodeActivity: true,
+  shutdownRefusal: (version: ProtocolVersion) => (version === 2 ? ERROR.SHUTDOWN_IN_PROGRESS : ERROR.CLUSTER_NODE_SHUTTING_DOWN),
 });
 
 /** A mutant's deviation: one (sometimes two closely tied) entries replaced. */

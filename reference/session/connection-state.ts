@@ -6,7 +6,7 @@ import { isNotifyMethod, type HandleKind } from '../rules/behaviour';
 import { RpcFault, SERVER_ERROR } from '../rules/codes';
 import { CLUSTER_NODE_STATE } from '../rules/states';
 import type { NotificationPort } from '../notify/port';
-import type { ServerCore } from './core';
+import type { ServerCore, ServerState } from './core';
 import { HandleTable, type TargetOf } from './handles';
 
 /**
@@ -49,6 +49,17 @@ export class ConnectionState {
     return node === undefined || node.state === CLUSTER_NODE_STATE.Up || node.state === CLUSTER_NODE_STATE.Paused;
   }
 
+  /** Whether the node the client is connected to is no longer active because its computer is shutting down. */
+  nodeShuttingDown(): boolean {
+    const node = this.core.model.all('node')[this.nodeIndex];
+    return node !== undefined && this.core.model.shuttingDown.has(node.name.toLowerCase());
+  }
+
+  /** The protocol server state of the node the client is connected to (3.1.4: each node keeps its own). */
+  get serverState(): ServerState {
+    return this.core.serverStateOf(this.nodeIndex);
+  }
+
   /** The access level the connection's calls are served at. */
   get accessLevel(): AccessLevel {
     const granted = this.granted;
@@ -66,12 +77,15 @@ export class ConnectionState {
    * can be refused in read-only: the other methods of the contract do not modify the cluster.
    */
   gate(method: MethodName): Refusal | undefined {
-    const { behaviour, serverState } = this.core;
+    const { behaviour } = this.core;
+    const { serverState } = this;
     // 3.1.3: a principal the descriptor does not permit gets a nonzero error before any method runs.
     if (this.granted === 'none') return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.acceptAccess(method, this.accessLevel, this.version)) return { refused: ERROR.ACCESS_DENIED };
     if (!behaviour.servesFromNode(this.nodeIndex)) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
-    if (!this.nodeActive() && !behaviour.inactiveNode.servesReads) return { refused: SERVER_ERROR.CLUSTER_NODE_NOT_READY };
+    if (!this.nodeActive() && !behaviour.inactiveNode.servesReads) {
+      return { refused: this.nodeShuttingDown() ? behaviour.shutdownRefusal(this.version) : SERVER_ERROR.CLUSTER_NODE_NOT_READY };
+    }
     if (serverState === 'read-only' && isNotifyMethod(method) && !behaviour.acceptInReadOnly(method, this.version)) {
       return { refused: SERVER_ERROR.SHARING_PAUSED };
     }

@@ -16,6 +16,8 @@ export interface ServerCore {
   readonly hub: NotificationHub;
   readonly behaviour: Behaviour;
   readonly serverState: ServerState;
+  /** The protocol server state of the node at `nodeIndex` (its own, where SetNodeServerState set one; else the cluster's). */
+  serverStateOf(nodeIndex: number): ServerState;
   /** Hands an internal event to every port: the management methods post through it as the control verbs do. */
   readonly publish: Publish;
   /** The cluster security descriptor, consulted on every call (3.1.3). */

@@ -51,8 +51,10 @@ function gateChange(s: ConnectionState, method: MethodName): Refusal | undefined
   const refusal = s.gate(method);
   if (refusal) return refusal;
   // 3.1.4.x: a node no longer active cannot process a change (it serves reads only).
-  if (!s.nodeActive() && behaviour.inactiveNode.changeRefusal !== undefined) return { refused: behaviour.inactiveNode.changeRefusal };
-  if (s.core.serverState === 'read-only' && !behaviour.acceptChangeInReadOnly) return { refused: SERVER_ERROR.SHARING_PAUSED };
+  if (!s.nodeActive() && behaviour.inactiveNode.changeRefusal !== undefined) {
+    return { refused: s.nodeShuttingDown() ? behaviour.shutdownRefusal(s.version) : behaviour.inactiveNode.changeRefusal };
+  }
+  if (s.serverState === 'read-only' && !behaviour.acceptChangeInReadOnly) return { refused: SERVER_ERROR.SHARING_PAUSED };
   return undefined;
 }
 
@@ -92,7 +94,7 @@ export function createEnum(s: ConnectionState, dwType: number): Reply<{ ReturnEn
   const refusal = s.gate('ApiCreateEnum');
   if (refusal) return { status: refusal.refused, ReturnEnum: [] };
   // 3.1.4.x.8: only CLUSTER_ENUM_NODE is accepted in the read-only protocol server state.
-  if (s.core.serverState === 'read-only' && type !== CLUSTER_ENUM.NODE) return { status: SERVER_ERROR.SHARING_PAUSED, ReturnEnum: [] };
+  if (s.serverState === 'read-only' && type !== CLUSTER_ENUM.NODE) return { status: SERVER_ERROR.SHARING_PAUSED, ReturnEnum: [] };
   const known = ENUM_TYPES.reduce((bits, [bit]) => bits | bit, 0);
   const internal = type === CLUSTER_ENUM.INTERNAL_NETWORK;
   if (type === 0 || (!internal && (type & ~known) !== 0)) return { status: ERROR.INVALID_PARAMETER, ReturnEnum: [] };

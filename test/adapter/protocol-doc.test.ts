@@ -66,6 +66,8 @@ const STIMULI: { [V in ControlVerb]: Extract<Stimulus, { verb: V }> } = {
   SetClusterSecurity: { verb: 'SetClusterSecurity', account: 'read', access: 'none' },
   SetInterfaceLink: { verb: 'SetInterfaceLink', name: 'n', peer: 'p', connected: false },
   SetNodeActivity: { verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' },
+  SetNodeServerState: { verb: 'SetNodeServerState', name: 'node2', state: 'read-only' },
+  NodeShutdown: { verb: 'NodeShutdown', name: 'node2' },
 };
 
 describe('the schema and the code', () => {

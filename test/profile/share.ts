@@ -21,6 +21,7 @@ export const JUDGED = new Set(['PASS', 'FAIL', 'NON-STRICT']);
 export function beyondMsCmrp(s: Stimulus): string | undefined {
   switch (s.verb) {
     case 'SetServerState':
+    case 'SetNodeServerState':
       return 'the protocol server state';
     case 'DropEvents':
       return 'dropped events';
@@ -28,6 +29,7 @@ export function beyondMsCmrp(s: Stimulus): string | undefined {
       return 'a failover';
     case 'NodeDown':
     case 'NodeUp':
+    case 'NodeShutdown':
       return 'a node failure';
     case 'SetNodeActivity':
       return s.activity === 'paused' ? undefined : 'a node failure';

@@ -314,6 +314,13 @@ const PROBES: Record<string, Probe> = {
     await apply({ verb: 'SetClusterSecurity', account: 'read', access: 'none' });
     return status(await server.connect({ protocolVersion: 3, accessLevel: 'read' }).ApiOpenCluster());
   },
+  'shutdown-node-not-ready': async (m) => {
+    const { server, apply } = rig(2, m);
+    const conn = server.connect({ protocolVersion: 2, node: 'node2' });
+    const hGroup = ok(await conn.ApiOpenGroup('App Group')).hGroup;
+    await apply({ verb: 'NodeShutdown', name: 'node2' });
+    return status(await conn.ApiOfflineGroup!(hGroup));
+  },
   'inactive-node-changes': async (m) => {
     const { server, apply } = rig(3, m);
     await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
@@ -324,6 +331,13 @@ const PROBES: Record<string, Probe> = {
     const { server, apply } = rig(3, m);
     await apply({ verb: 'SetNodeActivity', name: 'node2', activity: 'inactive' });
     return status(await server.connect({ protocolVersion: 3, node: 'node2' }).ApiOpenGroup('App Group'));
+  },
+  'node-server-state-shared': async (m) => {
+    // node2 alone is set read-only: node1 still carries a change out, unless the state is the cluster's.
+    const { conn, apply } = rig(3, m);
+    const hGroup = ok(await conn.ApiOpenGroup('App Group')).hGroup;
+    await apply({ verb: 'SetNodeServerState', name: 'node2', state: 'read-only' });
+    return status(await conn.ApiOfflineGroup!(hGroup));
   },
   'change-in-read-only': async (m) => {
     const { conn, apply } = rig(3, m);

@@ -68,9 +68,10 @@ export const NEIGHBOURS: Readonly<Record<string, { why: string; clauses: Neighbo
     ],
   },
   'node-activity-ignored': {
-    why: 'a node whose activity is ignored stays active, so it carries out the change a node no longer active must refuse',
+    why: 'a node whose activity is ignored stays active, so it carries out the change a node no longer active must refuse (one shutting down too)',
     clauses: [
       { section: '3.1.4.1', title: 'non-active node gives NODE_NOT_READY codes' },
+      { section: '3.1.4.1', title: 'shutdown gives ERROR_SHUTDOWN_IN_PROGRESS codes' },
       { section: '3.1.4.2', title: 'non-active node gives NODE_NOT_READY codes' },
     ],
   },

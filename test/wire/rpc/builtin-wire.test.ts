@@ -1,0 +1,207 @@
+// `builtin:wire`: the builtin reference judged with its own wire face. Through the command line, every
+// clause only a binding with an RPC runtime can judge (the rpcRuntime sequences' and the transport
+// checks', 2.1/R1 through the face's endpoint mapper) is PASS in both protocol versions where `builtin` leaves
+// it NOT-TESTED; the wire mutant of the face is caught by its clause; the spec's forms and refusals; the
+// face's passwords appear in nothing it reports; and a file with no rpcRuntime sequence serves no face.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadCatalogue } from '../../../harness/catalogue/load';
+import { resolveTrips } from '../../../harness/cli/mutants';
+import { clausesIn } from '../../../harness/sequence/interpret';
+import { loadAllSequences } from '../../../harness/sequence/load';
+import { runSequence } from '../../../harness/sequence/interpret';
+import { defaultTimeouts } from '../../../harness/session/session';
+import { bindRoles } from '../../../harness/profile/resolve';
+import { plannedTransportChecks, runTransportChecks } from '../../../harness/suite/transport-security';
+import { DYNAMIC_ENDPOINTS } from '../../../harness/suite/transport-checks';
+import { FACE_MUTANTS, isBuiltinWire, parseBuiltinSpec } from '../../../harness/target/builtin-spec';
+import { startWireFace } from '../../../harness/target/builtin-wire';
+import { createTarget } from '../../../harness/target/resolve';
+import { WIRE_MUTANTS } from '../../../reference/mutants/wire';
+import { Secret } from '../../../wire/auth';
+import { eptMap } from '../../../wire/rpc/client/epm';
+import { clusapiSyntax } from '../../../harness/target/dcerpc';
+import { UsageError } from '../../../cmrp/errors';
+import type { Observation } from '../../../harness/recorder/observation';
+import { notPassed } from './support';
+import { scaled } from '../../support/time-scale';
+import { packageRoot } from '../../../cmrp/package-info';
+
+// The built command line (npm run build): a run over several suite files starts Jest workers, which load dist/.
+const BIN = join(packageRoot(), 'bin', 'cmrp-notify-conformance.js');
+
+/** What builtin:wire judges over its wire face in protocol version `version`: the rpcRuntime sequences' clauses and the transport checks'. */
+function faceClauses(version: 2 | 3): string[] {
+  const sequences = loadAllSequences().filter((s) => s.rpcRuntime).flatMap((s) => clausesIn(s, version));
+  const transport = plannedTransportChecks({ protocolVersion: version }).map((c) => c.clause);
+  return [...new Set([...sequences, ...transport])].sort();
+}
+
+interface Results {
+  clauses: { id: string; verdict: string; message?: string }[];
+  targetDescription: string;
+}
+
+describe('builtin:wire through the command line', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmrp-builtin-wire-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (label: string, target: string, args: string[]): { status: number | null; results: Results; stderr: string } => {
+    const json = join(dir, `${label}.json`);
+    const result = spawnSync(process.execPath, [BIN, 'run', '--target', target, ...args, '--json', json, '--junit', join(dir, `${label}.xml`), '--markdown', join(dir, `${label}.md`), '--html', join(dir, `${label}.html`)], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: scaled(300_000),
+      // The face needs no password from anyone: none is given.
+      env: { ...process.env, CMRP_PASSWORD: '', CMRP_READ_PASSWORD: '' },
+    });
+    // builtin judges none of these clauses: nothing decided is its exit 2.
+    if (result.status !== 0 && result.status !== 1 && !(result.status === 2 && target === 'builtin')) throw new Error(`run ${label} ended with ${result.status ?? result.signal}: ${result.stderr}`);
+    return { status: result.status, results: JSON.parse(readFileSync(json, 'utf8')) as Results, stderr: result.stderr };
+  };
+  const select = (ids: string[]) => ids.flatMap((id) => ['--clause', id]);
+
+  it.each([3, 2] as const)('protocol version %s: every clause of the wire face PASS (builtin leaves them NOT-TESTED)', (version) => {
+    const ids = faceClauses(version);
+    expect(ids).toEqual(expect.arrayContaining(version === 3 ? [DYNAMIC_ENDPOINTS, '2.1/R14', '2.1/R24', '2.2.1.6/R1', '3.1.3/R4', '3.1.4.2.66/R16', '3.1.4.2.137/R18'] : ['2.1/R2', '2.1/R23', '2.2.1.1/R1', '3.1.3/R4']));
+    const wire = run(`face-v${version}`, 'builtin:wire', ['--protocol-version', String(version), ...select(ids)]);
+    expect(notPassed(wire.results, ids)).toEqual([]);
+    expect(wire.status).toBe(0);
+    const inProcess = run(`builtin-v${version}`, 'builtin', ['--protocol-version', String(version), ...select(ids)]);
+    expect(inProcess.results.clauses.filter((c) => ids.includes(c.id)).map((c) => c.verdict)).toEqual(ids.map(() => 'NOT-TESTED'));
+    expect(inProcess.status).toBe(2);
+  }, scaled(600_000));
+
+  it('the wire mutant of the face (accept-low-auth) FAILs its clause, and only through the face', () => {
+    const { status, results } = run('accept-low-auth', 'builtin:wire,mutant=accept-low-auth', ['--clause', '2.1/R14', '--clause', '2.1/R24']);
+    expect(Object.fromEntries(results.clauses.map((c) => [c.id, c.verdict]))).toEqual({ '2.1/R14': 'FAIL', '2.1/R24': 'PASS' });
+    expect(results.targetDescription).toContain('wire mutant accept-low-auth');
+    expect(status).toBe(1);
+  }, scaled(300_000));
+});
+
+describe('the builtin:wire spec', () => {
+  it('parses its items in any order and tells builtin:wire apart', () => {
+    expect(parseBuiltinSpec('builtin')).toEqual({ wire: false });
+    expect(parseBuiltinSpec('builtin:wire')).toEqual({ wire: true });
+    expect(parseBuiltinSpec('builtin:mutant=drop-node-events,wire')).toEqual({ wire: true, mutant: 'drop-node-events' });
+    expect(parseBuiltinSpec('tcp:127.0.0.1:1')).toBeUndefined();
+    expect(['builtin:wire', 'builtin:wire,cluster=x.json', 'builtin:variant=v,wire'].map(isBuiltinWire)).toEqual([true, true, true]);
+    expect(['builtin', 'builtin:cluster=wire.json', 'builtin:mutant=wire-x'].map(isBuiltinWire)).toEqual([false, false, false]);
+  });
+
+  it('refuses, in one line, what it cannot honour', async () => {
+    expect(() => parseBuiltinSpec('builtin:wire,wire')).toThrow(/wire given twice/);
+    expect(() => parseBuiltinSpec('builtin:accept-low-auth')).toThrow(UsageError);
+    // A wire mutant lives on the wire face only.
+    expect(() => parseBuiltinSpec('builtin:mutant=accept-low-auth')).toThrow(/use builtin:wire,mutant=accept-low-auth/);
+    // One whose clauses builtin:wire judges in process would pass unseen: refused, naming the way that catches it.
+    expect(() => parseBuiltinSpec('builtin:wire,mutant=ignore-cluster-security')).toThrow(/judged in process under builtin:wire.*serve --listen dcerpc/);
+    await expect(createTarget('builtin:wire,user=x')).rejects.toThrow(/unknown target form/);
+  });
+
+  it('takes exactly the wire mutants whose every clause it judges over the face', () => {
+    const catalogue = loadCatalogue();
+    for (const mutant of resolveTrips([...WIRE_MUTANTS], catalogue)) {
+      const clauses = mutant.trips.map((t) => t.clause);
+      expect([mutant.name, clauses.includes(null)]).toEqual([mutant.name, false]);
+      const overFace = clauses.every((id) => faceClauses(3).includes(id!) || faceClauses(2).includes(id!));
+      expect([mutant.name, overFace]).toEqual([mutant.name, FACE_MUTANTS.includes(mutant.name as never)]);
+    }
+  });
+
+  it('the in-process face is the reference: its description says so, and it has no RPC runtime', async () => {
+    const target = await createTarget('builtin:wire');
+    try {
+      expect(target.description).toBe('builtin with its wire face');
+      expect(target.capabilities.rpcRuntime).toBeUndefined();
+    } finally {
+      await target.dispose();
+    }
+  });
+});
+
+describe('the wire face', () => {
+  const full = `Fu11-${randomBytes(9).toString('base64url')}`;
+  const read = `R3ad-${randomBytes(9).toString('base64url')}`;
+
+  it('is reached at packet privacy with a Read account, and its passwords appear in nothing it reports', async () => {
+    const face = await startWireFace('builtin:wire', { passwords: { full: new Secret(full), read: new Secret(read) } });
+    const observations: Observation[] = [];
+    try {
+      expect(face.target.capabilities).toMatchObject({ rpcRuntime: true, accessLevels: ['full', 'read'], protocolVersions: [2, 3], nodeEndpoints: 2 });
+      const timeouts = defaultTimeouts(1);
+      const roles = await bindRoles({ targetSpec: 'builtin:wire', target: face.target, protocolVersion: 3, callMs: timeouts.callMs });
+      for (const sequence of loadAllSequences().filter((s) => s.rpcRuntime)) {
+        observations.push(...(await runSequence(sequence, { target: face.target, protocolVersion: 3, timeouts, roles, replay: (id) => `replay ${id}` })));
+      }
+      expect(observations.filter((o) => o.outcome !== 'pass' && o.outcome !== 'not-tested')).toEqual([]);
+      // A node of the cluster is reached at its own endpoint.
+      const node2 = await face.target.connect({ protocolVersion: 3, node: 'node2' });
+      await node2.close();
+      // Its endpoint mapper names the first node's port for both interface versions, and no other interface.
+      const port = Number(/:(\d+)$/.exec(face.reach.target)![1]);
+      const limits = { connectTimeoutMs: 5000 };
+      expect(await Promise.all([3, 2].map((v) => eptMap('127.0.0.1', clusapiSyntax(v as 2 | 3), limits, face.reach.epmPort)))).toEqual([port, port]);
+      await expect(eptMap('127.0.0.1', { ...clusapiSyntax(3), uuid: '12345678-1234-1234-1234-123456789abc' }, limits, face.reach.epmPort)).rejects.toThrow();
+    } finally {
+      await face.close();
+    }
+    observations.push(...(await runTransportChecks({ target: 'builtin:wire', protocolVersion: 3, timeoutMultiplier: 1, seed: 1 })));
+    const text = `${JSON.stringify(observations)}${face.target.description}${JSON.stringify({ ...face.reach, env: undefined })}`;
+    for (const secret of [full, read]) expect(text.includes(secret)).toBe(false);
+  }, scaled(120_000));
+});
+
+describe('a builtin:wire suite file serves its face only for a sequence that needs the RPC runtime', () => {
+  let dir: string;
+  let previous: string | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmrp-builtin-wire-lazy-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ target: 'builtin:wire', protocolVersion: 3, timeoutMultiplier: 1, seed: 1 }));
+    previous = process.env.CMRP_RUN_CONFIG;
+    process.env.CMRP_RUN_CONFIG = join(dir, 'config.json');
+  });
+  afterAll(() => {
+    if (previous === undefined) delete process.env.CMRP_RUN_CONFIG;
+    else process.env.CMRP_RUN_CONFIG = previous;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Declares a suite file's tests with a stand-in Jest, runs them, and counts the faces served. */
+  async function servedFaces(name: string): Promise<number> {
+    let served = 0;
+    const tests: (() => unknown)[] = [];
+    const hooks: (() => unknown)[] = [];
+    jest.isolateModules(() => {
+      jest.doMock('../../../harness/target/builtin-wire', () => {
+        const real = jest.requireActual<typeof import('../../../harness/target/builtin-wire')>('../../../harness/target/builtin-wire');
+        return { ...real, startWireFace: (...args: Parameters<typeof real.startWireFace>) => ((served += 1), real.startWireFace(...args)) };
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { sequenceSuite } = require('../../../harness/suite/sequences') as typeof import('../../../harness/suite/sequences');
+      const api = {
+        describe: (_: string, body: () => void) => body(),
+        test: Object.assign((_: string, fn: () => unknown) => void tests.push(fn), { skip: () => undefined }),
+        afterAll: (fn: () => unknown) => void hooks.push(fn),
+      };
+      sequenceSuite(name, api as never);
+    });
+    for (const t of tests) await t();
+    for (const h of hooks) await h();
+    const outcome = tests.length;
+    expect(outcome).toBeGreaterThan(0);
+    return served;
+  }
+
+  it('none for a file judged in process, one for a file of rpcRuntime sequences', async () => {
+    expect(await servedFaces('3.1.4.x.57-ApiCloseNotify')).toBe(0);
+    expect(await servedFaces('2.2.1-context-handles')).toBe(1);
+  }, scaled(120_000));
+});
