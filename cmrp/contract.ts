@@ -175,9 +175,27 @@ export interface ClusapiConnection {
   ApiMoveGroupToNode?(hGroup: Handle, hNode: Handle): Promise<Reply>;
   ApiPauseNode?(hNode: Handle): Promise<Reply>;
   ApiResumeNode?(hNode: Handle): Promise<Reply>;
+  /**
+   * Api*Control: a control code (CLUSCTL_*, 3.1.4.3) on the object, lpInBuffer (hex, or null) of
+   * nInBufferSize bytes in; at most nOutBufferSize bytes out (lpOutBuffer, lpBytesReturned of them), and
+   * lpcbRequired, the size a complete answer needs (with ERROR_MORE_DATA when nOutBufferSize is too small).
+   */
+  ApiResourceControl?(hResource: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiGroupControl?(hGroup: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiNodeControl?(hNode: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiNetworkControl?(hNetwork: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiNetInterfaceControl?(hNetInterface: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiClusterControl?(hCluster: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
 
   /** Ends the connection; every context handle it holds becomes invalid. */
   close(): Promise<void>;
+}
+
+/** What an Api*Control call returns besides its status. */
+export interface ControlOut {
+  lpOutBuffer: string;
+  lpBytesReturned: number;
+  lpcbRequired: number;
 }
 
 /** A server under test: it declares what it can do and opens connections to itself. */

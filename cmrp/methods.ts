@@ -219,6 +219,51 @@ const TABLE = {
   ApiMoveGroupToNode: { opnum: 52, versions: BOTH, params: [h('hGroup'), h('hNode')], outs: {}, management: true },
   ApiPauseNode: { opnum: 69, versions: BOTH, params: [h('hNode')], outs: {}, management: true },
   ApiResumeNode: { opnum: 70, versions: BOTH, params: [h('hNode')], outs: {}, management: true },
+  // Api*Control (3.1.4.x.74/78/80/89/98/106): a control code with an input buffer; the output buffer is
+  // nOutBufferSize bytes, of which lpBytesReturned are returned (lpcbRequired: what a larger one would need).
+  // The in-band SetProperty uses the *_GET_COMMON_PROPERTIES and *_SET_COMMON_PROPERTIES codes.
+  ApiResourceControl: {
+    opnum: 73,
+    versions: BOTH,
+    params: [h('hResource'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiGroupControl: {
+    opnum: 77,
+    versions: BOTH,
+    params: [h('hGroup'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiNodeControl: {
+    opnum: 79,
+    versions: BOTH,
+    params: [h('hNode'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiNetworkControl: {
+    opnum: 89,
+    versions: BOTH,
+    params: [h('hNetwork'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiNetInterfaceControl: {
+    opnum: 98,
+    versions: BOTH,
+    params: [h('hNetInterface'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiClusterControl: {
+    opnum: 106,
+    versions: BOTH,
+    params: [h('hCluster'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 /** The table with its literal types, for the compile-time checks of idl-check.ts. */

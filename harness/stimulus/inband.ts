@@ -18,9 +18,11 @@ import { TargetError, type ClusapiConnection, type Handle, type Reply, type Targ
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import type { ClusterControl, ControlVerb, ListedObject, Stimulus } from '../../cmrp/control';
 import { OWN_PREFIX_ROOT } from '../profile/own';
+import { propertyListPayload, readPropertyList } from '../../wire/clusapi/payload';
+import { PROPERTY_CONTROL, type PropertyPolicy } from '../profile/properties';
 
 /** Verbs MS-CMRP's management methods can cause. */
-export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'Reset'];
+export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'Reset'];
 
 export const UNSETTLED_REASON =
   'the stimulus was caused in-band, through MS-CMRP management methods, and MS-CMRP does not say that the events of a change are queued by the time the call that made it returns: no absence of an event can be proven after it (a control adapter, --control or --stimuli control, settles its stimuli)';
@@ -40,6 +42,14 @@ const STATE_METHODS = {
   node: { 0: 'ApiResumeNode', 2: 'ApiPauseNode' },
 } as const;
 type StatefulInband = keyof typeof STATE_METHODS;
+/** The objects whose properties SetProperty sets through Api*Control. */
+type PropertyTarget = keyof typeof PROPERTY_CONTROL;
+/** CLUSCTL_*_GET_COMMON_PROPERTIES and *_SET_COMMON_PROPERTIES without the object byte (3.1.4.3.x). */
+const GET_COMMON_PROPERTIES = 0x000059;
+const SET_COMMON_PROPERTIES = 0x40005e;
+const ERROR_MORE_DATA = 234;
+/** The largest output buffer asked for after ERROR_MORE_DATA: a property list is small. */
+const MAX_CONTROL_OUT = 1 << 20;
 
 /** A stimulus the target refused or could not complete: the checks after it are not reached (INCONCLUSIVE), never FAIL. */
 export class StimulusRefused extends Error {
@@ -55,6 +65,11 @@ export interface InbandOptions {
   callMs: number;
   /** The resource type of resources it creates (the profile's resourceType role); default "Generic Service". */
   resourceType?: string;
+  /**
+   * Which properties of which objects SetProperty may set (./property-policy.ts); bindRoles sets it from
+   * the run's role bindings. Default: only objects of the suite's own.
+   */
+  properties?: PropertyPolicy;
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -79,11 +94,21 @@ export class InbandStimuli implements ClusterControl {
   private readonly originalStates = new Map<string, { type: StatefulInband; name: string; state: number }>();
   /** The group each resource was in before this binding first moved it. */
   private readonly originalGroups = new Map<string, { resource: string; group: string }>();
+  /** The value each property had before this binding first set it (undefined: the server did not list it). */
+  private readonly originalProperties = new Map<string, { objectType: PropertyTarget; name: string; property: string; value: string | number | undefined; set: string | number }>();
+  private policy: PropertyPolicy | undefined;
 
   constructor(
     private readonly target: Target,
     private readonly options: InbandOptions,
-  ) {}
+  ) {
+    this.policy = options.properties;
+  }
+
+  /** The run's property policy (harness/profile/resolve.ts calls it once the roles are bound). */
+  allowProperties(policy: PropertyPolicy): void {
+    this.policy = policy;
+  }
 
   cannot(stimulus: Stimulus, earlier: readonly Stimulus[]): string | undefined {
     switch (stimulus.verb) {
@@ -109,6 +134,12 @@ export class InbandStimuli implements ClusterControl {
         const made = ownByName(stimulus.valueName) || earlier.some((s) => s.verb === 'RegistrySetValue' && same(s.path, stimulus.path) && same(s.valueName, stimulus.valueName));
         return made ? undefined : `in-band, the suite deletes only values it wrote, not '${stimulus.valueName}' of '${stimulus.path}'`;
       }
+      case 'SetProperty': {
+        if (!(stimulus.objectType in PROPERTY_CONTROL)) return `MS-CMRP's Api*Control has no property codes the suite uses for a ${stimulus.objectType}`;
+        const own = ownByName(stimulus.name) || earlier.some((s) => s.verb === 'AddObject' && s.objectType === stimulus.objectType && same(s.name, stimulus.name));
+        if (own && stimulus.objectType !== 'cluster') return undefined;
+        return this.policy?.(stimulus) ?? (this.policy ? undefined : `in-band, the suite sets properties only of objects of its own unless the profile allows it (docs/profiles.md, "properties"), not ${stimulus.property} of the ${stimulus.objectType} '${stimulus.name}'`);
+      }
       case 'MoveResource':
       case 'RegistryCreateKey':
       case 'RegistrySetValue':
@@ -120,7 +151,8 @@ export class InbandStimuli implements ClusterControl {
   }
 
   async apply(stimulus: Stimulus): Promise<void> {
-    const why = stimulus.verb === 'DeleteObject' || stimulus.verb === 'RegistryDeleteKey' || stimulus.verb === 'RegistryDeleteValue' ? this.ownership(stimulus) : this.cannot(stimulus, []);
+    const made: Stimulus[] = this.created.map((o) => ({ verb: 'AddObject', objectType: o.type, name: o.name }));
+    const why = stimulus.verb === 'DeleteObject' || stimulus.verb === 'RegistryDeleteKey' || stimulus.verb === 'RegistryDeleteValue' ? this.ownership(stimulus) : this.cannot(stimulus, made);
     if (why) throw new StimulusRefused(why);
     const c = await this.open();
     switch (stimulus.verb) {
@@ -130,6 +162,8 @@ export class InbandStimuli implements ClusterControl {
         return this.deleteObject(c, stimulus);
       case 'SetState':
         return this.setState(c, stimulus.objectType as StatefulInband, stimulus.name, stimulus.state, true);
+      case 'SetProperty':
+        return this.setProperty(c, stimulus.objectType as PropertyTarget, stimulus.name, stimulus.property, stimulus.value, true);
       case 'MoveResource':
         return this.moveResource(c, stimulus.name, stimulus.group, true);
       case 'RegistryCreateKey':
@@ -326,6 +360,63 @@ export class InbandStimuli implements ClusterControl {
     });
   }
 
+  /**
+   * SetProperty: the object's *_GET_COMMON_PROPERTIES first (the value to restore at Reset), then
+   * *_SET_COMMON_PROPERTIES with a PROPERTY_LIST (2.2.3.10) of the one property.
+   */
+  private async setProperty(c: ClusapiConnection, type: PropertyTarget, name: string, property: string, value: string | number, record: boolean): Promise<void> {
+    await this.withControlled(c, type, name, async (method, handle) => {
+      const key = `${type}:${name.toLowerCase()}:${property.toLowerCase()}`;
+      if (record && !this.originalProperties.has(key) && !this.created.some((o) => o.type === type && same(o.name, name))) {
+        const before = await this.control(c, method, handle, PROPERTY_CONTROL[type] | GET_COMMON_PROPERTIES, null);
+        let list;
+        try {
+          list = readPropertyList(before);
+        } catch (error) {
+          throw new StimulusRefused(`${method} (GET_COMMON_PROPERTIES) returned a buffer that is not a property list: ${(error as Error).message}`);
+        }
+        this.originalProperties.set(key, { objectType: type, name, property, value: list.find((p) => same(p.name, property))?.value, set: value });
+      }
+      const list = propertyListPayload([{ name: property, value }]);
+      await this.control(c, method, handle, PROPERTY_CONTROL[type] | SET_COMMON_PROPERTIES, list);
+    });
+  }
+
+  /** One Api*Control call that must succeed; a buffer too small (ERROR_MORE_DATA) is asked again with the size it needs. Returns the output bytes. */
+  private async control(c: ClusapiConnection, method: string, handle: Handle, code: number, input: string | null): Promise<string> {
+    const inSize = input === null ? 0 : input.length / 2;
+    let size = 4096;
+    for (let attempt = 0; ; attempt++) {
+      const reply = await this.call<{ lpOutBuffer: string; lpBytesReturned: number; lpcbRequired: number }>(c, method, [handle, code, input, inSize, size]);
+      if (reply.fault !== undefined) throw new StimulusRefused(`${method} (code 0x${code.toString(16)}) failed with RPC fault 0x${reply.fault.toString(16)}`);
+      if (reply.status === ERROR_MORE_DATA && attempt === 0 && reply.lpcbRequired > size && reply.lpcbRequired <= MAX_CONTROL_OUT) {
+        size = reply.lpcbRequired;
+        continue;
+      }
+      if (reply.status !== ERROR.SUCCESS) throw new StimulusRefused(`${method} (code 0x${code.toString(16)}) returned status 0x${reply.status.toString(16)}`);
+      return (reply.lpOutBuffer ?? '').slice(0, reply.lpBytesReturned * 2);
+    }
+  }
+
+  /** Runs `body` with an open handle of the object (the cluster's from ApiOpenCluster), closing it after. */
+  private async withControlled<R>(c: ClusapiConnection, type: PropertyTarget, name: string, body: (method: string, h: Handle) => Promise<R>): Promise<R> {
+    const [open, out, close, method] = {
+      cluster: ['ApiOpenCluster', 'hCluster', 'ApiCloseCluster', 'ApiClusterControl'],
+      node: ['ApiOpenNode', 'hNode', 'ApiCloseNode', 'ApiNodeControl'],
+      group: ['ApiOpenGroup', 'hGroup', 'ApiCloseGroup', 'ApiGroupControl'],
+      resource: ['ApiOpenResource', 'hResource', 'ApiCloseResource', 'ApiResourceControl'],
+      network: ['ApiOpenNetwork', 'hNetwork', 'ApiCloseNetwork', 'ApiNetworkControl'],
+      netInterface: ['ApiOpenNetInterface', 'hNetInterface', 'ApiCloseNetInterface', 'ApiNetInterfaceControl'],
+    }[type];
+    const reply = await this.must<Record<string, Handle>>(c, open, type === 'cluster' ? [] : [name]);
+    const handle = reply[out];
+    try {
+      return await body(method, handle);
+    } finally {
+      await this.call(c, close, [handle]);
+    }
+  }
+
   private async createKey(c: ClusapiConnection, path: string): Promise<void> {
     await this.withKey(c, '', async (root) => {
       const { phKey, lpdwDisposition } = await this.must<{ phKey: Handle; lpdwDisposition: number }>(c, 'ApiCreateKey', [root, path, 0, KEY_ALL_ACCESS, null]);
@@ -400,6 +491,14 @@ export class InbandStimuli implements ClusterControl {
       }
     }
     this.originalStates.clear();
+    // Properties back to what the server listed before; one it did not list goes back to an empty string
+    // (a number it did not list is left: no value is known to be its default).
+    for (const o of [...this.originalProperties.values()].reverse()) {
+      const back = o.value ?? (typeof o.set === 'string' ? '' : undefined);
+      if (back === undefined) continue;
+      await attempt(`restore ${o.property} of the ${o.objectType} '${o.name}'`, () => this.setProperty(c, o.objectType, o.name, o.property, back, false));
+    }
+    this.originalProperties.clear();
     this.created.length = 0;
     this.createdKeys.length = 0;
     if (problems.length) throw new StimulusRefused(`the in-band Reset could not restore the cluster: ${problems.join('; ')}`);

@@ -9,6 +9,8 @@ import { NdrWriter } from '../ndr/writer';
 import type { Field, Shape } from './shape';
 import {
   readByteArray,
+  readOutBuffer,
+  readUniqueByteArray,
   readEnumList,
   readFilterAndType,
   readNotifications,
@@ -16,6 +18,8 @@ import {
   readSecurityAttributes,
   readSecurityDescriptor,
   writeByteArray,
+  writeOutBuffer,
+  writeUniqueByteArray,
   writeEnumList,
   writeFilterAndType,
   writeNotifications,
@@ -42,9 +46,9 @@ export function argNames(shape: Shape): string[] {
   return shape.ins.flatMap((f) => (f.kind === 'filterAndType' ? ['dwObjectType', 'FilterFlags'] : [f.name]));
 }
 
-/** The reply field names of a shape, in wire order (dwNumNotifications follows Notifications). */
+/** The reply field names of a shape, in wire order (dwNumNotifications follows Notifications; an output buffer's max_count, nOutBufferSize, follows it). */
 export function replyNames(shape: Shape): string[] {
-  return [...shape.outs, shape.ret].flatMap((f) => (f.kind === 'notifications' ? [f.name, 'dwNumNotifications'] : [f.name]));
+  return [...shape.outs, shape.ret].flatMap((f) => (f.kind === 'notifications' ? [f.name, 'dwNumNotifications'] : f.kind === 'outBuffer' ? [f.name, 'nOutBufferSize'] : [f.name]));
 }
 
 function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): void {
@@ -72,6 +76,10 @@ function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): voi
     }
     case 'byteArray':
       return writeByteArray(w, value, f.name);
+    case 'uniqueByteArray':
+      return writeUniqueByteArray(w, value, f.name);
+    case 'outBuffer':
+      return writeOutBuffer(w, value, next, f.name);
     case 'securityDescriptor':
       return writeSecurityDescriptor(w, value, f.name);
     case 'securityAttributes':
@@ -121,6 +129,15 @@ function readField(r: NdrReader, f: Field, into: Record<string, unknown>): void 
     case 'byteArray':
       into[f.name] = readByteArray(r, f.name);
       return;
+    case 'uniqueByteArray':
+      into[f.name] = readUniqueByteArray(r, f.name);
+      return;
+    case 'outBuffer': {
+      const { bytes, max } = readOutBuffer(r, f.name);
+      into[f.name] = bytes;
+      into.nOutBufferSize = max;
+      return;
+    }
     case 'securityDescriptor':
       into[f.name] = readSecurityDescriptor(r, f.name);
       return;
@@ -170,7 +187,7 @@ export function makeCodec(def: MethodDef): MethodCodec {
       const w = new NdrWriter(`${def.name} response`);
       for (const f of [...shape.outs, shape.ret]) {
         const value = reply[f.name];
-        writeField(w, f, value === undefined ? missing(f) : value, f.kind === 'notifications' ? reply.dwNumNotifications : undefined);
+        writeField(w, f, value === undefined ? missing(f) : value, f.kind === 'notifications' ? reply.dwNumNotifications : f.kind === 'outBuffer' ? reply.nOutBufferSize : undefined);
       }
       return w.toBuffer();
     },

@@ -54,6 +54,15 @@ const addNotify = (name: WireMethodName, opnum: number, object: string): MethodD
 const reAddNotify = (name: WireMethodName, opnum: number, object: string): MethodDef =>
   call(name, opnum, [h('hNotify'), h(object), d('dwFilter'), d('dwNotifyKey'), d('StateSequence')]);
 
+/** Api*Control on an object of the handle's kind (the [out] buffer's size_is is the [in] nOutBufferSize). */
+const control = (name: WireMethodName, opnum: number, object: string): MethodDef =>
+  call(
+    name,
+    opnum,
+    [h(object), d('dwControlCode'), { kind: 'uniqueByteArray', name: 'lpInBuffer' }, d('nInBufferSize'), d('nOutBufferSize')],
+    [{ kind: 'outBuffer', name: 'lpOutBuffer' }, d('lpBytesReturned'), d('lpcbRequired')],
+  );
+
 const DEFS: MethodDef[] = [
   // Cluster (A.1/A.2: neither version gives ApiOpenCluster or ApiGetClusterName an rpc_status).
   open('ApiOpenCluster', 0, [], 'hCluster', { rpcStatus: false }),
@@ -183,6 +192,15 @@ const DEFS: MethodDef[] = [
   call('ApiMoveGroupToNode', 52, [h('hGroup'), h('hNode')]),
   call('ApiPauseNode', 69, [h('hNode')]),
   call('ApiResumeNode', 70, [h('hNode')]),
+  // Api*Control: [in] handle, dwControlCode, [in, unique, size_is(nInBufferSize)] lpInBuffer, nInBufferSize,
+  // [out, size_is(nOutBufferSize), length_is(*lpBytesReturned)] lpOutBuffer, [in] nOutBufferSize,
+  // [out] lpBytesReturned, [out] lpcbRequired, [out] rpc_status in v3.
+  control('ApiResourceControl', 73, 'hResource'),
+  control('ApiGroupControl', 77, 'hGroup'),
+  control('ApiNodeControl', 79, 'hNode'),
+  control('ApiNetworkControl', 89, 'hNetwork'),
+  control('ApiNetInterfaceControl', 98, 'hNetInterface'),
+  control('ApiClusterControl', 106, 'hCluster'),
 
   call('ApiGetNotifyV2', 139, [h('hNotify')], [{ kind: 'notifications', name: 'Notifications' }], { rpcStatus: false, versions: V3_ONLY }),
 ];

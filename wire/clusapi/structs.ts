@@ -123,6 +123,35 @@ export function readByteArray(r: NdrReader, what: string): string {
   return r.conformantBytes(what).toString('hex');
 }
 
+/** [in, unique, size_is(n)] UCHAR *: the NULL referent for null, else a referent id and the conformant bytes. */
+export function writeUniqueByteArray(w: NdrWriter, value: unknown, what: string): void {
+  if (w.referent(value !== null && value !== undefined)) w.conformantBytes(hexBytes(w, value, what));
+}
+
+export function readUniqueByteArray(r: NdrReader, what: string): string | null {
+  return r.referent(what) === 0 ? null : r.conformantBytes(what).toString('hex');
+}
+
+/** [out, size_is(max), length_is(bytes)] UCHAR *: max_count, offset 0, actual_count, the bytes. */
+export function writeOutBuffer(w: NdrWriter, value: unknown, max: unknown, what: string): void {
+  const bytes = value === null || value === undefined ? Buffer.alloc(0) : hexBytes(w, value, what);
+  const maxCount = max === undefined || max === null ? bytes.length : max;
+  if (typeof maxCount !== 'number' || maxCount < bytes.length) w.fail(`${what}: max_count ${String(maxCount)} is below the ${bytes.length} bytes returned`);
+  w.u32(maxCount, `${what} max_count`);
+  w.u32(0, `${what} offset`);
+  w.u32(bytes.length, `${what} actual_count`);
+  w.bytes(bytes);
+}
+
+export function readOutBuffer(r: NdrReader, what: string): { bytes: string; max: number } {
+  const at = r.offset;
+  const max = r.u32(`${what} max_count`);
+  const offset = r.u32(`${what} offset`);
+  const actual = r.u32(`${what} actual_count`);
+  if (offset !== 0 || actual > max) r.fail(`${what}: max_count ${max}, offset ${offset}, actual_count ${actual}`, at);
+  return { bytes: r.copy(actual, what).toString('hex'), max };
+}
+
 /**
  * RPC_SECURITY_DESCRIPTOR ([MS-CMRP] 2.2.3.1): { [size_is(cbIn), length_is(cbOut)] unsigned char
  * *lpSecurityDescriptor; cbInSecurityDescriptor; cbOutSecurityDescriptor }. The body here; the bytes
