@@ -2,6 +2,7 @@
 // and control verb the code can send is in the schema and the doc with the same parameters; the real
 // traffic of two adapters validates against the schema; and the schema and the harness's own reply
 // checks accept and reject the same results.
+import { propertyListPayload } from '../../wire/clusapi/payload';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -194,6 +195,16 @@ async function managementSession(target: Target, version: 2 | 3): Promise<void> 
     await m.ApiResumeNode(hNode);
     const { hGroup: other } = (await m.ApiOpenGroup('Available Storage')) as { hGroup: string };
     await m.ApiChangeResourceGroup(hResource, other);
+    // Api*Control: the property codes the in-band SetProperty sends (CLUSCTL_*_SET/GET_COMMON_PROPERTIES).
+    const list = propertyListPayload([{ name: 'Description', value: 'doc' }]);
+    const { hCluster } = (await m.ApiOpenCluster()) as { hCluster: string };
+    const { hNetwork } = (await m.ApiOpenNetwork('Cluster Network 1')) as { hNetwork: string };
+    const { hNetInterface } = (await m.ApiOpenNetInterface('node1 - Ethernet')) as { hNetInterface: string };
+    for (const [method, h, object] of [['ApiResourceControl', hResource, 1], ['ApiGroupControl', hGroup, 3], ['ApiNodeControl', hNode, 4], ['ApiNetworkControl', hNetwork, 5], ['ApiNetInterfaceControl', hNetInterface, 6], ['ApiClusterControl', hCluster, 7]] as const) {
+      const control = m[method] as (h: string, code: number, input: string | null, inSize: number, outSize: number) => Promise<unknown>;
+      await control.call(m, h, (object << 24) | 0x40005e, list, list.length / 2, 0);
+      await control.call(m, h, (object << 24) | 0x59, null, 0, 4096);
+    }
     await m.ApiDeleteResource(hResource);
     await m.ApiDeleteGroup(hGroup, version === 3 ? true : undefined);
     const { hKey } = (await m.ApiGetRootKey(0xf003f)) as { hKey: string };
