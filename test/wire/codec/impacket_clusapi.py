@@ -114,6 +114,11 @@ class PRPC_SECURITY_ATTRIBUTES(NDRPOINTER):
     referent = (('Data', RPC_SECURITY_ATTRIBUTES),)
 
 
+class OUT_BUFFER(NDRUniConformantVaryingArray):
+    """[out, size_is(nOutBufferSize), length_is(*lpBytesReturned)] UCHAR *: max_count, offset, actual_count, bytes."""
+    item = 'c'
+
+
 class BOOL32(BOOL):
     """MS-DTYP BOOL: a 32-bit long (impacket's BOOL is the same class as DWORD, so it needs a mark)."""
 
@@ -136,7 +141,16 @@ def idl(version):
     add = lambda o: ([('hNotify', H), (o, H), ('dwFilter', DWORD), ('dwNotifyKey', DWORD)], [('dwStateSequence', DWORD)] + rpc + [('status', DWORD)])
     readd = lambda o: ([('hNotify', H), (o, H), ('dwFilter', DWORD), ('dwNotifyKey', DWORD), ('StateSequence', DWORD)], rpc + [('status', DWORD)])
     state = lambda o, extra=(): ([(o, H)], [('State', DWORD)] + list(extra) + rpc + [('status', DWORD)])
+    # Api*Control: [in, unique, size_is(nInBufferSize)] UCHAR *lpInBuffer; the [out] buffer before the [in] nOutBufferSize in the IDL.
+    ctrl = lambda o: ([(o, H), ('dwControlCode', DWORD), ('lpInBuffer', PBYTE_ARRAY), ('nInBufferSize', DWORD), ('nOutBufferSize', DWORD)],
+                      [('lpOutBuffer', OUT_BUFFER), ('lpBytesReturned', DWORD), ('lpcbRequired', DWORD)] + rpc + [('status', DWORD)])
     table = {
+        'ApiResourceControl': (73,) + ctrl('hResource'),
+        'ApiGroupControl': (77,) + ctrl('hGroup'),
+        'ApiNodeControl': (79,) + ctrl('hNode'),
+        'ApiNetworkControl': (89,) + ctrl('hNetwork'),
+        'ApiNetInterfaceControl': (98,) + ctrl('hNetInterface'),
+        'ApiClusterControl': (106,) + ctrl('hCluster'),
         'ApiOpenCluster': (0, [], [('status', DWORD), ('hCluster', H)]),
         'ApiCloseCluster': (1,) + close('Cluster'),
         'ApiGetClusterName': (3, [], [('ClusterName', PLPWSTR), ('NodeName', PLPWSTR), ('status', DWORD)]),
@@ -245,6 +259,10 @@ def read(cls, obj, name):
         return v['Data']
     if cls is BYTE_ARRAY:
         return b''.join(v['Data']).hex()
+    if cls is PBYTE_ARRAY:
+        return None if v['ReferentID'] == 0 else b''.join(v.fields['Data']['Data']).hex()
+    if cls is OUT_BUFFER:
+        return b''.join(v['Data']).hex()
     if cls is RPC_SECURITY_DESCRIPTOR:
         return sd_value(v)
     if cls is PRPC_SECURITY_ATTRIBUTES:
@@ -322,6 +340,15 @@ def write(cls, obj, name, value, values):
         obj[name] = 1 if value else 0
     elif cls is BYTE_ARRAY:
         obj.fields[name]['Data'] = [bytes([b]) for b in bytes.fromhex(value or '')]
+    elif cls is PBYTE_ARRAY:
+        if value is None:
+            obj.fields[name]['ReferentID'] = 0
+        else:
+            obj.fields[name].fields['Data']['Data'] = [bytes([b]) for b in bytes.fromhex(value)]
+    elif cls is OUT_BUFFER:
+        obj.fields[name]['Data'] = [bytes([b]) for b in bytes.fromhex(value or '')]
+        # The max_count is the request's nOutBufferSize, not the bytes' length.
+        obj.fields[name].fields['MaximumCount'] = values.get('nOutBufferSize', len(bytes.fromhex(value or '')))
     elif cls is RPC_SECURITY_DESCRIPTOR:
         set_sd(obj.fields[name], value)
     elif cls is PRPC_SECURITY_ATTRIBUTES:
@@ -389,6 +416,8 @@ def run(item):
     decoded = {}
     for name, ftype in fields:
         value = read(ftype, parsed, name)
+        if ftype is OUT_BUFFER:
+            decoded['nOutBufferSize'] = parsed.fields[name].fields['MaximumCount']
         if ftype is NOTIFY_FILTER_AND_TYPE_RPC:
             decoded.update(value)
         else:
