@@ -167,6 +167,14 @@ export interface ClusapiConnection {
   ApiDeleteValue?(hKey: Handle, lpValueName: string): Promise<Reply>;
   ApiDeleteKey?(hKey: Handle, lpSubKey: string): Promise<Reply>;
   ApiSetKeySecurity?(hKey: Handle, SecurityInformation: number, pRpcSecurityDescriptor: string | null): Promise<Reply>;
+  /**
+   * The key's security descriptor (self-relative, hex). `cbInSecurityDescriptor`: the buffer offered (0: none,
+   * to learn the size); the reply's is the size the descriptor needs (with ERROR_INSUFFICIENT_BUFFER, 122,
+   * and a null descriptor when the offer was too small).
+   */
+  ApiGetKeySecurity?(hKey: Handle, SecurityInformation: number, cbInSecurityDescriptor: number): Promise<Reply<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>>;
+  /** Makes the resource the cluster's quorum resource (a change of the whole cluster: the suite asks only where the profile allows). */
+  ApiSetQuorumResource?(hResource: Handle, lpszDeviceName: string, dwMaxQuorumLogSize: number): Promise<Reply>;
   ApiCreateGroup?(lpszGroupName: string): Promise<Reply<{ hGroup: Handle }>>;
   /** `force` exists in protocol version 3 only. */
   ApiDeleteGroup?(hGroup: Handle, force?: boolean): Promise<Reply>;

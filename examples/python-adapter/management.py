@@ -3,9 +3,10 @@
 With them (Hello's capabilities.management) the suite can cause events through MS-CMRP itself when no
 control verbs are used (--stimuli inband), and find the server's objects without a profile
 (ApiCreateEnum). Each changes the toy cluster through the same code the control verbs use, so a change
-posts the same indications whichever way it was caused. ApiChangeResourceGroup and ApiMoveGroupToNode
-are answered ERROR_INVALID_FUNCTION: this toy has no resource or group moves (nor the MoveResource
-verb), so the suite reports the stimuli that need them as not applied.
+posts the same indications whichever way it was caused. ApiChangeResourceGroup, ApiMoveGroupToNode and
+ApiSetQuorumResource are answered ERROR_INVALID_FUNCTION: this toy has no resource or group moves and no
+quorum (nor the MoveResource and SetQuorum verbs), so the suite reports the stimuli that need them as not
+applied. ApiGetKeySecurity returns what ApiSetKeySecurity set (an empty DACL before).
 
 The Api*Control methods serve two control codes per object (3.1.4.3): *_GET_COMMON_PROPERTIES, the
 properties set so far as a PROPERTY_LIST (2.2.3.10), and *_SET_COMMON_PROPERTIES, which sets each property
@@ -23,6 +24,9 @@ ERROR_OBJECT_ALREADY_EXISTS = 0x1392
 ERROR_CLUSTER_NODE_NOT_PAUSED = 0x13C2
 ERROR_INVALID_DATA = 13
 ERROR_MORE_DATA = 234
+ERROR_INSUFFICIENT_BUFFER = 122
+# Self-relative, SE_DACL_PRESENT, an empty DACL: a key's descriptor until ApiSetKeySecurity sets one.
+DEFAULT_KEY_SECURITY = "0100048000000000000000000000000014000000" + "0200080000000000"
 
 # Api*Control: the method, its object kind, its handle parameter and its codes' object byte (3.1.4.3).
 CONTROL_METHODS = {
@@ -232,6 +236,8 @@ def handlers(adapter, handle, string, uint32, boolean):
             s.registry_set_value(joined(path), name)
             return {"status": toy.ERROR_SUCCESS}
 
+    descriptors = {}  # lowered key path -> the descriptor ApiSetKeySecurity set (hex)
+
     def set_key_security(c, p):
         uint32(p, "SecurityInformation")
         with s.lock:
@@ -239,7 +245,21 @@ def handlers(adapter, handle, string, uint32, boolean):
             if path is None or path not in s.cluster.keys:
                 return {"status": toy.ERROR_INVALID_HANDLE}
             s.registry_set_security(joined(path))
+            if p.get("pRpcSecurityDescriptor"):
+                descriptors[path] = p["pRpcSecurityDescriptor"]
             return {"status": toy.ERROR_SUCCESS}
+
+    def get_key_security(c, p):
+        uint32(p, "SecurityInformation")
+        offered = uint32(p, "cbInSecurityDescriptor")
+        with s.lock:
+            path = key_path(c, p)
+            if path is None or path not in s.cluster.keys:
+                return {"status": toy.ERROR_INVALID_HANDLE, "pRpcSecurityDescriptor": None, "cbInSecurityDescriptor": 0}
+            descriptor = descriptors.get(path, DEFAULT_KEY_SECURITY)
+            if offered < len(descriptor) // 2:
+                return {"status": ERROR_INSUFFICIENT_BUFFER, "pRpcSecurityDescriptor": None, "cbInSecurityDescriptor": len(descriptor) // 2}
+            return {"status": toy.ERROR_SUCCESS, "pRpcSecurityDescriptor": descriptor, "cbInSecurityDescriptor": offered}
 
     def unsupported(c, p):
         return {"status": ERROR_INVALID_FUNCTION}
@@ -301,6 +321,8 @@ def handlers(adapter, handle, string, uint32, boolean):
         "ApiSetValue": value_change,
         "ApiDeleteValue": value_change,
         "ApiSetKeySecurity": set_key_security,
+        "ApiGetKeySecurity": get_key_security,
+        "ApiSetQuorumResource": unsupported,
         "ApiChangeResourceGroup": unsupported,
         "ApiMoveGroupToNode": unsupported,
     }
@@ -321,5 +343,5 @@ def handlers(adapter, handle, string, uint32, boolean):
         return gated
 
     # Api*Control checks access itself: only a code with the modify bit is a change (3.1.4.x).
-    reads = {"ApiGetClusterName", "ApiCreateEnum", "ApiGetNetInterface", "ApiGetQuorumResource"} | set(CONTROL_METHODS)
+    reads = {"ApiGetClusterName", "ApiCreateEnum", "ApiGetNetInterface", "ApiGetQuorumResource", "ApiGetKeySecurity"} | set(CONTROL_METHODS)
     return dict((name, adapter.call(run if name in reads else changing(run))) for name, run in methods.items())

@@ -3,7 +3,8 @@
 // objects of its own freely; of another object only where the run says so: every object of a cluster that
 // is the suite's to change (the builtin target's), a group or resource whose role the profile marks
 // disposable, or a property the profile lists for the object's role under "properties" (the only way for
-// the cluster, a node, a network or an interface). Anything else is NOT-TESTED with the reason.
+// the cluster, a node, a network or an interface). The quorum (ApiSetQuorumResource) is changed only where
+// the cluster role and the resource's are disposable. Anything else is NOT-TESTED with the reason.
 import type { Stimulus } from '../../cmrp/control';
 import type { RoleBindings } from './bindings';
 import { ROLE_NAMES, type Role } from './roles';
@@ -18,8 +19,8 @@ export const PROPERTY_CONTROL = {
   cluster: 0x07000000,
 } as const;
 
-/** Why the stimulus may not be applied, or undefined when it may. */
-export type PropertyPolicy = (s: Extract<Stimulus, { verb: 'SetProperty' }>) => string | undefined;
+/** Why the stimulus may not be applied, or undefined when it may (a property, or the quorum: a change of the whole cluster). */
+export type PropertyPolicy = (s: Extract<Stimulus, { verb: 'SetProperty' | 'SetQuorum' }>) => string | undefined;
 
 /** Every property of every object (a cluster that is the suite's to change). */
 export const ANY_PROPERTY: PropertyPolicy = () => undefined;
@@ -46,6 +47,12 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export function propertyPolicy(bindings: RoleBindings): PropertyPolicy {
   if (bindings.allDisposable) return ANY_PROPERTY;
   return (s) => {
+    if (s.verb === 'SetQuorum') {
+      // The quorum is the whole cluster's: the cluster role and the new quorum resource's role must both be disposable.
+      const role = ROLE_NAMES.find((r) => ROLE_TYPE[r] === 'resource' && same(bindings.name(r) ?? '\0', s.resource));
+      if (bindings.disposable('cluster') && role && bindings.disposable(role)) return undefined;
+      return `${bindings.source} does not let the suite change the quorum (ApiSetQuorumResource changes the live cluster's): list "cluster" and the resource's role under "disposable" (docs/profiles.md)`;
+    }
     const roles = ROLE_NAMES.filter((r) => ROLE_TYPE[r] === s.objectType && (s.objectType === 'cluster' || same(bindings.name(r) ?? '\0', s.name)));
     for (const role of roles) {
       if ((s.objectType === 'group' || s.objectType === 'resource') && bindings.disposable(role)) return undefined;

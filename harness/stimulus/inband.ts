@@ -18,11 +18,12 @@ import { TargetError, type ClusapiConnection, type Handle, type Reply, type Targ
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import type { ClusterControl, ControlVerb, ListedObject, Stimulus } from '../../cmrp/control';
 import { OWN_PREFIX_ROOT } from '../profile/own';
+import { OWN_KEYS } from '../profile/discover';
 import { propertyListPayload, readPropertyList } from '../../wire/clusapi/payload';
 import { PROPERTY_CONTROL, type PropertyPolicy } from '../profile/properties';
 
 /** Verbs MS-CMRP's management methods can cause. */
-export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'Reset'];
+export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'SetQuorum', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'RegistrySetSecurity', 'Reset'];
 
 export const UNSETTLED_REASON =
   'the stimulus was caused in-band, through MS-CMRP management methods, and MS-CMRP does not say that the events of a change are queued by the time the call that made it returns: no absence of an event can be proven after it (a control adapter, --control or --stimuli control, settles its stimuli)';
@@ -48,6 +49,9 @@ type PropertyTarget = keyof typeof PROPERTY_CONTROL;
 const GET_COMMON_PROPERTIES = 0x000059;
 const SET_COMMON_PROPERTIES = 0x40005e;
 const ERROR_MORE_DATA = 234;
+const ERROR_INSUFFICIENT_BUFFER = 122;
+/** DACL_SECURITY_INFORMATION (MS-RRP 2.2.9): the part of a key's descriptor RegistrySetSecurity reads and writes back. */
+const DACL_SECURITY_INFORMATION = 4;
 /** The largest output buffer asked for after ERROR_MORE_DATA: a property list is small. */
 const MAX_CONTROL_OUT = 1 << 20;
 
@@ -97,6 +101,8 @@ export class InbandStimuli implements ClusterControl {
   /** The value each property had before this binding first set it (undefined: the server did not list it). */
   private readonly originalProperties = new Map<string, { objectType: PropertyTarget; name: string; property: string; value: string | number | undefined; set: string | number }>();
   private policy: PropertyPolicy | undefined;
+  /** The quorum before this binding first changed it. */
+  private originalQuorum: { resource: string; device: string; size: number } | undefined;
 
   constructor(
     private readonly target: Target,
@@ -140,6 +146,12 @@ export class InbandStimuli implements ClusterControl {
         if (own && stimulus.objectType !== 'cluster') return undefined;
         return this.policy?.(stimulus) ?? (this.policy ? undefined : `in-band, the suite sets properties only of objects of its own unless the profile allows it (docs/profiles.md, "properties"), not ${stimulus.property} of the ${stimulus.objectType} '${stimulus.name}'`);
       }
+      case 'SetQuorum':
+        return this.policy?.(stimulus) ?? (this.policy ? undefined : 'in-band, the suite changes the quorum only where the profile allows it (docs/profiles.md)');
+      case 'RegistrySetSecurity': {
+        const mine = ownKey(stimulus.path) || earlier.some((s) => s.verb === 'RegistryCreateKey' && same(s.path, stimulus.path)) || this.createdKeys.some((k) => same(k, stimulus.path));
+        return mine ? undefined : `in-band, the suite sets the security only of keys of its own (it writes back the descriptor ApiGetKeySecurity read), not of '${stimulus.path}'`;
+      }
       case 'MoveResource':
       case 'RegistryCreateKey':
       case 'RegistrySetValue':
@@ -174,6 +186,10 @@ export class InbandStimuli implements ClusterControl {
         return this.setValue(c, stimulus.path, stimulus.valueName, stimulus.data);
       case 'RegistryDeleteValue':
         return this.deleteValue(c, stimulus.path, stimulus.valueName);
+      case 'RegistrySetSecurity':
+        return this.setSecurity(c, stimulus.path);
+      case 'SetQuorum':
+        return this.setQuorum(c, stimulus.resource, undefined);
       case 'Reset':
         return this.restore(c);
       default:
@@ -450,6 +466,41 @@ export class InbandStimuli implements ClusterControl {
     this.written.add(valueKey(path, valueName));
   }
 
+  /**
+   * RegistrySetSecurity: the key's DACL as ApiGetKeySecurity returns it, written back with ApiSetKeySecurity:
+   * a change of the key's security (REGISTRY_ATTRIBUTES) that leaves it as it was.
+   */
+  private async setSecurity(c: ClusapiConnection, path: string): Promise<void> {
+    await this.withKey(c, path, async (h) => {
+      let offer = 0;
+      let descriptor: string | null = null;
+      for (let attempt = 0; attempt < 2 && descriptor === null; attempt++) {
+        const reply = await this.call<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>(c, 'ApiGetKeySecurity', [h, DACL_SECURITY_INFORMATION, offer]);
+        if (reply.fault !== undefined) throw new StimulusRefused(`ApiGetKeySecurity failed with RPC fault 0x${reply.fault.toString(16)}`);
+        if (reply.status === ERROR_INSUFFICIENT_BUFFER && attempt === 0 && reply.cbInSecurityDescriptor > 0 && reply.cbInSecurityDescriptor <= MAX_CONTROL_OUT) {
+          offer = reply.cbInSecurityDescriptor;
+          continue;
+        }
+        if (reply.status !== ERROR.SUCCESS || !reply.pRpcSecurityDescriptor) throw new StimulusRefused(`ApiGetKeySecurity returned status 0x${reply.status.toString(16)}${reply.status === ERROR.SUCCESS ? ' and no descriptor' : ''}`);
+        descriptor = reply.pRpcSecurityDescriptor;
+      }
+      if (descriptor === null) throw new StimulusRefused('ApiGetKeySecurity asked for a larger buffer twice');
+      await this.must(c, 'ApiSetKeySecurity', [h, DACL_SECURITY_INFORMATION, descriptor]);
+    });
+  }
+
+  /**
+   * SetQuorum: ApiSetQuorumResource on the resource; the quorum resource, device and log size before the first
+   * change (ApiGetQuorumResource) are set back at Reset.
+   */
+  private async setQuorum(c: ClusapiConnection, resource: string, back: { device: string; size: number } | undefined): Promise<void> {
+    if (!back && !this.originalQuorum) {
+      const q = await this.must<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }>(c, 'ApiGetQuorumResource', []);
+      this.originalQuorum = { resource: q.lpszResourceName, device: q.lpszDeviceName ?? '', size: q.pdwMaxQuorumLogSize ?? 0 };
+    }
+    await this.withObject(c, 'resource', resource, (h) => this.must(c, 'ApiSetQuorumResource', [h, back?.device ?? '', back?.size ?? 0]));
+  }
+
   private async deleteValue(c: ClusapiConnection, path: string, valueName: string): Promise<void> {
     await this.withKey(c, path, (h) => this.must(c, 'ApiDeleteValue', [h, valueName]));
     this.written.delete(valueKey(path, valueName));
@@ -499,10 +550,19 @@ export class InbandStimuli implements ClusterControl {
       await attempt(`restore ${o.property} of the ${o.objectType} '${o.name}'`, () => this.setProperty(c, o.objectType, o.name, o.property, back, false));
     }
     this.originalProperties.clear();
+    const quorum = this.originalQuorum;
+    this.originalQuorum = undefined;
+    if (quorum) await attempt(`set the quorum back to '${quorum.resource}'`, () => this.setQuorum(c, quorum.resource, quorum));
     this.created.length = 0;
     this.createdKeys.length = 0;
     if (problems.length) throw new StimulusRefused(`the in-band Reset could not restore the cluster: ${problems.join('; ')}`);
   }
+}
+
+/** A key of the suite's own: a component named cmrp-conf-..., or under a key discovery made for the registry roles. */
+function ownKey(path: string): boolean {
+  const parts = path.split('\\');
+  return parts.some(ownByName) || Object.values(OWN_KEYS).some((k) => same(parts.slice(0, k.split('\\').length).join('\\'), k));
 }
 
 function lastComponent(path: string): string {

@@ -215,6 +215,12 @@ export class ServerConnection implements ClusapiConnection {
   ApiSetKeySecurity(hKey: Handle, _SecurityInformation: number, pRpcSecurityDescriptor: string | null): Promise<Reply> {
     return this.run(() => manage.setKeySecurity(this.s, hKey, pRpcSecurityDescriptor));
   }
+  ApiGetKeySecurity(hKey: Handle, _SecurityInformation: number, cbInSecurityDescriptor: number): Promise<Reply<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>> {
+    return this.run(() => manage.getKeySecurity(this.s, hKey, cbInSecurityDescriptor));
+  }
+  ApiSetQuorumResource(hResource: Handle, _lpszDeviceName: string, _dwMaxQuorumLogSize: number): Promise<Reply> {
+    return this.run(() => manage.setQuorumResource(this.s, hResource));
+  }
   ApiCreateGroup(lpszGroupName: string): Promise<Reply<{ hGroup: Handle }>> {
     return this.run(() => manage.createGroup(this.s, lpszGroupName));
   }

@@ -205,6 +205,10 @@ async function managementSession(target: Target, version: 2 | 3): Promise<void> 
       await control.call(m, h, (object << 24) | 0x40005e, list, list.length / 2, 0);
       await control.call(m, h, (object << 24) | 0x59, null, 0, 4096);
     }
+    const { lpszResourceName: quorum } = (await m.ApiGetQuorumResource()) as { lpszResourceName: string };
+    await m.ApiSetQuorumResource(hResource, '', 0);
+    const { hResource: hQuorum } = (await m.ApiOpenResource(quorum)) as { hResource: string };
+    await m.ApiSetQuorumResource(hQuorum, '', 0);
     await m.ApiDeleteResource(hResource);
     await m.ApiDeleteGroup(hGroup, version === 3 ? true : undefined);
     const { hKey } = (await m.ApiGetRootKey(0xf003f)) as { hKey: string };
@@ -212,6 +216,8 @@ async function managementSession(target: Target, version: 2 | 3): Promise<void> 
     await m.ApiSetValue(phKey, 'v', 4, '01000000', 4);
     await m.ApiDeleteValue(phKey, 'v');
     await m.ApiSetKeySecurity(phKey, 4, '01000480000000000000000000000000');
+    const { cbInSecurityDescriptor } = (await m.ApiGetKeySecurity(phKey, 4, 0)) as { cbInSecurityDescriptor: number };
+    await m.ApiGetKeySecurity(phKey, 4, cbInSecurityDescriptor);
     await m.ApiCloseKey(phKey);
     await m.ApiDeleteKey(hKey, 'cmrp-conformance doc key');
   } finally {

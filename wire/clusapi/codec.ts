@@ -9,6 +9,8 @@ import { NdrWriter } from '../ndr/writer';
 import type { Field, Shape } from './shape';
 import {
   readByteArray,
+  readDescriptorAnswer,
+  readDescriptorOffer,
   readOutBuffer,
   readUniqueByteArray,
   readEnumList,
@@ -18,6 +20,8 @@ import {
   readSecurityAttributes,
   readSecurityDescriptor,
   writeByteArray,
+  writeDescriptorAnswer,
+  writeDescriptorOffer,
   writeOutBuffer,
   writeUniqueByteArray,
   writeEnumList,
@@ -48,7 +52,7 @@ export function argNames(shape: Shape): string[] {
 
 /** The reply field names of a shape, in wire order (dwNumNotifications follows Notifications; an output buffer's max_count, nOutBufferSize, follows it). */
 export function replyNames(shape: Shape): string[] {
-  return [...shape.outs, shape.ret].flatMap((f) => (f.kind === 'notifications' ? [f.name, 'dwNumNotifications'] : f.kind === 'outBuffer' ? [f.name, 'nOutBufferSize'] : [f.name]));
+  return [...shape.outs, shape.ret].flatMap((f) => (f.kind === 'notifications' ? [f.name, 'dwNumNotifications'] : f.kind === 'outBuffer' ? [f.name, 'nOutBufferSize'] : f.kind === 'securityDescriptorBuffer' ? [f.name, 'cbInSecurityDescriptor'] : [f.name]));
 }
 
 function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): void {
@@ -80,6 +84,9 @@ function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): voi
       return writeUniqueByteArray(w, value, f.name);
     case 'outBuffer':
       return writeOutBuffer(w, value, next, f.name);
+    case 'securityDescriptorBuffer':
+      // A request's value is the size offered (a number); a reply's is the descriptor, `next` its cbIn.
+      return typeof value === 'number' ? writeDescriptorOffer(w, value, f.name) : writeDescriptorAnswer(w, value, next, f.name);
     case 'securityDescriptor':
       return writeSecurityDescriptor(w, value, f.name);
     case 'securityAttributes':
@@ -131,6 +138,10 @@ function readField(r: NdrReader, f: Field, into: Record<string, unknown>): void 
       return;
     case 'uniqueByteArray':
       into[f.name] = readUniqueByteArray(r, f.name);
+      return;
+    case 'securityDescriptorBuffer':
+      // Only reply fields are read into a record with other outs; the request reader reads the offer (argNames).
+      into[f.name] = readDescriptorOffer(r, f.name);
       return;
     case 'outBuffer': {
       const { bytes, max } = readOutBuffer(r, f.name);
@@ -187,7 +198,7 @@ export function makeCodec(def: MethodDef): MethodCodec {
       const w = new NdrWriter(`${def.name} response`);
       for (const f of [...shape.outs, shape.ret]) {
         const value = reply[f.name];
-        writeField(w, f, value === undefined ? missing(f) : value, f.kind === 'notifications' ? reply.dwNumNotifications : f.kind === 'outBuffer' ? reply.nOutBufferSize : undefined);
+        writeField(w, f, value === undefined ? missing(f) : value, f.kind === 'notifications' ? reply.dwNumNotifications : f.kind === 'outBuffer' ? reply.nOutBufferSize : f.kind === 'securityDescriptorBuffer' ? reply.cbInSecurityDescriptor : undefined);
       }
       return w.toBuffer();
     },
@@ -196,7 +207,13 @@ export function makeCodec(def: MethodDef): MethodCodec {
       const shape = shapeOf(version, 'response');
       const r = new NdrReader(stub, `${def.name} response`);
       const into: Record<string, unknown> = {};
-      for (const f of [...shape.outs, shape.ret]) readField(r, f, into);
+      for (const f of [...shape.outs, shape.ret]) {
+        if (f.kind === 'securityDescriptorBuffer') {
+          const { bytes, cbIn } = readDescriptorAnswer(r, f.name);
+          into[f.name] = bytes;
+          into.cbInSecurityDescriptor = cbIn;
+        } else readField(r, f, into);
+      }
       return into as ReplyRecord;
     },
   };

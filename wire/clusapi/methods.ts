@@ -178,6 +178,17 @@ const DEFS: MethodDef[] = [
   call('ApiSetValue', 32, [h('hKey'), wstring('lpValueName'), d('dwType'), { kind: 'byteArray', name: 'lpData' }, d('cbData')]),
   call('ApiDeleteValue', 33, [h('hKey'), wstring('lpValueName')]),
   call('ApiDeleteKey', 35, [h('hKey'), wstring('lpSubKey')]),
+  // [in, out] PRPC_SECURITY_DESCRIPTOR: one field in both directions (the offer in, the descriptor out).
+  {
+    name: 'ApiGetKeySecurity',
+    opnum: 40,
+    versions: BOTH,
+    shape: (v): Shape => {
+      const sd: Field = { kind: 'securityDescriptorBuffer', name: 'pRpcSecurityDescriptor' };
+      return { ins: [h('hKey'), d('SecurityInformation'), sd], outs: [sd, ...rpc(v)], ret: STATUS };
+    },
+  },
+  call('ApiSetQuorumResource', 6, [h('hResource'), wstring('lpszDeviceName'), d('dwMaxQuorumLogSize')]),
   call('ApiSetKeySecurity', 39, [h('hKey'), d('SecurityInformation'), { kind: 'securityDescriptor', name: 'pRpcSecurityDescriptor' }]),
   open('ApiCreateGroup', 42, [wstring('lpszGroupName')], 'hGroup'),
   {

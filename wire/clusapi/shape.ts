@@ -33,6 +33,11 @@ export type FieldKind =
   | 'outBuffer'
   /** [in] PRPC_SECURITY_DESCRIPTOR: a [ref] pointer to the struct, its bytes deferred (hex in the contract). */
   | 'securityDescriptor'
+  /**
+   * [in, out] PRPC_SECURITY_DESCRIPTOR of ApiGetKeySecurity: in, the buffer offered (a number, its cbIn;
+   * 0 is a NULL lpSecurityDescriptor); out, the descriptor (hex, null for NULL) and `cbInSecurityDescriptor`.
+   */
+  | 'securityDescriptorBuffer'
   /** [in, unique] PRPC_SECURITY_ATTRIBUTES: NULL, or the struct with its descriptor's bytes (hex; null for NULL). */
   | 'securityAttributes'
   /** [out] PENUM_LIST *: referent id, then the conformant ENUM_LIST with its names deferred. */

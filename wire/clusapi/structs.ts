@@ -195,6 +195,63 @@ export function readSecurityDescriptor(r: NdrReader, what: string): string | nul
   return readDescriptorBody(r, what)();
 }
 
+/** ApiGetKeySecurity [in]: the struct offering a buffer of cbIn bytes (none sent: actual_count 0), or NULL for 0. */
+export function writeDescriptorOffer(w: NdrWriter, cbIn: unknown, what: string): void {
+  if (typeof cbIn !== 'number') w.fail(`${what}: expected the buffer size offered, a number`);
+  w.referent(cbIn > 0);
+  w.u32(cbIn, `${what}.cbInSecurityDescriptor`);
+  w.u32(0, `${what}.cbOutSecurityDescriptor`);
+  if (cbIn > 0) {
+    w.u32(cbIn);
+    w.u32(0);
+    w.u32(0);
+  }
+}
+
+export function readDescriptorOffer(r: NdrReader, what: string): number {
+  const present = r.referent(`${what}.lpSecurityDescriptor`) !== 0;
+  const cbIn = r.u32(`${what}.cbInSecurityDescriptor`);
+  const cbOut = r.u32(`${what}.cbOutSecurityDescriptor`);
+  if (present) {
+    const at = r.offset;
+    const max = r.u32(`${what} max_count`);
+    const offset = r.u32(`${what} offset`);
+    const actual = r.u32(`${what} actual_count`);
+    if (max !== cbIn || offset !== 0 || actual !== cbOut || actual > max) r.fail(`${what}: max_count ${max}, offset ${offset}, actual_count ${actual} disagree with cbIn ${cbIn}, cbOut ${cbOut}`, at);
+    r.copy(actual, what);
+  }
+  return cbIn;
+}
+
+/** ApiGetKeySecurity [out]: the descriptor's bytes (null: a NULL pointer) in a buffer of cbIn bytes. */
+export function writeDescriptorAnswer(w: NdrWriter, value: unknown, cbIn: unknown, what: string): void {
+  const bytes = value === null || value === undefined ? null : hexBytes(w, value, what);
+  const size = typeof cbIn === 'number' ? cbIn : (bytes?.length ?? 0);
+  if (bytes && bytes.length > size) w.fail(`${what}: ${bytes.length} bytes exceed cbInSecurityDescriptor ${size}`);
+  w.referent(bytes !== null);
+  w.u32(size, `${what}.cbInSecurityDescriptor`);
+  w.u32(bytes?.length ?? 0, `${what}.cbOutSecurityDescriptor`);
+  if (bytes) {
+    w.u32(size);
+    w.u32(0);
+    w.u32(bytes.length);
+    w.bytes(bytes);
+  }
+}
+
+export function readDescriptorAnswer(r: NdrReader, what: string): { bytes: string | null; cbIn: number } {
+  const present = r.referent(`${what}.lpSecurityDescriptor`) !== 0;
+  const cbIn = r.u32(`${what}.cbInSecurityDescriptor`);
+  const cbOut = r.u32(`${what}.cbOutSecurityDescriptor`);
+  if (!present) return { bytes: null, cbIn };
+  const at = r.offset;
+  const max = r.u32(`${what} max_count`);
+  const offset = r.u32(`${what} offset`);
+  const actual = r.u32(`${what} actual_count`);
+  if (max !== cbIn || offset !== 0 || actual !== cbOut || actual > max) r.fail(`${what}: max_count ${max}, offset ${offset}, actual_count ${actual} disagree with cbIn ${cbIn}, cbOut ${cbOut}`, at);
+  return { bytes: r.copy(actual, what).toString('hex'), cbIn };
+}
+
 /** [in, unique] PRPC_SECURITY_ATTRIBUTES: { nLength; RPC_SECURITY_DESCRIPTOR; long bInheritHandle } or NULL. */
 export function writeSecurityAttributes(w: NdrWriter, value: unknown, what: string): void {
   if (!w.referent(value !== null && value !== undefined)) return;

@@ -287,6 +287,22 @@ export const CASES: CaseTable = {
   ApiMoveGroupToNode: simple({ hGroup: HANDLES.hGroup, hNode: HANDLES.hNode }),
   ApiPauseNode: simple({ hNode: HANDLES.hNode }),
   ApiResumeNode: simple({ hNode: HANDLES.hNode }, 0x13c2),
+  ApiGetKeySecurity: (v) => [
+    {
+      name: 'asking the size: no buffer offered (NULL), ERROR_INSUFFICIENT_BUFFER with the size needed',
+      args: { hKey: HANDLES.phKey, SecurityInformation: 4, pRpcSecurityDescriptor: 0 },
+      reply: { pRpcSecurityDescriptor: null, cbInSecurityDescriptor: 28, ...rpc(v), status: 122 },
+    },
+    {
+      name: 'a buffer of 64 bytes offered: the 28-byte descriptor in it',
+      args: { hKey: HANDLES.phKey, SecurityInformation: 4, pRpcSecurityDescriptor: 64 },
+      reply: { pRpcSecurityDescriptor: '01000480000000000000000000000000140000000200080000000000', cbInSecurityDescriptor: 64, ...rpc(v), status: 0 },
+    },
+  ],
+  ApiSetQuorumResource: (v) => [
+    { name: 'success', args: { hResource: HANDLES.hResource, lpszDeviceName: '', dwMaxQuorumLogSize: 0 }, reply: { ...rpc(v), status: 0 } },
+    { name: 'a device path, refused', args: { hResource: HANDLES.hResource, lpszDeviceName: 'Q:\\MSCS', dwMaxQuorumLogSize: 0x400000 }, reply: { ...rpc(v), status: 5 } },
+  ],
   ApiResourceControl: control('hResource', 0x01),
   ApiGroupControl: control('hGroup', 0x03),
   ApiNodeControl: control('hNode', 0x04),

@@ -119,6 +119,14 @@ class OUT_BUFFER(NDRUniConformantVaryingArray):
     item = 'c'
 
 
+class SD_OFFER(RPC_SECURITY_DESCRIPTOR):
+    """ApiGetKeySecurity's [in] RPC_SECURITY_DESCRIPTOR: the buffer offered (value: its cbIn)."""
+
+
+class SD_ANSWER(RPC_SECURITY_DESCRIPTOR):
+    """ApiGetKeySecurity's [out] RPC_SECURITY_DESCRIPTOR: the descriptor and cbIn (value: hex; cbInSecurityDescriptor beside)."""
+
+
 class BOOL32(BOOL):
     """MS-DTYP BOOL: a 32-bit long (impacket's BOOL is the same class as DWORD, so it needs a mark)."""
 
@@ -145,6 +153,9 @@ def idl(version):
     ctrl = lambda o: ([(o, H), ('dwControlCode', DWORD), ('lpInBuffer', PBYTE_ARRAY), ('nInBufferSize', DWORD), ('nOutBufferSize', DWORD)],
                       [('lpOutBuffer', OUT_BUFFER), ('lpBytesReturned', DWORD), ('lpcbRequired', DWORD)] + rpc + [('status', DWORD)])
     table = {
+        'ApiGetKeySecurity': (40, [('hKey', H), ('SecurityInformation', DWORD), ('pRpcSecurityDescriptor', SD_OFFER)],
+                              [('pRpcSecurityDescriptor', SD_ANSWER)] + rpc + [('status', DWORD)]),
+        'ApiSetQuorumResource': (6, [('hResource', H), ('lpszDeviceName', S_IN), ('dwMaxQuorumLogSize', DWORD)], rpc + [('status', DWORD)]),
         'ApiResourceControl': (73,) + ctrl('hResource'),
         'ApiGroupControl': (77,) + ctrl('hGroup'),
         'ApiNodeControl': (79,) + ctrl('hNode'),
@@ -265,6 +276,10 @@ def read(cls, obj, name):
         return b''.join(v['Data']).hex()
     if cls is RPC_SECURITY_DESCRIPTOR:
         return sd_value(v)
+    if cls is SD_OFFER:
+        return v['cbInSecurityDescriptor']
+    if cls is SD_ANSWER:
+        return sd_value(v)
     if cls is PRPC_SECURITY_ATTRIBUTES:
         if v['ReferentID'] == 0:
             return None
@@ -351,6 +366,22 @@ def write(cls, obj, name, value, values):
         obj.fields[name].fields['MaximumCount'] = values.get('nOutBufferSize', len(bytes.fromhex(value or '')))
     elif cls is RPC_SECURITY_DESCRIPTOR:
         set_sd(obj.fields[name], value)
+    elif cls is SD_OFFER:
+        sd = obj.fields[name]
+        if value == 0:
+            sd['lpSecurityDescriptor'] = NULL
+        else:
+            # A buffer of `value` bytes offered, none of them sent (max_count cbIn, actual_count 0).
+            sd.fields['lpSecurityDescriptor'].fields['Data']['Data'] = []
+            sd.fields['lpSecurityDescriptor'].fields['Data'].fields['MaximumCount'] = value
+        sd['cbInSecurityDescriptor'] = value
+        sd['cbOutSecurityDescriptor'] = 0
+    elif cls is SD_ANSWER:
+        sd = obj.fields[name]
+        set_sd(sd, value)
+        sd['cbInSecurityDescriptor'] = values['cbInSecurityDescriptor']
+        if value is not None:
+            sd.fields['lpSecurityDescriptor'].fields['Data'].fields['MaximumCount'] = values['cbInSecurityDescriptor']
     elif cls is PRPC_SECURITY_ATTRIBUTES:
         if value is None:
             obj.fields[name]['ReferentID'] = 0
@@ -418,6 +449,8 @@ def run(item):
         value = read(ftype, parsed, name)
         if ftype is OUT_BUFFER:
             decoded['nOutBufferSize'] = parsed.fields[name].fields['MaximumCount']
+        if ftype is SD_ANSWER:
+            decoded['cbInSecurityDescriptor'] = parsed.fields[name]['cbInSecurityDescriptor']
         if ftype is NOTIFY_FILTER_AND_TYPE_RPC:
             decoded.update(value)
         else:
