@@ -4,7 +4,8 @@
 // is the suite's to change (the builtin target's), a group or resource whose role the profile marks
 // disposable, or a property the profile lists for the object's role under "properties" (the only way for
 // the cluster, a node, a network or an interface). The quorum (ApiSetQuorumResource) is changed only where
-// the cluster role and the resource's are disposable. Anything else is NOT-TESTED with the reason.
+// the cluster role and the resource's are disposable; a key's security (written back as ApiGetKeySecurity
+// read it) on keys of the suite's own or of a disposable key role. Anything else is NOT-TESTED with the reason.
 import type { Stimulus } from '../../cmrp/control';
 import type { RoleBindings } from './bindings';
 import { ROLE_NAMES, type Role } from './roles';
@@ -20,7 +21,7 @@ export const PROPERTY_CONTROL = {
 } as const;
 
 /** Why the stimulus may not be applied, or undefined when it may (a property, or the quorum: a change of the whole cluster). */
-export type PropertyPolicy = (s: Extract<Stimulus, { verb: 'SetProperty' | 'SetQuorum' }>) => string | undefined;
+export type PropertyPolicy = (s: Extract<Stimulus, { verb: 'SetProperty' | 'SetQuorum' | 'RegistrySetSecurity' }>) => string | undefined;
 
 /** Every property of every object (a cluster that is the suite's to change). */
 export const ANY_PROPERTY: PropertyPolicy = () => undefined;
@@ -47,6 +48,12 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export function propertyPolicy(bindings: RoleBindings): PropertyPolicy {
   if (bindings.allDisposable) return ANY_PROPERTY;
   return (s) => {
+    if (s.verb === 'RegistrySetSecurity') {
+      // Writing back the descriptor read leaves the key as it was; still, only a key role the profile marks disposable.
+      const role = (['key', 'subkey', 'key2'] as const).find((r) => same(bindings.name(r) ?? '\0', s.path));
+      if (role && bindings.disposable(role)) return undefined;
+      return `${bindings.source} does not let the suite set the security of '${s.path}': in-band it does so only on keys of its own or of a key role listed under "disposable" (docs/profiles.md)`;
+    }
     if (s.verb === 'SetQuorum') {
       // The quorum is the whole cluster's: the cluster role and the new quorum resource's role must both be disposable.
       const role = ROLE_NAMES.find((r) => ROLE_TYPE[r] === 'resource' && same(bindings.name(r) ?? '\0', s.resource));

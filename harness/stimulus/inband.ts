@@ -150,7 +150,8 @@ export class InbandStimuli implements ClusterControl {
         return this.policy?.(stimulus) ?? (this.policy ? undefined : 'in-band, the suite changes the quorum only where the profile allows it (docs/profiles.md)');
       case 'RegistrySetSecurity': {
         const mine = ownKey(stimulus.path) || earlier.some((s) => s.verb === 'RegistryCreateKey' && same(s.path, stimulus.path)) || this.createdKeys.some((k) => same(k, stimulus.path));
-        return mine ? undefined : `in-band, the suite sets the security only of keys of its own (it writes back the descriptor ApiGetKeySecurity read), not of '${stimulus.path}'`;
+        if (mine) return undefined;
+        return this.policy?.(stimulus) ?? (this.policy ? undefined : `in-band, the suite sets the security only of keys of its own (it writes back the descriptor ApiGetKeySecurity read), not of '${stimulus.path}'`);
       }
       case 'MoveResource':
       case 'RegistryCreateKey':

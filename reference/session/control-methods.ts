@@ -2,7 +2,8 @@
 // properties: *_GET_COMMON_PROPERTIES returns a PROPERTY_LIST (2.2.3.10) of the properties set so far, and
 // *_SET_COMMON_PROPERTIES takes one and sets each property through the SetProperty control verb's code, so
 // it posts the same *_PROPERTY / CLUSTER_PROPERTY events. This is what the in-band SetProperty stimulus
-// calls (harness/stimulus/inband.ts). Other control codes answer ERROR_INVALID_FUNCTION: the reference
+// calls (harness/stimulus/inband.ts); CLUSCTL_RESOURCE_GET_RESOURCE_TYPE returns a resource's type (role
+// discovery binds @resourceType with it). Other control codes answer ERROR_INVALID_FUNCTION: the reference
 // models no characteristics, flags or private properties.
 import type { ControlOut, Handle, MethodName, Reply } from '../../cmrp/contract';
 import { ERROR } from '../../cmrp/constants';
@@ -25,6 +26,8 @@ export type ControlMethod = keyof typeof CONTROL_METHODS;
 /** The function part of CLUSCTL_*_GET_COMMON_PROPERTIES (0x..000059) and *_SET_COMMON_PROPERTIES (0x..40005E). */
 export const GET_COMMON_PROPERTIES = 0x000059;
 export const SET_COMMON_PROPERTIES = 0x40005e;
+/** The function part of CLUSCTL_RESOURCE_GET_RESOURCE_TYPE (0x0100002D). */
+const GET_RESOURCE_TYPE = 0x00002d;
 /** 3.1.4.x: a control code with this bit set modifies the object, so it needs the All access level. */
 const MODIFY_BIT = 0x00400000;
 const ERROR_MORE_DATA = 234;
@@ -93,6 +96,12 @@ export function control(
       objects.setProperty(model, posting, { verb: 'SetProperty', objectType: spec.kind, name, property, value }, behaviour);
     }
     return none(ERROR.SUCCESS);
+  }
+  if (fn === GET_RESOURCE_TYPE && spec.kind === 'resource') {
+    // CLUSCTL_RESOURCE_GET_RESOURCE_TYPE (3.1.4.3.1.7): the type's name, a null-terminated Unicode string.
+    const type = Buffer.from(`${model.find('resource', name)?.resourceType ?? ''}\0`, 'utf16le');
+    if (type.length > nOutBufferSize >>> 0) return none(ERROR_MORE_DATA, type.length);
+    return { status: ERROR.SUCCESS, lpOutBuffer: type.toString('hex'), lpBytesReturned: type.length, lpcbRequired: type.length, nOutBufferSize: nOutBufferSize >>> 0 };
   }
   return none(ERROR_INVALID_FUNCTION);
 }
