@@ -34,8 +34,7 @@ const ERROR_MORE_DATA = 234;
 const ERROR_INVALID_FUNCTION = 1;
 const ERROR_INVALID_DATA = 13;
 
-/** What the reply of a control method carries: the out fields, and the buffer's max_count (the request's nOutBufferSize) for the wire. */
-type ControlReply = Reply<ControlOut> & { nOutBufferSize?: number };
+type ControlReply = Reply<ControlOut>;
 
 export function control(
   s: ConnectionState,
@@ -48,7 +47,7 @@ export function control(
   postsProperty: boolean,
 ): ControlReply {
   const spec = CONTROL_METHODS[method];
-  const none = (status: number, required = 0): ControlReply => ({ status, lpOutBuffer: '', lpBytesReturned: 0, lpcbRequired: required, nOutBufferSize: nOutBufferSize >>> 0 });
+  const none = (status: number, required = 0): ControlReply => ({ status, lpOutBuffer: '', lpBytesReturned: 0, lpcbRequired: required });
   const refusal = s.gate(method as MethodName);
   if (refusal) return none(refusal.refused);
   const code = dwControlCode >>> 0;
@@ -79,7 +78,7 @@ export function control(
   if (fn === GET_COMMON_PROPERTIES) {
     const list = Buffer.from(propertyListPayload([...properties].map(([n, value]) => ({ name: n, value }))), 'hex');
     if (list.length > nOutBufferSize >>> 0) return none(ERROR_MORE_DATA, list.length);
-    return { status: ERROR.SUCCESS, lpOutBuffer: list.toString('hex'), lpBytesReturned: list.length, lpcbRequired: list.length, nOutBufferSize: nOutBufferSize >>> 0 };
+    return { status: ERROR.SUCCESS, lpOutBuffer: list.toString('hex'), lpBytesReturned: list.length, lpcbRequired: list.length };
   }
   if (fn === SET_COMMON_PROPERTIES) {
     const bytes = Buffer.from(lpInBuffer ?? '', 'hex');
@@ -101,7 +100,7 @@ export function control(
     // CLUSCTL_RESOURCE_GET_RESOURCE_TYPE (3.1.4.3.1.7): the type's name, a null-terminated Unicode string.
     const type = Buffer.from(`${model.find('resource', name)?.resourceType ?? ''}\0`, 'utf16le');
     if (type.length > nOutBufferSize >>> 0) return none(ERROR_MORE_DATA, type.length);
-    return { status: ERROR.SUCCESS, lpOutBuffer: type.toString('hex'), lpBytesReturned: type.length, lpcbRequired: type.length, nOutBufferSize: nOutBufferSize >>> 0 };
+    return { status: ERROR.SUCCESS, lpOutBuffer: type.toString('hex'), lpBytesReturned: type.length, lpcbRequired: type.length };
   }
   return none(ERROR_INVALID_FUNCTION);
 }
