@@ -13,6 +13,11 @@ export type Observed =
 export interface Verdict {
   pass: ClauseRef[];
   fail?: { refs: ClauseRef[]; message: string };
+  /**
+   * A SHOULD the server did not keep, seen while what it did is otherwise allowed: recorded as a failed
+   * check of those (SHOULD) clauses, which a report shows NON-STRICT, and the run goes on.
+   */
+  shortfall?: { refs: ClauseRef[]; message: string };
 }
 
 export function passed(refs: ClauseRef[]): Verdict {

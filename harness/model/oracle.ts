@@ -35,6 +35,8 @@ export interface ModelOptions {
   initialStates?: ReadonlyMap<string, number>;
   /** Pin the unblock reading (tests); otherwise both are kept until an observation decides. */
   reading?: UnblockReading;
+  /** An earlier sequence of the run saw the server not report CLUSTER_RECONNECT after a loss (recorded there). */
+  reconnectShortfall?: boolean;
 }
 
 export type { PortFilter, PortModel } from './port';
@@ -56,11 +58,17 @@ export class NotifyModel {
   /** Version 2 events some entry of which has been read; the last event number given out. */
   readonly deliveredV2 = new Set<number>();
   eventsV2 = 0;
+  /**
+   * The server was seen not to report CLUSTER_RECONNECT after losing indications (a version 3 SHOULD):
+   * the shortfall is recorded once and the entry is optional from then on.
+   */
+  reconnectShortfall = false;
 
   constructor(options: ModelOptions) {
     this.version = options.version;
     this.access = options.access ?? 'full';
     this.cluster = new ClusterModel(options.initialStates ?? new Map());
+    this.reconnectShortfall = options.reconnectShortfall ?? false;
     const readings: UnblockReading[] = options.reading ? [options.reading] : ['usable', 'closed'];
     this.worlds = readings.map((r) => new World(r));
   }
@@ -194,6 +202,8 @@ export class NotifyModel {
     if (bad) return bad;
     if (this.version === 2 && (bits & C.QUORUM_STATE) !== 0 && o.kind === 'reply' && o.status !== ERROR.SUCCESS) {
       // 2.2.2.7 R35: a v2 server may refuse a filter holding QUORUM_STATE with an unlisted code.
+      const refused = this.portOf(portId);
+      if (refused) refused.refusedQuorum = true;
       return passed([]);
     }
     if (o.kind !== 'reply' || o.status !== ERROR.SUCCESS) {
@@ -280,6 +290,9 @@ export class NotifyModel {
     const batch: Entry[] = [];
     const claims: Claim[] = [];
     for (const ev of events) {
+      if (port.refusedQuorum && ev.bit === C.QUORUM_STATE && this.version === 2) {
+        claims.push({ bit: ev.bit, refs: [CHANGE.v2NoQuorum], what: `${bitText(ev.bit)} on a port whose QUORUM_STATE registration the version 2 server refused` });
+      }
       if (port.filters.length === 0) {
         claims.push({ bit: ev.bit, name: ev.name, refs: [CREATE.nothingBeforeFilter, CREATE.clientNoEvents], what: `${bitText(ev.bit)} before the port had any filter` });
         continue;
@@ -344,15 +357,19 @@ export class NotifyModel {
           if (this.version === 2 || port.filters.length === 0) return [emptied];
           // A server that ended the registrations of closed handles (2.2.2.7 R38) sees a port with none.
           const mayHaveNone = port.filters.every((f) => f.orphaned);
-          const reconnect: Entry = {
+          const reconnect = (optional: boolean): Entry => ({
             bit: C_RECONNECT,
-            optional: !lost || mayHaveNone,
+            optional,
             // SHOULDs both (3.1.4.2.66, 2.2.2.7 R25 in version 3): their absence is NON-STRICT, never a FAIL.
             why: [GET.reconnect, CHANGE.reconnectDropped],
             keyWhy: [],
             origin: `CLUSTER_RECONNECT after lost indications${lost ? '' : ' (none certainly lost)'}`,
-          };
-          return post(emptied, port.index, [reconnect]);
+          });
+          const optional = !lost || mayHaveNone || this.reconnectShortfall || w.shortfall;
+          if (optional) return post(emptied, port.index, [reconnect(true)]);
+          // Beside the server that keeps the SHOULD, one that does not: if only it explains a later read,
+          // the shortfall is recorded there (judgeRead) and the run goes on.
+          return [...post(emptied, port.index, [reconnect(false)]), ...post(emptied.withShortfall(), port.index, [reconnect(true)])];
         }),
       );
     }
@@ -370,9 +387,14 @@ export class NotifyModel {
     return this.worlds.every((w) => w.reader?.done) ? 'completes' : 'may-block';
   }
 
-  /** Whether the read in flight may be blocked in some world (the harness must then release it). */
+  /**
+   * Whether the read in flight may be blocked in some world (the harness must then release it). Worlds
+   * of a SHOULD shortfall do not count while the server may keep it: the harness waits for the read as a
+   * server that keeps it would answer, and releases it only if it overstays.
+   */
   readMayBlock(): boolean {
-    return this.worlds.some((w) => w.reader !== undefined && !w.reader.done && !w.reader.timed);
+    const kept = this.worlds.filter((w) => !w.shortfall);
+    return (kept.length ? kept : this.worlds).some((w) => w.reader !== undefined && !w.reader.done && !w.reader.timed);
   }
 
   /** ApiUnblockGetNotifyCall. `refused`: the server refused it in read-only (tolerated; nothing changed). */
@@ -427,6 +449,17 @@ export class NotifyModel {
     }
     // Worlds of an unblock reading the observation rules out are gone: the reading is pinned.
     this.worlds = dedupe(kept);
+    const verdict = this.judgeSettled(port, outcomeSeen, o);
+    // Only a server that left out a CLUSTER_RECONNECT it SHOULD have reported explains the read.
+    if (!this.reconnectShortfall && this.worlds.every((w) => w.shortfall)) {
+      this.reconnectShortfall = true;
+      const message = `ApiGetNotify(${portId}) returned ${describeObserved(o)}: indications were lost and no CLUSTER_RECONNECT was reported before it (a SHOULD of protocol version 3); the run went on with CLUSTER_RECONNECT optional`;
+      return { ...verdict, shortfall: { refs: [GET.reconnect, CHANGE.reconnectDropped], message } };
+    }
+    return verdict;
+  }
+
+  private judgeSettled(port: PortModel, outcomeSeen: ReturnType<typeof settle> | undefined, o: Observed): Verdict {
     if (outcomeSeen === undefined || outcomeSeen === 'pending') return passed([]);
     const acceptance = this.acceptance('x.66');
     switch (outcomeSeen.kind) {

@@ -24,5 +24,11 @@ export interface PortModel {
   readonly filtersV2: V2Filter[];
   /** Promises not to deliver, since the last read that proved the port empty. */
   claims: Claim[];
+  /**
+   * A version 2 server refused a registration on this port because its filter held QUORUM_STATE (2.2.2.7
+   * R35 allows that reading): a quorum change must still never be reported here, as the scripted suite
+   * judges it (vectors/sequences/2.2.2.7-CLUSTER_CHANGE.json, no-quorum-state-in-v2).
+   */
+  refusedQuorum?: boolean;
 }
 

@@ -211,10 +211,21 @@ export const READING_DEPENDENT: Readonly<Record<2 | 3, readonly ClauseRef[]>> = 
  * claim them there and reports them NOT-TESTED naming the verbs (harness/property/runner.ts).
  */
 export const ONLY_THROUGH: readonly { refs: readonly ClauseRef[]; verbs: readonly ControlVerb[] }[] = [
-  { refs: [BIT_MEANING[0x10000000], TABLE[OT.QUORUM]], verbs: ['SetQuorum'] },
+  // 2.2.2.7 R35 (version 2 never reports QUORUM_STATE) is judged only on a quorum change, which only SetQuorum makes.
+  { refs: [BIT_MEANING[0x10000000], TABLE[OT.QUORUM], CHANGE.v2NoQuorum], verbs: ['SetQuorum'] },
   { refs: [BIT_MEANING[0x40000000], BIT_MEANING[0x00000008], BIT_MEANING[0x00800000], BIT_MEANING[0x08000000]], verbs: ['SetProperty'] },
   { refs: [BIT_MEANING[0x00000800], BIT_MEANING[0x00008000]], verbs: ['SetProperty', 'MoveResource'] },
   { refs: [BIT_MEANING[0x00000020]], verbs: ['RegistrySetSecurity'] },
+];
+
+/**
+ * Rows only one method can show: a target that does not offer it (3.1.4.1.107: a version 2 server may
+ * lack ApiUnblockGetNotifyCall; the model learns so from RPC_S_PROCNUM_OUT_OF_RANGE) cannot show them, so
+ * the property does not claim them there and reports them NOT-TESTED naming the method, as the scripted
+ * suite does (harness/sequence/interpret.ts).
+ */
+export const ONLY_BY_METHOD: readonly { refs: readonly ClauseRef[]; method: 'ApiUnblockGetNotifyCall' }[] = [
+  { refs: [UNBLOCK.completes, UNBLOCK.success, UNBLOCK.badNotify], method: 'ApiUnblockGetNotifyCall' },
 ];
 
 /** The method section of each registration method. */

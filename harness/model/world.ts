@@ -43,6 +43,13 @@ export class World {
      * undefined until a version 2 port is first unblocked (then the world splits in two).
      */
     readonly readingV2?: UnblockReading,
+    /**
+     * Set in the worlds where the server does not keep a SHOULD the model holds it to (today: version 3
+     * CLUSTER_RECONNECT after lost indications, 3.1.4.x.66 / 2.2.2.7): the entry is optional there.
+     * When only such worlds allow what a server did, the shortfall is recorded (NON-STRICT, never PASS)
+     * and the run goes on (NotifyModel.judgeRead).
+     */
+    readonly shortfall = false,
   ) {}
 
   queue(port: number): readonly Batch[] {
@@ -53,19 +60,23 @@ export class World {
     const queues = new Map(this.queues);
     if (queue.length) queues.set(port, queue);
     else queues.delete(port);
-    return new World(this.reading, queues, this.unblocked, this.reader, this.readingV2);
+    return new World(this.reading, queues, this.unblocked, this.reader, this.readingV2, this.shortfall);
   }
 
   withReader(reader: Reader | undefined): World {
-    return new World(this.reading, this.queues, this.unblocked, reader, this.readingV2);
+    return new World(this.reading, this.queues, this.unblocked, reader, this.readingV2, this.shortfall);
   }
 
   withUnblocked(port: number): World {
-    return new World(this.reading, this.queues, new Set([...this.unblocked, port]), this.reader, this.readingV2);
+    return new World(this.reading, this.queues, new Set([...this.unblocked, port]), this.reader, this.readingV2, this.shortfall);
   }
 
   withReadingV2(reading: UnblockReading): World {
-    return new World(this.reading, this.queues, this.unblocked, this.reader, reading);
+    return new World(this.reading, this.queues, this.unblocked, this.reader, reading, this.shortfall);
+  }
+
+  withShortfall(): World {
+    return new World(this.reading, this.queues, this.unblocked, this.reader, this.readingV2, true);
   }
 
   /** Identity for deduplication: worlds that will answer every future call alike are one. */
@@ -85,9 +96,13 @@ function outcomeKey(o: ReadOutcome): string {
   return o.kind === 'event' ? `event:${entryKey(o.entry)}` : o.kind === 'released' ? `released:${o.by}` : o.kind;
 }
 
+/** One world per identity; of two alike, the one that needs no shortfall is kept. */
 export function dedupe(worlds: readonly World[]): World[] {
   const seen = new Map<string, World>();
-  for (const w of worlds) if (!seen.has(w.key())) seen.set(w.key(), w);
+  for (const w of worlds) {
+    const other = seen.get(w.key());
+    if (!other || (other.shortfall && !w.shortfall)) seen.set(w.key(), w);
+  }
   return [...seen.values()];
 }
 

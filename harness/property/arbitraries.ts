@@ -246,9 +246,11 @@ export function scenarioArbitraries(): fc.Arbitrary<Step[]>[] {
       { op: 'GetNotify', port: p },
     ],
   );
-  // Changes of the cluster itself: a cluster property, the quorum resource.
-  const cluster = fc.record({ port, key: notifyKey, quorum: fc.boolean(), object: fc.nat({ max: 1 }) }).map(({ port: p, key, quorum, object }): Step[] => [
-    { op: 'AddNotifyCluster', port: p, bits: (C.CLUSTER_PROPERTY | C.QUORUM_STATE) >>> 0, key },
+  // Changes of the cluster itself: a cluster property, the quorum resource. The filter holds the value the
+  // change raises, alone or with the other: a version 2 server may refuse any filter holding QUORUM_STATE
+  // (2.2.2.7 R35), and CLUSTER_PROPERTY alone is still registered there.
+  const cluster = fc.record({ port, key: notifyKey, quorum: fc.boolean(), both: fc.boolean(), object: fc.nat({ max: 1 }) }).map(({ port: p, key, quorum, both, object }): Step[] => [
+    { op: 'AddNotifyCluster', port: p, bits: both ? (C.CLUSTER_PROPERTY | C.QUORUM_STATE) >>> 0 : quorum ? C.QUORUM_STATE : C.CLUSTER_PROPERTY, key },
     { op: 'Stimulus', stimulus: quorum ? { verb: 'SetQuorum', object } : { verb: 'SetProperty', kind: 'cluster', object: 0 } },
     { op: 'GetNotify', port: p },
   ]);

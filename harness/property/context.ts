@@ -73,6 +73,9 @@ export function environmentFor(target: Target, targetSpec: string, version: Prot
   };
 }
 
+/** Catalogue levels whose shortfall a report shows NON-STRICT (harness/verdict/judge.ts). */
+const RECOMMENDATION: ReadonlySet<string> = new Set(['SHOULD', 'SHOULD NOT', 'MAY']);
+
 /** A check the run could not pass: it ends the run (and fails the property). */
 export class PropertyFailure extends Error {
   constructor(
@@ -125,6 +128,8 @@ export interface ExecutedStep {
 export class RunContext {
   readonly trace = new Trace();
   readonly passes = new Map<string, number>();
+  /** SHOULDs the server was seen not to keep while the run went on (Verdict.shortfall): failed checks, never passes. */
+  readonly shortfalls: { ids: string[]; message: string; trace: string[] }[] = [];
   readonly executed: ExecutedStep[] = [];
   failure?: PropertyFailure;
   session!: Session;
@@ -209,6 +214,14 @@ export class RunContext {
   judge(verdict: Verdict): void {
     for (const id of this.env.book.ids(verdict.pass, this.env.version)) this.passes.set(id, (this.passes.get(id) ?? 0) + 1);
     if (verdict.fail) throw new PropertyFailure(verdict.fail.refs, verdict.fail.message);
+    if (verdict.shortfall) {
+      const { refs, message } = verdict.shortfall;
+      const ids = this.env.book.ids(refs, this.env.version);
+      // Only a recommendation may be missed and the run go on: anything stronger ends it as a failure.
+      if (!ids.length || !ids.every((id) => RECOMMENDATION.has(this.env.book.clause(id)?.level ?? ''))) throw new PropertyFailure(refs, message);
+      this.trace.add(`# SHOULD not kept (the run goes on): ${message}`);
+      this.shortfalls.push({ ids, message, trace: [...this.executed.map((s, i) => `step ${i + 1}. ${s.text}`), 'calls:', ...this.stepTrace().map((l) => `  ${l}`)] });
+    }
   }
 
   async apply(stimulus: Stimulus): Promise<void> {

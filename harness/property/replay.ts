@@ -8,7 +8,7 @@ import type { Target } from '../../cmrp/contract';
 import { reachOf, targetOptions } from '../run-config/config';
 import { createTarget } from '../target/resolve';
 import { defaultPropertyTimeouts, environmentFor } from './context';
-import { PROPERTY_TEST, clauseBook, clauseIdsOf, closeFaultObservations, failObservations, rerun, type FailureReport, type ReplayFile } from './runner';
+import { PROPERTY_TEST, clauseBook, clauseIdsOf, closeFaultObservations, failObservations, rerun, shortfallObservations, type FailureReport, type ReplayFile } from './runner';
 
 export interface ReplayOptions {
   /** A target spec (or a target already made) instead of the one the file names. */
@@ -58,6 +58,8 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
       outcome: 'pass',
       message: `replay of ${path}: the server agreed with the oracle model here`,
     }));
+    // A SHOULD the server missed while the sequence went on: a failed check (NON-STRICT), as the run recorded it.
+    observations.push(...shortfallObservations(run, new Set(), { version: file.protocolVersion, seed: file.seed }));
     if (failure) {
       const report: FailureReport = {
         clauseIds: clauseIdsOf(failure, file.protocolVersion),

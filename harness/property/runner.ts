@@ -13,7 +13,7 @@ import { reachOf, type TargetReach } from '../run-config/config';
 import { objectKey } from '../model/cluster';
 import { FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { NotifyModel } from '../model/oracle';
-import { ONLY_THROUGH } from '../model/refs';
+import { ONLY_BY_METHOD, ONLY_THROUGH } from '../model/refs';
 import { claimedClauseIds, clauseBook, propertyClauseIds, v2ClauseIds } from './clause-ids';
 import { HARNESS_ID } from '../verdict/types';
 import { commandArbitraries } from './arbitraries';
@@ -86,6 +86,8 @@ export interface PropertyResult {
   problem?: string;
   /** Sequences the target failed (each recorded as ERROR of the clauses in flight). */
   faults?: number;
+  /** Methods the target showed it does not offer (as the spec allows it): what only they show is NOT-TESTED. */
+  absentMethods?: string[];
 }
 
 /** What one replay file holds: enough to rerun exactly the shrunk sequence. */
@@ -106,14 +108,22 @@ export interface ReplayFile {
   failure: { clauses: string[]; outcome: 'fail' | 'error'; message: string };
 }
 
+/**
+ * What earlier sequences of a run learned about the target that later ones need not learn again: a SHOULD
+ * shortfall already recorded (each sequence would otherwise wait out a read that a server keeping it answers).
+ */
+export interface Known {
+  reconnectShortfall?: boolean;
+}
+
 /** One sequence on a fresh fixture: setup, then each applicable step, stopping at the first failure. */
 export class SequenceRun {
   readonly ctx: RunContext;
 
-  constructor(env: PropertyEnvironment, readonly access: AccessLevel, interleave: (labels: string[]) => Promise<number[]>) {
+  constructor(env: PropertyEnvironment, readonly access: AccessLevel, interleave: (labels: string[]) => Promise<number[]>, known: Known = {}) {
     const initialStates = new Map<string, number>();
     if (env.fixture) for (const o of FIXTURE_OBJECTS) initialStates.set(objectKey(o.kind, o.name), STATES[o.kind][0]);
-    this.ctx = new RunContext(env, new NotifyModel({ version: env.version, access, initialStates }), interleave);
+    this.ctx = new RunContext(env, new NotifyModel({ version: env.version, access, initialStates, reconnectShortfall: known.reconnectShortfall }), interleave);
   }
 
   /** Runs the setup; fast-check (or the replay loop) then runs the steps. */
@@ -153,8 +163,8 @@ export class SequenceRun {
  * Runs `steps` once, exactly (blocked-read orders pinned), as a replay does. A fault at Disconnect is the
  * failure when there is no other; beside another, it is `closeFault`, for the caller to report too.
  */
-export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[]): Promise<{ run: SequenceRun; failure?: PropertyFailure; closeFault?: TargetFault }> {
-  const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i));
+export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[], known: Known = {}): Promise<{ run: SequenceRun; failure?: PropertyFailure; closeFault?: TargetFault }> {
+  const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i), known);
   let failure: PropertyFailure | undefined;
   let closeFault: TargetFault | undefined;
   try {
@@ -200,12 +210,16 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
   const commands = fc.commands(commandArbitraries(env), { size: 'max', maxCommands: options.maxCommands ?? DEFAULT_MAX_COMMANDS, replayPath: options.replayPath });
 
   const faults: Faults = { inARow: 0, total: 0, sequences: 0 };
+  // A SHOULD shortfall is reported once per clause (the first sequence that showed it), not once per sequence.
+  const shortfallsSeen = new Set<string>();
+  const absent = new Set<string>();
+  const known: Known = {};
 
   const property = fc.asyncProperty(fc.scheduler(), access, commands, async (s, level, cmds) => {
     // A target that failed several sequences in a row is not driven on: the rest of the budget is skipped.
     if (faults.inARow >= MAX_CONSECUTIVE_FAULTS) return;
     if (!failing) faults.sequences++;
-    const run = new SequenceRun(env, level, schedulerInterleave(s));
+    const run = new SequenceRun(env, level, schedulerInterleave(s), { ...known });
     let fault: PropertyFailure | undefined;
     try {
       await run.setUp();
@@ -223,6 +237,9 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
         throw error;
       }
     } finally {
+      absentMethodsOf(run, absent);
+      // Only once a sequence that is reported (not one being shrunk) has recorded the shortfall.
+      if (!failing && run.ctx.model.reconnectShortfall) known.reconnectShortfall = true;
       const closeFault = await run.tearDown();
       if (!failing) fault ??= closeFault;
       // While shrinking, the counterexample is the story, but a fault at Disconnect is still reported.
@@ -232,17 +249,17 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
       faults.inARow++;
       faults.total++;
       faults.last = fault.message;
-      observations.push(...passObservations(run.ctx.passes, options));
+      observations.push(...passObservations(run.ctx.passes, options), ...shortfallObservations(run, shortfallsSeen, options));
       const ids = faultClauses(fault, run, env, options.clauseIds);
       observations.push(...faultObservations(fault, ids, run, failing ? 'while shrinking a counterexample' : `in sequence ${faults.sequences} of ${options.runs ?? DEFAULT_RUNS}`, options));
-      for (const id of [...run.ctx.passes.keys(), ...ids]) observed.add(id);
+      for (const id of [...run.ctx.passes.keys(), ...run.ctx.shortfalls.flatMap((x) => x.ids), ...ids]) observed.add(id);
       return;
     }
     faults.inARow = 0;
     if (!failing) {
       runs++;
-      observations.push(...passObservations(run.ctx.passes, options));
-      for (const id of run.ctx.passes.keys()) observed.add(id);
+      observations.push(...passObservations(run.ctx.passes, options), ...shortfallObservations(run, shortfallsSeen, options));
+      for (const id of [...run.ctx.passes.keys(), ...run.ctx.shortfalls.flatMap((x) => x.ids)]) observed.add(id);
     }
   });
 
@@ -250,9 +267,9 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
   let failure: FailureReport | undefined;
   let problem: string | undefined;
   if (details.failed && last) {
-    const reported = await reportFailure(env, last, details, options);
+    const reported = await reportFailure(env, last, details, options, known);
     failure = reported.report;
-    observations.push(...passObservations(reported.again.run.ctx.passes, options));
+    observations.push(...passObservations(reported.again.run.ctx.passes, options), ...shortfallObservations(reported.again.run, shortfallsSeen, options));
     observations.push(...failObservations(failure, options));
     const { closeFault } = reported.again;
     if (closeFault) observations.push(...closeFaultObservations(closeFault, reported.again.run, env, 'when the shrunk counterexample was rerun alone', options));
@@ -273,8 +290,15 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
       observed.add(id);
     }
   }
-  observations.push(...notTested(env, observed, options));
-  return { observations: keep(observations, options.clauseIds), runs, failure, problem, ...(faults.total ? { faults: faults.total } : {}) };
+  observations.push(...notTested(env, observed, options, absent));
+  return {
+    observations: keep(observations, options.clauseIds),
+    runs,
+    failure,
+    problem,
+    ...(faults.total ? { faults: faults.total } : {}),
+    ...(absent.size ? { absentMethods: [...absent] } : {}),
+  };
 }
 
 interface Faults {
@@ -323,6 +347,7 @@ async function reportFailure(
   last: { run: SequenceRun; failure: PropertyFailure },
   details: { seed: number; counterexamplePath: string | null; counterexample: unknown; errorInstance: unknown },
   options: PropertyRunOptions,
+  known: Known,
 ): Promise<{ report: FailureReport; again: Awaited<ReturnType<typeof rerun>> }> {
   const steps = last.run.ctx.executed;
   const replayPath = /replayPath="([^"]*)"/.exec(String((details.counterexample as unknown[] | null)?.[2] ?? ''))?.[1] ?? '';
@@ -339,7 +364,7 @@ async function reportFailure(
     reproduced: false,
   };
   // The shrunk sequence, rerun alone, must fail the same way: that is what a replay file promises.
-  const again = await rerun(env, report.access, steps.map((s) => s.data));
+  const again = await rerun(env, report.access, steps.map((s) => s.data), known);
   report.reproduced = again.failure !== undefined && sameIds(clauseIdsOf(again.failure, env.version), report.clauseIds);
   if (!report.reproduced && again.failure instanceof TargetFault) report.rerunFault = again.failure.message;
   if (again.failure) report.trace = again.run.ctx.stepTrace();
@@ -386,6 +411,23 @@ function passObservations(passes: ReadonlyMap<string, number>, options: Pick<Pro
   }));
 }
 
+/**
+ * SHOULDs the server did not keep in a sequence that went on (RunContext.shortfalls): a failed check of
+ * each clause, which the report shows NON-STRICT. Each clause once per run, with the first sequence's trace.
+ */
+export function shortfallObservations(run: SequenceRun, seen: Set<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
+  const out: Observation[] = [];
+  for (const s of run.ctx.shortfalls) {
+    for (const clause of s.ids) {
+      if (seen.has(clause)) continue;
+      seen.add(clause);
+      const message = `model-based property: a SHOULD not kept (seed ${options.seed}; the run went on): ${s.message}`;
+      out.push({ clause, outcome: 'fail', test: PROPERTY_TEST, protocolVersion: options.version, message, trace: s.trace, seed: options.seed });
+    }
+  }
+  return out;
+}
+
 /** The failure's observations: one per clause it names, with the shrunk steps and the call trace. */
 export function failObservations(failure: FailureReport, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
   const trace = [
@@ -413,10 +455,15 @@ export function failObservations(failure: FailureReport, options: Pick<PropertyR
   }));
 }
 
-/** Clauses the target cannot exercise here (no control verb, no Read principal): NOT-TESTED, never PASS. */
-function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>): Observation[] {
+/** Methods a sequence's model learned the target does not offer (as the spec allows). */
+function absentMethodsOf(run: SequenceRun, into: Set<string>): void {
+  if (!run.ctx.model.unblockSupported) into.add('ApiUnblockGetNotifyCall');
+}
+
+/** Clauses the target cannot exercise here (no control verb, no Read principal, no method): NOT-TESTED, never PASS. */
+function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, options: Pick<PropertyRunOptions, 'version' | 'seed'>, absent: ReadonlySet<string>): Observation[] {
   const out: Observation[] = [];
-  const lacks = targetLacks(env);
+  const lacks = targetLacks(env, absent);
   for (const id of propertyClauseIds(env.version, env.book)) {
     if (observed.has(id)) continue;
     const missing = lacks(id);
@@ -430,8 +477,13 @@ function notTested(env: PropertyEnvironment, observed: ReadonlySet<string>, opti
  * What the target lacks to show a clause (empty: nothing): derived from its capabilities and the control
  * verbs it offers, never from its name. One answer for the claim and for the NOT-TESTED reasons.
  */
-function targetLacks(env: PropertyEnvironment): (id: string) => string[] {
+function targetLacks(env: PropertyEnvironment, absent: ReadonlySet<string> = new Set()): (id: string) => string[] {
   const v2Only = env.version === 3 && !hasPortsV2(env) ? v2ClauseIds(env.book) : new Set<string>();
+  const methodGaps = new Map<string, string>();
+  for (const row of ONLY_BY_METHOD) {
+    if (!absent.has(row.method)) continue;
+    for (const id of env.book.ids(row.refs, env.version)) methodGaps.set(id, `${row.method} (it answered RPC_S_PROCNUM_OUT_OF_RANGE, which a version 2 server may: 3.1.4.1.107)`);
+  }
   const verbGaps = new Map<string, string>();
   for (const row of ONLY_THROUGH) {
     if (row.verbs.some((v) => env.verbs.has(v))) continue;
@@ -442,6 +494,7 @@ function targetLacks(env: PropertyEnvironment): (id: string) => string[] {
     const clause = env.book.clause(id);
     if (!clause) return [];
     const missing: string[] = [];
+    if (methodGaps.has(id)) missing.push(methodGaps.get(id)!);
     if (v2Only.has(id)) missing.push('version 2 notification ports (ApiCreateNotifyV2, ApiAddNotifyV2, ApiGetNotifyV2)');
     if (clause.needs.includes('stimulus') && !env.fixture) missing.push('control verbs to build and change its own objects (Reset, AddObject, SetState, RegistryCreateKey)');
     else if (verbGaps.has(id)) missing.push(verbGaps.get(id)!);
@@ -454,10 +507,11 @@ function targetLacks(env: PropertyEnvironment): (id: string) => string[] {
 
 /**
  * The clauses the property claims to reach on this target: the claim of the protocol version less what
- * the target cannot show (its NOT-TESTED rows). tools/property-sweep.ts --hits holds a run to it.
+ * the target cannot show (its NOT-TESTED rows), `absentMethods` being what a run learned it does not
+ * offer (PropertyResult.absentMethods). tools/property-sweep.ts --hits holds a run to it.
  */
-export function claimedFor(env: PropertyEnvironment): string[] {
-  const lacks = targetLacks(env);
+export function claimedFor(env: PropertyEnvironment, absentMethods: Iterable<string> = []): string[] {
+  const lacks = targetLacks(env, new Set(absentMethods));
   return claimedClauseIds(env.version, env.book).filter((id) => !lacks(id).length);
 }
 

@@ -5,7 +5,7 @@
 import { CLUSTER_CHANGE as C } from '../../cmrp/constants';
 import type { Target } from '../../cmrp/contract';
 import { environmentFor } from '../../harness/property/context';
-import { BIT_MEANING, ONLY_THROUGH } from '../../harness/model/refs';
+import { BIT_MEANING, ONLY_BY_METHOD, ONLY_THROUGH } from '../../harness/model/refs';
 import { claimedClauseIds, claimedFor, clauseBook, rerun, runProperty } from '../../harness/property/runner';
 import type { Step } from '../../harness/property/steps';
 import { TEST_TIMEOUTS, withTarget } from './support';
@@ -68,3 +68,30 @@ test('a registration after every port ended retrieval (Unblock ends it on this s
     expect(run.ctx.passes.has(clauseBook().ids([BIT_MEANING[C.GROUP_STATE]], 3)[0])).toBe(true);
   });
 }, 30000);
+
+test('a version 2 server without ApiUnblockGetNotifyCall is not held to the 3.1.4.1.107 rows: NOT-TESTED naming the method, as the scripted suite says', async () => {
+  const spec = 'builtin:variant=v2-no-unblock';
+  const book = clauseBook();
+  const rows = book.ids(ONLY_BY_METHOD.filter((r) => r.method === 'ApiUnblockGetNotifyCall').flatMap((r) => r.refs), 2);
+  expect(rows.length).toBe(3);
+  const { result, env } = await withTarget(spec, async (target) => {
+    const env = environmentFor(target, spec, 2, TEST_TIMEOUTS, book);
+    // Before a run nothing says the method is missing (the claim follows what the target shows, not its name).
+    expect(claimedFor(env)).toEqual(expect.arrayContaining(rows));
+    return { env, result: await runProperty({ target, targetSpec: spec, version: 2, seed: 5, runs: 40, timeouts: TEST_TIMEOUTS }) };
+  });
+  expect(result.failure?.message).toBeUndefined();
+  expect(result.absentMethods).toEqual(['ApiUnblockGetNotifyCall']);
+  expect(claimedFor(env, result.absentMethods).filter((id) => rows.includes(id))).toEqual([]);
+  const judged = result.observations.filter((o) => rows.includes(o.clause));
+  expect(judged.map((o) => o.outcome)).toEqual(rows.map(() => 'not-tested'));
+  for (const o of judged) expect(o.message).toMatch(/lacks ApiUnblockGetNotifyCall \(it answered RPC_S_PROCNUM_OUT_OF_RANGE/);
+}, 60000);
+
+test('the reference (which offers ApiUnblockGetNotifyCall) keeps the 3.1.4.1.107 rows in its claim and shows them', async () => {
+  const book = clauseBook();
+  const rows = book.ids(ONLY_BY_METHOD.flatMap((r) => r.refs), 2);
+  const result = await withTarget('builtin', (target) => runProperty({ target, targetSpec: 'builtin', version: 2, seed: 5, runs: 40, timeouts: TEST_TIMEOUTS }));
+  expect(result.absentMethods).toBeUndefined();
+  expect(rows.filter((id) => !result.observations.some((o) => o.clause === id && o.outcome === 'pass'))).toEqual([]);
+}, 60000);

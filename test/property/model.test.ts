@@ -318,11 +318,50 @@ describe('the oracle', () => {
     v3.m.judgeRegistration('ApiAddNotifyCluster', v3.port.handle, v3.m.currentHandle('cluster')!, C.CLUSTER_PROPERTY, 1, ok());
     v3.m.stimulus({ verb: 'SetProperty', objectType: 'cluster', name: '', property: 'p', value: 1 });
     v3.m.stimulus({ verb: 'DropEvents' });
-    expect(ids(v3.read(v3.released).fail!.refs, 3)).toEqual(['3.1.4.2.66/R4', '2.2.2.7/R25']);
+    const delivered = v3.read(event(0, C.CLUSTER_RECONNECT, ''));
+    expect(delivered.fail).toBeUndefined();
+    expect(delivered.shortfall).toBeUndefined();
+    expect(ids(delivered.pass, 3)).toEqual(expect.arrayContaining(['3.1.4.2.66/R4', '2.2.2.7/R25']));
     const v2 = fixture(2);
     v2.m.judgeRegistration('ApiAddNotifyCluster', v2.port.handle, v2.m.currentHandle('cluster')!, C.CLUSTER_PROPERTY, 1, ok());
     v2.m.stimulus({ verb: 'DropEvents' });
     expect(ids(v2.read(event(1, C.CLUSTER_RECONNECT, '')).fail!.refs, 2)).toContain('3.1.4.1.66/R3');
+  });
+
+  test('v3: a server that reports no CLUSTER_RECONNECT after a loss misses a SHOULD: recorded, never PASS, and the run goes on', () => {
+    const { m, port, read, released } = fixture(3);
+    m.judgeRegistration('ApiAddNotifyCluster', port.handle, m.currentHandle('cluster')!, C.CLUSTER_PROPERTY, 1, ok());
+    m.stimulus({ verb: 'SetProperty', objectType: 'cluster', name: '', property: 'p', value: 1 });
+    m.stimulus({ verb: 'DropEvents' });
+    // The harness waits for the read as a server keeping the SHOULD answers it (it does not race an unblock).
+    m.startRead(port.handle, false);
+    expect(m.readMayBlock()).toBe(false);
+    m.judgeUnblock(port.handle, ok());
+    const missed = m.judgeRead(port.handle, released);
+    expect(missed.fail).toBeUndefined();
+    expect(ids(missed.shortfall!.refs, 3)).toEqual(['3.1.4.2.66/R4', '2.2.2.7/R25']);
+    expect(ids(missed.pass, 3)).not.toContain('3.1.4.2.66/R4');
+    // From then on the entry is optional: the next loss and an empty read are neither a failure nor a new shortfall.
+    m.stimulus({ verb: 'SetProperty', objectType: 'cluster', name: '', property: 'p', value: 2 });
+    m.stimulus({ verb: 'DropEvents' });
+    const again = read(released);
+    expect(again.fail).toBeUndefined();
+    expect(again.shortfall).toBeUndefined();
+    // A real failure after it is still one.
+    m.stimulus({ verb: 'SetProperty', objectType: 'cluster', name: '', property: 'p', value: 3 });
+    expect(read(event(9, C.CLUSTER_PROPERTY, '')).fail).toBeDefined();
+  });
+
+  test('v2: a port whose QUORUM_STATE registration was refused must still never report a quorum change (2.2.2.7 R35)', () => {
+    const refusedThenEmpty = fixture(2);
+    const cluster = refusedThenEmpty.m.currentHandle('cluster')!;
+    expect(refusedThenEmpty.m.judgeRegistration('ApiAddNotifyCluster', refusedThenEmpty.port.handle, cluster, C.QUORUM_STATE | C.CLUSTER_PROPERTY, 1, status(ERROR.INVALID_PARAMETER)).fail).toBeUndefined();
+    refusedThenEmpty.m.stimulus({ verb: 'SetQuorum', resource: own('pbt-res1') });
+    expect(ids(refusedThenEmpty.read(refusedThenEmpty.released).pass, 2)).toContain('2.2.2.7/R35');
+    const refusedThenPosted = fixture(2);
+    refusedThenPosted.m.judgeRegistration('ApiAddNotifyCluster', refusedThenPosted.port.handle, cluster, C.QUORUM_STATE, 1, status(ERROR.INVALID_PARAMETER));
+    refusedThenPosted.m.stimulus({ verb: 'SetQuorum', resource: own('pbt-res1') });
+    expect(ids(refusedThenPosted.read(event(1, C.QUORUM_STATE, '')).fail!.refs, 2)).toContain('2.2.2.7/R35');
   });
 
   test('v2: an empty port times out; a v2 server that blocks instead breaks the GetNotify timer rows', () => {

@@ -85,6 +85,8 @@ async function propertyFailures(variant: VariantDefinition, version: ProtocolVer
       else if (f && !(f.clauseIds.length && f.clauseIds.every((id) => allowed.has(id)))) {
         failures.push(`${variant.name} seed ${seed}: ${f.clauseIds.join(', ')}: ${f.message}\n${f.steps.map((s) => `  ${s.text}`).join('\n')}`);
       }
+      // A SHOULD shortfall the run went on after (harness/property: Verdict.shortfall) counts only where declared.
+      for (const o of result.observations) if (o.outcome === 'fail' && !allowed.has(o.clause) && !f?.clauseIds.includes(o.clause)) failures.push(`${variant.name} seed ${seed}: ${o.clause}: ${o.message}`);
     }
   });
   return failures;
