@@ -189,6 +189,8 @@ export interface ClusapiConnection {
    * lpcbRequired, the size a complete answer needs (with ERROR_MORE_DATA when nOutBufferSize is too small).
    */
   ApiResourceControl?(hResource: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  /** A resource type's control codes (3.1.4.3.2), the type named on a cluster handle. */
+  ApiResourceTypeControl?(hCluster: Handle, lpszResourceTypeName: string, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
   ApiGroupControl?(hGroup: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
   ApiNodeControl?(hNode: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
   ApiNetworkControl?(hNetwork: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;

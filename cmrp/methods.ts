@@ -246,6 +246,13 @@ const TABLE = {
     outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
     management: true,
   },
+  ApiResourceTypeControl: {
+    opnum: 75,
+    versions: BOTH,
+    params: [h('hCluster'), s('lpszResourceTypeName'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
   ApiGroupControl: {
     opnum: 77,
     versions: BOTH,

@@ -3,8 +3,8 @@
 With them (Hello's capabilities.management) the suite can cause events through MS-CMRP itself when no
 control verbs are used (--stimuli inband), and find the server's objects without a profile
 (ApiCreateEnum). Each changes the toy cluster through the same code the control verbs use, so a change
-posts the same indications whichever way it was caused. ApiChangeResourceGroup, ApiMoveGroupToNode and
-ApiSetQuorumResource are answered ERROR_INVALID_FUNCTION: this toy has no resource or group moves and no
+posts the same indications whichever way it was caused. ApiChangeResourceGroup, ApiMoveGroupToNode,
+ApiSetQuorumResource and ApiResourceTypeControl are answered ERROR_INVALID_FUNCTION: this toy has no resource or group moves and no
 quorum (nor the MoveResource and SetQuorum verbs), so the suite reports the stimuli that need them as not
 applied. ApiGetKeySecurity returns what ApiSetKeySecurity set (an empty DACL before).
 
@@ -323,6 +323,7 @@ def handlers(adapter, handle, string, uint32, boolean):
         "ApiSetKeySecurity": set_key_security,
         "ApiGetKeySecurity": get_key_security,
         "ApiSetQuorumResource": unsupported,
+        "ApiResourceTypeControl": unsupported,
         "ApiChangeResourceGroup": unsupported,
         "ApiMoveGroupToNode": unsupported,
     }

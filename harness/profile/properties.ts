@@ -2,7 +2,7 @@
 // CLUSCTL_*_SET_COMMON_PROPERTIES changes a live cluster's configuration). The suite sets properties of
 // objects of its own freely; of another object only where the run says so: every object of a cluster that
 // is the suite's to change (the builtin target's), a group or resource whose role the profile marks
-// disposable, or a property the profile lists for the object's role under "properties" (the only way for
+// disposable (or a resource type whose role is), or a property the profile lists for the object's role under "properties" (the only way for
 // the cluster, a node, a network or an interface). The quorum (ApiSetQuorumResource) is changed only where
 // the cluster role and the resource's are disposable; a key's security (written back as ApiGetKeySecurity
 // read it) on keys of the suite's own or of a disposable key role. Anything else is NOT-TESTED with the reason.
@@ -13,6 +13,7 @@ import { ROLE_NAMES, type Role } from './roles';
 /** The object byte of each object type's control codes (3.1.4.3: 0x01 resource, 0x03 group, ...). */
 export const PROPERTY_CONTROL = {
   resource: 0x01000000,
+  resourceType: 0x02000000,
   group: 0x03000000,
   node: 0x04000000,
   network: 0x05000000,
@@ -40,6 +41,7 @@ const ROLE_TYPE: Partial<Record<Role, string>> = {
   network2: 'network',
   netInterface: 'netInterface',
   netInterface2: 'netInterface',
+  resourceType: 'resourceType',
 };
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -62,11 +64,11 @@ export function propertyPolicy(bindings: RoleBindings): PropertyPolicy {
     }
     const roles = ROLE_NAMES.filter((r) => ROLE_TYPE[r] === s.objectType && (s.objectType === 'cluster' || same(bindings.name(r) ?? '\0', s.name)));
     for (const role of roles) {
-      if ((s.objectType === 'group' || s.objectType === 'resource') && bindings.disposable(role)) return undefined;
+      if ((s.objectType === 'group' || s.objectType === 'resource' || s.objectType === 'resourceType') && bindings.disposable(role)) return undefined;
       if (bindings.settableProperties(role).some((p) => same(p, s.property))) return undefined;
     }
     const role = roles[0];
     const what = role ? `role @${role}` : `the ${s.objectType} '${s.name}' (no role of the run)`;
-    return `${bindings.source} does not let the suite set ${s.property} of ${what}: in-band, MS-CMRP's Api*Control would change the live object; list it under "properties"${s.objectType === 'group' || s.objectType === 'resource' ? ' or the role under "disposable"' : ''} (docs/profiles.md)`;
+    return `${bindings.source} does not let the suite set ${s.property} of ${what}: in-band, MS-CMRP's Api*Control would change the live object; list it under "properties"${s.objectType === 'group' || s.objectType === 'resource' || s.objectType === 'resourceType' ? ' or the role under "disposable"' : ''} (docs/profiles.md)`;
   };
 }

@@ -382,10 +382,10 @@ export class InbandStimuli implements ClusterControl {
    * *_SET_COMMON_PROPERTIES with a PROPERTY_LIST (2.2.3.10) of the one property.
    */
   private async setProperty(c: ClusapiConnection, type: PropertyTarget, name: string, property: string, value: string | number, record: boolean): Promise<void> {
-    await this.withControlled(c, type, name, async (method, handle) => {
+    await this.withControlled(c, type, name, async (method, target) => {
       const key = `${type}:${name.toLowerCase()}:${property.toLowerCase()}`;
       if (record && !this.originalProperties.has(key) && !this.created.some((o) => o.type === type && same(o.name, name))) {
-        const before = await this.control(c, method, handle, PROPERTY_CONTROL[type] | GET_COMMON_PROPERTIES, null);
+        const before = await this.control(c, method, target, PROPERTY_CONTROL[type] | GET_COMMON_PROPERTIES, null);
         let list;
         try {
           list = readPropertyList(before);
@@ -395,16 +395,17 @@ export class InbandStimuli implements ClusterControl {
         this.originalProperties.set(key, { objectType: type, name, property, value: list.find((p) => same(p.name, property))?.value, set: value });
       }
       const list = propertyListPayload([{ name: property, value }]);
-      await this.control(c, method, handle, PROPERTY_CONTROL[type] | SET_COMMON_PROPERTIES, list);
+      await this.control(c, method, target, PROPERTY_CONTROL[type] | SET_COMMON_PROPERTIES, list);
     });
   }
 
   /** One Api*Control call that must succeed; a buffer too small (ERROR_MORE_DATA) is asked again with the size it needs. Returns the output bytes. */
-  private async control(c: ClusapiConnection, method: string, handle: Handle, code: number, input: string | null): Promise<string> {
+  /** `target`: the arguments before the code (the object's handle; for a resource type, the cluster's handle and the type's name). */
+  private async control(c: ClusapiConnection, method: string, target: unknown[], code: number, input: string | null): Promise<string> {
     const inSize = input === null ? 0 : input.length / 2;
     let size = 4096;
     for (let attempt = 0; ; attempt++) {
-      const reply = await this.call<{ lpOutBuffer: string; lpBytesReturned: number; lpcbRequired: number }>(c, method, [handle, code, input, inSize, size]);
+      const reply = await this.call<{ lpOutBuffer: string; lpBytesReturned: number; lpcbRequired: number }>(c, method, [...target, code, input, inSize, size]);
       if (reply.fault !== undefined) throw new StimulusRefused(`${method} (code 0x${code.toString(16)}) failed with RPC fault 0x${reply.fault.toString(16)}`);
       if (reply.status === ERROR_MORE_DATA && attempt === 0 && reply.lpcbRequired > size && reply.lpcbRequired <= MAX_CONTROL_OUT) {
         size = reply.lpcbRequired;
@@ -416,19 +417,22 @@ export class InbandStimuli implements ClusterControl {
   }
 
   /** Runs `body` with an open handle of the object (the cluster's from ApiOpenCluster), closing it after. */
-  private async withControlled<R>(c: ClusapiConnection, type: PropertyTarget, name: string, body: (method: string, h: Handle) => Promise<R>): Promise<R> {
+  private async withControlled<R>(c: ClusapiConnection, type: PropertyTarget, name: string, body: (method: string, target: unknown[]) => Promise<R>): Promise<R> {
     const [open, out, close, method] = {
       cluster: ['ApiOpenCluster', 'hCluster', 'ApiCloseCluster', 'ApiClusterControl'],
+      // A resource type has no handle of its own: ApiResourceTypeControl names it on the cluster's.
+      resourceType: ['ApiOpenCluster', 'hCluster', 'ApiCloseCluster', 'ApiResourceTypeControl'],
       node: ['ApiOpenNode', 'hNode', 'ApiCloseNode', 'ApiNodeControl'],
       group: ['ApiOpenGroup', 'hGroup', 'ApiCloseGroup', 'ApiGroupControl'],
       resource: ['ApiOpenResource', 'hResource', 'ApiCloseResource', 'ApiResourceControl'],
       network: ['ApiOpenNetwork', 'hNetwork', 'ApiCloseNetwork', 'ApiNetworkControl'],
       netInterface: ['ApiOpenNetInterface', 'hNetInterface', 'ApiCloseNetInterface', 'ApiNetInterfaceControl'],
     }[type];
-    const reply = await this.must<Record<string, Handle>>(c, open, type === 'cluster' ? [] : [name]);
+    const onCluster = type === 'cluster' || type === 'resourceType';
+    const reply = await this.must<Record<string, Handle>>(c, open, onCluster ? [] : [name]);
     const handle = reply[out];
     try {
-      return await body(method, handle);
+      return await body(method, type === 'resourceType' ? [handle, name] : [handle]);
     } finally {
       await this.call(c, close, [handle]);
     }

@@ -243,6 +243,9 @@ export class ServerConnection implements ClusapiConnection {
     return this.run(() => manage.resumeNode(this.s, hNode));
   }
 
+  ApiResourceTypeControl(hCluster: Handle, lpszResourceTypeName: string, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.run(() => controls.control(this.s, 'ApiResourceTypeControl', hCluster, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize, this.s.core.behaviour.managementPostsProperty, lpszResourceTypeName));
+  }
   ApiResourceControl(hResource: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
     return this.control('ApiResourceControl', hResource, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize);
   }

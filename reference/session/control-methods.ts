@@ -12,6 +12,9 @@ import * as objects from '../control/object-verbs';
 import { SERVER_ERROR } from '../rules/codes';
 import { isRefusal, type ConnectionState } from './connection-state';
 
+/** ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND: ApiResourceTypeControl names a type the cluster lacks. */
+const ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND = 5078;
+
 /** The object each control method acts on, the handle kind it takes, and its control codes' object byte (3.1.4.3). */
 export const CONTROL_METHODS = {
   ApiResourceControl: { kind: 'resource', object: 0x01, gone: SERVER_ERROR.RESOURCE_NOT_AVAILABLE },
@@ -20,6 +23,8 @@ export const CONTROL_METHODS = {
   ApiNetworkControl: { kind: 'network', object: 0x05, gone: SERVER_ERROR.CLUSTER_NETWORK_NOT_FOUND },
   ApiNetInterfaceControl: { kind: 'netInterface', object: 0x06, gone: SERVER_ERROR.CLUSTER_NETINTERFACE_NOT_FOUND },
   ApiClusterControl: { kind: 'cluster', object: 0x07, gone: 0 },
+  // On a cluster handle, the type named by lpszResourceTypeName.
+  ApiResourceTypeControl: { kind: 'resourceType', object: 0x02, gone: ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND },
 } as const;
 export type ControlMethod = keyof typeof CONTROL_METHODS;
 
@@ -45,6 +50,8 @@ export function control(
   nInBufferSize: number,
   nOutBufferSize: number,
   postsProperty: boolean,
+  /** ApiResourceTypeControl's lpszResourceTypeName. */
+  typeName?: string,
 ): ControlReply {
   const spec = CONTROL_METHODS[method];
   const none = (status: number, required = 0): ControlReply => ({ status, lpOutBuffer: '', lpBytesReturned: 0, lpcbRequired: required });
@@ -66,6 +73,13 @@ export function control(
     const target = s.check(handle, 'cluster');
     if (isRefusal(target)) return none(target.refused);
     properties = model.properties;
+  } else if (spec.kind === 'resourceType') {
+    const target = s.check(handle, 'cluster');
+    if (isRefusal(target)) return none(target.refused);
+    const type = model.find('resourceType', typeName ?? '');
+    if (!type) return none(spec.gone);
+    properties = type.properties;
+    name = type.name;
   } else {
     const target = s.check(handle, spec.kind);
     if (isRefusal(target)) return none(target.refused);

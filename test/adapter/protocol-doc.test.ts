@@ -205,6 +205,7 @@ async function managementSession(target: Target, version: 2 | 3): Promise<void> 
       await control.call(m, h, (object << 24) | 0x40005e, list, list.length / 2, 0);
       await control.call(m, h, (object << 24) | 0x59, null, 0, 4096);
     }
+    await m.ApiResourceTypeControl(hCluster, 'Generic Service', 0x0240005e, list, list.length / 2, 0);
     const { lpszResourceName: quorum } = (await m.ApiGetQuorumResource()) as { lpszResourceName: string };
     await m.ApiSetQuorumResource(hResource, '', 0);
     const { hResource: hQuorum } = (await m.ApiOpenResource(quorum)) as { hResource: string };

@@ -207,6 +207,12 @@ const DEFS: MethodDef[] = [
   // [out, size_is(nOutBufferSize), length_is(*lpBytesReturned)] lpOutBuffer, [in] nOutBufferSize,
   // [out] lpBytesReturned, [out] lpcbRequired, [out] rpc_status in v3.
   control('ApiResourceControl', 73, 'hResource'),
+  call(
+    'ApiResourceTypeControl',
+    75,
+    [h('hCluster'), wstring('lpszResourceTypeName'), d('dwControlCode'), { kind: 'uniqueByteArray', name: 'lpInBuffer' }, d('nInBufferSize'), d('nOutBufferSize')],
+    [{ kind: 'outBuffer', name: 'lpOutBuffer' }, d('lpBytesReturned'), d('lpcbRequired')],
+  ),
   control('ApiGroupControl', 77, 'hGroup'),
   control('ApiNodeControl', 79, 'hNode'),
   control('ApiNetworkControl', 89, 'hNetwork'),

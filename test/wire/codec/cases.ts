@@ -303,6 +303,18 @@ export const CASES: CaseTable = {
     { name: 'success', args: { hResource: HANDLES.hResource, lpszDeviceName: '', dwMaxQuorumLogSize: 0 }, reply: { ...rpc(v), status: 0 } },
     { name: 'a device path, refused', args: { hResource: HANDLES.hResource, lpszDeviceName: 'Q:\\MSCS', dwMaxQuorumLogSize: 0x400000 }, reply: { ...rpc(v), status: 5 } },
   ],
+  ApiResourceTypeControl: (v) => [
+    {
+      name: 'SET_COMMON_PROPERTIES of a type named on the cluster handle',
+      args: { hCluster: HANDLES.hCluster, lpszResourceTypeName: 'Generic Service', dwControlCode: 0x0240005e, lpInBuffer: DESCRIPTION_X, nInBufferSize: DESCRIPTION_X.length / 2, nOutBufferSize: 0 },
+      reply: { lpOutBuffer: '', nOutBufferSize: 0, lpBytesReturned: 0, lpcbRequired: 0, ...rpc(v), status: 0 },
+    },
+    {
+      name: 'GET_COMMON_PROPERTIES: the list out',
+      args: { hCluster: HANDLES.hCluster, lpszResourceTypeName: 'Generic Service', dwControlCode: 0x02000059, lpInBuffer: null, nInBufferSize: 0, nOutBufferSize: 64 },
+      reply: { lpOutBuffer: DESCRIPTION_X, nOutBufferSize: 64, lpBytesReturned: DESCRIPTION_X.length / 2, lpcbRequired: DESCRIPTION_X.length / 2, ...rpc(v), status: 0 },
+    },
+  ],
   ApiResourceControl: control('hResource', 0x01),
   ApiGroupControl: control('hGroup', 0x03),
   ApiNodeControl: control('hNode', 0x04),

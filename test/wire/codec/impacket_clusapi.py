@@ -156,6 +156,7 @@ def idl(version):
         'ApiGetKeySecurity': (40, [('hKey', H), ('SecurityInformation', DWORD), ('pRpcSecurityDescriptor', SD_OFFER)],
                               [('pRpcSecurityDescriptor', SD_ANSWER)] + rpc + [('status', DWORD)]),
         'ApiSetQuorumResource': (6, [('hResource', H), ('lpszDeviceName', S_IN), ('dwMaxQuorumLogSize', DWORD)], rpc + [('status', DWORD)]),
+        'ApiResourceTypeControl': (75, [('hCluster', H), ('lpszResourceTypeName', S_IN)] + ctrl('x')[0][1:], ctrl('x')[1]),
         'ApiResourceControl': (73,) + ctrl('hResource'),
         'ApiGroupControl': (77,) + ctrl('hGroup'),
         'ApiNodeControl': (79,) + ctrl('hNode'),
