@@ -37,8 +37,11 @@ export function defaultDeps(): CliDeps {
     executeRun: (options) => {
       // The data the suites read is checked before Jest starts: a broken file refuses the run (exit 2)
       // with its file and step named, instead of failing inside a worker; the workers then trust it.
+      // (Once per build and set of bytes: harness/runner/checked-once.ts.)
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('../sequence/load') as typeof import('../sequence/load')).loadAllSequences();
+      const { checkedOnce } = require('../runner/checked-once') as typeof import('../runner/checked-once');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      checkedOnce(() => (require('../sequence/load') as typeof import('../sequence/load')).loadAllSequences());
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const runner = require('../runner/run') as typeof import('../runner/run');
       const run = () => withDataChecked(() => runner.executeRun(options));

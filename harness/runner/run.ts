@@ -226,7 +226,8 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     // by relative path, so nothing needs the map. A file the map does not know (after every build) would
     // otherwise make Jest start a farm of worker processes just to scan it, on the run's critical path.
     modulePathIgnorePatterns: ['<rootDir>/'],
-    testEnvironment: join(__dirname, '..', 'suite', `suite-environment${ext()}`),
+    // One sandbox per worker, not per file (worker-environment.ts).
+    testEnvironment: join(__dirname, `worker-environment${ext()}`),
     testRunner: join(__dirname, `suite-runner${ext()}`),
     transform: {},
   };

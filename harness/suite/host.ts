@@ -1,7 +1,7 @@
 // What the suite files (suites/*.spec.ts) call. The declarations and the whole harness behind them are
-// loaded once per Jest worker by the suite environment (harness/runner/suite-environment.ts) and handed
-// to each test file through its global, instead of being compiled and loaded again in every file's
-// sandbox; a file run by plain Jest loads them itself.
+// loaded once per Jest worker by the suite environment (harness/suite/suite-environment.ts, one per worker
+// through harness/runner/worker-environment.ts) and handed to each test file through its global, instead
+// of being compiled and loaded again in every file's sandbox; a file run by plain Jest loads them itself.
 import { afterAll, describe, test } from '@jest/globals';
 import type * as Entry from './entry';
 import { SUITES_KEY } from './host-key';
