@@ -167,6 +167,14 @@ export interface ClusapiConnection {
   ApiDeleteValue?(hKey: Handle, lpValueName: string): Promise<Reply>;
   ApiDeleteKey?(hKey: Handle, lpSubKey: string): Promise<Reply>;
   ApiSetKeySecurity?(hKey: Handle, SecurityInformation: number, pRpcSecurityDescriptor: string | null): Promise<Reply>;
+  /**
+   * The key's security descriptor (self-relative, hex). `cbInSecurityDescriptor`: the buffer offered (0: none,
+   * to learn the size); the reply's is the size the descriptor needs (with ERROR_INSUFFICIENT_BUFFER, 122,
+   * and a null descriptor when the offer was too small).
+   */
+  ApiGetKeySecurity?(hKey: Handle, SecurityInformation: number, cbInSecurityDescriptor: number): Promise<Reply<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>>;
+  /** Makes the resource the cluster's quorum resource (a change of the whole cluster: the suite asks only where the profile allows). */
+  ApiSetQuorumResource?(hResource: Handle, lpszDeviceName: string, dwMaxQuorumLogSize: number): Promise<Reply>;
   ApiCreateGroup?(lpszGroupName: string): Promise<Reply<{ hGroup: Handle }>>;
   /** `force` exists in protocol version 3 only. */
   ApiDeleteGroup?(hGroup: Handle, force?: boolean): Promise<Reply>;
@@ -175,9 +183,29 @@ export interface ClusapiConnection {
   ApiMoveGroupToNode?(hGroup: Handle, hNode: Handle): Promise<Reply>;
   ApiPauseNode?(hNode: Handle): Promise<Reply>;
   ApiResumeNode?(hNode: Handle): Promise<Reply>;
+  /**
+   * Api*Control: a control code (CLUSCTL_*, 3.1.4.3) on the object, lpInBuffer (hex, or null) of
+   * nInBufferSize bytes in; at most nOutBufferSize bytes out (lpOutBuffer, lpBytesReturned of them), and
+   * lpcbRequired, the size a complete answer needs (with ERROR_MORE_DATA when nOutBufferSize is too small).
+   */
+  ApiResourceControl?(hResource: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  /** A resource type's control codes (3.1.4.3.2), the type named on a cluster handle. */
+  ApiResourceTypeControl?(hCluster: Handle, lpszResourceTypeName: string, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiGroupControl?(hGroup: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiNodeControl?(hNode: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiNetworkControl?(hNetwork: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiNetInterfaceControl?(hNetInterface: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
+  ApiClusterControl?(hCluster: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>>;
 
   /** Ends the connection; every context handle it holds becomes invalid. */
   close(): Promise<void>;
+}
+
+/** What an Api*Control call returns besides its status. */
+export interface ControlOut {
+  lpOutBuffer: string;
+  lpBytesReturned: number;
+  lpcbRequired: number;
 }
 
 /** A server under test: it declares what it can do and opens connections to itself. */

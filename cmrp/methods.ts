@@ -219,6 +219,75 @@ const TABLE = {
   ApiMoveGroupToNode: { opnum: 52, versions: BOTH, params: [h('hGroup'), h('hNode')], outs: {}, management: true },
   ApiPauseNode: { opnum: 69, versions: BOTH, params: [h('hNode')], outs: {}, management: true },
   ApiResumeNode: { opnum: 70, versions: BOTH, params: [h('hNode')], outs: {}, management: true },
+  ApiGetKeySecurity: {
+    opnum: 40,
+    versions: BOTH,
+    // [in, out] PRPC_SECURITY_DESCRIPTOR: in, only the buffer the client offers (its cbInSecurityDescriptor;
+    // 0 sends a NULL lpSecurityDescriptor, as a client asking for the size does); out, the descriptor's bytes
+    // and cbInSecurityDescriptor (the size it needs, with ERROR_INSUFFICIENT_BUFFER when the offer was short).
+    params: [h('hKey'), u('SecurityInformation'), { name: 'cbInSecurityDescriptor', kind: 'uint32', idlName: 'pRpcSecurityDescriptor' }],
+    outs: { pRpcSecurityDescriptor: 'bytes', cbInSecurityDescriptor: 'uint32' },
+    management: true,
+  },
+  ApiSetQuorumResource: {
+    opnum: 6,
+    versions: BOTH,
+    params: [h('hResource'), s('lpszDeviceName'), u('dwMaxQuorumLogSize')],
+    outs: {},
+    management: true,
+  },
+  // Api*Control (3.1.4.x.74/78/80/89/98/106): a control code with an input buffer; the output buffer is
+  // nOutBufferSize bytes, of which lpBytesReturned are returned (lpcbRequired: what a larger one would need).
+  // The in-band SetProperty uses the *_GET_COMMON_PROPERTIES and *_SET_COMMON_PROPERTIES codes.
+  ApiResourceControl: {
+    opnum: 73,
+    versions: BOTH,
+    params: [h('hResource'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiResourceTypeControl: {
+    opnum: 75,
+    versions: BOTH,
+    params: [h('hCluster'), s('lpszResourceTypeName'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiGroupControl: {
+    opnum: 77,
+    versions: BOTH,
+    params: [h('hGroup'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiNodeControl: {
+    opnum: 79,
+    versions: BOTH,
+    params: [h('hNode'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiNetworkControl: {
+    opnum: 89,
+    versions: BOTH,
+    params: [h('hNetwork'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiNetInterfaceControl: {
+    opnum: 98,
+    versions: BOTH,
+    params: [h('hNetInterface'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
+  ApiClusterControl: {
+    opnum: 106,
+    versions: BOTH,
+    params: [h('hCluster'), u('dwControlCode'), b('lpInBuffer'), u('nInBufferSize'), u('nOutBufferSize')],
+    outs: { lpOutBuffer: 'bytes', lpBytesReturned: 'uint32', lpcbRequired: 'uint32' },
+    management: true,
+  },
 } as const satisfies Record<MethodName, MethodSpec>;
 
 /** The table with its literal types, for the compile-time checks of idl-check.ts. */

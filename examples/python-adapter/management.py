@@ -3,17 +3,87 @@
 With them (Hello's capabilities.management) the suite can cause events through MS-CMRP itself when no
 control verbs are used (--stimuli inband), and find the server's objects without a profile
 (ApiCreateEnum). Each changes the toy cluster through the same code the control verbs use, so a change
-posts the same indications whichever way it was caused. ApiChangeResourceGroup and ApiMoveGroupToNode
-are answered ERROR_INVALID_FUNCTION: this toy has no resource or group moves (nor the MoveResource
-verb), so the suite reports the stimuli that need them as not applied.
+posts the same indications whichever way it was caused. ApiChangeResourceGroup, ApiMoveGroupToNode,
+ApiSetQuorumResource and ApiResourceTypeControl are answered ERROR_INVALID_FUNCTION: this toy has no resource or group moves and no
+quorum (nor the MoveResource and SetQuorum verbs), so the suite reports the stimuli that need them as not
+applied. ApiGetKeySecurity returns what ApiSetKeySecurity set (an empty DACL before).
+
+The Api*Control methods serve two control codes per object (3.1.4.3): *_GET_COMMON_PROPERTIES, the
+properties set so far as a PROPERTY_LIST (2.2.3.10), and *_SET_COMMON_PROPERTIES, which sets each property
+of the list it is given (the in-band SetProperty stimulus).
 """
 
+import struct
+
 import toy_server as toy
+import toy_v2
 
 ERROR_INVALID_FUNCTION = 1
 ERROR_DIR_NOT_EMPTY = 145
 ERROR_OBJECT_ALREADY_EXISTS = 0x1392
 ERROR_CLUSTER_NODE_NOT_PAUSED = 0x13C2
+ERROR_INVALID_DATA = 13
+ERROR_MORE_DATA = 234
+ERROR_INSUFFICIENT_BUFFER = 122
+# Self-relative, SE_DACL_PRESENT, an empty DACL: a key's descriptor until ApiSetKeySecurity sets one.
+DEFAULT_KEY_SECURITY = "0100048000000000000000000000000014000000" + "0200080000000000"
+
+# Api*Control: the method, its object kind, its handle parameter and its codes' object byte (3.1.4.3).
+CONTROL_METHODS = {
+    "ApiResourceControl": ("resource", "hResource", 0x01),
+    "ApiGroupControl": ("group", "hGroup", 0x03),
+    "ApiNodeControl": ("node", "hNode", 0x04),
+    "ApiNetworkControl": ("network", "hNetwork", 0x05),
+    "ApiNetInterfaceControl": ("netInterface", "hNetInterface", 0x06),
+    "ApiClusterControl": ("cluster", "hCluster", 0x07),
+}
+GET_COMMON_PROPERTIES, SET_COMMON_PROPERTIES = 0x000059, 0x40005E
+MODIFY_BIT = 0x00400000
+
+
+def read_property_list(data):
+    """(name, value) pairs of a PROPERTY_LIST: each property's first SZ or DWORD value. ValueError if malformed."""
+    at = 0
+
+    def word():
+        nonlocal at
+        if at + 4 > len(data):
+            raise ValueError("the property list ends early")
+        (v,) = struct.unpack_from("<I", data, at)
+        at += 4
+        return v
+
+    def chunk(size):
+        nonlocal at
+        if at + size > len(data):
+            raise ValueError("the property list ends early")
+        b = data[at:at + size]
+        at += size + (4 - size % 4) % 4
+        return b
+
+    out = []
+    for _ in range(word()):
+        if word() != 0x00040003:
+            raise ValueError("a property does not start with its name")
+        name = chunk(word()).decode("utf-16-le").rstrip("\0")
+        value = None
+        while True:
+            syntax = word()
+            if syntax == 0:
+                break
+            raw = chunk(word())
+            if value is None:
+                value = struct.unpack("<I", raw)[0] if syntax & 0xFFFF == 2 and len(raw) == 4 else raw.decode("utf-16-le").rstrip("\0")
+        out.append((name, value))
+    return out
+
+
+def write_property_list(pairs):
+    """A PROPERTY_LIST of the pairs (toy_v2.property_list writes one; its count is patched)."""
+    if not pairs:
+        return struct.pack("<I", 0)
+    body = b"".join(bytes.fromhex(toy_v2.property_list(n, v))[4:] for n, v in pairs)
+    return struct.pack("<I", len(pairs)) + body
 REG_CREATED_NEW_KEY, REG_OPENED_EXISTING_KEY = 1, 2
 
 # CLUSTER_ENUM_* bits of ApiCreateEnum (2.2.2.x) and the toy's object kinds.
@@ -166,6 +236,8 @@ def handlers(adapter, handle, string, uint32, boolean):
             s.registry_set_value(joined(path), name)
             return {"status": toy.ERROR_SUCCESS}
 
+    descriptors = {}  # lowered key path -> the descriptor ApiSetKeySecurity set (hex)
+
     def set_key_security(c, p):
         uint32(p, "SecurityInformation")
         with s.lock:
@@ -173,10 +245,66 @@ def handlers(adapter, handle, string, uint32, boolean):
             if path is None or path not in s.cluster.keys:
                 return {"status": toy.ERROR_INVALID_HANDLE}
             s.registry_set_security(joined(path))
+            if p.get("pRpcSecurityDescriptor"):
+                descriptors[path] = p["pRpcSecurityDescriptor"]
             return {"status": toy.ERROR_SUCCESS}
+
+    def get_key_security(c, p):
+        uint32(p, "SecurityInformation")
+        offered = uint32(p, "cbInSecurityDescriptor")
+        with s.lock:
+            path = key_path(c, p)
+            if path is None or path not in s.cluster.keys:
+                return {"status": toy.ERROR_INVALID_HANDLE, "pRpcSecurityDescriptor": None, "cbInSecurityDescriptor": 0}
+            descriptor = descriptors.get(path, DEFAULT_KEY_SECURITY)
+            if offered < len(descriptor) // 2:
+                return {"status": ERROR_INSUFFICIENT_BUFFER, "pRpcSecurityDescriptor": None, "cbInSecurityDescriptor": len(descriptor) // 2}
+            return {"status": toy.ERROR_SUCCESS, "pRpcSecurityDescriptor": descriptor, "cbInSecurityDescriptor": offered}
 
     def unsupported(c, p):
         return {"status": ERROR_INVALID_FUNCTION}
+
+    properties = {}  # (kind, lowered name) -> {property: value}: what *_SET_COMMON_PROPERTIES stored
+
+    def control(method):
+        kind, hname, object_byte = CONTROL_METHODS[method]
+
+        def run(c, p):
+            code = uint32(p, "dwControlCode")
+            data = p.get("lpInBuffer")
+            size_in, size_out = uint32(p, "nInBufferSize"), uint32(p, "nOutBufferSize")
+            answer = {"status": toy.ERROR_SUCCESS, "lpOutBuffer": "", "lpBytesReturned": 0, "lpcbRequired": 0}
+            if code >> 24 != object_byte:
+                return dict(answer, status=ERROR_INVALID_FUNCTION)
+            if code & MODIFY_BIT and (c.access != "full" or s.read_only):
+                return dict(answer, status=toy.ERROR_ACCESS_DENIED if c.access != "full" else toy.ERROR_SHARING_PAUSED)
+            with s.lock:
+                found = c.resolve(handle(p, hname), kind)
+                if found is None:
+                    return dict(answer, status=toy.ERROR_INVALID_HANDLE)
+                name = toy.CLUSTER_NAME if kind == "cluster" else found[1]
+                if kind != "cluster" and s.cluster.find(kind, name) is None:
+                    return dict(answer, status=toy.TYPES[kind][5])
+                stored = properties.setdefault((kind, name.lower()), {})
+                if code & 0xFFFFFF == GET_COMMON_PROPERTIES:
+                    out = write_property_list(list(stored.items()))
+                    if len(out) > size_out:
+                        return dict(answer, status=ERROR_MORE_DATA, lpcbRequired=len(out))
+                    return dict(answer, lpOutBuffer=out.hex(), lpBytesReturned=len(out), lpcbRequired=len(out))
+                if code & 0xFFFFFF == SET_COMMON_PROPERTIES:
+                    raw = bytes.fromhex(data or "")
+                    if len(raw) != size_in:
+                        return dict(answer, status=toy.ERROR_INVALID_PARAMETER)
+                    try:
+                        pairs = read_property_list(raw)
+                    except ValueError:
+                        return dict(answer, status=ERROR_INVALID_DATA)
+                    for prop, value in pairs:
+                        stored[prop] = value
+                        s.set_property(kind, None if kind == "cluster" else s.cluster.find(kind, name).name, (prop, value))
+                    return answer
+            return dict(answer, status=ERROR_INVALID_FUNCTION)
+        return run
 
     methods = {
         "ApiGetClusterName": lambda c, p: {"status": toy.ERROR_SUCCESS, "ClusterName": toy.CLUSTER_NAME, "NodeName": "node1"},
@@ -193,11 +321,16 @@ def handlers(adapter, handle, string, uint32, boolean):
         "ApiSetValue": value_change,
         "ApiDeleteValue": value_change,
         "ApiSetKeySecurity": set_key_security,
+        "ApiGetKeySecurity": get_key_security,
+        "ApiSetQuorumResource": unsupported,
+        "ApiResourceTypeControl": unsupported,
         "ApiChangeResourceGroup": unsupported,
         "ApiMoveGroupToNode": unsupported,
     }
     for method in STATE_METHODS:
         methods[method] = set_state(method)
+    for method in CONTROL_METHODS:
+        methods[method] = control(method)
 
     def changing(run):
         """3.1.4.x: a change asks, implicitly, for "All" (ERROR_ACCESS_DENIED to a Read client) and the
@@ -210,5 +343,6 @@ def handlers(adapter, handle, string, uint32, boolean):
             return run(c, p)
         return gated
 
-    reads = {"ApiGetClusterName", "ApiCreateEnum", "ApiGetNetInterface", "ApiGetQuorumResource"}
+    # Api*Control checks access itself: only a code with the modify bit is a change (3.1.4.x).
+    reads = {"ApiGetClusterName", "ApiCreateEnum", "ApiGetNetInterface", "ApiGetQuorumResource", "ApiGetKeySecurity"} | set(CONTROL_METHODS)
     return dict((name, adapter.call(run if name in reads else changing(run))) for name, run in methods.items())

@@ -17,10 +17,22 @@ export class RoleBindings {
     private readonly changeable: ReadonlySet<Role> | 'all' = new Set(),
     /** Registry keys the suite created for its roles, parents first: a Reset removes them, so they are made again after one. */
     readonly createdKeys: readonly string[] = [],
+    /** The properties the suite may set on each role's object (the profile's `properties`). */
+    private readonly properties: Partial<Record<Role, readonly string[]>> = {},
   ) {}
 
   static of(profile: Profile, source: string, changeable?: ReadonlySet<Role> | 'all'): RoleBindings {
-    return new RoleBindings(profile.roles, source, undefined, {}, changeable ?? new Set(profile.disposable ?? []));
+    return new RoleBindings(profile.roles, source, undefined, {}, changeable ?? new Set(profile.disposable ?? []), [], profile.properties ?? {});
+  }
+
+  /** Whether the whole cluster is the suite's to change (the builtin target's). */
+  get allDisposable(): boolean {
+    return this.changeable === 'all';
+  }
+
+  /** The properties the profile lets the suite set on the role's object (and restore after). */
+  settableProperties(role: Role): readonly string[] {
+    return this.properties[role] ?? [];
   }
 
   /** Whether the suite may change the role's object (its state, properties, owner, security, values not of its own). */

@@ -6,7 +6,8 @@
 // - the connected node and the cluster's name come from ApiGetClusterName (without it: the first node
 //   listed stands for the connected one, and the cluster role is unbound);
 // - the net interfaces' places come from ApiGetNetInterface for every node and network;
-// - the resource type of a resource (no method of the contract returns it): the resourceType role;
+// - the resource type role: the type of the resource role, as ApiResourceControl's
+//   CLUSCTL_RESOURCE_GET_RESOURCE_TYPE returns it (unbound, saying so, where the server does not answer it);
 // - registry keys: the suite creates keys of its own under the root (the key, subkey and key2 roles) with
 //   ApiCreateKey, the only keys it may write to; they carry the suite's prefix.
 import { TargetError, type ClusapiConnection, type Handle, type Reply } from '../../cmrp/contract';
@@ -94,9 +95,11 @@ export async function discoverByEnumeration(c: ClusapiConnection, callMs: number
   };
   if (!nodes.length) return { roles: {}, unbound };
   const roles = profileFromCluster(data).roles;
-  // derive.ts binds what a cluster file knows; here some of it is unknown, not empty.
+  // derive.ts binds what a cluster file knows; here some of it is unknown, not empty: the resource's type is asked.
   delete roles.resourceType;
-  unbound.resourceType = "no method of the contract returns a resource's type";
+  const type = roles.resource === undefined ? undefined : await resourceTypeOf(c, roles.resource, call);
+  if (type) roles.resourceType = type;
+  else unbound.resourceType = roles.resource === undefined ? 'the resource role is unbound' : `ApiResourceControl did not return the type of '${roles.resource}' (CLUSCTL_RESOURCE_GET_RESOURCE_TYPE)`;
   if (!identity) {
     delete roles.cluster;
     unbound.cluster = 'ApiGetClusterName did not answer';
@@ -105,6 +108,27 @@ export async function discoverByEnumeration(c: ClusapiConnection, callMs: number
   for (const role of ['netInterface', 'netInterface2'] as const) if (roles[role] === undefined) unbound[role] = 'ApiGetNetInterface named no interface for it';
   if (!quorum) for (const role of ['group', 'group2', 'resource', 'resource2'] as const) if (roles[role] === undefined) unbound[role] = 'ApiGetQuorumResource did not answer, so the core group is unknown';
   return { roles, unbound };
+}
+
+/** CLUSCTL_RESOURCE_GET_RESOURCE_TYPE (3.1.4.3.1.7): the resource's type name, a null-terminated Unicode string. */
+const CLUSCTL_RESOURCE_GET_RESOURCE_TYPE = 0x0100002d;
+async function resourceTypeOf(
+  c: ClusapiConnection,
+  resource: string,
+  call: <T extends object>(what: string, p: Promise<Reply<T>> | undefined) => Promise<(T & { status: number }) | undefined>,
+): Promise<string | undefined> {
+  if (typeof c.ApiResourceControl !== 'function') return undefined;
+  const opened = await call('ApiOpenResource', c.ApiOpenResource(resource));
+  if (!opened) return undefined;
+  try {
+    // A type name is a few hundred bytes at most: one call with room to spare (ERROR_MORE_DATA leaves it unbound).
+    const reply = await call('ApiResourceControl', c.ApiResourceControl(opened.hResource, CLUSCTL_RESOURCE_GET_RESOURCE_TYPE, null, 0, 4096));
+    if (!reply) return undefined;
+    const text = Buffer.from(reply.lpOutBuffer.slice(0, reply.lpBytesReturned * 2), 'hex').toString('utf16le').replace(/\0+$/, '');
+    return text || undefined;
+  } finally {
+    await call('ApiCloseResource', c.ApiCloseResource(opened.hResource));
+  }
 }
 
 /** Creates (or opens) the suite's own keys; false when the server refuses. */

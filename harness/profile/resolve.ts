@@ -1,5 +1,6 @@
 // The run's role bindings: from --profile FILE when given; for the builtin target, from its cluster (the
 // default one or its cluster= file); otherwise discovered in-band through the open calls of the contract.
+import { propertyPolicy, type PropertyPolicy } from './properties';
 import { DEFAULT_CLUSTER, loadClusterFile, type ClusterData } from '../../reference';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { TargetError, type ClusapiConnection, type Reply, type Target } from '../../cmrp/contract';
@@ -40,9 +41,18 @@ export function staticBindings(targetSpec: string, profile?: string): RoleBindin
 }
 
 export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
+  const bindings = await bindRolesOnly(options);
+  // In-band stimuli set properties only where the bindings allow it (./properties.ts). Duck-typed: this
+  // folder does not import harness/stimulus, which imports it.
+  const control = options.target.control as { allowProperties?: (policy: PropertyPolicy) => void } | undefined;
+  control?.allowProperties?.(propertyPolicy(bindings));
+  return bindings;
+}
+
+async function bindRolesOnly(options: BindOptions): Promise<RoleBindings> {
   if (options.profile !== undefined) {
     const profile = loadProfileFile(options.profile);
-    return verifiedProfile(options, profile.roles, new Set(profile.disposable ?? []));
+    return verifiedProfile(options, profile.roles, new Set(profile.disposable ?? []), profile.properties ?? {});
   }
   const cluster = builtinCluster(options.targetSpec);
   // The builtin target's cluster lives only for the run: every role is the suite's to change.
@@ -92,7 +102,7 @@ async function discoverRoles(options: BindOptions): Promise<RoleBindings> {
  * A profile's names, each checked in-band where the contract can open it: a name the target does not open
  * leaves its role unbound, so the clauses that need it are NOT-TESTED saying so (not ERROR at a setup step).
  */
-async function verifiedProfile(options: BindOptions, names: Partial<Record<Role, string>>, disposable: ReadonlySet<Role>): Promise<RoleBindings> {
+async function verifiedProfile(options: BindOptions, names: Partial<Record<Role, string>>, disposable: ReadonlySet<Role>, properties: Partial<Record<Role, string[]>>): Promise<RoleBindings> {
   const source = `--profile ${options.profile}`;
   const kept: Partial<Record<Role, string>> = {};
   const refused: Partial<Record<Role, string>> = {};
@@ -109,7 +119,7 @@ async function verifiedProfile(options: BindOptions, names: Partial<Record<Role,
     // A fault at Disconnect is a fault like any other: it fails the binding (the file's clauses ERROR).
     await connection?.close();
   }
-  return new RoleBindings(kept, source, `${source} binds no name to it`, refused, disposable);
+  return new RoleBindings(kept, source, `${source} binds no name to it`, refused, disposable, [], properties);
 }
 
 async function opens(connection: ClusapiConnection, role: Role, name: string, callMs: number): Promise<boolean> {

@@ -40,4 +40,9 @@ export interface Profile {
    * own); a sequence that changes another role is NOT-TESTED. Absent: none.
    */
   disposable?: Role[];
+  /**
+   * Per role, the properties the suite may set on its object through Api*Control (in-band SetProperty) and
+   * set back after: the only way it changes a property of the cluster, a node, a network or an interface.
+   */
+  properties?: Partial<Record<Role, string[]>>;
 }

@@ -76,6 +76,8 @@ class SequenceRun {
   private readonly pending = new Map<string, PendingCall>();
   /** Ports an absence proof unblocked: the spec lets a server close them for retrieval, so no later read proves anything. */
   private readonly unblocked = new Set<string>();
+  /** The same for version 2 ports (absentV2). */
+  private readonly unblockedV2 = new Set<string>();
   private readonly trace = new Trace();
   private session!: Session;
   private stepIndex = 0;
@@ -214,16 +216,17 @@ class SequenceRun {
       return;
     }
     if ('absent' in step && this.unsettled) return this.unsettledAbsentStep(step, this.unsettled);
-    if ('absentV2' in step && this.unsettled) {
-      const detail = `absence of further events not proven: ${this.unsettled}`;
-      this.record(labels(step), 'inconclusive', detail);
-      throw new NotReached(`step ${this.stepIndex}: ${detail}`);
-    }
     if ('read' in step) return this.readStep(step);
     if ('absent' in step) return this.absentStep(step);
     if ('assert' in step) return this.assertStep(step);
-    if ('readV2' in step) return readV2Step(this.v2Host(labels(step)), step);
-    if ('absentV2' in step) return absentV2Step(this.v2Host(labels(step)), step);
+    if ('readV2' in step) {
+      this.readableV2Port(step.readV2);
+      return readV2Step(this.v2Host(labels(step)), step);
+    }
+    if ('absentV2' in step) {
+      this.unblockedV2.add(this.readableV2Port(step.absentV2));
+      return absentV2Step(this.v2Host(labels(step)), step, this.unsettled);
+    }
     if ('reconnect' in step) {
       const node = typeof step.reconnect === 'string' ? (isRoleRef(step.reconnect) ? resolveRoleRef(step.reconnect, this.ctx.roles) : step.reconnect) : undefined;
       this.trace.add(node === undefined ? 'reconnect' : `reconnect to node ${node}`);
@@ -518,6 +521,19 @@ class SequenceRun {
       return { kind: 'unproven', detail: `ApiGetNotify answered ${this.describeAnswer(reply)}: the port reports itself closed for retrieval` };
     }
     return { kind: 'unproven', detail: `ApiGetNotify with a ${ABSENCE_TIMEOUT_MS} ms Timeout answered ${this.describeAnswer(reply)}, not WAIT_TIMEOUT, when its GetNotify timer expired`, blame: EXPIRED_TIMER };
+  }
+
+  /**
+   * A version 2 port a readV2 or absentV2 step may use: never one an absentV2 step has unblocked (as
+   * readablePort for version 1 ports), so an entry that was only late after an in-band stimulus cannot
+   * reach a later check.
+   */
+  private readableV2Port(ref: string): string {
+    const port = this.vars.resolve(ref) as string;
+    if (this.unblockedV2.has(port)) {
+      throw new SequenceDataError(`step ${this.stepIndex} reads ${ref} after an absence proof on it: an unblock may close a port for retrieval, so nothing read there afterwards is proof`);
+    }
+    return port;
   }
 
   /** A port a read or absence step may use: never one an absence proof has unblocked (in either protocol version, so a sequence means the same in both). */

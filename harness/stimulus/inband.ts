@@ -18,9 +18,12 @@ import { TargetError, type ClusapiConnection, type Handle, type Reply, type Targ
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import type { ClusterControl, ControlVerb, ListedObject, Stimulus } from '../../cmrp/control';
 import { OWN_PREFIX_ROOT } from '../profile/own';
+import { OWN_KEYS } from '../profile/discover';
+import { propertyListPayload, readPropertyList } from '../../wire/clusapi/payload';
+import { PROPERTY_CONTROL, type PropertyPolicy } from '../profile/properties';
 
 /** Verbs MS-CMRP's management methods can cause. */
-export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'Reset'];
+export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'SetQuorum', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'RegistrySetSecurity', 'Reset'];
 
 export const UNSETTLED_REASON =
   'the stimulus was caused in-band, through MS-CMRP management methods, and MS-CMRP does not say that the events of a change are queued by the time the call that made it returns: no absence of an event can be proven after it (a control adapter, --control or --stimuli control, settles its stimuli)';
@@ -40,6 +43,17 @@ const STATE_METHODS = {
   node: { 0: 'ApiResumeNode', 2: 'ApiPauseNode' },
 } as const;
 type StatefulInband = keyof typeof STATE_METHODS;
+/** The objects whose properties SetProperty sets through Api*Control. */
+type PropertyTarget = keyof typeof PROPERTY_CONTROL;
+/** CLUSCTL_*_GET_COMMON_PROPERTIES and *_SET_COMMON_PROPERTIES without the object byte (3.1.4.3.x). */
+const GET_COMMON_PROPERTIES = 0x000059;
+const SET_COMMON_PROPERTIES = 0x40005e;
+const ERROR_MORE_DATA = 234;
+const ERROR_INSUFFICIENT_BUFFER = 122;
+/** DACL_SECURITY_INFORMATION (MS-RRP 2.2.9): the part of a key's descriptor RegistrySetSecurity reads and writes back. */
+const DACL_SECURITY_INFORMATION = 4;
+/** The largest output buffer asked for after ERROR_MORE_DATA: a property list is small. */
+const MAX_CONTROL_OUT = 1 << 20;
 
 /** A stimulus the target refused or could not complete: the checks after it are not reached (INCONCLUSIVE), never FAIL. */
 export class StimulusRefused extends Error {
@@ -55,6 +69,11 @@ export interface InbandOptions {
   callMs: number;
   /** The resource type of resources it creates (the profile's resourceType role); default "Generic Service". */
   resourceType?: string;
+  /**
+   * Which properties of which objects SetProperty may set (./property-policy.ts); bindRoles sets it from
+   * the run's role bindings. Default: only objects of the suite's own.
+   */
+  properties?: PropertyPolicy;
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -79,11 +98,23 @@ export class InbandStimuli implements ClusterControl {
   private readonly originalStates = new Map<string, { type: StatefulInband; name: string; state: number }>();
   /** The group each resource was in before this binding first moved it. */
   private readonly originalGroups = new Map<string, { resource: string; group: string }>();
+  /** The value each property had before this binding first set it (undefined: the server did not list it). */
+  private readonly originalProperties = new Map<string, { objectType: PropertyTarget; name: string; property: string; value: string | number | undefined; set: string | number }>();
+  private policy: PropertyPolicy | undefined;
+  /** The quorum before this binding first changed it. */
+  private originalQuorum: { resource: string; device: string; size: number } | undefined;
 
   constructor(
     private readonly target: Target,
     private readonly options: InbandOptions,
-  ) {}
+  ) {
+    this.policy = options.properties;
+  }
+
+  /** The run's property policy (harness/profile/resolve.ts calls it once the roles are bound). */
+  allowProperties(policy: PropertyPolicy): void {
+    this.policy = policy;
+  }
 
   cannot(stimulus: Stimulus, earlier: readonly Stimulus[]): string | undefined {
     switch (stimulus.verb) {
@@ -109,6 +140,19 @@ export class InbandStimuli implements ClusterControl {
         const made = ownByName(stimulus.valueName) || earlier.some((s) => s.verb === 'RegistrySetValue' && same(s.path, stimulus.path) && same(s.valueName, stimulus.valueName));
         return made ? undefined : `in-band, the suite deletes only values it wrote, not '${stimulus.valueName}' of '${stimulus.path}'`;
       }
+      case 'SetProperty': {
+        if (!(stimulus.objectType in PROPERTY_CONTROL)) return `MS-CMRP's Api*Control has no property codes the suite uses for a ${stimulus.objectType}`;
+        const own = ownByName(stimulus.name) || earlier.some((s) => s.verb === 'AddObject' && s.objectType === stimulus.objectType && same(s.name, stimulus.name));
+        if (own && stimulus.objectType !== 'cluster') return undefined;
+        return this.policy?.(stimulus) ?? (this.policy ? undefined : `in-band, the suite sets properties only of objects of its own unless the profile allows it (docs/profiles.md, "properties"), not ${stimulus.property} of the ${stimulus.objectType} '${stimulus.name}'`);
+      }
+      case 'SetQuorum':
+        return this.policy?.(stimulus) ?? (this.policy ? undefined : 'in-band, the suite changes the quorum only where the profile allows it (docs/profiles.md)');
+      case 'RegistrySetSecurity': {
+        const mine = ownKey(stimulus.path) || earlier.some((s) => s.verb === 'RegistryCreateKey' && same(s.path, stimulus.path)) || this.createdKeys.some((k) => same(k, stimulus.path));
+        if (mine) return undefined;
+        return this.policy?.(stimulus) ?? (this.policy ? undefined : `in-band, the suite sets the security only of keys of its own (it writes back the descriptor ApiGetKeySecurity read), not of '${stimulus.path}'`);
+      }
       case 'MoveResource':
       case 'RegistryCreateKey':
       case 'RegistrySetValue':
@@ -120,7 +164,8 @@ export class InbandStimuli implements ClusterControl {
   }
 
   async apply(stimulus: Stimulus): Promise<void> {
-    const why = stimulus.verb === 'DeleteObject' || stimulus.verb === 'RegistryDeleteKey' || stimulus.verb === 'RegistryDeleteValue' ? this.ownership(stimulus) : this.cannot(stimulus, []);
+    const made: Stimulus[] = this.created.map((o) => ({ verb: 'AddObject', objectType: o.type, name: o.name }));
+    const why = stimulus.verb === 'DeleteObject' || stimulus.verb === 'RegistryDeleteKey' || stimulus.verb === 'RegistryDeleteValue' ? this.ownership(stimulus) : this.cannot(stimulus, made);
     if (why) throw new StimulusRefused(why);
     const c = await this.open();
     switch (stimulus.verb) {
@@ -130,6 +175,8 @@ export class InbandStimuli implements ClusterControl {
         return this.deleteObject(c, stimulus);
       case 'SetState':
         return this.setState(c, stimulus.objectType as StatefulInband, stimulus.name, stimulus.state, true);
+      case 'SetProperty':
+        return this.setProperty(c, stimulus.objectType as PropertyTarget, stimulus.name, stimulus.property, stimulus.value, true);
       case 'MoveResource':
         return this.moveResource(c, stimulus.name, stimulus.group, true);
       case 'RegistryCreateKey':
@@ -140,6 +187,10 @@ export class InbandStimuli implements ClusterControl {
         return this.setValue(c, stimulus.path, stimulus.valueName, stimulus.data);
       case 'RegistryDeleteValue':
         return this.deleteValue(c, stimulus.path, stimulus.valueName);
+      case 'RegistrySetSecurity':
+        return this.setSecurity(c, stimulus.path);
+      case 'SetQuorum':
+        return this.setQuorum(c, stimulus.resource, undefined);
       case 'Reset':
         return this.restore(c);
       default:
@@ -326,6 +377,67 @@ export class InbandStimuli implements ClusterControl {
     });
   }
 
+  /**
+   * SetProperty: the object's *_GET_COMMON_PROPERTIES first (the value to restore at Reset), then
+   * *_SET_COMMON_PROPERTIES with a PROPERTY_LIST (2.2.3.10) of the one property.
+   */
+  private async setProperty(c: ClusapiConnection, type: PropertyTarget, name: string, property: string, value: string | number, record: boolean): Promise<void> {
+    await this.withControlled(c, type, name, async (method, target) => {
+      const key = `${type}:${name.toLowerCase()}:${property.toLowerCase()}`;
+      if (record && !this.originalProperties.has(key) && !this.created.some((o) => o.type === type && same(o.name, name))) {
+        const before = await this.control(c, method, target, PROPERTY_CONTROL[type] | GET_COMMON_PROPERTIES, null);
+        let list;
+        try {
+          list = readPropertyList(before);
+        } catch (error) {
+          throw new StimulusRefused(`${method} (GET_COMMON_PROPERTIES) returned a buffer that is not a property list: ${(error as Error).message}`);
+        }
+        this.originalProperties.set(key, { objectType: type, name, property, value: list.find((p) => same(p.name, property))?.value, set: value });
+      }
+      const list = propertyListPayload([{ name: property, value }]);
+      await this.control(c, method, target, PROPERTY_CONTROL[type] | SET_COMMON_PROPERTIES, list);
+    });
+  }
+
+  /** One Api*Control call that must succeed; a buffer too small (ERROR_MORE_DATA) is asked again with the size it needs. Returns the output bytes. */
+  /** `target`: the arguments before the code (the object's handle; for a resource type, the cluster's handle and the type's name). */
+  private async control(c: ClusapiConnection, method: string, target: unknown[], code: number, input: string | null): Promise<string> {
+    const inSize = input === null ? 0 : input.length / 2;
+    let size = 4096;
+    for (let attempt = 0; ; attempt++) {
+      const reply = await this.call<{ lpOutBuffer: string; lpBytesReturned: number; lpcbRequired: number }>(c, method, [...target, code, input, inSize, size]);
+      if (reply.fault !== undefined) throw new StimulusRefused(`${method} (code 0x${code.toString(16)}) failed with RPC fault 0x${reply.fault.toString(16)}`);
+      if (reply.status === ERROR_MORE_DATA && attempt === 0 && reply.lpcbRequired > size && reply.lpcbRequired <= MAX_CONTROL_OUT) {
+        size = reply.lpcbRequired;
+        continue;
+      }
+      if (reply.status !== ERROR.SUCCESS) throw new StimulusRefused(`${method} (code 0x${code.toString(16)}) returned status 0x${reply.status.toString(16)}`);
+      return (reply.lpOutBuffer ?? '').slice(0, reply.lpBytesReturned * 2);
+    }
+  }
+
+  /** Runs `body` with an open handle of the object (the cluster's from ApiOpenCluster), closing it after. */
+  private async withControlled<R>(c: ClusapiConnection, type: PropertyTarget, name: string, body: (method: string, target: unknown[]) => Promise<R>): Promise<R> {
+    const [open, out, close, method] = {
+      cluster: ['ApiOpenCluster', 'hCluster', 'ApiCloseCluster', 'ApiClusterControl'],
+      // A resource type has no handle of its own: ApiResourceTypeControl names it on the cluster's.
+      resourceType: ['ApiOpenCluster', 'hCluster', 'ApiCloseCluster', 'ApiResourceTypeControl'],
+      node: ['ApiOpenNode', 'hNode', 'ApiCloseNode', 'ApiNodeControl'],
+      group: ['ApiOpenGroup', 'hGroup', 'ApiCloseGroup', 'ApiGroupControl'],
+      resource: ['ApiOpenResource', 'hResource', 'ApiCloseResource', 'ApiResourceControl'],
+      network: ['ApiOpenNetwork', 'hNetwork', 'ApiCloseNetwork', 'ApiNetworkControl'],
+      netInterface: ['ApiOpenNetInterface', 'hNetInterface', 'ApiCloseNetInterface', 'ApiNetInterfaceControl'],
+    }[type];
+    const onCluster = type === 'cluster' || type === 'resourceType';
+    const reply = await this.must<Record<string, Handle>>(c, open, onCluster ? [] : [name]);
+    const handle = reply[out];
+    try {
+      return await body(method, type === 'resourceType' ? [handle, name] : [handle]);
+    } finally {
+      await this.call(c, close, [handle]);
+    }
+  }
+
   private async createKey(c: ClusapiConnection, path: string): Promise<void> {
     await this.withKey(c, '', async (root) => {
       const { phKey, lpdwDisposition } = await this.must<{ phKey: Handle; lpdwDisposition: number }>(c, 'ApiCreateKey', [root, path, 0, KEY_ALL_ACCESS, null]);
@@ -357,6 +469,41 @@ export class InbandStimuli implements ClusterControl {
     }
     await this.withKey(c, path, (h) => this.must(c, 'ApiSetValue', [h, valueName, type, bytes.toString('hex'), bytes.length]));
     this.written.add(valueKey(path, valueName));
+  }
+
+  /**
+   * RegistrySetSecurity: the key's DACL as ApiGetKeySecurity returns it, written back with ApiSetKeySecurity:
+   * a change of the key's security (REGISTRY_ATTRIBUTES) that leaves it as it was.
+   */
+  private async setSecurity(c: ClusapiConnection, path: string): Promise<void> {
+    await this.withKey(c, path, async (h) => {
+      let offer = 0;
+      let descriptor: string | null = null;
+      for (let attempt = 0; attempt < 2 && descriptor === null; attempt++) {
+        const reply = await this.call<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>(c, 'ApiGetKeySecurity', [h, DACL_SECURITY_INFORMATION, offer]);
+        if (reply.fault !== undefined) throw new StimulusRefused(`ApiGetKeySecurity failed with RPC fault 0x${reply.fault.toString(16)}`);
+        if (reply.status === ERROR_INSUFFICIENT_BUFFER && attempt === 0 && reply.cbInSecurityDescriptor > 0 && reply.cbInSecurityDescriptor <= MAX_CONTROL_OUT) {
+          offer = reply.cbInSecurityDescriptor;
+          continue;
+        }
+        if (reply.status !== ERROR.SUCCESS || !reply.pRpcSecurityDescriptor) throw new StimulusRefused(`ApiGetKeySecurity returned status 0x${reply.status.toString(16)}${reply.status === ERROR.SUCCESS ? ' and no descriptor' : ''}`);
+        descriptor = reply.pRpcSecurityDescriptor;
+      }
+      if (descriptor === null) throw new StimulusRefused('ApiGetKeySecurity asked for a larger buffer twice');
+      await this.must(c, 'ApiSetKeySecurity', [h, DACL_SECURITY_INFORMATION, descriptor]);
+    });
+  }
+
+  /**
+   * SetQuorum: ApiSetQuorumResource on the resource; the quorum resource, device and log size before the first
+   * change (ApiGetQuorumResource) are set back at Reset.
+   */
+  private async setQuorum(c: ClusapiConnection, resource: string, back: { device: string; size: number } | undefined): Promise<void> {
+    if (!back && !this.originalQuorum) {
+      const q = await this.must<{ lpszResourceName: string; lpszDeviceName: string; pdwMaxQuorumLogSize: number }>(c, 'ApiGetQuorumResource', []);
+      this.originalQuorum = { resource: q.lpszResourceName, device: q.lpszDeviceName ?? '', size: q.pdwMaxQuorumLogSize ?? 0 };
+    }
+    await this.withObject(c, 'resource', resource, (h) => this.must(c, 'ApiSetQuorumResource', [h, back?.device ?? '', back?.size ?? 0]));
   }
 
   private async deleteValue(c: ClusapiConnection, path: string, valueName: string): Promise<void> {
@@ -400,10 +547,27 @@ export class InbandStimuli implements ClusterControl {
       }
     }
     this.originalStates.clear();
+    // Properties back to what the server listed before; one it did not list goes back to an empty string
+    // (a number it did not list is left: no value is known to be its default).
+    for (const o of [...this.originalProperties.values()].reverse()) {
+      const back = o.value ?? (typeof o.set === 'string' ? '' : undefined);
+      if (back === undefined) continue;
+      await attempt(`restore ${o.property} of the ${o.objectType} '${o.name}'`, () => this.setProperty(c, o.objectType, o.name, o.property, back, false));
+    }
+    this.originalProperties.clear();
+    const quorum = this.originalQuorum;
+    this.originalQuorum = undefined;
+    if (quorum) await attempt(`set the quorum back to '${quorum.resource}'`, () => this.setQuorum(c, quorum.resource, quorum));
     this.created.length = 0;
     this.createdKeys.length = 0;
     if (problems.length) throw new StimulusRefused(`the in-band Reset could not restore the cluster: ${problems.join('; ')}`);
   }
+}
+
+/** A key of the suite's own: a component named cmrp-conf-..., or under a key discovery made for the registry roles. */
+function ownKey(path: string): boolean {
+  const parts = path.split('\\');
+  return parts.some(ownByName) || Object.values(OWN_KEYS).some((k) => same(parts.slice(0, k.split('\\').length).join('\\'), k));
 }
 
 function lastComponent(path: string): string {

@@ -485,6 +485,13 @@ export const MUTANT_DEFINITIONS: readonly MutantDefinition[] = [
     override: { managementPostsState: false },
     inband: true,
   },
+  {
+    name: 'management-property-unannounced',
+    description: 'A property set through Api*Control (CLUSCTL_*_SET_COMMON_PROPERTIES) changes but posts no indication; a control adapter\'s changes are announced as usual.',
+    trips: trips('2.2.2.7: GROUP_PROPERTY reports property change or resource moved'),
+    override: { managementPostsProperty: false },
+    inband: true,
+  },
 ];
 
 /** The mutant list as the CLI shows it (reference/mutants/index.ts): name, description, trips. */

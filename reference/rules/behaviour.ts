@@ -138,6 +138,8 @@ export interface Behaviour extends V2Behaviour {
    * indications as any other change does; false only in a mutant (the change happens, unannounced).
    */
   managementPostsState: boolean;
+  /** The same for a property set through Api*Control (*_SET_COMMON_PROPERTIES); false only in a mutant. */
+  managementPostsProperty: boolean;
   /** 3.1.4.1.107 footnote: a version 2 server may lack ApiUnblockGetNotifyCall (RPC_S_PROCNUM_OUT_OF_RANGE). */
   implementsUnblock(version: ProtocolVersion): boolean;
   /** 2.2.2.7 R35: the status a registration whose filter holds `dwFilter` is refused with (undefined: accepted). */
@@ -235,6 +237,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   movePostsState: false,
   dropRegistrationsOnHandleClose: false,
   managementPostsState: true,
+  managementPostsProperty: true,
   implementsUnblock: () => true,
   refuseFilter: () => undefined,
   unblockReleases: true,

@@ -223,6 +223,10 @@ async function callTarget(session: Session, method: MethodName, codec: MethodCod
     // An empty list of notifications goes as a NULL array (dwNumNotifications 0), as an IDL server sends it.
     record[name] = kind === 'handle' ? session.handles.toWire(value) : kind === 'notifications' && Array.isArray(value) && value.length === 0 ? null : value;
   }
+  // An [out] array's size_is names an [in] parameter (Api*Control's lpOutBuffer: nOutBufferSize): the stub,
+  // not the method, sets its max_count from the request, as an IDL server's does.
+  const inNames = codec.argNames(version);
+  for (const name of codec.replyNames(version)) if (!(name in spec.outs) && inNames.includes(name)) record[name] = args[inNames.indexOf(name)];
   const inHandle = spec.params[0]?.kind === 'handle' ? (args[0] as Handle) : undefined;
   if (method === 'ApiCloseNotify' && inHandle !== undefined) {
     // The Target says what becomes of the port handle: NULL once closed, unchanged otherwise.

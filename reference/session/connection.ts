@@ -1,7 +1,7 @@
 // The ClusapiConnection the reference server hands out: the contract's methods, each mapped onto the
 // method modules. A connection that is gone (client close, failover) answers every call with the RPC
 // fault RPC_S_CALL_FAILED: the method never runs.
-import type { ClusapiConnection, EnumEntry, GetNotifyOut, Handle, NotificationV2, Reply } from '../../cmrp/contract';
+import type { ClusapiConnection, ControlOut, EnumEntry, GetNotifyOut, Handle, NotificationV2, Reply } from '../../cmrp/contract';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { RPC_S_CALL_FAILED, RpcFault } from '../rules/codes';
 import type { StatefulType } from '../model/types';
@@ -10,6 +10,8 @@ import * as objects from './object-methods';
 import * as notify from './notify-methods';
 import * as notifyV2 from './notify-v2-methods';
 import * as manage from './management-methods';
+import * as controls from './control-methods';
+import type { ControlMethod } from './control-methods';
 
 export class ServerConnection implements ClusapiConnection {
   constructor(
@@ -213,6 +215,12 @@ export class ServerConnection implements ClusapiConnection {
   ApiSetKeySecurity(hKey: Handle, _SecurityInformation: number, pRpcSecurityDescriptor: string | null): Promise<Reply> {
     return this.run(() => manage.setKeySecurity(this.s, hKey, pRpcSecurityDescriptor));
   }
+  ApiGetKeySecurity(hKey: Handle, _SecurityInformation: number, cbInSecurityDescriptor: number): Promise<Reply<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>> {
+    return this.run(() => manage.getKeySecurity(this.s, hKey, cbInSecurityDescriptor));
+  }
+  ApiSetQuorumResource(hResource: Handle, _lpszDeviceName: string, _dwMaxQuorumLogSize: number): Promise<Reply> {
+    return this.run(() => manage.setQuorumResource(this.s, hResource));
+  }
   ApiCreateGroup(lpszGroupName: string): Promise<Reply<{ hGroup: Handle }>> {
     return this.run(() => manage.createGroup(this.s, lpszGroupName));
   }
@@ -235,6 +243,28 @@ export class ServerConnection implements ClusapiConnection {
     return this.run(() => manage.resumeNode(this.s, hNode));
   }
 
+  ApiResourceTypeControl(hCluster: Handle, lpszResourceTypeName: string, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.run(() => controls.control(this.s, 'ApiResourceTypeControl', hCluster, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize, this.s.core.behaviour.managementPostsProperty, lpszResourceTypeName));
+  }
+  ApiResourceControl(hResource: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.control('ApiResourceControl', hResource, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize);
+  }
+  ApiGroupControl(hGroup: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.control('ApiGroupControl', hGroup, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize);
+  }
+  ApiNodeControl(hNode: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.control('ApiNodeControl', hNode, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize);
+  }
+  ApiNetworkControl(hNetwork: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.control('ApiNetworkControl', hNetwork, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize);
+  }
+  ApiNetInterfaceControl(hNetInterface: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.control('ApiNetInterfaceControl', hNetInterface, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize);
+  }
+  ApiClusterControl(hCluster: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.control('ApiClusterControl', hCluster, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize);
+  }
+
   async close(): Promise<void> {
     this.onClose(this.s);
   }
@@ -247,6 +277,10 @@ export class ServerConnection implements ClusapiConnection {
     } catch (error) {
       return asFault<T>(error);
     }
+  }
+
+  private control(method: ControlMethod, handle: Handle, code: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
+    return this.run(() => controls.control(this.s, method, handle, code, lpInBuffer, nInBufferSize, nOutBufferSize, this.s.core.behaviour.managementPostsProperty));
   }
 
   private open<T extends object>(type: StatefulType, name: string, shape: (status: number, handle: Handle) => Reply<T>): Reply<T> {

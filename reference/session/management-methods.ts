@@ -294,12 +294,52 @@ export function deleteValue(s: ConnectionState, hKey: Handle, lpValueName: strin
   return { status: ERROR.SUCCESS };
 }
 
-/** ApiSetKeySecurity: the descriptor is not modelled (only that it changed); an empty one is no descriptor. */
+/**
+ * The descriptor each key was given by ApiSetKeySecurity (self-relative, hex), kept beside the model (which
+ * only counts the changes): what ApiGetKeySecurity returns. A key never set has DEFAULT_KEY_SECURITY.
+ */
+const keySecurity = new WeakMap<object, string>();
+/** Self-relative, SE_DACL_PRESENT, an empty DACL (revision 2, no ACE): what a key of the reference has until one is set. */
+export const DEFAULT_KEY_SECURITY = '0100048000000000000000000000000014000000' + '0200080000000000';
+const ERROR_INSUFFICIENT_BUFFER = 122;
+
+/** ApiSetKeySecurity: the descriptor is kept for ApiGetKeySecurity (the model counts the change); an empty one is no descriptor. */
 export function setKeySecurity(s: ConnectionState, hKey: Handle, pRpcSecurityDescriptor: string | null): Reply {
   const path = keyOf(s, 'ApiSetKeySecurity', hKey);
   if (isRefusal(path)) return { status: path.refused };
   if (!pRpcSecurityDescriptor) return { status: ERROR.INVALID_PARAMETER };
   const { model, publish, behaviour } = s.core;
   registry.setSecurity(model, publish, { verb: 'RegistrySetSecurity', path: joinPath(path) }, behaviour);
+  const key = model.registry.find(path);
+  if (key) keySecurity.set(key, pRpcSecurityDescriptor.toLowerCase());
   return { status: ERROR.SUCCESS };
+}
+
+/**
+ * ApiGetKeySecurity (3.1.4.x.41): a read (Read access, read-only state accepted). The whole descriptor is
+ * returned whatever SecurityInformation asks (the reference keeps no separate parts); a buffer offered too
+ * small gets ERROR_INSUFFICIENT_BUFFER and the size it needs in cbInSecurityDescriptor.
+ */
+export function getKeySecurity(s: ConnectionState, hKey: Handle, cbInSecurityDescriptor: number): Reply<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }> {
+  const refusal = s.gate('ApiGetKeySecurity');
+  if (refusal) return { status: refusal.refused, pRpcSecurityDescriptor: null, cbInSecurityDescriptor: 0 };
+  const target = s.check(hKey, 'key');
+  if (isRefusal(target)) return { status: target.refused, pRpcSecurityDescriptor: null, cbInSecurityDescriptor: 0 };
+  const key = s.core.model.registry.find(target.path);
+  if (!key) return { status: SERVER_ERROR.FILE_NOT_FOUND, pRpcSecurityDescriptor: null, cbInSecurityDescriptor: 0 };
+  const descriptor = keySecurity.get(key) ?? DEFAULT_KEY_SECURITY;
+  const size = descriptor.length / 2;
+  if (cbInSecurityDescriptor >>> 0 < size) return { status: ERROR_INSUFFICIENT_BUFFER, pRpcSecurityDescriptor: null, cbInSecurityDescriptor: size };
+  return { status: ERROR.SUCCESS, pRpcSecurityDescriptor: descriptor, cbInSecurityDescriptor: cbInSecurityDescriptor >>> 0 };
+}
+
+/**
+ * ApiSetQuorumResource: the resource becomes the quorum resource, through the SetQuorum verb's code (its
+ * QUORUM_STATE). The device name and log size are not modelled.
+ */
+export function setQuorumResource(s: ConnectionState, hResource: Handle): Reply {
+  return onObject(s, 'ApiSetQuorumResource', hResource, 'resource', (resource) => {
+    objects.setQuorum(s.core.model, s.core.publish, { verb: 'SetQuorum', resource: resource.name });
+    return ERROR.SUCCESS;
+  });
 }

@@ -2,6 +2,7 @@
 // and control verb the code can send is in the schema and the doc with the same parameters; the real
 // traffic of two adapters validates against the schema; and the schema and the harness's own reply
 // checks accept and reject the same results.
+import { propertyListPayload } from '../../wire/clusapi/payload';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -196,6 +197,21 @@ async function managementSession(target: Target, version: 2 | 3): Promise<void> 
     await m.ApiResumeNode(hNode);
     const { hGroup: other } = (await m.ApiOpenGroup('Available Storage')) as { hGroup: string };
     await m.ApiChangeResourceGroup(hResource, other);
+    // Api*Control: the property codes the in-band SetProperty sends (CLUSCTL_*_SET/GET_COMMON_PROPERTIES).
+    const list = propertyListPayload([{ name: 'Description', value: 'doc' }]);
+    const { hCluster } = (await m.ApiOpenCluster()) as { hCluster: string };
+    const { hNetwork } = (await m.ApiOpenNetwork('Cluster Network 1')) as { hNetwork: string };
+    const { hNetInterface } = (await m.ApiOpenNetInterface('node1 - Ethernet')) as { hNetInterface: string };
+    for (const [method, h, object] of [['ApiResourceControl', hResource, 1], ['ApiGroupControl', hGroup, 3], ['ApiNodeControl', hNode, 4], ['ApiNetworkControl', hNetwork, 5], ['ApiNetInterfaceControl', hNetInterface, 6], ['ApiClusterControl', hCluster, 7]] as const) {
+      const control = m[method] as (h: string, code: number, input: string | null, inSize: number, outSize: number) => Promise<unknown>;
+      await control.call(m, h, (object << 24) | 0x40005e, list, list.length / 2, 0);
+      await control.call(m, h, (object << 24) | 0x59, null, 0, 4096);
+    }
+    await m.ApiResourceTypeControl(hCluster, 'Generic Service', 0x0240005e, list, list.length / 2, 0);
+    const { lpszResourceName: quorum } = (await m.ApiGetQuorumResource()) as { lpszResourceName: string };
+    await m.ApiSetQuorumResource(hResource, '', 0);
+    const { hResource: hQuorum } = (await m.ApiOpenResource(quorum)) as { hResource: string };
+    await m.ApiSetQuorumResource(hQuorum, '', 0);
     await m.ApiDeleteResource(hResource);
     await m.ApiDeleteGroup(hGroup, version === 3 ? true : undefined);
     const { hKey } = (await m.ApiGetRootKey(0xf003f)) as { hKey: string };
@@ -203,6 +219,8 @@ async function managementSession(target: Target, version: 2 | 3): Promise<void> 
     await m.ApiSetValue(phKey, 'v', 4, '01000000', 4);
     await m.ApiDeleteValue(phKey, 'v');
     await m.ApiSetKeySecurity(phKey, 4, '01000480000000000000000000000000');
+    const { cbInSecurityDescriptor } = (await m.ApiGetKeySecurity(phKey, 4, 0)) as { cbInSecurityDescriptor: number };
+    await m.ApiGetKeySecurity(phKey, 4, cbInSecurityDescriptor);
     await m.ApiCloseKey(phKey);
     await m.ApiDeleteKey(hKey, 'cmrp-conformance doc key');
   } finally {

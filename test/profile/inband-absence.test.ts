@@ -67,3 +67,41 @@ test('a stimulus MS-CMRP cannot cause ends the sequence there: the checks before
   expect(seen[ADD]).toMatch(/^pass: /);
   for (const id of [READ, ABSENT, LATER]) expect(seen[id]).toMatch(/^not-tested: .*the target's in-band stimuli lack SetServerState \(the sequence stops at step 7/);
 });
+
+/** The same for a version 2 port: absentV2 after an in-band stimulus. */
+function sequenceV2(stimulus: Sequence['steps'][number]): Sequence {
+  return {
+    id: 'test/inband-absence-v2',
+    title: 'in-band change, v2 read, v2 absence, then another port',
+    clauses: { read: { 3: READ }, absent: { 3: ABSENT }, later: { 3: LATER } },
+    steps: [
+      { call: 'ApiCreateNotifyV2', save: { hNotify: 'port' } },
+      { call: 'ApiOpenGroup', args: ['App Group'], save: { hGroup: 'group' } },
+      { call: 'ApiAddNotifyV2', args: ['$port', '$group', 'CLUSTER_OBJECT_TYPE_GROUP', 'CLUSTER_CHANGE_GROUP_STATE_V2', 4, 2, true] },
+      { call: 'ApiCreateNotify', save: { hNotify: 'port2' } },
+      { call: 'ApiOpenResource', args: ['App Service'], save: { hResource: 'r' } },
+      { call: 'ApiAddNotifyResource', args: ['$port2', '$r', 'RESOURCE_STATE', 2] },
+      stimulus,
+      { readV2: '$port', expect: [{ dwNotifyKey: 4, FilterFlags: 'CLUSTER_CHANGE_GROUP_STATE_V2' }], check: 'read' },
+      { absentV2: '$port', check: 'absent' },
+      { read: '$port2', expect: [{ dwNotifyKey: 2, dwFilter: 'RESOURCE_STATE', Name: 'App Service' }], check: 'later' },
+    ],
+  };
+}
+
+test('a version 2 absence released empty is INCONCLUSIVE and the sequence goes on', async () => {
+  // Taking the resource offline takes its group offline too: one GROUP_STATE entry on the v2 port.
+  const seen = await observe(sequenceV2(OFFLINE));
+  expect(seen[READ]).toMatch(/^pass: /);
+  expect(seen[ABSENT]).toMatch(/^inconclusive: .*absence of further events not proven.*showed none/);
+  expect(seen[LATER]).toMatch(/^pass: .*\[stimuli in-band, through MS-CMRP\]$/);
+});
+
+test('an entry at a version 2 absence is INCONCLUSIVE naming it, never FAIL, and stops the sequence', async () => {
+  // The group offline, then online again: two GROUP_STATE entries; the read takes one, the absence meets the other.
+  const seq = sequenceV2({ control: { verb: 'SetState', objectType: 'group', name: 'App Group', state: 1 } });
+  seq.steps.splice(7, 0, { control: { verb: 'SetState', objectType: 'group', name: 'App Group', state: 0 } });
+  const seen = await observe(seq);
+  expect(seen[ABSENT]).toMatch(/^inconclusive: .*returned \[.*GROUP_STATE_V2, Name: "App Group".*not judged after an in-band one/);
+  expect(seen[LATER]).toMatch(/^inconclusive: .*not reached/);
+});

@@ -107,8 +107,27 @@ test('without a profile, a target that serves the management methods is enumerat
       expect([role, found.name(role)]).toEqual([role, expected.name(role)]);
     }
     expect(found.name('key')).toBe(OWN_KEYS.key);
+    // The resource's type, as ApiResourceControl's CLUSCTL_RESOURCE_GET_RESOURCE_TYPE returns it.
+    expect(found.name('resourceType')).toBe(expected.name('resourceType'));
+  } finally {
+    await other.dispose();
+  }
+});
+
+test('without ApiResourceControl, the resource type role stays unbound, saying why', async () => {
+  const other = createBuiltinTarget({ cluster: loadClusterFile(clusterFile('other-names.json')) });
+  const noControl: Target = {
+    ...other,
+    connect: async (o) => {
+      const c = await other.connect(o);
+      return Object.assign(Object.create(Object.getPrototypeOf(c) as object) as object, c, { ApiResourceControl: undefined }) as typeof c;
+    },
+    dispose: () => other.dispose(),
+  };
+  try {
+    const found = await bindRoles({ targetSpec: 'tcp:127.0.0.1:1', target: noControl, protocolVersion: 3, callMs: 500 });
     expect(found.name('resourceType')).toBeUndefined();
-    expect(found.whyUnbound('resourceType')).toMatch(/no method of the contract returns a resource's type/);
+    expect(found.whyUnbound('resourceType')).toMatch(/ApiResourceControl did not return the type of 'Ledger Writer' \(CLUSCTL_RESOURCE_GET_RESOURCE_TYPE\)/);
   } finally {
     await other.dispose();
   }

@@ -1,5 +1,6 @@
 // Each mutant differs from the reference on the behaviour it breaks (a probe per mutant, run against
 // both), its trips name real catalogue clauses, and the builtin target exposes them by name.
+import { propertyListPayload } from '../../wire/clusapi/payload';
 import { loadCatalogue } from '../../harness/catalogue/load';
 import { createBuiltinTarget } from '../../harness/target/builtin';
 import { CLUSTER_CHANGE as C, CLUSTER_CHANGE_GROUP_V2 as G, CLUSTER_CHANGE_REGISTRY_V2 as R, CLUSTER_OBJECT_TYPE as OT } from '../../cmrp/constants';
@@ -350,6 +351,14 @@ const PROBES: Record<string, Probe> = {
     const { conn, h, hGroup } = await groupPort(3, m);
     ok(await conn.ApiAddNotifyGroup(h, hGroup, C.GROUP_STATE, 2));
     ok(await conn.ApiOfflineGroup!(hGroup));
+    return (await drain(conn, h)).length;
+  },
+  'management-property-unannounced': async (m) => {
+    // The group's Description is set through ApiGroupControl (CLUSCTL_GROUP_SET_COMMON_PROPERTIES).
+    const { conn, h, hGroup } = await groupPort(3, m);
+    ok(await conn.ApiAddNotifyGroup(h, hGroup, C.GROUP_PROPERTY, 2));
+    const list = propertyListPayload([{ name: 'Description', value: 'probe' }]);
+    ok(await conn.ApiGroupControl!(hGroup, 0x0340005e, list, list.length / 2, 0));
     return (await drain(conn, h)).length;
   },
 };

@@ -9,6 +9,10 @@ import { NdrWriter } from '../ndr/writer';
 import type { Field, Shape } from './shape';
 import {
   readByteArray,
+  readDescriptorAnswer,
+  readDescriptorOffer,
+  readOutBuffer,
+  readUniqueByteArray,
   readEnumList,
   readFilterAndType,
   readNotifications,
@@ -16,6 +20,10 @@ import {
   readSecurityAttributes,
   readSecurityDescriptor,
   writeByteArray,
+  writeDescriptorAnswer,
+  writeDescriptorOffer,
+  writeOutBuffer,
+  writeUniqueByteArray,
   writeEnumList,
   writeFilterAndType,
   writeNotifications,
@@ -42,9 +50,9 @@ export function argNames(shape: Shape): string[] {
   return shape.ins.flatMap((f) => (f.kind === 'filterAndType' ? ['dwObjectType', 'FilterFlags'] : [f.name]));
 }
 
-/** The reply field names of a shape, in wire order (dwNumNotifications follows Notifications). */
+/** The reply field names of a shape, in wire order (dwNumNotifications follows Notifications; an output buffer's max_count, nOutBufferSize, follows it). */
 export function replyNames(shape: Shape): string[] {
-  return [...shape.outs, shape.ret].flatMap((f) => (f.kind === 'notifications' ? [f.name, 'dwNumNotifications'] : [f.name]));
+  return [...shape.outs, shape.ret].flatMap((f) => (f.kind === 'notifications' ? [f.name, 'dwNumNotifications'] : f.kind === 'outBuffer' ? [f.name, 'nOutBufferSize'] : f.kind === 'securityDescriptorBuffer' ? [f.name, 'cbInSecurityDescriptor'] : [f.name]));
 }
 
 function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): void {
@@ -72,6 +80,13 @@ function writeField(w: NdrWriter, f: Field, value: unknown, next?: unknown): voi
     }
     case 'byteArray':
       return writeByteArray(w, value, f.name);
+    case 'uniqueByteArray':
+      return writeUniqueByteArray(w, value, f.name);
+    case 'outBuffer':
+      return writeOutBuffer(w, value, next, f.name);
+    case 'securityDescriptorBuffer':
+      // A request's value is the size offered (a number); a reply's is the descriptor, `next` its cbIn.
+      return typeof value === 'number' ? writeDescriptorOffer(w, value, f.name) : writeDescriptorAnswer(w, value, next, f.name);
     case 'securityDescriptor':
       return writeSecurityDescriptor(w, value, f.name);
     case 'securityAttributes':
@@ -121,6 +136,19 @@ function readField(r: NdrReader, f: Field, into: Record<string, unknown>): void 
     case 'byteArray':
       into[f.name] = readByteArray(r, f.name);
       return;
+    case 'uniqueByteArray':
+      into[f.name] = readUniqueByteArray(r, f.name);
+      return;
+    case 'securityDescriptorBuffer':
+      // Only reply fields are read into a record with other outs; the request reader reads the offer (argNames).
+      into[f.name] = readDescriptorOffer(r, f.name);
+      return;
+    case 'outBuffer': {
+      const { bytes, max } = readOutBuffer(r, f.name);
+      into[f.name] = bytes;
+      into.nOutBufferSize = max;
+      return;
+    }
     case 'securityDescriptor':
       into[f.name] = readSecurityDescriptor(r, f.name);
       return;
@@ -170,7 +198,7 @@ export function makeCodec(def: MethodDef): MethodCodec {
       const w = new NdrWriter(`${def.name} response`);
       for (const f of [...shape.outs, shape.ret]) {
         const value = reply[f.name];
-        writeField(w, f, value === undefined ? missing(f) : value, f.kind === 'notifications' ? reply.dwNumNotifications : undefined);
+        writeField(w, f, value === undefined ? missing(f) : value, f.kind === 'notifications' ? reply.dwNumNotifications : f.kind === 'outBuffer' ? reply.nOutBufferSize : f.kind === 'securityDescriptorBuffer' ? reply.cbInSecurityDescriptor : undefined);
       }
       return w.toBuffer();
     },
@@ -179,7 +207,13 @@ export function makeCodec(def: MethodDef): MethodCodec {
       const shape = shapeOf(version, 'response');
       const r = new NdrReader(stub, `${def.name} response`);
       const into: Record<string, unknown> = {};
-      for (const f of [...shape.outs, shape.ret]) readField(r, f, into);
+      for (const f of [...shape.outs, shape.ret]) {
+        if (f.kind === 'securityDescriptorBuffer') {
+          const { bytes, cbIn } = readDescriptorAnswer(r, f.name);
+          into[f.name] = bytes;
+          into.cbInSecurityDescriptor = cbIn;
+        } else readField(r, f, into);
+      }
       return into as ReplyRecord;
     },
   };

@@ -54,6 +54,15 @@ const addNotify = (name: WireMethodName, opnum: number, object: string): MethodD
 const reAddNotify = (name: WireMethodName, opnum: number, object: string): MethodDef =>
   call(name, opnum, [h('hNotify'), h(object), d('dwFilter'), d('dwNotifyKey'), d('StateSequence')]);
 
+/** Api*Control on an object of the handle's kind (the [out] buffer's size_is is the [in] nOutBufferSize). */
+const control = (name: WireMethodName, opnum: number, object: string): MethodDef =>
+  call(
+    name,
+    opnum,
+    [h(object), d('dwControlCode'), { kind: 'uniqueByteArray', name: 'lpInBuffer' }, d('nInBufferSize'), d('nOutBufferSize')],
+    [{ kind: 'outBuffer', name: 'lpOutBuffer' }, d('lpBytesReturned'), d('lpcbRequired')],
+  );
+
 const DEFS: MethodDef[] = [
   // Cluster (A.1/A.2: neither version gives ApiOpenCluster or ApiGetClusterName an rpc_status).
   open('ApiOpenCluster', 0, [], 'hCluster', { rpcStatus: false }),
@@ -169,6 +178,17 @@ const DEFS: MethodDef[] = [
   call('ApiSetValue', 32, [h('hKey'), wstring('lpValueName'), d('dwType'), { kind: 'byteArray', name: 'lpData' }, d('cbData')]),
   call('ApiDeleteValue', 33, [h('hKey'), wstring('lpValueName')]),
   call('ApiDeleteKey', 35, [h('hKey'), wstring('lpSubKey')]),
+  // [in, out] PRPC_SECURITY_DESCRIPTOR: one field in both directions (the offer in, the descriptor out).
+  {
+    name: 'ApiGetKeySecurity',
+    opnum: 40,
+    versions: BOTH,
+    shape: (v): Shape => {
+      const sd: Field = { kind: 'securityDescriptorBuffer', name: 'pRpcSecurityDescriptor' };
+      return { ins: [h('hKey'), d('SecurityInformation'), sd], outs: [sd, ...rpc(v)], ret: STATUS };
+    },
+  },
+  call('ApiSetQuorumResource', 6, [h('hResource'), wstring('lpszDeviceName'), d('dwMaxQuorumLogSize')]),
   call('ApiSetKeySecurity', 39, [h('hKey'), d('SecurityInformation'), { kind: 'securityDescriptor', name: 'pRpcSecurityDescriptor' }]),
   open('ApiCreateGroup', 42, [wstring('lpszGroupName')], 'hGroup'),
   {
@@ -183,6 +203,21 @@ const DEFS: MethodDef[] = [
   call('ApiMoveGroupToNode', 52, [h('hGroup'), h('hNode')]),
   call('ApiPauseNode', 69, [h('hNode')]),
   call('ApiResumeNode', 70, [h('hNode')]),
+  // Api*Control: [in] handle, dwControlCode, [in, unique, size_is(nInBufferSize)] lpInBuffer, nInBufferSize,
+  // [out, size_is(nOutBufferSize), length_is(*lpBytesReturned)] lpOutBuffer, [in] nOutBufferSize,
+  // [out] lpBytesReturned, [out] lpcbRequired, [out] rpc_status in v3.
+  control('ApiResourceControl', 73, 'hResource'),
+  call(
+    'ApiResourceTypeControl',
+    75,
+    [h('hCluster'), wstring('lpszResourceTypeName'), d('dwControlCode'), { kind: 'uniqueByteArray', name: 'lpInBuffer' }, d('nInBufferSize'), d('nOutBufferSize')],
+    [{ kind: 'outBuffer', name: 'lpOutBuffer' }, d('lpBytesReturned'), d('lpcbRequired')],
+  ),
+  control('ApiGroupControl', 77, 'hGroup'),
+  control('ApiNodeControl', 79, 'hNode'),
+  control('ApiNetworkControl', 89, 'hNetwork'),
+  control('ApiNetInterfaceControl', 98, 'hNetInterface'),
+  control('ApiClusterControl', 106, 'hCluster'),
 
   call('ApiGetNotifyV2', 139, [h('hNotify')], [{ kind: 'notifications', name: 'Notifications' }], { rpcStatus: false, versions: V3_ONLY }),
 ];

@@ -23,8 +23,21 @@ export type FieldKind =
   | 'notifications'
   /** [in, size_is(n)] const UCHAR *: a top-level [ref] pointer to a conformant byte array (hex in the contract). */
   | 'byteArray'
+  /** [in, unique, size_is(n)] UCHAR *: NULL, or a referent id then a conformant byte array (hex; null for NULL). */
+  | 'uniqueByteArray'
+  /**
+   * [out, size_is(nOutBufferSize), length_is(*lpBytesReturned)] UCHAR *: a top-level [ref] pointer to a
+   * conformant varying byte array. Its max_count is the request's nOutBufferSize, which the reply record
+   * carries as `nOutBufferSize` (decoded from the max_count; encoded from it, else the bytes' length).
+   */
+  | 'outBuffer'
   /** [in] PRPC_SECURITY_DESCRIPTOR: a [ref] pointer to the struct, its bytes deferred (hex in the contract). */
   | 'securityDescriptor'
+  /**
+   * [in, out] PRPC_SECURITY_DESCRIPTOR of ApiGetKeySecurity: in, the buffer offered (a number, its cbIn;
+   * 0 is a NULL lpSecurityDescriptor); out, the descriptor (hex, null for NULL) and `cbInSecurityDescriptor`.
+   */
+  | 'securityDescriptorBuffer'
   /** [in, unique] PRPC_SECURITY_ATTRIBUTES: NULL, or the struct with its descriptor's bytes (hex; null for NULL). */
   | 'securityAttributes'
   /** [out] PENUM_LIST *: referent id, then the conformant ENUM_LIST with its names deferred. */

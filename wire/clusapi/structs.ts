@@ -123,6 +123,35 @@ export function readByteArray(r: NdrReader, what: string): string {
   return r.conformantBytes(what).toString('hex');
 }
 
+/** [in, unique, size_is(n)] UCHAR *: the NULL referent for null, else a referent id and the conformant bytes. */
+export function writeUniqueByteArray(w: NdrWriter, value: unknown, what: string): void {
+  if (w.referent(value !== null && value !== undefined)) w.conformantBytes(hexBytes(w, value, what));
+}
+
+export function readUniqueByteArray(r: NdrReader, what: string): string | null {
+  return r.referent(what) === 0 ? null : r.conformantBytes(what).toString('hex');
+}
+
+/** [out, size_is(max), length_is(bytes)] UCHAR *: max_count, offset 0, actual_count, the bytes. */
+export function writeOutBuffer(w: NdrWriter, value: unknown, max: unknown, what: string): void {
+  const bytes = value === null || value === undefined ? Buffer.alloc(0) : hexBytes(w, value, what);
+  const maxCount = max === undefined || max === null ? bytes.length : max;
+  if (typeof maxCount !== 'number' || maxCount < bytes.length) w.fail(`${what}: max_count ${String(maxCount)} is below the ${bytes.length} bytes returned`);
+  w.u32(maxCount, `${what} max_count`);
+  w.u32(0, `${what} offset`);
+  w.u32(bytes.length, `${what} actual_count`);
+  w.bytes(bytes);
+}
+
+export function readOutBuffer(r: NdrReader, what: string): { bytes: string; max: number } {
+  const at = r.offset;
+  const max = r.u32(`${what} max_count`);
+  const offset = r.u32(`${what} offset`);
+  const actual = r.u32(`${what} actual_count`);
+  if (offset !== 0 || actual > max) r.fail(`${what}: max_count ${max}, offset ${offset}, actual_count ${actual}`, at);
+  return { bytes: r.copy(actual, what).toString('hex'), max };
+}
+
 /**
  * RPC_SECURITY_DESCRIPTOR ([MS-CMRP] 2.2.3.1): { [size_is(cbIn), length_is(cbOut)] unsigned char
  * *lpSecurityDescriptor; cbInSecurityDescriptor; cbOutSecurityDescriptor }. The body here; the bytes
@@ -164,6 +193,63 @@ export function writeSecurityDescriptor(w: NdrWriter, value: unknown, what: stri
 
 export function readSecurityDescriptor(r: NdrReader, what: string): string | null {
   return readDescriptorBody(r, what)();
+}
+
+/** ApiGetKeySecurity [in]: the struct offering a buffer of cbIn bytes (none sent: actual_count 0), or NULL for 0. */
+export function writeDescriptorOffer(w: NdrWriter, cbIn: unknown, what: string): void {
+  if (typeof cbIn !== 'number') w.fail(`${what}: expected the buffer size offered, a number`);
+  w.referent(cbIn > 0);
+  w.u32(cbIn, `${what}.cbInSecurityDescriptor`);
+  w.u32(0, `${what}.cbOutSecurityDescriptor`);
+  if (cbIn > 0) {
+    w.u32(cbIn);
+    w.u32(0);
+    w.u32(0);
+  }
+}
+
+export function readDescriptorOffer(r: NdrReader, what: string): number {
+  const present = r.referent(`${what}.lpSecurityDescriptor`) !== 0;
+  const cbIn = r.u32(`${what}.cbInSecurityDescriptor`);
+  const cbOut = r.u32(`${what}.cbOutSecurityDescriptor`);
+  if (present) {
+    const at = r.offset;
+    const max = r.u32(`${what} max_count`);
+    const offset = r.u32(`${what} offset`);
+    const actual = r.u32(`${what} actual_count`);
+    if (max !== cbIn || offset !== 0 || actual !== cbOut || actual > max) r.fail(`${what}: max_count ${max}, offset ${offset}, actual_count ${actual} disagree with cbIn ${cbIn}, cbOut ${cbOut}`, at);
+    r.copy(actual, what);
+  }
+  return cbIn;
+}
+
+/** ApiGetKeySecurity [out]: the descriptor's bytes (null: a NULL pointer) in a buffer of cbIn bytes. */
+export function writeDescriptorAnswer(w: NdrWriter, value: unknown, cbIn: unknown, what: string): void {
+  const bytes = value === null || value === undefined ? null : hexBytes(w, value, what);
+  const size = typeof cbIn === 'number' ? cbIn : (bytes?.length ?? 0);
+  if (bytes && bytes.length > size) w.fail(`${what}: ${bytes.length} bytes exceed cbInSecurityDescriptor ${size}`);
+  w.referent(bytes !== null);
+  w.u32(size, `${what}.cbInSecurityDescriptor`);
+  w.u32(bytes?.length ?? 0, `${what}.cbOutSecurityDescriptor`);
+  if (bytes) {
+    w.u32(size);
+    w.u32(0);
+    w.u32(bytes.length);
+    w.bytes(bytes);
+  }
+}
+
+export function readDescriptorAnswer(r: NdrReader, what: string): { bytes: string | null; cbIn: number } {
+  const present = r.referent(`${what}.lpSecurityDescriptor`) !== 0;
+  const cbIn = r.u32(`${what}.cbInSecurityDescriptor`);
+  const cbOut = r.u32(`${what}.cbOutSecurityDescriptor`);
+  if (!present) return { bytes: null, cbIn };
+  const at = r.offset;
+  const max = r.u32(`${what} max_count`);
+  const offset = r.u32(`${what} offset`);
+  const actual = r.u32(`${what} actual_count`);
+  if (max !== cbIn || offset !== 0 || actual !== cbOut || actual > max) r.fail(`${what}: max_count ${max}, offset ${offset}, actual_count ${actual} disagree with cbIn ${cbIn}, cbOut ${cbOut}`, at);
+  return { bytes: r.copy(actual, what).toString('hex'), cbIn };
 }
 
 /** [in, unique] PRPC_SECURITY_ATTRIBUTES: { nLength; RPC_SECURITY_DESCRIPTOR; long bInheritHandle } or NULL. */

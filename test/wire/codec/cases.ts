@@ -287,7 +287,74 @@ export const CASES: CaseTable = {
   ApiMoveGroupToNode: simple({ hGroup: HANDLES.hGroup, hNode: HANDLES.hNode }),
   ApiPauseNode: simple({ hNode: HANDLES.hNode }),
   ApiResumeNode: simple({ hNode: HANDLES.hNode }, 0x13c2),
+  ApiGetKeySecurity: (v) => [
+    {
+      name: 'asking the size: no buffer offered (NULL), ERROR_INSUFFICIENT_BUFFER with the size needed',
+      args: { hKey: HANDLES.phKey, SecurityInformation: 4, pRpcSecurityDescriptor: 0 },
+      reply: { pRpcSecurityDescriptor: null, cbInSecurityDescriptor: 28, ...rpc(v), status: 122 },
+    },
+    {
+      name: 'a buffer of 64 bytes offered: the 28-byte descriptor in it',
+      args: { hKey: HANDLES.phKey, SecurityInformation: 4, pRpcSecurityDescriptor: 64 },
+      reply: { pRpcSecurityDescriptor: '01000480000000000000000000000000140000000200080000000000', cbInSecurityDescriptor: 64, ...rpc(v), status: 0 },
+    },
+  ],
+  ApiSetQuorumResource: (v) => [
+    { name: 'success', args: { hResource: HANDLES.hResource, lpszDeviceName: '', dwMaxQuorumLogSize: 0 }, reply: { ...rpc(v), status: 0 } },
+    { name: 'a device path, refused', args: { hResource: HANDLES.hResource, lpszDeviceName: 'Q:\\MSCS', dwMaxQuorumLogSize: 0x400000 }, reply: { ...rpc(v), status: 5 } },
+  ],
+  ApiResourceTypeControl: (v) => [
+    {
+      name: 'SET_COMMON_PROPERTIES of a type named on the cluster handle',
+      args: { hCluster: HANDLES.hCluster, lpszResourceTypeName: 'Generic Service', dwControlCode: 0x0240005e, lpInBuffer: DESCRIPTION_X, nInBufferSize: DESCRIPTION_X.length / 2, nOutBufferSize: 0 },
+      reply: { lpOutBuffer: '', nOutBufferSize: 0, lpBytesReturned: 0, lpcbRequired: 0, ...rpc(v), status: 0 },
+    },
+    {
+      name: 'GET_COMMON_PROPERTIES: the list out',
+      args: { hCluster: HANDLES.hCluster, lpszResourceTypeName: 'Generic Service', dwControlCode: 0x02000059, lpInBuffer: null, nInBufferSize: 0, nOutBufferSize: 64 },
+      reply: { lpOutBuffer: DESCRIPTION_X, nOutBufferSize: 64, lpBytesReturned: DESCRIPTION_X.length / 2, lpcbRequired: DESCRIPTION_X.length / 2, ...rpc(v), status: 0 },
+    },
+  ],
+  ApiResourceControl: control('hResource', 0x01),
+  ApiGroupControl: control('hGroup', 0x03),
+  ApiNodeControl: control('hNode', 0x04),
+  ApiNetworkControl: control('hNetwork', 0x05),
+  ApiNetInterfaceControl: control('hNetInterface', 0x06),
+  ApiClusterControl: control('hCluster', 0x07),
 };
+
+/** A PROPERTY_LIST (2.2.3.10) of Description = "x": count, CLUSPROP_SYNTAX_NAME, LIST_VALUE_SZ, ENDMARK. */
+const DESCRIPTION_X =
+  '01000000' + '03000400' + '18000000' + '4400650073006300720069007000740069006f006e000000' + '03000100' + '04000000' + '78000000' + '00000000';
+
+/**
+ * Api*Control (the codes the in-band SetProperty sends): *_SET_COMMON_PROPERTIES with a property list in
+ * and nothing out; *_GET_COMMON_PROPERTIES with no input (a NULL [unique] pointer) and the list out, its
+ * max_count the request's nOutBufferSize; and a buffer too small (ERROR_MORE_DATA, lpcbRequired).
+ */
+function control(object: keyof typeof HANDLES, objectByte: number) {
+  const code = (fn: number) => (objectByte * 0x1000000 + fn) >>> 0;
+  return (v: ProtocolVersion): WireCase[] => {
+    const listBytes = DESCRIPTION_X.length / 2;
+    return [
+    {
+      name: 'SET_COMMON_PROPERTIES: a property list in, nothing out',
+      args: { [object]: HANDLES[object], dwControlCode: code(0x40005e), lpInBuffer: DESCRIPTION_X, nInBufferSize: listBytes, nOutBufferSize: 0 },
+      reply: { lpOutBuffer: '', nOutBufferSize: 0, lpBytesReturned: 0, lpcbRequired: 0, ...rpc(v), status: 0 },
+    },
+    {
+      name: 'GET_COMMON_PROPERTIES: no input, the list out in a larger buffer',
+      args: { [object]: HANDLES[object], dwControlCode: code(0x59), lpInBuffer: null, nInBufferSize: 0, nOutBufferSize: 64 },
+      reply: { lpOutBuffer: DESCRIPTION_X, nOutBufferSize: 64, lpBytesReturned: listBytes, lpcbRequired: listBytes, ...rpc(v), status: 0 },
+    },
+    {
+      name: 'GET_COMMON_PROPERTIES: the buffer is too small (ERROR_MORE_DATA)',
+      args: { [object]: HANDLES[object], dwControlCode: code(0x59), lpInBuffer: null, nInBufferSize: 0, nOutBufferSize: 8 },
+      reply: { lpOutBuffer: '', nOutBufferSize: 8, lpBytesReturned: 0, lpcbRequired: listBytes, ...rpc(v), status: 234 },
+    },
+    ];
+  };
+}
 
 /** A management call with only a status (and rpc_status): success, and one failing status. */
 function simple(args: Record<string, unknown>, failing = ERROR_INVALID_HANDLE) {

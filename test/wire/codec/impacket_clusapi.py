@@ -114,6 +114,19 @@ class PRPC_SECURITY_ATTRIBUTES(NDRPOINTER):
     referent = (('Data', RPC_SECURITY_ATTRIBUTES),)
 
 
+class OUT_BUFFER(NDRUniConformantVaryingArray):
+    """[out, size_is(nOutBufferSize), length_is(*lpBytesReturned)] UCHAR *: max_count, offset, actual_count, bytes."""
+    item = 'c'
+
+
+class SD_OFFER(RPC_SECURITY_DESCRIPTOR):
+    """ApiGetKeySecurity's [in] RPC_SECURITY_DESCRIPTOR: the buffer offered (value: its cbIn)."""
+
+
+class SD_ANSWER(RPC_SECURITY_DESCRIPTOR):
+    """ApiGetKeySecurity's [out] RPC_SECURITY_DESCRIPTOR: the descriptor and cbIn (value: hex; cbInSecurityDescriptor beside)."""
+
+
 class BOOL32(BOOL):
     """MS-DTYP BOOL: a 32-bit long (impacket's BOOL is the same class as DWORD, so it needs a mark)."""
 
@@ -136,7 +149,20 @@ def idl(version):
     add = lambda o: ([('hNotify', H), (o, H), ('dwFilter', DWORD), ('dwNotifyKey', DWORD)], [('dwStateSequence', DWORD)] + rpc + [('status', DWORD)])
     readd = lambda o: ([('hNotify', H), (o, H), ('dwFilter', DWORD), ('dwNotifyKey', DWORD), ('StateSequence', DWORD)], rpc + [('status', DWORD)])
     state = lambda o, extra=(): ([(o, H)], [('State', DWORD)] + list(extra) + rpc + [('status', DWORD)])
+    # Api*Control: [in, unique, size_is(nInBufferSize)] UCHAR *lpInBuffer; the [out] buffer before the [in] nOutBufferSize in the IDL.
+    ctrl = lambda o: ([(o, H), ('dwControlCode', DWORD), ('lpInBuffer', PBYTE_ARRAY), ('nInBufferSize', DWORD), ('nOutBufferSize', DWORD)],
+                      [('lpOutBuffer', OUT_BUFFER), ('lpBytesReturned', DWORD), ('lpcbRequired', DWORD)] + rpc + [('status', DWORD)])
     table = {
+        'ApiGetKeySecurity': (40, [('hKey', H), ('SecurityInformation', DWORD), ('pRpcSecurityDescriptor', SD_OFFER)],
+                              [('pRpcSecurityDescriptor', SD_ANSWER)] + rpc + [('status', DWORD)]),
+        'ApiSetQuorumResource': (6, [('hResource', H), ('lpszDeviceName', S_IN), ('dwMaxQuorumLogSize', DWORD)], rpc + [('status', DWORD)]),
+        'ApiResourceTypeControl': (75, [('hCluster', H), ('lpszResourceTypeName', S_IN)] + ctrl('x')[0][1:], ctrl('x')[1]),
+        'ApiResourceControl': (73,) + ctrl('hResource'),
+        'ApiGroupControl': (77,) + ctrl('hGroup'),
+        'ApiNodeControl': (79,) + ctrl('hNode'),
+        'ApiNetworkControl': (89,) + ctrl('hNetwork'),
+        'ApiNetInterfaceControl': (98,) + ctrl('hNetInterface'),
+        'ApiClusterControl': (106,) + ctrl('hCluster'),
         'ApiOpenCluster': (0, [], [('status', DWORD), ('hCluster', H)]),
         'ApiCloseCluster': (1,) + close('Cluster'),
         'ApiGetClusterName': (3, [], [('ClusterName', PLPWSTR), ('NodeName', PLPWSTR), ('status', DWORD)]),
@@ -245,7 +271,15 @@ def read(cls, obj, name):
         return v['Data']
     if cls is BYTE_ARRAY:
         return b''.join(v['Data']).hex()
+    if cls is PBYTE_ARRAY:
+        return None if v['ReferentID'] == 0 else b''.join(v.fields['Data']['Data']).hex()
+    if cls is OUT_BUFFER:
+        return b''.join(v['Data']).hex()
     if cls is RPC_SECURITY_DESCRIPTOR:
+        return sd_value(v)
+    if cls is SD_OFFER:
+        return v['cbInSecurityDescriptor']
+    if cls is SD_ANSWER:
         return sd_value(v)
     if cls is PRPC_SECURITY_ATTRIBUTES:
         if v['ReferentID'] == 0:
@@ -322,8 +356,33 @@ def write(cls, obj, name, value, values):
         obj[name] = 1 if value else 0
     elif cls is BYTE_ARRAY:
         obj.fields[name]['Data'] = [bytes([b]) for b in bytes.fromhex(value or '')]
+    elif cls is PBYTE_ARRAY:
+        if value is None:
+            obj.fields[name]['ReferentID'] = 0
+        else:
+            obj.fields[name].fields['Data']['Data'] = [bytes([b]) for b in bytes.fromhex(value)]
+    elif cls is OUT_BUFFER:
+        obj.fields[name]['Data'] = [bytes([b]) for b in bytes.fromhex(value or '')]
+        # The max_count is the request's nOutBufferSize, not the bytes' length.
+        obj.fields[name].fields['MaximumCount'] = values.get('nOutBufferSize', len(bytes.fromhex(value or '')))
     elif cls is RPC_SECURITY_DESCRIPTOR:
         set_sd(obj.fields[name], value)
+    elif cls is SD_OFFER:
+        sd = obj.fields[name]
+        if value == 0:
+            sd['lpSecurityDescriptor'] = NULL
+        else:
+            # A buffer of `value` bytes offered, none of them sent (max_count cbIn, actual_count 0).
+            sd.fields['lpSecurityDescriptor'].fields['Data']['Data'] = []
+            sd.fields['lpSecurityDescriptor'].fields['Data'].fields['MaximumCount'] = value
+        sd['cbInSecurityDescriptor'] = value
+        sd['cbOutSecurityDescriptor'] = 0
+    elif cls is SD_ANSWER:
+        sd = obj.fields[name]
+        set_sd(sd, value)
+        sd['cbInSecurityDescriptor'] = values['cbInSecurityDescriptor']
+        if value is not None:
+            sd.fields['lpSecurityDescriptor'].fields['Data'].fields['MaximumCount'] = values['cbInSecurityDescriptor']
     elif cls is PRPC_SECURITY_ATTRIBUTES:
         if value is None:
             obj.fields[name]['ReferentID'] = 0
@@ -389,6 +448,10 @@ def run(item):
     decoded = {}
     for name, ftype in fields:
         value = read(ftype, parsed, name)
+        if ftype is OUT_BUFFER:
+            decoded['nOutBufferSize'] = parsed.fields[name].fields['MaximumCount']
+        if ftype is SD_ANSWER:
+            decoded['cbInSecurityDescriptor'] = parsed.fields[name]['cbInSecurityDescriptor']
         if ftype is NOTIFY_FILTER_AND_TYPE_RPC:
             decoded.update(value)
         else:
