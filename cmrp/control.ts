@@ -114,6 +114,12 @@ export interface ClusterControl {
    */
   readonly unsettled?: string;
   /**
+   * Set by a binding whose Reset undoes only what the binding itself did (the in-band stimuli) rather than
+   * rebuilding the whole cluster: offering such a Reset does not make every role the suite's to change, so
+   * a sequence's state changes stay held to the roles the profile marks disposable.
+   */
+  readonly resetUndoesOwnOnly?: boolean;
+  /**
    * Why this binding cannot apply one stimulus of a verb it offers (an object type MS-CMRP cannot create, a
    * state no method sets), given the stimuli applied before it in the same sequence; undefined when it can.
    * The clauses of a sequence needing it are NOT-TESTED with that reason.

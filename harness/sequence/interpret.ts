@@ -153,9 +153,10 @@ class SequenceRun {
     const management = flatten(this.sequence.steps).find((step): step is CallStep => 'call' in step && isMethodName(step.call) && METHODS[step.call].management === true);
     if (management && !target.capabilities.management) return `the target does not serve the management methods (${management.call}), through which the sequence asks for a change of the cluster`;
     if (verbs.size && !target.control) return `the target has no control adapter (needs ${[...verbs].join(', ')})`;
-    // Checked after the verbs, so a target with no stimuli at all says that first. A control adapter that offers Reset declares the whole cluster the suite's to change; otherwise only
-    // the roles the profile marks disposable are.
-    if (!target.control?.verbs.has('Reset')) {
+    // Checked after the verbs, so a target with no stimuli at all says that first. A control adapter whose Reset
+    // rebuilds the cluster declares the whole cluster the suite's to change; otherwise (no Reset, or the in-band
+    // stimuli's Reset, which only undoes their own changes) only the roles the profile marks disposable are.
+    if (!target.control?.verbs.has('Reset') || target.control.resetUndoesOwnOnly) {
       const kept = keptRole(this.sequence.steps, this.ctx.roles);
       if (kept) return kept;
     }

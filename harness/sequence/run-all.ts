@@ -20,7 +20,8 @@ let packaged: readonly Sequence[] | undefined;
 
 /** `roles`: the server's names for the sequences' roles (harness/profile); omitted for the builtin default cluster's. */
 export async function runAllSequences(target: Target, protocolVersion: ProtocolVersion, timeouts: Timeouts, roles?: RoleBindings): Promise<Observation[]> {
-  const bindings = roles ?? RoleBindings.of(profileFromCluster(DEFAULT_CLUSTER), 'the builtin target\'s default cluster');
+  // The builtin default cluster lives only for the run: every role is the suite's to change (as harness/profile/resolve.ts binds it).
+  const bindings = roles ?? RoleBindings.of(profileFromCluster(DEFAULT_CLUSTER), 'the builtin target\'s default cluster', 'all');
   const observations: Observation[] = [];
   // One target, one record of its hangs: a mutant that hangs waits the call timeout once per method.
   const guarded: Timeouts = { ...timeouts, hangs: timeouts.hangs ?? memoryHangs() };

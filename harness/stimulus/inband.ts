@@ -88,6 +88,7 @@ const LISTED = [
 export class InbandStimuli implements ClusterControl {
   readonly verbs: ReadonlySet<ControlVerb> = new Set(INBAND_VERBS);
   readonly unsettled = UNSETTLED_REASON;
+  readonly resetUndoesOwnOnly = true;
   private connection: ClusapiConnection | undefined;
   /** Objects and keys this binding created and has not deleted, in creation order. */
   private readonly created: { type: 'group' | 'resource'; name: string }[] = [];

@@ -43,20 +43,26 @@ const catalogueIds = new Set(catalogue.map((c) => c.id));
 // On a loaded machine the served reference answers late.
 const timeouts = defaultTimeouts(0.2 * timeScale());
 /**
- * The share of the control run's judged clauses the in-band run judges, at least (measured: see docs/stimuli.md),
- * and how many it judges: clauses only a control adapter can reach (a node's own server state, a shutdown)
- * lower the share without any loss in-band, so the count pins what in-band reaches.
+ * The share of the control run's judged clauses each in-band run judges, at least (measured: see
+ * docs/stimuli.md), and how many it judges: clauses only a control adapter can reach (a node's own server
+ * state, a shutdown) lower the share without any loss in-band, so the count pins what in-band reaches.
+ * Discovered roles are not the suite's to change (docs/profiles.md), so without a profile the sequences
+ * that change a role's state are NOT-TESTED; the profile marks every role disposable.
  */
-const FLOOR: Record<ProtocolVersion, number> = { 2: 0.59, 3: 0.62 };
-const JUDGED_FLOOR: Record<ProtocolVersion, number> = { 2: 189, 3: 244 };
+const FLOOR: Record<'discovered' | 'profile', Record<ProtocolVersion, number>> = {
+  discovered: { 2: 0.23, 3: 0.3 },
+  profile: { 2: 0.595, 3: 0.635 },
+};
+const JUDGED_FLOOR: Record<'discovered' | 'profile', Record<ProtocolVersion, number>> = {
+  discovered: { 2: 73, 3: 121 },
+  profile: { 2: 189, 3: 251 },
+};
 
 function verdicts(version: ProtocolVersion, observations: Observation[]): Map<string, Verdict> {
   const selection = catalogue.filter((c) => c.versions.includes(version));
   return new Map(judge(selection, observations, { catalogueIds }).map((v) => [v.id, { verdict: v.verdict, message: (v.message ?? '').split('\n')[0] }]));
 }
 
-/** The share of the control run's judged clauses the in-band run judges, with the profile (it lets the suite set the Description properties). */
-const PROFILE_FLOOR: Record<ProtocolVersion, number> = { 2: 0.595, 3: 0.635 };
 
 describe.each([3, 2] as const)('protocol version %i', (version) => {
   test('in-band stimuli over dcerpc: at packet privacy, with discovery and with the profile, judge with no FAIL, and say why for the rest', async () => {
@@ -112,8 +118,8 @@ describe.each([3, 2] as const)('protocol version %i', (version) => {
       const table = `${run === 'profile' ? 'with --profile other-names.json' : 'roles discovered, no profile'}: ${describeShare(measured, version)}`;
       console.log(table);
       if (process.env.CMRP_INBAND_TABLE) fs.appendFileSync(process.env.CMRP_INBAND_TABLE, `${table}\n`);
-      expect(measured.judgedInband.length / measured.judgedWithControl.length).toBeGreaterThanOrEqual((run === 'profile' ? PROFILE_FLOOR : FLOOR)[version]);
-      expect(measured.judgedInband.length).toBeGreaterThanOrEqual(JUDGED_FLOOR[version]);
+      expect(measured.judgedInband.length / measured.judgedWithControl.length).toBeGreaterThanOrEqual(FLOOR[run][version]);
+      expect(measured.judgedInband.length).toBeGreaterThanOrEqual(JUDGED_FLOOR[run][version]);
     }
   }, 900_000);
 });
