@@ -3,43 +3,22 @@
 //   control adapter's changes are announced) is caught in-band by GROUP_PROPERTY; the reference is not failed.
 // - Without a profile allowing it, a property of an object not of the suite's own is not set: the clause is
 //   NOT-TESTED naming the profile's "properties"; the value set is restored by the in-band Reset.
-import { resolveTrips } from '../../harness/cli/mutants';
-import { loadCatalogue } from '../../harness/catalogue/load';
-import { ANY_PROPERTY, type PropertyPolicy } from '../../harness/profile/properties';
 import { RoleBindings } from '../../harness/profile/bindings';
-import { propertyPolicy } from '../../harness/profile/properties';
-import { runAllSequences } from '../../harness/sequence/run-all';
-import { defaultTimeouts } from '../../harness/session/session';
-import { InbandStimuli, withInbandStimuli } from '../../harness/stimulus/inband';
+import { ANY_PROPERTY, propertyPolicy } from '../../harness/profile/properties';
+import { InbandStimuli } from '../../harness/stimulus/inband';
 import { createBuiltinTarget } from '../../harness/target/builtin';
-import { judge } from '../../harness/verdict/judge';
 import { listMutants } from '../../reference/mutants';
 import { readPropertyList } from '../../wire/clusapi/payload';
-import type { ProtocolVersion } from '../../cmrp/constants';
+import { inbandVerdicts, tripsOf } from './inband-verdicts';
 
 const MUTANT = 'management-property-unannounced';
-const catalogue = loadCatalogue();
-const timeouts = { ...defaultTimeouts(0.1), readMs: 50 };
-
-async function inbandVerdicts(mutant: string | undefined, version: ProtocolVersion, properties?: PropertyPolicy): Promise<Map<string, { verdict: string; message: string }>> {
-  const builtin = createBuiltinTarget(mutant ? { mutant } : {});
-  const target = withInbandStimuli({ ...builtin, control: undefined }, { protocolVersion: version, callMs: timeouts.callMs, ...(properties ? { properties } : {}) });
-  try {
-    const observations = await runAllSequences(target, version, timeouts);
-    const selection = catalogue.filter((c) => c.versions.includes(version));
-    return new Map(judge(selection, observations).map((v) => [v.id, { verdict: v.verdict, message: (v.message ?? '').split('\n')[0]! }]));
-  } finally {
-    await target.dispose();
-  }
-}
 
 test('the mutant is declared in-band only', () => {
   expect(listMutants().find((m) => m.name === MUTANT)?.inband).toBe(true);
 });
 
 describe.each([3, 2] as const)('protocol version %i', (version) => {
-  const [mutant] = resolveTrips(listMutants().filter((m) => m.name === MUTANT), catalogue);
-  const trips = mutant!.trips.filter((t) => catalogue.find((c) => c.id === t.clause)?.versions.includes(version)).map((t) => t.clause!);
+  const trips = tripsOf(MUTANT, version);
 
   test('caught in-band by the clause it breaks; the reference keeps it; without a policy the clause is NOT-TESTED saying why', async () => {
     expect(trips.length).toBeGreaterThan(0);
