@@ -44,6 +44,8 @@ const OUT_OF_REACH: Readonly<Record<string, string>> = {
     'a property run causes its changes through the control adapter, whose changes this mutant leaves announced; only in-band stimuli call the management methods it breaks (vectors/sequences/2.2.2.7-CLUSTER_CHANGE.json judges it in-band: test/profile/inband-mutant.test.ts)',
   'management-property-unannounced':
     'a property run causes its changes through the control adapter, whose changes this mutant leaves announced; only in-band stimuli call Api*Control (vectors/sequences/2.2.2.7-CLUSTER_CHANGE.json judges it in-band: test/profile/inband-property.test.ts)',
+  'node-server-state-shared': 'a property run connects to one node only and sets the server state of all of them (vectors/sequences/3.1.4.x-node-server-state.json sets one node\'s)',
+  'shutdown-node-not-ready': 'a property run has no node-shutdown stimulus (vectors/sequences/3.1.4.x-node-shutdown.json shuts a node down)',
   'port2-merge-registrations':
     'caught, on its own clauses (3.1.4.2.137 R14, 3.1.4.2.138 R9), but not in a handful of steps: a read may return a prefix of the queue (3.1.4.2.138 R8), so the merged entry shows only once later events queue behind it, and the scenarios that bring two registrations together do not shrink (vectors/sequences/3.1.4.2.137-ApiAddNotifyV2.json judges it in a few steps)',
 };
