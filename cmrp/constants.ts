@@ -64,8 +64,13 @@ export const ERROR = {
   INVALID_FUNCTION: 0x1,
   ACCESS_DENIED: 0x5,
   INVALID_HANDLE: 0x6,
+  INVALID_DATA: 0xd,
   SHARING_PAUSED: 0x46,
   INVALID_PARAMETER: 0x57,
+  /** A caller's buffer is too small; the reply says the size it needs (ApiGetKeySecurity). */
+  INSUFFICIENT_BUFFER: 0x7a,
+  /** The same for Api*Control's lpOutBuffer (lpcbRequired). */
+  MORE_DATA: 0xea,
   WAIT_TIMEOUT: 0x102,
   NO_MORE_ITEMS: 0x103,
   /** 3.1.4.x: a node that is not (or no longer) an active node cannot process the request. */
@@ -75,6 +80,24 @@ export const ERROR = {
   SHUTDOWN_IN_PROGRESS: 0x45b,
   SERVER_SHUTDOWN_IN_PROGRESS: 0x4e7,
 } as const;
+
+/**
+ * Api*Control codes (3.1.4.3): the object byte (bits 24-31) says which object type's method takes the code,
+ * the rest is the function; a function with bit 22 set modifies the object.
+ */
+export const CLUSCTL_OBJECT = { resource: 0x01, resourceType: 0x02, group: 0x03, node: 0x04, network: 0x05, netInterface: 0x06, cluster: 0x07 } as const;
+export const CLUSCTL_FUNCTION = {
+  /** *_GET_COMMON_PROPERTIES: a PROPERTY_LIST (2.2.3.10) of the object's common properties. */
+  GET_COMMON_PROPERTIES: 0x000059,
+  /** *_SET_COMMON_PROPERTIES: sets each property of a PROPERTY_LIST. */
+  SET_COMMON_PROPERTIES: 0x40005e,
+  /** CLUSCTL_RESOURCE_GET_RESOURCE_TYPE (3.1.4.3.1.7): a resource's type name, a null-terminated Unicode string. */
+  GET_RESOURCE_TYPE: 0x00002d,
+} as const;
+/** The code of `fn` for objects of `type`. */
+export function clusctl(type: keyof typeof CLUSCTL_OBJECT, fn: number): number {
+  return ((CLUSCTL_OBJECT[type] << 24) | fn) >>> 0;
+}
 
 const errorNames = new Map<number, string>(Object.entries(ERROR).map(([n, v]) => [v, `ERROR_${n}`]));
 errorNames.set(ERROR.WAIT_TIMEOUT, 'WAIT_TIMEOUT');

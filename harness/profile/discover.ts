@@ -11,7 +11,7 @@
 // - registry keys: the suite creates keys of its own under the root (the key, subkey and key2 roles) with
 //   ApiCreateKey, the only keys it may write to; they carry the suite's prefix.
 import { TargetError, type ClusapiConnection, type Handle, type Reply } from '../../cmrp/contract';
-import { ERROR } from '../../cmrp/constants';
+import { CLUSCTL_FUNCTION, ERROR, clusctl } from '../../cmrp/constants';
 import type { ClusterData } from '../../reference';
 import { profileFromCluster } from './derive';
 import type { Role } from './roles';
@@ -110,8 +110,6 @@ export async function discoverByEnumeration(c: ClusapiConnection, callMs: number
   return { roles, unbound };
 }
 
-/** CLUSCTL_RESOURCE_GET_RESOURCE_TYPE (3.1.4.3.1.7): the resource's type name, a null-terminated Unicode string. */
-const CLUSCTL_RESOURCE_GET_RESOURCE_TYPE = 0x0100002d;
 async function resourceTypeOf(
   c: ClusapiConnection,
   resource: string,
@@ -122,7 +120,7 @@ async function resourceTypeOf(
   if (!opened) return undefined;
   try {
     // A type name is a few hundred bytes at most: one call with room to spare (ERROR_MORE_DATA leaves it unbound).
-    const reply = await call('ApiResourceControl', c.ApiResourceControl(opened.hResource, CLUSCTL_RESOURCE_GET_RESOURCE_TYPE, null, 0, 4096));
+    const reply = await call('ApiResourceControl', c.ApiResourceControl(opened.hResource, clusctl('resource', CLUSCTL_FUNCTION.GET_RESOURCE_TYPE), null, 0, 4096));
     if (!reply) return undefined;
     const text = Buffer.from(reply.lpOutBuffer.slice(0, reply.lpBytesReturned * 2), 'hex').toString('utf16le').replace(/\0+$/, '');
     return text || undefined;

@@ -10,17 +10,6 @@ import type { Stimulus } from '../../cmrp/control';
 import type { RoleBindings } from './bindings';
 import { ROLE_NAMES, type Role } from './roles';
 
-/** The object byte of each object type's control codes (3.1.4.3: 0x01 resource, 0x03 group, ...). */
-export const PROPERTY_CONTROL = {
-  resource: 0x01000000,
-  resourceType: 0x02000000,
-  group: 0x03000000,
-  node: 0x04000000,
-  network: 0x05000000,
-  netInterface: 0x06000000,
-  cluster: 0x07000000,
-} as const;
-
 /** Why the stimulus may not be applied, or undefined when it may (a property, or the quorum: a change of the whole cluster). */
 export type PropertyPolicy = (s: Extract<Stimulus, { verb: 'SetProperty' | 'SetQuorum' | 'RegistrySetSecurity' }>) => string | undefined;
 

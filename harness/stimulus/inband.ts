@@ -15,12 +15,12 @@
 // next sequence starts from the cluster as it found it. Values it wrote stay written: without ApiQueryValue
 // it cannot know what they were.
 import { TargetError, type ClusapiConnection, type Handle, type Reply, type Target } from '../../cmrp/contract';
-import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
+import { CLUSCTL_FUNCTION, CLUSCTL_OBJECT, ERROR, clusctl, type ProtocolVersion } from '../../cmrp/constants';
 import type { ClusterControl, ControlVerb, ListedObject, Stimulus } from '../../cmrp/control';
 import { OWN_PREFIX_ROOT } from '../profile/own';
 import { OWN_KEYS } from '../profile/discover';
 import { propertyListPayload, readPropertyList } from '../../wire/clusapi/payload';
-import { PROPERTY_CONTROL, type PropertyPolicy } from '../profile/properties';
+import type { PropertyPolicy } from '../profile/properties';
 
 /** Verbs MS-CMRP's management methods can cause. */
 export const INBAND_VERBS: readonly ControlVerb[] = ['AddObject', 'DeleteObject', 'SetState', 'SetProperty', 'SetQuorum', 'MoveResource', 'RegistryCreateKey', 'RegistryDeleteKey', 'RegistrySetValue', 'RegistryDeleteValue', 'RegistrySetSecurity', 'Reset'];
@@ -44,12 +44,7 @@ const STATE_METHODS = {
 } as const;
 type StatefulInband = keyof typeof STATE_METHODS;
 /** The objects whose properties SetProperty sets through Api*Control. */
-type PropertyTarget = keyof typeof PROPERTY_CONTROL;
-/** CLUSCTL_*_GET_COMMON_PROPERTIES and *_SET_COMMON_PROPERTIES without the object byte (3.1.4.3.x). */
-const GET_COMMON_PROPERTIES = 0x000059;
-const SET_COMMON_PROPERTIES = 0x40005e;
-const ERROR_MORE_DATA = 234;
-const ERROR_INSUFFICIENT_BUFFER = 122;
+type PropertyTarget = keyof typeof CLUSCTL_OBJECT;
 /** DACL_SECURITY_INFORMATION (MS-RRP 2.2.9): the part of a key's descriptor RegistrySetSecurity reads and writes back. */
 const DACL_SECURITY_INFORMATION = 4;
 /** The largest output buffer asked for after ERROR_MORE_DATA: a property list is small. */
@@ -142,17 +137,17 @@ export class InbandStimuli implements ClusterControl {
         return made ? undefined : `in-band, the suite deletes only values it wrote, not '${stimulus.valueName}' of '${stimulus.path}'`;
       }
       case 'SetProperty': {
-        if (!(stimulus.objectType in PROPERTY_CONTROL)) return `MS-CMRP's Api*Control has no property codes the suite uses for a ${stimulus.objectType}`;
+        if (!(stimulus.objectType in CLUSCTL_OBJECT)) return `MS-CMRP's Api*Control has no property codes the suite uses for a ${stimulus.objectType}`;
         const own = ownByName(stimulus.name) || earlier.some((s) => s.verb === 'AddObject' && s.objectType === stimulus.objectType && same(s.name, stimulus.name));
         if (own && stimulus.objectType !== 'cluster') return undefined;
-        return this.policy?.(stimulus) ?? (this.policy ? undefined : `in-band, the suite sets properties only of objects of its own unless the profile allows it (docs/profiles.md, "properties"), not ${stimulus.property} of the ${stimulus.objectType} '${stimulus.name}'`);
+        return this.permitted(stimulus, `in-band, the suite sets properties only of objects of its own unless the profile allows it (docs/profiles.md, "properties"), not ${stimulus.property} of the ${stimulus.objectType} '${stimulus.name}'`);
       }
       case 'SetQuorum':
-        return this.policy?.(stimulus) ?? (this.policy ? undefined : 'in-band, the suite changes the quorum only where the profile allows it (docs/profiles.md)');
+        return this.permitted(stimulus, 'in-band, the suite changes the quorum only where the profile allows it (docs/profiles.md)');
       case 'RegistrySetSecurity': {
         const mine = ownKey(stimulus.path) || earlier.some((s) => s.verb === 'RegistryCreateKey' && same(s.path, stimulus.path)) || this.createdKeys.some((k) => same(k, stimulus.path));
         if (mine) return undefined;
-        return this.policy?.(stimulus) ?? (this.policy ? undefined : `in-band, the suite sets the security only of keys of its own (it writes back the descriptor ApiGetKeySecurity read), not of '${stimulus.path}'`);
+        return this.permitted(stimulus, `in-band, the suite sets the security only of keys of its own (it writes back the descriptor ApiGetKeySecurity read), not of '${stimulus.path}'`);
       }
       case 'MoveResource':
       case 'RegistryCreateKey':
@@ -220,6 +215,11 @@ export class InbandStimuli implements ClusterControl {
     const c = this.connection;
     this.connection = undefined;
     await c?.close();
+  }
+
+  /** Why the run's property policy refuses a change of an object not of the suite's own; with no policy yet (no roles bound), `ownOnly`. */
+  private permitted(stimulus: Parameters<PropertyPolicy>[0], ownOnly: string): string | undefined {
+    return this.policy ? this.policy(stimulus) : ownOnly;
   }
 
   /** At apply time, what `cannot` checks against the sequence: only what this binding created may go. */
@@ -386,7 +386,7 @@ export class InbandStimuli implements ClusterControl {
     await this.withControlled(c, type, name, async (method, target) => {
       const key = `${type}:${name.toLowerCase()}:${property.toLowerCase()}`;
       if (record && !this.originalProperties.has(key) && !this.created.some((o) => o.type === type && same(o.name, name))) {
-        const before = await this.control(c, method, target, PROPERTY_CONTROL[type] | GET_COMMON_PROPERTIES, null);
+        const before = await this.control(c, method, target, clusctl(type, CLUSCTL_FUNCTION.GET_COMMON_PROPERTIES), null);
         let list;
         try {
           list = readPropertyList(before);
@@ -396,7 +396,7 @@ export class InbandStimuli implements ClusterControl {
         this.originalProperties.set(key, { objectType: type, name, property, value: list.find((p) => same(p.name, property))?.value, set: value });
       }
       const list = propertyListPayload([{ name: property, value }]);
-      await this.control(c, method, target, PROPERTY_CONTROL[type] | SET_COMMON_PROPERTIES, list);
+      await this.control(c, method, target, clusctl(type, CLUSCTL_FUNCTION.SET_COMMON_PROPERTIES), list);
     });
   }
 
@@ -408,7 +408,7 @@ export class InbandStimuli implements ClusterControl {
     for (let attempt = 0; ; attempt++) {
       const reply = await this.call<{ lpOutBuffer: string; lpBytesReturned: number; lpcbRequired: number }>(c, method, [...target, code, input, inSize, size]);
       if (reply.fault !== undefined) throw new StimulusRefused(`${method} (code 0x${code.toString(16)}) failed with RPC fault 0x${reply.fault.toString(16)}`);
-      if (reply.status === ERROR_MORE_DATA && attempt === 0 && reply.lpcbRequired > size && reply.lpcbRequired <= MAX_CONTROL_OUT) {
+      if (reply.status === ERROR.MORE_DATA && attempt === 0 && reply.lpcbRequired > size && reply.lpcbRequired <= MAX_CONTROL_OUT) {
         size = reply.lpcbRequired;
         continue;
       }
@@ -483,7 +483,7 @@ export class InbandStimuli implements ClusterControl {
       for (let attempt = 0; attempt < 2 && descriptor === null; attempt++) {
         const reply = await this.call<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>(c, 'ApiGetKeySecurity', [h, DACL_SECURITY_INFORMATION, offer]);
         if (reply.fault !== undefined) throw new StimulusRefused(`ApiGetKeySecurity failed with RPC fault 0x${reply.fault.toString(16)}`);
-        if (reply.status === ERROR_INSUFFICIENT_BUFFER && attempt === 0 && reply.cbInSecurityDescriptor > 0 && reply.cbInSecurityDescriptor <= MAX_CONTROL_OUT) {
+        if (reply.status === ERROR.INSUFFICIENT_BUFFER && attempt === 0 && reply.cbInSecurityDescriptor > 0 && reply.cbInSecurityDescriptor <= MAX_CONTROL_OUT) {
           offer = reply.cbInSecurityDescriptor;
           continue;
         }

@@ -244,7 +244,7 @@ export class ServerConnection implements ClusapiConnection {
   }
 
   ApiResourceTypeControl(hCluster: Handle, lpszResourceTypeName: string, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
-    return this.run(() => controls.control(this.s, 'ApiResourceTypeControl', hCluster, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize, this.s.core.behaviour.managementPostsProperty, lpszResourceTypeName));
+    return this.control('ApiResourceTypeControl', hCluster, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize, lpszResourceTypeName);
   }
   ApiResourceControl(hResource: Handle, dwControlCode: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
     return this.control('ApiResourceControl', hResource, dwControlCode, lpInBuffer, nInBufferSize, nOutBufferSize);
@@ -279,8 +279,8 @@ export class ServerConnection implements ClusapiConnection {
     }
   }
 
-  private control(method: ControlMethod, handle: Handle, code: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number): Promise<Reply<ControlOut>> {
-    return this.run(() => controls.control(this.s, method, handle, code, lpInBuffer, nInBufferSize, nOutBufferSize, this.s.core.behaviour.managementPostsProperty));
+  private control(method: ControlMethod, handle: Handle, code: number, lpInBuffer: string | null, nInBufferSize: number, nOutBufferSize: number, typeName?: string): Promise<Reply<ControlOut>> {
+    return this.run(() => controls.control(this.s, method, handle, code, lpInBuffer, nInBufferSize, nOutBufferSize, typeName));
   }
 
   private open<T extends object>(type: StatefulType, name: string, shape: (status: number, handle: Handle) => Reply<T>): Reply<T> {

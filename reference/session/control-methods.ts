@@ -6,7 +6,7 @@
 // discovery binds @resourceType with it). Other control codes answer ERROR_INVALID_FUNCTION: the reference
 // models no characteristics, flags or private properties.
 import type { ControlOut, Handle, MethodName, Reply } from '../../cmrp/contract';
-import { ERROR } from '../../cmrp/constants';
+import { CLUSCTL_FUNCTION, CLUSCTL_OBJECT, ERROR } from '../../cmrp/constants';
 import { propertyListPayload, readPropertyList } from '../../wire/clusapi/payload';
 import * as objects from '../control/object-verbs';
 import { SERVER_ERROR } from '../rules/codes';
@@ -15,29 +15,21 @@ import { isRefusal, type ConnectionState } from './connection-state';
 /** ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND: ApiResourceTypeControl names a type the cluster lacks. */
 const ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND = 5078;
 
-/** The object each control method acts on, the handle kind it takes, and its control codes' object byte (3.1.4.3). */
+/** The object each control method acts on (its codes carry that type's object byte, 3.1.4.3) and what a vanished one answers. */
 export const CONTROL_METHODS = {
-  ApiResourceControl: { kind: 'resource', object: 0x01, gone: SERVER_ERROR.RESOURCE_NOT_AVAILABLE },
-  ApiGroupControl: { kind: 'group', object: 0x03, gone: SERVER_ERROR.GROUP_NOT_AVAILABLE },
-  ApiNodeControl: { kind: 'node', object: 0x04, gone: SERVER_ERROR.CLUSTER_NODE_NOT_FOUND },
-  ApiNetworkControl: { kind: 'network', object: 0x05, gone: SERVER_ERROR.CLUSTER_NETWORK_NOT_FOUND },
-  ApiNetInterfaceControl: { kind: 'netInterface', object: 0x06, gone: SERVER_ERROR.CLUSTER_NETINTERFACE_NOT_FOUND },
-  ApiClusterControl: { kind: 'cluster', object: 0x07, gone: 0 },
+  ApiResourceControl: { kind: 'resource', gone: SERVER_ERROR.RESOURCE_NOT_AVAILABLE },
+  ApiGroupControl: { kind: 'group', gone: SERVER_ERROR.GROUP_NOT_AVAILABLE },
+  ApiNodeControl: { kind: 'node', gone: SERVER_ERROR.CLUSTER_NODE_NOT_FOUND },
+  ApiNetworkControl: { kind: 'network', gone: SERVER_ERROR.CLUSTER_NETWORK_NOT_FOUND },
+  ApiNetInterfaceControl: { kind: 'netInterface', gone: SERVER_ERROR.CLUSTER_NETINTERFACE_NOT_FOUND },
+  ApiClusterControl: { kind: 'cluster', gone: 0 },
   // On a cluster handle, the type named by lpszResourceTypeName.
-  ApiResourceTypeControl: { kind: 'resourceType', object: 0x02, gone: ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND },
+  ApiResourceTypeControl: { kind: 'resourceType', gone: ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND },
 } as const;
 export type ControlMethod = keyof typeof CONTROL_METHODS;
 
-/** The function part of CLUSCTL_*_GET_COMMON_PROPERTIES (0x..000059) and *_SET_COMMON_PROPERTIES (0x..40005E). */
-export const GET_COMMON_PROPERTIES = 0x000059;
-export const SET_COMMON_PROPERTIES = 0x40005e;
-/** The function part of CLUSCTL_RESOURCE_GET_RESOURCE_TYPE (0x0100002D). */
-const GET_RESOURCE_TYPE = 0x00002d;
 /** 3.1.4.x: a control code with this bit set modifies the object, so it needs the All access level. */
 const MODIFY_BIT = 0x00400000;
-const ERROR_MORE_DATA = 234;
-const ERROR_INVALID_FUNCTION = 1;
-const ERROR_INVALID_DATA = 13;
 
 type ControlReply = Reply<ControlOut>;
 
@@ -49,7 +41,6 @@ export function control(
   lpInBuffer: string | null,
   nInBufferSize: number,
   nOutBufferSize: number,
-  postsProperty: boolean,
   /** ApiResourceTypeControl's lpszResourceTypeName. */
   typeName?: string,
 ): ControlReply {
@@ -59,7 +50,7 @@ export function control(
   if (refusal) return none(refusal.refused);
   const code = dwControlCode >>> 0;
   // The object byte of the code must be this method's (a group code sent to ApiNodeControl is not a node's).
-  if (code >>> 24 !== spec.object) return none(ERROR_INVALID_FUNCTION);
+  if (code >>> 24 !== CLUSCTL_OBJECT[spec.kind]) return none(ERROR.INVALID_FUNCTION);
   const modifies = (code & MODIFY_BIT) !== 0;
   if (modifies) {
     const { behaviour } = s.core;
@@ -89,32 +80,32 @@ export function control(
     name = object.name;
   }
   const fn = code & 0x00ffffff;
-  if (fn === GET_COMMON_PROPERTIES) {
+  if (fn === CLUSCTL_FUNCTION.GET_COMMON_PROPERTIES) {
     const list = Buffer.from(propertyListPayload([...properties].map(([n, value]) => ({ name: n, value }))), 'hex');
-    if (list.length > nOutBufferSize >>> 0) return none(ERROR_MORE_DATA, list.length);
+    if (list.length > nOutBufferSize >>> 0) return none(ERROR.MORE_DATA, list.length);
     return { status: ERROR.SUCCESS, lpOutBuffer: list.toString('hex'), lpBytesReturned: list.length, lpcbRequired: list.length };
   }
-  if (fn === SET_COMMON_PROPERTIES) {
+  if (fn === CLUSCTL_FUNCTION.SET_COMMON_PROPERTIES) {
     const bytes = Buffer.from(lpInBuffer ?? '', 'hex');
     if (bytes.length !== nInBufferSize >>> 0) return none(ERROR.INVALID_PARAMETER);
     let list;
     try {
       list = readPropertyList(bytes.toString('hex'));
     } catch {
-      return none(ERROR_INVALID_DATA);
+      return none(ERROR.INVALID_DATA);
     }
     // The mutant that changes properties unannounced drops what the change posts.
-    const posting: typeof publish = postsProperty ? publish : () => undefined;
+    const posting: typeof publish = behaviour.managementPostsProperty ? publish : () => undefined;
     for (const { name: property, value } of list) {
       objects.setProperty(model, posting, { verb: 'SetProperty', objectType: spec.kind, name, property, value }, behaviour);
     }
     return none(ERROR.SUCCESS);
   }
-  if (fn === GET_RESOURCE_TYPE && spec.kind === 'resource') {
+  if (fn === CLUSCTL_FUNCTION.GET_RESOURCE_TYPE && spec.kind === 'resource') {
     // CLUSCTL_RESOURCE_GET_RESOURCE_TYPE (3.1.4.3.1.7): the type's name, a null-terminated Unicode string.
     const type = Buffer.from(`${model.find('resource', name)?.resourceType ?? ''}\0`, 'utf16le');
-    if (type.length > nOutBufferSize >>> 0) return none(ERROR_MORE_DATA, type.length);
+    if (type.length > nOutBufferSize >>> 0) return none(ERROR.MORE_DATA, type.length);
     return { status: ERROR.SUCCESS, lpOutBuffer: type.toString('hex'), lpBytesReturned: type.length, lpcbRequired: type.length };
   }
-  return none(ERROR_INVALID_FUNCTION);
+  return none(ERROR.INVALID_FUNCTION);
 }

@@ -301,7 +301,6 @@ export function deleteValue(s: ConnectionState, hKey: Handle, lpValueName: strin
 const keySecurity = new WeakMap<object, string>();
 /** Self-relative, SE_DACL_PRESENT, an empty DACL (revision 2, no ACE): what a key of the reference has until one is set. */
 export const DEFAULT_KEY_SECURITY = '0100048000000000000000000000000014000000' + '0200080000000000';
-const ERROR_INSUFFICIENT_BUFFER = 122;
 
 /** ApiSetKeySecurity: the descriptor is kept for ApiGetKeySecurity (the model counts the change); an empty one is no descriptor. */
 export function setKeySecurity(s: ConnectionState, hKey: Handle, pRpcSecurityDescriptor: string | null): Reply {
@@ -329,7 +328,7 @@ export function getKeySecurity(s: ConnectionState, hKey: Handle, cbInSecurityDes
   if (!key) return { status: SERVER_ERROR.FILE_NOT_FOUND, pRpcSecurityDescriptor: null, cbInSecurityDescriptor: 0 };
   const descriptor = keySecurity.get(key) ?? DEFAULT_KEY_SECURITY;
   const size = descriptor.length / 2;
-  if (cbInSecurityDescriptor >>> 0 < size) return { status: ERROR_INSUFFICIENT_BUFFER, pRpcSecurityDescriptor: null, cbInSecurityDescriptor: size };
+  if (cbInSecurityDescriptor >>> 0 < size) return { status: ERROR.INSUFFICIENT_BUFFER, pRpcSecurityDescriptor: null, cbInSecurityDescriptor: size };
   return { status: ERROR.SUCCESS, pRpcSecurityDescriptor: descriptor, cbInSecurityDescriptor: cbInSecurityDescriptor >>> 0 };
 }
 
