@@ -48,7 +48,7 @@ export function parseBuiltinSpec(spec: string, forms = BUILTIN_FORMS): BuiltinSp
 
 /** True for `builtin:wire[,...]`: its rpcRuntime sequences and transport checks go over the wire face. */
 export function isBuiltinWire(spec: string): boolean {
-  return /^builtin:(?:.*,)?wire(?:,|$)/.test(spec);
+  return parseBuiltinSpec(spec)?.wire ?? false;
 }
 
 /** The behaviour the in-process face runs: a wire mutant lives only on the wire face. */
