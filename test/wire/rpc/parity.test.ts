@@ -12,6 +12,7 @@ import type { Target } from '../../../cmrp/contract';
 import { createTarget } from '../../../harness/target/resolve';
 import { outcomes, serveReference, severalNodeSequences, wireTarget } from './support';
 import { startServe } from './served-process';
+import { limited, started } from '../../support/limited';
 
 const READ_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.accessLevel === 'read').map((s) => s.id));
 const READ_ONLY_REASON = 'the target cannot open a connection with read access only';
@@ -109,29 +110,13 @@ async function servedRun(version: 2 | 3): Promise<Observation[]> {
 
 type Scenario = keyof typeof scenarios;
 type Outcome<K extends Scenario> = Awaited<ReturnType<(typeof scenarios)[K]>>;
-const started = new Map<Scenario, Promise<unknown>>();
+const running = new Map<Scenario, Promise<unknown>>();
 
 /** A scenario's result (its error thrown into the test that judges it). */
 async function result<K extends Scenario>(name: K): Promise<Outcome<K>> {
-  const run = started.get(name);
+  const run = running.get(name);
   if (!run) throw new Error(`scenario ${name} was not started`);
   return (await run) as Outcome<K>;
-}
-
-/** Runs `work` when fewer than `limit` others run. */
-function limited(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (work) => {
-    while (active >= limit) await new Promise<void>((wake) => waiting.push(wake));
-    active++;
-    try {
-      return await work();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 // The runs over the wire spend about half their time waiting (a blocked read's ordering gap, the served
@@ -139,14 +124,10 @@ function limited(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
 // each test judges its own. The in-process runs they are compared with start beside them. A failure is
 // kept for the test that awaits it (the catch only keeps it from being reported unheard before then).
 beforeAll(async () => {
-  const slot = limited(3);
+  const gate = limited(3);
   for (const [version, mutant] of [[3], [2], [3, MUTANT]] as const) inProcess(version, mutant).catch(() => undefined);
-  for (const name of Object.keys(scenarios) as Scenario[]) {
-    const run = slot(scenarios[name] as () => Promise<unknown>);
-    run.catch(() => undefined);
-    started.set(name, run);
-  }
-  await Promise.allSettled([...started.values()]);
+  for (const name of Object.keys(scenarios) as Scenario[]) running.set(name, started(gate, scenarios[name] as () => Promise<unknown>));
+  await Promise.allSettled([...running.values()]);
 }, 300_000);
 
 describe.each([3, 2] as const)('protocol version %i', (version) => {
