@@ -34,7 +34,7 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
     });
     return target;
   };
-  // builtin:wire: a sequence that needs the RPC runtime reaches the reference's wire face, served by this
+  // builtin (all but builtin:inproc): a sequence that needs the RPC runtime reaches the reference's wire face, served by this
   // process when the first such sequence runs (harness/target/builtin-wire.ts); the others run in process.
   let face: Promise<WireFace> | undefined;
   const theFace = (): Promise<WireFace> => {
@@ -46,7 +46,7 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
   };
   const targetOf = async (sequence: Sequence): Promise<Target> => (sequence.rpcRuntime && isBuiltinWire(config.target) ? (await theFace()).target : theTarget());
   // The server's names for the sequences' roles, bound once per file (docs/profiles.md); both faces of
-  // builtin:wire serve one cluster file's names.
+  // builtin serve one cluster file's names.
   let roles: Promise<RoleBindings> | undefined;
   const theRoles = async (made: Target): Promise<RoleBindings> => {
     roles ??= bindRoles({ targetSpec: config.target, profile: config.profile, target: made, protocolVersion: config.protocolVersion, callMs: timeouts.callMs });

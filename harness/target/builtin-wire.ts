@@ -1,15 +1,16 @@
-// `builtin:wire`: the builtin reference judged with its own wire face as well. The reference IS the
+// The wire face of `builtin` (the default; `builtin:wire` is its older name, `builtin:inproc` the opt-out
+// that serves none): the builtin reference judged with its own wire face as well. The reference IS the
 // suite's server, wire stack included (reference/serve: DCE/RPC over TCP, NTLM and SPNEGO, the context
 // handle table), so the clauses only a binding with an RPC runtime can observe (rpc_status, context
 // handles, the transport and authentication rules of 2.1 and 3.1.3) are judged against it instead of
 // being left NOT-TESTED. Only what needs the wire pays for it: the sequences marked rpcRuntime and the
 // transport checks reach the reference served by the suite file's own process on 127.0.0.1 (port 0),
 // every node of its cluster at an endpoint of its own, at packet privacy (SPNEGO(NTLM)); everything else
-// runs in process exactly as `builtin` does. A run whose selection holds no such check serves nothing.
+// runs in process exactly as `builtin:inproc` does. A run whose selection holds no such check serves nothing.
 //
 // The accounts are made up by the process for that one server: fixed, descriptive names (they are no
 // secret), and passwords drawn at random that never leave the process's memory (no environment variable,
-// no file, no report, trace or replay: a replay names `builtin:wire`, which serves a new face).
+// no file, no report, trace or replay: a replay names the builtin spec, which serves a new face).
 import { randomBytes } from 'node:crypto';
 import type { Target } from '../../cmrp/contract';
 import { UsageError } from '../../cmrp/errors';
@@ -21,7 +22,7 @@ import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, type Credentials }
 import { createBuiltinTarget } from './builtin';
 import { createDcerpcTarget, type DcerpcAuth } from './dcerpc';
 
-/** The wire face of one builtin:wire server, as a client reaches it. */
+/** The wire face of one builtin server, as a client reaches it. */
 export interface WireFace {
   /** The dcerpc target at the first node's endpoint (the others reached by node name), with the served control verbs. */
   target: Target;
@@ -42,10 +43,10 @@ export interface WireFaceOptions {
   log?: (line: string) => void;
 }
 
-/** Serves a fresh reference of `spec` (a builtin:wire spec) on 127.0.0.1 and connects the dcerpc target to it. */
+/** Serves a fresh reference of `spec` (a builtin spec other than builtin:inproc) on 127.0.0.1 and connects the dcerpc target to it. */
 export async function startWireFace(spec: string, options: WireFaceOptions = {}): Promise<WireFace> {
   const parsed = parseBuiltinSpec(spec);
-  if (!parsed?.wire) throw new UsageError(`--target ${spec}: not a builtin:wire target`);
+  if (!parsed?.wire) throw new UsageError(`--target ${spec}: builtin:inproc has no wire face`);
   let cluster: ClusterData = DEFAULT_CLUSTER;
   if (parsed.cluster !== undefined) {
     try {
