@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadCatalogue } from '../../../harness/catalogue/load';
 import { resolveTrips } from '../../../harness/cli/mutants';
-import { clausesIn } from '../../../harness/sequence/interpret';
 import { loadAllSequences } from '../../../harness/sequence/load';
 import { runSequence } from '../../../harness/sequence/interpret';
 import { defaultTimeouts } from '../../../harness/session/session';
 import { bindRoles } from '../../../harness/profile/resolve';
-import { plannedTransportChecks, runTransportChecks } from '../../../harness/suite/transport-security';
+import { runTransportChecks } from '../../../harness/suite/transport-security';
+import { faceClauses } from '../../support/wire-face';
 import { DYNAMIC_ENDPOINTS } from '../../../harness/suite/transport-checks';
 import { FACE_MUTANTS, isBuiltinWire, parseBuiltinSpec } from '../../../harness/target/builtin-spec';
 import { startWireFace } from '../../../harness/target/builtin-wire';
@@ -34,13 +34,6 @@ import { packageRoot } from '../../../cmrp/package-info';
 
 // The built command line (npm run build): a run over several suite files starts Jest workers, which load dist/.
 const BIN = join(packageRoot(), 'bin', 'cmrp-notify-conformance.js');
-
-/** What builtin judges over its wire face in protocol version `version`: the rpcRuntime sequences' clauses and the transport checks'. */
-function faceClauses(version: 2 | 3): string[] {
-  const sequences = loadAllSequences().filter((s) => s.rpcRuntime).flatMap((s) => clausesIn(s, version));
-  const transport = plannedTransportChecks({ protocolVersion: version }).map((c) => c.clause);
-  return [...new Set([...sequences, ...transport])].sort();
-}
 
 interface Results {
   clauses: { id: string; party: string; verdict: string; message?: string }[];
