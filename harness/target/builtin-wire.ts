@@ -83,6 +83,8 @@ export async function startWireFace(spec: string, options: WireFaceOptions = {})
       auth: privacy(full),
       readAuth: privacy(read),
       nodeEndpoints: others.map((e) => ({ host: e.host, port: e.port })),
+      // The face serves the reference's own versions and ports: no start-up probe of a server it started.
+      known: { protocolVersions: reference.capabilities.protocolVersions, notifyV2: reference.capabilities.notifyV2 },
       ...(served.served.control ? { control: served.served.control } : {}),
     });
   } catch (error) {
