@@ -10,7 +10,7 @@ import { UsageError } from '../../cmrp/errors';
 import { isWireMutant, type WireMutantName } from '../../reference/mutants/wire';
 
 /** The wire mutants builtin catches: those whose clauses it judges over the wire face (test/wire/rpc/builtin-wire.test.ts keeps this true). */
-export const FACE_MUTANTS: readonly WireMutantName[] = ['accept-low-auth'];
+export const FACE_MUTANTS: readonly WireMutantName[] = ['accept-low-auth', 'keep-refused-connection'];
 
 /** The parts of a `builtin[:...]` spec: `inproc` or `wire`, `mutant=NAME`, `variant=NAME`, `cluster=FILE`, comma-separated, any order. */
 export interface BuiltinSpec {
