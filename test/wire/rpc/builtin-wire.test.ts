@@ -82,10 +82,15 @@ describe('builtin through the command line', () => {
     expect(inProcess.status).toBe(2);
   }, scaled(600_000));
 
-  it('the wire mutant of the face (accept-low-auth) FAILs its clause, and only through the face', () => {
-    const { status, results } = run('accept-low-auth', 'builtin:mutant=accept-low-auth', ['--clause', '2.1/R14', '--clause', '2.1/R24']);
-    expect(Object.fromEntries(results.clauses.map((c) => [c.id, c.verdict]))).toEqual({ '2.1/R14': 'FAIL', '2.1/R24': 'PASS' });
-    expect(results.targetDescription).toContain('wire mutant accept-low-auth');
+  // Each wire mutant of the face beside a clause it leaves alone: caught by its own clause, nothing else.
+  it.each([
+    ['accept-low-auth', { '2.1/R14': 'FAIL', '2.1/R24': 'PASS' }],
+    ['keep-refused-connection', { '3.1.3/R7': 'FAIL', '3.1.3/R6': 'PASS' }],
+  ] as const)('the wire mutant of the face %s FAILs its clause through the face', (mutant, verdicts) => {
+    expect(FACE_MUTANTS).toContain(mutant);
+    const { status, results } = run(mutant, `builtin:mutant=${mutant}`, select(Object.keys(verdicts)));
+    expect(Object.fromEntries(results.clauses.map((c) => [c.id, c.verdict]))).toEqual(verdicts);
+    expect(results.targetDescription).toContain(`wire mutant ${mutant}`);
     expect(status).toBe(1);
   }, scaled(300_000));
 });
