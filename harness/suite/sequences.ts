@@ -34,8 +34,9 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
     });
     return target;
   };
-  // builtin (all but builtin:inproc): a sequence that needs the RPC runtime reaches the reference's wire face, served by this
-  // process when the first such sequence runs (harness/target/builtin-wire.ts); the others run in process.
+  // builtin (all but builtin:inproc): a sequence that needs the RPC runtime reaches the reference's wire
+  // face, served by this process when the first such sequence runs (harness/target/builtin-wire.ts); the
+  // others run in process.
   let face: Promise<WireFace> | undefined;
   const theFace = (): Promise<WireFace> => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

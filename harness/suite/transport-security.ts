@@ -76,8 +76,9 @@ export async function runTransportChecks(config: RunConfig, deps: TransportDeps 
     message,
   });
 
-  // builtin (all but builtin:inproc): the checks go to the reference's wire face, served here for them alone, as they would
-  // go to any dcerpc: server (its accounts' passwords stay in this process: face.reach.env is no environment).
+  // builtin (all but builtin:inproc): the checks go to the reference's wire face, served here for them
+  // alone, as they would go to any dcerpc: server (its accounts' passwords stay in this process:
+  // face.reach.env is no environment).
   if (isBuiltinWire(config.target)) {
     const face = await startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier });
     try {
