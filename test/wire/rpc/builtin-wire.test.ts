@@ -3,8 +3,9 @@
 // 40 in version 2 (issue 16's bound, a regression guard), and every clause only a binding with an RPC
 // runtime can judge (the rpcRuntime sequences' and the transport checks', 2.1/R1 through the face's
 // endpoint mapper) is PASS in both versions where `builtin:inproc` leaves it NOT-TESTED; the wire mutant of
-// the face is caught by its clause; the spec's forms and refusals; the face's passwords appear in nothing
-// it reports; and a file with no rpcRuntime sequence serves no face.
+// the face is caught by its clause; every variant gets no FAIL over the face; the spec's forms and
+// refusals; the face's passwords appear in nothing it reports; and a file with no rpcRuntime sequence
+// serves no face.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ import type { Observation } from '../../../harness/recorder/observation';
 import { notPassed } from './support';
 import { scaled } from '../../support/time-scale';
 import { packageRoot } from '../../../cmrp/package-info';
+import { ClauseBook } from '../../../harness/model/clauses';
+import { VARIANT_DEFINITIONS } from '../../../reference/variants';
 
 // The built command line (npm run build): a run over several suite files starts Jest workers, which load dist/.
 const BIN = join(packageRoot(), 'bin', 'cmrp-notify-conformance.js');
@@ -184,6 +187,35 @@ describe('the wire face', () => {
     for (const secret of [full, read]) expect(text.includes(secret)).toBe(false);
   }, scaled(120_000));
 });
+
+// Fairness over the face: each variant of the reference (a choice the spec leaves open) served on the
+// wire gets no FAIL or ERROR from the sequences only the face judges, beyond the SHOULDs it declares it
+// departs from. The transport checks are left out: they judge the bind and authentication layer, which
+// no behaviour variant touches. One face per variant serves both versions.
+it('every variant, served as builtin:variant=NAME, gets no FAIL or ERROR from the sequences judged over its face', async () => {
+  const book = new ClauseBook(loadCatalogue());
+  const sequences = loadAllSequences().filter((s) => s.rpcRuntime);
+  const timeouts = defaultTimeouts(1);
+  const wrong: string[] = [];
+  for (const variant of VARIANT_DEFINITIONS) {
+    const spec = `builtin:variant=${variant.name}`;
+    const face = await startWireFace(spec);
+    try {
+      for (const version of variant.versions) {
+        const declared = new Set(book.ids(variant.nonStrict, version));
+        const roles = await bindRoles({ targetSpec: spec, target: face.target, protocolVersion: version, callMs: timeouts.callMs });
+        for (const sequence of sequences.filter((s) => !s.versions || s.versions.includes(version))) {
+          for (const o of await runSequence(sequence, { target: face.target, protocolVersion: version, timeouts, roles, replay: (id) => `replay ${id}` })) {
+            if (o.outcome === 'error' || (o.outcome === 'fail' && !declared.has(o.clause))) wrong.push(`${variant.name} v${version} ${o.clause} ${o.outcome}: ${o.message}`);
+          }
+        }
+      }
+    } finally {
+      await face.close();
+    }
+  }
+  expect(wrong).toEqual([]);
+}, scaled(180_000));
 
 describe('a builtin suite file serves its face only for a sequence that needs the RPC runtime', () => {
   let dir: string;
