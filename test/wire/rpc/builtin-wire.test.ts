@@ -2,8 +2,8 @@
 // face. Through the command line, a full run leaves at most 75 server clauses NOT-TESTED in version 3 and
 // 40 in version 2 (issue 16's bound, a regression guard), and every clause only a binding with an RPC
 // runtime can judge (the rpcRuntime sequences' and the transport checks', 2.1/R1 through the face's
-// endpoint mapper) is PASS in both versions where `builtin:inproc` leaves it NOT-TESTED; the wire mutant of
-// the face is caught by its clause; every variant gets no FAIL over the face; the spec's forms and
+// endpoint mapper) is PASS in both versions where `builtin:inproc` leaves it NOT-TESTED; each wire mutant of
+// the face is caught by its own clause; every variant gets no FAIL over the face; the spec's forms and
 // refusals; the face's passwords appear in nothing it reports; and a file with no rpcRuntime sequence
 // serves no face.
 import { spawnSync } from 'node:child_process';
