@@ -40,7 +40,7 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
   let face: Promise<WireFace> | undefined;
   const theFace = (): Promise<WireFace> => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    face ??= (require('../target/builtin-wire') as typeof BuiltinWire).startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier }).catch((error: unknown) => {
+    face ??= (require('../target/builtin-wire') as typeof BuiltinWire).startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier, stimuli: config.stimuli }).catch((error: unknown) => {
       throw new Error(`the wire face of ${config.target} could not be served: ${error instanceof Error ? error.message : String(error)}`);
     });
     return face;

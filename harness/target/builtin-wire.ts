@@ -21,6 +21,8 @@ import { serveCluster } from '../../reference/serve/served-cluster';
 import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, type Credentials } from '../../wire/auth';
 import { createBuiltinTarget } from './builtin';
 import { createDcerpcTarget, type DcerpcAuth } from './dcerpc';
+import { withInbandStimuli } from '../stimulus/inband';
+import { defaultTimeouts } from '../session/session';
 
 /** The wire face of one builtin server, as a client reaches it. */
 export interface WireFace {
@@ -41,6 +43,11 @@ export interface WireFaceOptions {
   passwords?: { full: Secret; read: Secret };
   /** Where the served endpoints' own log lines go (default: dropped: they can name the accounts, never a password). */
   log?: (line: string) => void;
+  /**
+   * The run's --stimuli: with `inband` the face's stimuli too come through MS-CMRP's management methods
+   * (harness/stimulus/inband.ts), as the in-process face's do; otherwise from the served cluster's control.
+   */
+  stimuli?: string;
 }
 
 /** Serves a fresh reference of `spec` (a builtin spec other than builtin:inproc) on 127.0.0.1 and connects the dcerpc target to it. */
@@ -93,8 +100,13 @@ export async function startWireFace(spec: string, options: WireFaceOptions = {})
     throw error;
   }
   const name = (c: Credentials) => `${c.domain}\\${c.user}`;
+  const inband = options.stimuli === 'inband';
+  if (inband) {
+    const dcerpc = target;
+    target = withInbandStimuli({ ...dcerpc, control: undefined, connect: (o) => dcerpc.connect(o), dispose: () => dcerpc.dispose() }, { protocolVersion: 3, callMs: defaultTimeouts(options.timeoutMultiplier ?? 1).callMs });
+  }
   return {
-    target: { ...target, description: `${spec}: its wire face (ncacn_ip_tcp ${host}:${first!.port}${others.length ? ` and ${others.length} more node endpoint${others.length > 1 ? 's' : ''}` : ''}, SPNEGO(NTLM) at packet privacy)` },
+    target: { ...target, description: `${spec}: its wire face (ncacn_ip_tcp ${host}:${first!.port}${others.length ? ` and ${others.length} more node endpoint${others.length > 1 ? 's' : ''}` : ''}, SPNEGO(NTLM) at packet privacy)${inband ? '; stimuli in-band through MS-CMRP' : ''}` },
     reach: { target: address, user: name(full), readUser: name(read), env: { CMRP_PASSWORD: full.password.reveal(), CMRP_READ_PASSWORD: read.password.reveal() }, epmPort: served.epmPort! },
     close: async () => {
       try {

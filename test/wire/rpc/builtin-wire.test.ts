@@ -188,6 +188,23 @@ describe('the wire face', () => {
   }, scaled(120_000));
 });
 
+it('with --stimuli inband the face causes its stimuli through MS-CMRP too, as the in-process face does', async () => {
+  const face = await startWireFace('builtin', { stimuli: 'inband' });
+  try {
+    expect(face.target.description).toContain('stimuli in-band through MS-CMRP');
+    // In-band there is no way to change the cluster security descriptor: a sequence needing it is NOT-TESTED, not judged through the control adapter.
+    expect(face.target.control?.verbs.has('SetClusterSecurity')).toBe(false);
+  } finally {
+    await face.close();
+  }
+  const control = await startWireFace('builtin');
+  try {
+    expect(control.target.control?.verbs.has('SetClusterSecurity')).toBe(true);
+  } finally {
+    await control.close();
+  }
+});
+
 // Fairness over the face: each variant of the reference (a choice the spec leaves open) served on the
 // wire gets no FAIL or ERROR from the sequences only the face judges, beyond the SHOULDs it declares it
 // departs from. The transport checks are left out: they judge the bind and authentication layer, which
