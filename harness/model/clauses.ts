@@ -52,12 +52,25 @@ export class ClauseBook {
   /** Resolutions already made: a property run resolves the same few hundred names thousands of times. */
   private readonly resolved = new Map<string, ResolvedClause | undefined>();
 
+  /**
+   * The same, by reference object: the model's refs are module constants (readonly), so most look-ups
+   * need not build the text key at all.
+   */
+  private readonly byRef = new WeakMap<ClauseRef, Map<ProtocolVersion, ResolvedClause | undefined>>();
+
   resolve(r: ClauseRef, version: ProtocolVersion): ResolvedClause | undefined {
+    let versions = this.byRef.get(r);
+    if (versions?.has(version)) return versions.get(version);
     const key = `${version}\u0000${r.section}\u0000${r.title}`;
-    if (this.resolved.has(key)) return this.resolved.get(key);
-    const clause = this.names.resolve(r, version);
-    const out = clause ? { id: clause.id, level: clause.level } : undefined;
-    this.resolved.set(key, out);
+    let out: ResolvedClause | undefined;
+    if (this.resolved.has(key)) out = this.resolved.get(key);
+    else {
+      const clause = this.names.resolve(r, version);
+      out = clause ? { id: clause.id, level: clause.level } : undefined;
+      this.resolved.set(key, out);
+    }
+    if (!versions) this.byRef.set(r, (versions = new Map()));
+    versions.set(version, out);
     return out;
   }
 
