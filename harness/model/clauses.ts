@@ -17,11 +17,22 @@ export type { ClauseRef };
 export function ref(name: ClauseName): ClauseRef;
 export function ref(section: string, title: string): ClauseRef;
 export function ref(nameOrSection: string, title?: string): ClauseRef {
-  if (title !== undefined) return { section: nameOrSection, title };
-  const parsed = parseClauseName(nameOrSection);
-  if (!parsed) throw new Error(`'${nameOrSection}' is not a clause name ("<section>: <title>")`);
-  return parsed;
+  // One object per name: the model makes some refs per call (registrationRefs, acceptanceRefs), and a
+  // ref it has seen before is then resolved by identity (ClauseBook.resolve), not parsed and keyed again.
+  const key = title === undefined ? nameOrSection : `${nameOrSection}\u0000${title}`;
+  let made = interned.get(key);
+  if (made) return made;
+  if (title !== undefined) made = { section: nameOrSection, title };
+  else {
+    made = parseClauseName(nameOrSection);
+    if (!made) throw new Error(`'${nameOrSection}' is not a clause name ("<section>: <title>")`);
+  }
+  interned.set(key, made);
+  return made;
 }
+
+/** The refs made so far, by name (a few hundred: the model's names are fixed text per section). */
+const interned = new Map<string, ClauseRef>();
 
 export function sectionFor(section: string, version: ProtocolVersion): string {
   return sectionIn(section, version);
