@@ -219,7 +219,9 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     roots: ['<rootDir>'],
     testMatch: ['**/*.spec.js'],
     // Installed as a package, the suites live under node_modules/, which Jest skips by default: keep them.
-    haste: { retainAllFiles: true },
+    // A haste option given replaces Jest's defaults whole, forceNodeFilesystemAPI with them: without it
+    // Jest spawns find(1) twice (a probe, then the crawl) to list the few dozen files of dist/suites.
+    haste: { retainAllFiles: true, forceNodeFilesystemAPI: true },
     testPathIgnorePatterns: ['<rootDir>/node_modules/'],
     // Out of Jest's module map: the runner names every file by path and the suites require the harness
     // by relative path, so nothing needs the map. A file the map does not know (after every build) would
