@@ -80,6 +80,11 @@ class SequenceRun {
   private readonly unblockedV2 = new Set<string>();
   private readonly trace = new Trace();
   private session!: Session;
+  /**
+   * Sessions a `reconnect` step left behind. They stay open to the end (the step is a new connection,
+   * not a Disconnect of the old one) and are closed then, so no run leaks a connection per reconnect.
+   */
+  private readonly earlierSessions: Session[] = [];
   private stepIndex = 0;
   /** The stimuli applied (a creation as soon as it is attempted): what the sequence leaves of its own is undone after it. */
   private readonly applied: Stimulus[] = [];
@@ -185,6 +190,7 @@ class SequenceRun {
 
   /** `node`: the name of the node to connect to; absent, the node the target is pointed at. */
   private async connect(node?: string): Promise<void> {
+    if (this.session) this.earlierSessions.push(this.session);
     const connection: ClusapiConnection = await this.ctx.target.connect({
       protocolVersion: this.ctx.protocolVersion,
       accessLevel: this.sequence.accessLevel ?? 'full',
@@ -707,9 +713,15 @@ class SequenceRun {
    * ERROR of the sequence's clauses (the ones in flight), unless they already carry an error or failure.
    */
   private async close(): Promise<void> {
-    if (!this.session) return;
+    // A connection left behind may already be gone (a node the sequence took down ends its
+    // connections): how its Disconnect ends judges nothing, so only the last session's is blamed.
+    // Side by side, so one that hangs costs no more than the last session's own timeout.
+    await Promise.all([...this.earlierSessions.map((session) => this.closeSession(session, false)), this.session && this.closeSession(this.session, true)]);
+  }
+
+  private async closeSession(session: Session, blame: boolean): Promise<void> {
     const ms = this.ctx.timeouts.callMs;
-    const closing = this.session.connection.close().then(
+    const closing = session.connection.close().then(
       () => undefined,
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
@@ -719,7 +731,7 @@ class SequenceRun {
     clearTimeout(timer);
     if (fault === undefined) return;
     this.trace.add(`Disconnect -> ${fault}`);
-    this.blameRest(`the target failed when the session was closed: ${fault}`);
+    if (blame) this.blameRest(`the target failed when the session was closed: ${fault}`);
   }
 }
 

@@ -404,16 +404,31 @@ export class InbandStimuli implements ClusterControl {
   /** `target`: the arguments before the code (the object's handle; for a resource type, the cluster's handle and the type's name). */
   private async control(c: ClusapiConnection, method: string, target: unknown[], code: number, input: string | null): Promise<string> {
     const inSize = input === null ? 0 : input.length / 2;
-    let size = 4096;
+    const reply = await this.sized<{ lpOutBuffer: string; lpBytesReturned: number; lpcbRequired: number }>(
+      `${method} (code 0x${code.toString(16)})`,
+      { tooSmall: ERROR.MORE_DATA, first: 4096 },
+      (size) => this.call(c, method, [...target, code, input, inSize, size]),
+      (r) => r.lpcbRequired,
+    );
+    return (reply.lpOutBuffer ?? '').slice(0, reply.lpBytesReturned * 2);
+  }
+
+  /**
+   * A call whose output buffer the client sizes: an answer `tooSmall` naming a larger size it needs (up to
+   * MAX_CONTROL_OUT) is asked once more with that size; a fault or any other status refuses the stimulus.
+   */
+  private async sized<T extends object>(what: string, size: { tooSmall: number; first: number }, call: (size: number) => Promise<Reply<T>>, needed: (reply: T) => number): Promise<T> {
+    let offer = size.first;
     for (let attempt = 0; ; attempt++) {
-      const reply = await this.call<{ lpOutBuffer: string; lpBytesReturned: number; lpcbRequired: number }>(c, method, [...target, code, input, inSize, size]);
-      if (reply.fault !== undefined) throw new StimulusRefused(`${method} (code 0x${code.toString(16)}) failed with RPC fault 0x${reply.fault.toString(16)}`);
-      if (reply.status === ERROR.MORE_DATA && attempt === 0 && reply.lpcbRequired > size && reply.lpcbRequired <= MAX_CONTROL_OUT) {
-        size = reply.lpcbRequired;
+      const reply = await call(offer);
+      if (reply.fault !== undefined) throw new StimulusRefused(`${what} failed with RPC fault 0x${reply.fault.toString(16)}`);
+      const want = needed(reply as T);
+      if (reply.status === size.tooSmall && attempt === 0 && want > offer && want <= MAX_CONTROL_OUT) {
+        offer = want;
         continue;
       }
-      if (reply.status !== ERROR.SUCCESS) throw new StimulusRefused(`${method} (code 0x${code.toString(16)}) returned status 0x${reply.status.toString(16)}`);
-      return (reply.lpOutBuffer ?? '').slice(0, reply.lpBytesReturned * 2);
+      if (reply.status !== ERROR.SUCCESS) throw new StimulusRefused(`${what} returned status 0x${reply.status.toString(16)}`);
+      return reply as T;
     }
   }
 
@@ -478,19 +493,14 @@ export class InbandStimuli implements ClusterControl {
    */
   private async setSecurity(c: ClusapiConnection, path: string): Promise<void> {
     await this.withKey(c, path, async (h) => {
-      let offer = 0;
-      let descriptor: string | null = null;
-      for (let attempt = 0; attempt < 2 && descriptor === null; attempt++) {
-        const reply = await this.call<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>(c, 'ApiGetKeySecurity', [h, DACL_SECURITY_INFORMATION, offer]);
-        if (reply.fault !== undefined) throw new StimulusRefused(`ApiGetKeySecurity failed with RPC fault 0x${reply.fault.toString(16)}`);
-        if (reply.status === ERROR.INSUFFICIENT_BUFFER && attempt === 0 && reply.cbInSecurityDescriptor > 0 && reply.cbInSecurityDescriptor <= MAX_CONTROL_OUT) {
-          offer = reply.cbInSecurityDescriptor;
-          continue;
-        }
-        if (reply.status !== ERROR.SUCCESS || !reply.pRpcSecurityDescriptor) throw new StimulusRefused(`ApiGetKeySecurity returned status 0x${reply.status.toString(16)}${reply.status === ERROR.SUCCESS ? ' and no descriptor' : ''}`);
-        descriptor = reply.pRpcSecurityDescriptor;
-      }
-      if (descriptor === null) throw new StimulusRefused('ApiGetKeySecurity asked for a larger buffer twice');
+      const reply = await this.sized<{ pRpcSecurityDescriptor: string | null; cbInSecurityDescriptor: number }>(
+        'ApiGetKeySecurity',
+        { tooSmall: ERROR.INSUFFICIENT_BUFFER, first: 0 },
+        (offer) => this.call(c, 'ApiGetKeySecurity', [h, DACL_SECURITY_INFORMATION, offer]),
+        (r) => r.cbInSecurityDescriptor,
+      );
+      const descriptor = reply.pRpcSecurityDescriptor;
+      if (!descriptor) throw new StimulusRefused('ApiGetKeySecurity returned status 0x0 and no descriptor');
       await this.must(c, 'ApiSetKeySecurity', [h, DACL_SECURITY_INFORMATION, descriptor]);
     });
   }
