@@ -40,8 +40,9 @@ Details: docs/cli.md`,
 
   run: `Usage: ${TOOL_NAME} run [flags]
 
-  --target SPEC              server under test (default builtin; builtin:wire, the reference with its
-                             own wire face for the checks only DCE/RPC can see; builtin:mutant=NAME;
+  --target SPEC              server under test (default builtin: the reference, in process and over its
+                             own wire face on 127.0.0.1 for the checks only DCE/RPC can see;
+                             builtin:inproc, in process only; builtin:mutant=NAME; builtin:wire = builtin;
                              stdio:COMMAND, tcp:HOST:PORT for adapters; dcerpc:HOST[:PORT] for a server on the wire,
                              port from the endpoint mapper when left out)
   --auth spnego|ntlm|none    with dcerpc: SPNEGO (NTLM inside, never Kerberos; the default), raw NTLM,

@@ -17,11 +17,22 @@ export type { ClauseRef };
 export function ref(name: ClauseName): ClauseRef;
 export function ref(section: string, title: string): ClauseRef;
 export function ref(nameOrSection: string, title?: string): ClauseRef {
-  if (title !== undefined) return { section: nameOrSection, title };
-  const parsed = parseClauseName(nameOrSection);
-  if (!parsed) throw new Error(`'${nameOrSection}' is not a clause name ("<section>: <title>")`);
-  return parsed;
+  // One object per name: the model makes some refs per call (registrationRefs, acceptanceRefs), and a
+  // ref it has seen before is then resolved by identity (ClauseBook.resolve), not parsed and keyed again.
+  const key = title === undefined ? nameOrSection : `${nameOrSection}\u0000${title}`;
+  let made = interned.get(key);
+  if (made) return made;
+  if (title !== undefined) made = { section: nameOrSection, title };
+  else {
+    made = parseClauseName(nameOrSection);
+    if (!made) throw new Error(`'${nameOrSection}' is not a clause name ("<section>: <title>")`);
+  }
+  interned.set(key, made);
+  return made;
 }
+
+/** The refs made so far, by name (a few hundred: the model's names are fixed text per section). */
+const interned = new Map<string, ClauseRef>();
 
 export function sectionFor(section: string, version: ProtocolVersion): string {
   return sectionIn(section, version);
@@ -52,12 +63,25 @@ export class ClauseBook {
   /** Resolutions already made: a property run resolves the same few hundred names thousands of times. */
   private readonly resolved = new Map<string, ResolvedClause | undefined>();
 
+  /**
+   * The same, by reference object: the model's refs are module constants (readonly), so most look-ups
+   * need not build the text key at all.
+   */
+  private readonly byRef = new WeakMap<ClauseRef, Map<ProtocolVersion, ResolvedClause | undefined>>();
+
   resolve(r: ClauseRef, version: ProtocolVersion): ResolvedClause | undefined {
+    let versions = this.byRef.get(r);
+    if (versions?.has(version)) return versions.get(version);
     const key = `${version}\u0000${r.section}\u0000${r.title}`;
-    if (this.resolved.has(key)) return this.resolved.get(key);
-    const clause = this.names.resolve(r, version);
-    const out = clause ? { id: clause.id, level: clause.level } : undefined;
-    this.resolved.set(key, out);
+    let out: ResolvedClause | undefined;
+    if (this.resolved.has(key)) out = this.resolved.get(key);
+    else {
+      const clause = this.names.resolve(r, version);
+      out = clause ? { id: clause.id, level: clause.level } : undefined;
+      this.resolved.set(key, out);
+    }
+    if (!versions) this.byRef.set(r, (versions = new Map()));
+    versions.set(version, out);
     return out;
   }
 

@@ -244,17 +244,19 @@ export function staticProblem(n: NotificationV2, registered: readonly V2Filter[]
   const type = n.dwObjectType >>> 0;
   const name = clusterObjectTypeName(type);
   const flags = BigInt.asUintN(64, BigInt(n.FilterFlags));
-  const what = `${name ?? `object type ${type}`} ${v2FlagName(type, flags)}`;
+  // Named only when there is a problem to say: naming the flag looks it up in the type's table, and most
+  // notifications have no problem.
+  const what = (): string => `${name ?? `object type ${type}`} ${v2FlagName(type, flags)}`;
   if (!name) return { refs: [PORT2.objectType, GET2.onlyRegistered], message: `a notification of object type ${type}, which CLUSTER_OBJECT_TYPE lacks` };
   const clientOnly = BigInt(V2_CLIENT_ONLY_FLAGS[name] ?? 0) & flags;
   const table = TABLE[type] ? [TABLE[type]] : [];
   const single = flags !== 0n && (flags & (flags - 1n)) === 0n;
   // A client-only flag is the evidence that matters most: a server never returns one, alone or not.
-  if (clientOnly) return { refs: [GET2.clientOnly], message: `${what}: FilterFlags holds a client-only flag, which the server never returns` };
-  if (!single) return { refs: [...table, PORT2.perTypeValue], message: `${what}: FilterFlags holds ${flags === 0n ? 'no flag' : 'more than one flag'}, not the one flag of the event` };
-  if (!registered.length) return { refs: [CREATE2.nothingBeforeFilter], message: `${what} on a port with no registration yet` };
+  if (clientOnly) return { refs: [GET2.clientOnly], message: `${what()}: FilterFlags holds a client-only flag, which the server never returns` };
+  if (!single) return { refs: [...table, PORT2.perTypeValue], message: `${what()}: FilterFlags holds ${flags === 0n ? 'no flag' : 'more than one flag'}, not the one flag of the event` };
+  if (!registered.length) return { refs: [CREATE2.nothingBeforeFilter], message: `${what()} on a port with no registration yet` };
   if (!registered.some((f) => f.dwObjectType === type && (BigInt(f.flags) & flags) !== 0n)) {
-    return { refs: [GET2.onlyRegistered], message: `${what}: no registration of the port asked for that event type` };
+    return { refs: [GET2.onlyRegistered], message: `${what()}: no registration of the port asked for that event type` };
   }
   return undefined;
 }

@@ -79,8 +79,15 @@ export class World {
     return new World(this.reading, this.queues, this.unblocked, this.reader, this.readingV2, true);
   }
 
+  /** key(), made once: a world never changes, and dedupe asks each world's key after every step. */
+  private memo?: string;
+
   /** Identity for deduplication: worlds that will answer every future call alike are one. */
   key(): string {
+    return (this.memo ??= this.makeKey());
+  }
+
+  private makeKey(): string {
     const queues = [...this.queues.entries()].sort((a, b) => a[0] - b[0]).map(([p, q]) => `${p}:${q.map((b) => b.map(entryKey).sort().join(',')).join(';')}`);
     const reader = this.reader ? `${this.reader.port}/${this.reader.timed}/${this.reader.v2 ? 'v2' : 'v1'}/${this.reader.done ? outcomeKey(this.reader.done) : 'pending'}` : '-';
     return `${this.reading}/${this.readingV2 ?? '-'}|${queues.join('|')}|${[...this.unblocked].sort().join(',')}|${reader}`;
@@ -100,8 +107,9 @@ function outcomeKey(o: ReadOutcome): string {
 export function dedupe(worlds: readonly World[]): World[] {
   const seen = new Map<string, World>();
   for (const w of worlds) {
-    const other = seen.get(w.key());
-    if (!other || (other.shortfall && !w.shortfall)) seen.set(w.key(), w);
+    const key = w.key();
+    const other = seen.get(key);
+    if (!other || (other.shortfall && !w.shortfall)) seen.set(key, w);
   }
   return [...seen.values()];
 }

@@ -7,7 +7,6 @@ import type { AggregatedResult, TestResult } from '@jest/test-result';
 import { runCLI } from 'jest';
 import type { Clause } from '../catalogue/types';
 import type { Observation } from '../recorder/observation';
-import { readObservations } from '../recorder/sink';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { createTarget } from '../target/resolve';
 import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from '../run-config/config';
@@ -66,18 +65,17 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   writeFileSync(join(dir, PLAN_FILE), JSON.stringify(files));
   const previous = process.env[RUN_CONFIG_ENV];
   process.env[RUN_CONFIG_ENV] = configPath;
-  // Progress counts clauses: each report carries the observations the workers have appended so far,
-  // read when a listener asks for them (a CLI not on a terminal never does) and only what is new.
+  // The observations are read back as each suite file ends, while the other workers still run, so that
+  // after the last one only its own remain to parse. Progress counts clauses from the same reads.
   const listener = options.onProgress;
   const tail = new ObservationTail(dir);
-  onProgress(
-    listener &&
-      ((p) => {
-        const report: Progress = { ...p };
-        Object.defineProperty(report, 'observations', { enumerable: true, get: () => tail.read() });
-        listener(report);
-      }),
-  );
+  onProgress((p) => {
+    tail.read();
+    if (!listener) return;
+    const report: Progress = { ...p };
+    Object.defineProperty(report, 'observations', { enumerable: true, get: () => tail.read() });
+    listener(report);
+  });
   try {
     const built = files.filter((f) => existsSync(suitePath(f.name)));
     let results: AggregatedResult | undefined;
@@ -89,7 +87,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         jestProblem = `Jest could not run the suites: ${firstLine(error instanceof Error ? error.message : String(error))}`;
       }
     }
-    const observations = readObservations(dir);
+    // In the order of readObservations (harness/recorder/sink.ts), each line parsed once.
+    const observations = tail.final();
     const done = readDone(dir);
     observations.push(...unaccounted(files, done, results, jestProblem, options.protocolVersion));
     observations.push(...fileErrors(files, done, results, options.protocolVersion));
@@ -220,7 +219,9 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     roots: ['<rootDir>'],
     testMatch: ['**/*.spec.js'],
     // Installed as a package, the suites live under node_modules/, which Jest skips by default: keep them.
-    haste: { retainAllFiles: true },
+    // A haste option given replaces Jest's defaults whole, forceNodeFilesystemAPI with them: without it
+    // Jest spawns find(1) twice (a probe, then the crawl) to list the few dozen files of dist/suites.
+    haste: { retainAllFiles: true, forceNodeFilesystemAPI: true },
     testPathIgnorePatterns: ['<rootDir>/node_modules/'],
     // Out of Jest's module map: the runner names every file by path and the suites require the harness
     // by relative path, so nothing needs the map. A file the map does not know (after every build) would

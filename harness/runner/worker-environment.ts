@@ -17,9 +17,40 @@ interface Shared {
 
 let shared: Shared | undefined;
 
+/** jest-worker's message to a child that the run is over (CHILD_MESSAGE_END, sent as [2, forceExit]). */
+export const JEST_WORKER_END = 2;
+
+/** This process is a child jest-worker started (not a run in band, in the CLI's own process). */
+export function isJestWorkerChild(argv: readonly string[] = process.argv, send: unknown = process.send): boolean {
+  return typeof send === 'function' && /[\\/]jest-worker[\\/]build[\\/](workers[\\/])?processChild\.js$/.test(argv[1] ?? '');
+}
+
+/**
+ * A worker told the run is over exits at once. jest-worker only stops listening and lets the process
+ * drain, and a worker that judged a property holds a large heap, which Node frees on the way out: the
+ * CLI waited 50-150 ms for that after the last file (measured under load), with nothing left to do.
+ * By then every result has reached the CLI (it sends the end only after the last) and every
+ * observation is on disk (written synchronously).
+ */
+function exitOnEnd(): void {
+  const onMessage = (message: unknown) => {
+    if (!Array.isArray(message) || message.length !== 2 || message[0] !== JEST_WORKER_END) return;
+    process.removeListener('message', onMessage);
+    // After jest-worker's own handler for the same message has run.
+    setImmediate(() => process.exit(0));
+  };
+  process.on('message', onMessage);
+}
+
 function sandbox(config: JestEnvironmentConfig, context: EnvironmentContext): Shared {
   if (!shared) {
+    if (isJestWorkerChild()) exitOnEnd();
     const environment = new SuiteEnvironment(config, context);
+    // Jest clears mock functions left on the sandbox's global twice per file (when the file's runtime is
+    // made and torn down), reading every global, lazy getters included. The suites make no mocks (their
+    // runner gives them no expect or jest.fn), so there is nothing to clear: Jest skips the step when
+    // the mocker lacks it.
+    Object.defineProperty(environment.moduleMocker, 'clearMocksOnScope', { value: undefined });
     shared = { environment, exit: (environment.global.process as NodeJS.Process).exit };
   }
   return shared;

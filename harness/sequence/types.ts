@@ -22,6 +22,11 @@ export interface Expectation {
   status?: ValueSpec | string[];
   /** Also accept an RPC fault (the spec's reading for handles the runtime rejects before the method runs). */
   faultAllowed?: boolean;
+  /**
+   * The server has ended the connection (3.1.3: a refused client's): the call fails at the transport,
+   * which is then this step's observation, not a crash of the target; any reply breaks it.
+   */
+  ended?: true;
   /** Out parameters. */
   out?: Record<string, ValueSpec>;
   /** Readings the spec leaves open: the reply must meet one of these (the other keys are then unused). */

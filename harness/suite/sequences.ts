@@ -34,19 +34,20 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
     });
     return target;
   };
-  // builtin:wire: a sequence that needs the RPC runtime reaches the reference's wire face, served by this
-  // process when the first such sequence runs (harness/target/builtin-wire.ts); the others run in process.
+  // builtin (all but builtin:inproc): a sequence that needs the RPC runtime reaches the reference's wire
+  // face, served by this process when the first such sequence runs (harness/target/builtin-wire.ts); the
+  // others run in process.
   let face: Promise<WireFace> | undefined;
   const theFace = (): Promise<WireFace> => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    face ??= (require('../target/builtin-wire') as typeof BuiltinWire).startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier }).catch((error: unknown) => {
+    face ??= (require('../target/builtin-wire') as typeof BuiltinWire).startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier, stimuli: config.stimuli }).catch((error: unknown) => {
       throw new Error(`the wire face of ${config.target} could not be served: ${error instanceof Error ? error.message : String(error)}`);
     });
     return face;
   };
   const targetOf = async (sequence: Sequence): Promise<Target> => (sequence.rpcRuntime && isBuiltinWire(config.target) ? (await theFace()).target : theTarget());
   // The server's names for the sequences' roles, bound once per file (docs/profiles.md); both faces of
-  // builtin:wire serve one cluster file's names.
+  // builtin serve one cluster file's names.
   let roles: Promise<RoleBindings> | undefined;
   const theRoles = async (made: Target): Promise<RoleBindings> => {
     roles ??= bindRoles({ targetSpec: config.target, profile: config.profile, target: made, protocolVersion: config.protocolVersion, callMs: timeouts.callMs });

@@ -48,7 +48,7 @@ const AUTH_LEVEL: Record<'connect' | 'integrity' | 'privacy', RpcAuthLevel> = {
 };
 const LABEL = { spnego: 'SPNEGO(NTLM)', ntlm: 'NTLM', connect: 'connect', integrity: 'packet integrity', privacy: 'packet privacy' } as const;
 
-const NOT_ON_WIRE = 'only observable on the DCE/RPC wire: run the suite against a dcerpc:HOST[:PORT] target (or the reference with its wire face, builtin:wire)';
+const NOT_ON_WIRE = 'only observable on the DCE/RPC wire: run the suite against a dcerpc:HOST[:PORT] target (the builtin reference judges them over its own wire face unless builtin:inproc)';
 const NO_CREDENTIALS = 'needs authenticated RPC: the run has no credentials (--auth none); give --user DOMAIN\\NAME and CMRP_PASSWORD';
 
 export interface TransportDeps {
@@ -76,8 +76,9 @@ export async function runTransportChecks(config: RunConfig, deps: TransportDeps 
     message,
   });
 
-  // builtin:wire: the checks go to the reference's wire face, served here for them alone, as they would
-  // go to any dcerpc: server (its accounts' passwords stay in this process: face.reach.env is no environment).
+  // builtin (all but builtin:inproc): the checks go to the reference's wire face, served here for them
+  // alone, as they would go to any dcerpc: server (its accounts' passwords stay in this process:
+  // face.reach.env is no environment).
   if (isBuiltinWire(config.target)) {
     const face = await startWireFace(config.target, { timeoutMultiplier: config.timeoutMultiplier });
     try {

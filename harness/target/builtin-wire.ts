@@ -1,15 +1,16 @@
-// `builtin:wire`: the builtin reference judged with its own wire face as well. The reference IS the
+// The wire face of `builtin` (the default; `builtin:wire` is its older name, `builtin:inproc` the opt-out
+// that serves none): the builtin reference judged with its own wire face as well. The reference IS the
 // suite's server, wire stack included (reference/serve: DCE/RPC over TCP, NTLM and SPNEGO, the context
 // handle table), so the clauses only a binding with an RPC runtime can observe (rpc_status, context
 // handles, the transport and authentication rules of 2.1 and 3.1.3) are judged against it instead of
 // being left NOT-TESTED. Only what needs the wire pays for it: the sequences marked rpcRuntime and the
 // transport checks reach the reference served by the suite file's own process on 127.0.0.1 (port 0),
 // every node of its cluster at an endpoint of its own, at packet privacy (SPNEGO(NTLM)); everything else
-// runs in process exactly as `builtin` does. A run whose selection holds no such check serves nothing.
+// runs in process exactly as `builtin:inproc` does. A run whose selection holds no such check serves nothing.
 //
 // The accounts are made up by the process for that one server: fixed, descriptive names (they are no
 // secret), and passwords drawn at random that never leave the process's memory (no environment variable,
-// no file, no report, trace or replay: a replay names `builtin:wire`, which serves a new face).
+// no file, no report, trace or replay: a replay names the builtin spec, which serves a new face).
 import { randomBytes } from 'node:crypto';
 import type { Target } from '../../cmrp/contract';
 import { UsageError } from '../../cmrp/errors';
@@ -20,8 +21,10 @@ import { serveCluster } from '../../reference/serve/served-cluster';
 import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL, Secret, credentials, type Credentials } from '../../wire/auth';
 import { createBuiltinTarget } from './builtin';
 import { createDcerpcTarget, type DcerpcAuth } from './dcerpc';
+import { withInbandStimuli } from '../stimulus/inband';
+import { defaultTimeouts } from '../session/session';
 
-/** The wire face of one builtin:wire server, as a client reaches it. */
+/** The wire face of one builtin server, as a client reaches it. */
 export interface WireFace {
   /** The dcerpc target at the first node's endpoint (the others reached by node name), with the served control verbs. */
   target: Target;
@@ -40,12 +43,17 @@ export interface WireFaceOptions {
   passwords?: { full: Secret; read: Secret };
   /** Where the served endpoints' own log lines go (default: dropped: they can name the accounts, never a password). */
   log?: (line: string) => void;
+  /**
+   * The run's --stimuli: with `inband` the face's stimuli too come through MS-CMRP's management methods
+   * (harness/stimulus/inband.ts), as the in-process face's do; otherwise from the served cluster's control.
+   */
+  stimuli?: string;
 }
 
-/** Serves a fresh reference of `spec` (a builtin:wire spec) on 127.0.0.1 and connects the dcerpc target to it. */
+/** Serves a fresh reference of `spec` (a builtin spec other than builtin:inproc) on 127.0.0.1 and connects the dcerpc target to it. */
 export async function startWireFace(spec: string, options: WireFaceOptions = {}): Promise<WireFace> {
   const parsed = parseBuiltinSpec(spec);
-  if (!parsed?.wire) throw new UsageError(`--target ${spec}: not a builtin:wire target`);
+  if (!parsed?.wire) throw new UsageError(`--target ${spec}: builtin:inproc has no wire face`);
   let cluster: ClusterData = DEFAULT_CLUSTER;
   if (parsed.cluster !== undefined) {
     try {
@@ -82,6 +90,8 @@ export async function startWireFace(spec: string, options: WireFaceOptions = {})
       auth: privacy(full),
       readAuth: privacy(read),
       nodeEndpoints: others.map((e) => ({ host: e.host, port: e.port })),
+      // The face serves the reference's own versions and ports: no start-up probe of a server it started.
+      known: { protocolVersions: reference.capabilities.protocolVersions, notifyV2: reference.capabilities.notifyV2 },
       ...(served.served.control ? { control: served.served.control } : {}),
     });
   } catch (error) {
@@ -90,8 +100,13 @@ export async function startWireFace(spec: string, options: WireFaceOptions = {})
     throw error;
   }
   const name = (c: Credentials) => `${c.domain}\\${c.user}`;
+  const inband = options.stimuli === 'inband';
+  if (inband) {
+    const dcerpc = target;
+    target = withInbandStimuli({ ...dcerpc, control: undefined, connect: (o) => dcerpc.connect(o), dispose: () => dcerpc.dispose() }, { protocolVersion: 3, callMs: defaultTimeouts(options.timeoutMultiplier ?? 1).callMs });
+  }
   return {
-    target: { ...target, description: `${spec}: its wire face (ncacn_ip_tcp ${host}:${first!.port}${others.length ? ` and ${others.length} more node endpoint${others.length > 1 ? 's' : ''}` : ''}, SPNEGO(NTLM) at packet privacy)` },
+    target: { ...target, description: `${spec}: its wire face (ncacn_ip_tcp ${host}:${first!.port}${others.length ? ` and ${others.length} more node endpoint${others.length > 1 ? 's' : ''}` : ''}, SPNEGO(NTLM) at packet privacy)${inband ? '; stimuli in-band through MS-CMRP' : ''}` },
     reach: { target: address, user: name(full), readUser: name(read), env: { CMRP_PASSWORD: full.password.reveal(), CMRP_READ_PASSWORD: read.password.reveal() }, epmPort: served.epmPort! },
     close: async () => {
       try {

@@ -42,6 +42,12 @@ export interface DcerpcTargetOptions {
   readAuth?: DcerpcAuth;
   /** The endpoints of the cluster's other nodes (--node-target): connections to a named node go there. */
   nodeEndpoints?: DcerpcAddress[];
+  /**
+   * What the server binds and serves when the suite serves it itself (builtin's wire face, whose
+   * reference declares both): the start-up probes (the versions bound, the account, version 2 ports:
+   * three authenticated handshakes) are skipped. A server the user names is always probed.
+   */
+  known?: { protocolVersions: ProtocolVersion[]; notifyV2: boolean };
 }
 
 export interface DcerpcAuth {
@@ -109,14 +115,19 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
     throw asTargetError('ept_map', error);
   }
   let versions: ProtocolVersion[];
-  try {
-    versions = await probeVersions(endpoint, limits, options.auth, host);
-  } catch (error) {
-    throw asTargetError('bind', error);
+  let notifyV2: boolean;
+  if (options.known) {
+    ({ protocolVersions: versions, notifyV2 } = options.known);
+  } else {
+    try {
+      versions = await probeVersions(endpoint, limits, options.auth, host);
+    } catch (error) {
+      throw asTargetError('bind', error);
+    }
+    if (!versions.length) throw new TargetError('bind', 'protocol', `${host}:${endpoint.port} binds neither clusapi 3.0 nor 2.0`);
+    // Version 2 notification ports exist in clusapi 3.0 only, and only where the server has them.
+    notifyV2 = versions.includes(3) && (await offersNotifyV2(endpoint, { ...limits, ...securityFor(options.auth, host) }, limits.connectTimeoutMs));
   }
-  if (!versions.length) throw new TargetError('bind', 'protocol', `${host}:${endpoint.port} binds neither clusapi 3.0 nor 2.0`);
-  // Version 2 notification ports exist in clusapi 3.0 only, and only where the server has them.
-  const notifyV2 = versions.includes(3) && (await offersNotifyV2(endpoint, { ...limits, ...securityFor(options.auth, host) }, limits.connectTimeoutMs));
 
   // The pointed-at endpoint is a node too: a connection to it by name finds it the same way.
   const nodes = new NodeEndpoints([endpoint, ...(options.nodeEndpoints ?? []).map((a) => ({ host: a.host, port: a.port ?? endpoint.port }))], {

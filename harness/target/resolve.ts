@@ -115,15 +115,16 @@ async function createBareTarget(spec: string, options: TargetOptions): Promise<T
 }
 
 /**
- * `builtin[:wire][,mutant=NAME|variant=NAME][,cluster=FILE]` (in any order; FILE is the rest of its item).
- * With `wire`, this is its in-process face; the suites reach its wire face themselves (builtin-wire.ts).
+ * `builtin[:inproc|:wire][,mutant=NAME|variant=NAME][,cluster=FILE]` (in any order; FILE is the rest of its item).
+ * This is its in-process face; unless `inproc`, the suites reach its wire face themselves (builtin-wire.ts).
  */
 function builtinTarget(spec: string): Target {
   const parsed = parseBuiltinSpec(spec, TARGET_FORMS)!;
   try {
     const cluster = parsed.cluster === undefined ? undefined : loadClusterFile(parsed.cluster);
     const target = createBuiltinTarget({ ...inProcessOptions(parsed), ...(cluster ? { cluster, clusterFile: parsed.cluster } : {}) });
-    return parsed.wire ? { ...target, description: `${target.description} with its wire face${parsed.mutant !== undefined && !inProcessOptions(parsed).mutant ? ` (wire mutant ${parsed.mutant})` : ''}` } : target;
+    const face = parsed.wire ? ` with its wire face${parsed.mutant !== undefined && !inProcessOptions(parsed).mutant ? ` (wire mutant ${parsed.mutant})` : ''}` : ', in process only (no wire face)';
+    return { ...target, description: `${target.description}${face}` };
   } catch (error) {
     throw new UsageError(`--target ${spec}: ${error instanceof Error ? error.message : String(error)}`);
   }

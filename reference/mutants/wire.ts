@@ -33,6 +33,12 @@ export const WIRE_MUTANTS = [
     ],
     wire: true,
   },
+  {
+    name: 'keep-refused-connection',
+    description: 'The served cluster refuses a caller its security descriptor does not permit but keeps the connection open, answering each later call with the same refusal instead of ending the connection (what only version 2.0 may do).',
+    trips: [{ section: '3.1.3', title: 'unpermitted client connection terminated' }],
+    wire: true,
+  },
 ] as const satisfies readonly Mutant[];
 
 export type WireMutantName = (typeof WIRE_MUTANTS)[number]['name'];

@@ -108,7 +108,7 @@ export async function serveDcerpc(target: Target, options: DcerpcServeOptions): 
       if (grant === 'none') {
         // 3.1.3: an unpermitted client gets a nonzero error and its connection is terminated.
         log(`refusing opnum ${info.opnum} of clusapi ${info.syntax.major}.0: the cluster security descriptor does not permit ${info.security?.peer?.user ?? 'the caller'}`);
-        return Promise.resolve({ fault: FAULT.rpc_s_access_denied, end: true });
+        return Promise.resolve({ fault: FAULT.rpc_s_access_denied, end: options.wireMutant !== 'keep-refused-connection' });
       }
       const level = options.wireMutant === 'read-account-all' ? 'full' : grant;
       return serveCall(group, info, stub, options.identity, level);

@@ -86,7 +86,7 @@ test('the reference started from other-names.json serves its names, and Reset re
 test('--target builtin:cluster=FILE starts the builtin target from the file; a broken file is a usage error', async () => {
   const target = await createTarget(`builtin:mutant=${MUTANT_NAMES[0]},cluster=${example('other-names.json')}`);
   try {
-    expect(target.description).toBe(`builtin (mutant ${MUTANT_NAMES[0]}, cluster ${example('other-names.json')})`);
+    expect(target.description).toBe(`builtin (mutant ${MUTANT_NAMES[0]}, cluster ${example('other-names.json')}) with its wire face`);
     const conn = await target.connect({ protocolVersion: 2 });
     expect((await conn.ApiOpenNetwork('Heartbeat LAN')).status).toBe(ERROR.SUCCESS);
   } finally {

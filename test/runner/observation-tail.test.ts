@@ -34,4 +34,33 @@ describe('ObservationTail', () => {
     appendFileSync(join(dir, '1.jsonl'), `${line.slice(10)}\n`);
     expect(tail.read().map((o) => o.clause)).toEqual(['late']);
   });
+  it('ends with exactly the run\'s final read, in its order, whatever was read while the run went', () => {
+    const tail = new ObservationTail(dir);
+    appendObservations(dir, [obs('z'), obs('b')]);
+    tail.read();
+    appendFileSync(join(dir, '7.jsonl'), `${JSON.stringify(obs('a'))}\n${JSON.stringify(obs('y')).slice(0, 5)}`);
+    tail.read();
+    appendFileSync(join(dir, '7.jsonl'), `${JSON.stringify(obs('y')).slice(5)}\n`);
+    appendObservations(dir, [obs('c')]);
+    expect(tail.final()).toEqual(readObservations(dir));
+    expect(tail.final().map((o) => o.clause).sort()).toEqual(['a', 'b', 'c', 'y', 'z']);
+  });
+
+  it('keeps a character of several bytes whole when a read ends inside it', () => {
+    const tail = new ObservationTail(dir);
+    const line = Buffer.from(`${JSON.stringify({ ...obs('é'), message: 'naïve — ✓' })}\n`);
+    const cut = line.indexOf(Buffer.from('✓')) + 1;
+    appendFileSync(join(dir, '2.jsonl'), line.subarray(0, cut));
+    expect(tail.read()).toEqual([]);
+    appendFileSync(join(dir, '2.jsonl'), line.subarray(cut));
+    expect(tail.final()).toEqual(readObservations(dir));
+    expect(tail.final()[0].message).toBe('naïve — ✓');
+  });
+
+  it('leaves a line that does not parse to the run\'s final read, which reports it', () => {
+    const tail = new ObservationTail(dir);
+    appendFileSync(join(dir, '3.jsonl'), 'not json\n');
+    expect(tail.read()).toEqual([]);
+    expect(() => tail.final()).toThrow(SyntaxError);
+  });
 });

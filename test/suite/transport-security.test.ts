@@ -26,7 +26,8 @@ const catalogueIds = catalogue.map((c) => c.id);
 
 function config(served: Served | undefined, version: 2 | 3, more: Partial<RunConfig> = {}): RunConfig {
   return {
-    target: served ? `dcerpc:127.0.0.1:${served.port}` : 'builtin',
+    // Outside the wire: the builtin reference without its wire face (plain builtin serves one for these checks).
+    target: served ? `dcerpc:127.0.0.1:${served.port}` : 'builtin:inproc',
     ...(served ? { user: 'CLUSTER\\tester' } : {}),
     protocolVersion: version,
     timeoutMultiplier: 1,

@@ -16,8 +16,9 @@ import { limited, started } from '../../support/limited';
 
 const READ_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.accessLevel === 'read').map((s) => s.id));
 const READ_ONLY_REASON = 'the target cannot open a connection with read access only';
-// What only a binding with an RPC runtime can judge: NOT-TESTED in process, judged over the wire.
-const WIRE_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.rpcRuntime).map((s) => s.id));
+// What only a binding with an RPC runtime can judge: NOT-TESTED in process, judged over the wire (those
+// that also need a Read-only connection are among the Read-only ones here: the wire runs unauthenticated).
+const WIRE_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.rpcRuntime && !READ_ONLY_SEQUENCES.has(s.id)).map((s) => s.id));
 // What needs a second node: NOT-TESTED over one endpoint, naming --node-target.
 const SEVERAL_NODE_SEQUENCES = severalNodeSequences();
 
