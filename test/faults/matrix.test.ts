@@ -73,7 +73,6 @@ const ROWS: Row[] = PHASES.flatMap((phase) => FAULTS.map((fault) => ({ phase, fa
 const outcomes = new Map<string, Outcome | Error>();
 let clean: Outcome;
 
-
 /** The property rows: phase, fault, trigger. */
 const PROPERTY_ROWS = [
   ['reset', 'crash', 'nth:1'],
@@ -148,7 +147,6 @@ describe('the fault matrix (scripted sequences through a faulty adapter)', () =>
   beforeAll(() => {
     if (scriptedFailure !== undefined) throw scriptedFailure;
   });
-
 
   it('passes the reference through the proxy when nothing is wrong (the baseline of every row)', () => {
     expect(clean.exitCode).toBe(0);
