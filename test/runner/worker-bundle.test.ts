@@ -181,14 +181,35 @@ describe('the build output', () => {
     expect(Object.keys(manifest.modules).filter((id) => id.startsWith('suites/') || id === 'harness/runner/suite-runner.js')).toEqual([]);
   });
 
-  test("the environment a run gives Jest is the bundle's worker environment, loaded without its files", () => {
-    requireBuild();
-    // In a plain Node process, as Jest's worker loads it: the files of the bundled modules stay unread.
-    const probe = `const s = require(${JSON.stringify(join(dist, 'harness/runner/worker-environment-bundled.js'))});
+  /** What a process that loads the run's test environment as Jest does reads of our files, and the class it gets. */
+  function probe(asWorker: boolean): { name: string; read: string[] } {
+    const worker = asWorker ? "process.argv[1] = '/x/node_modules/jest-worker/build/workers/processChild.js'; process.send = () => true;" : '';
+    const code = `${worker}
+      const s = require(${JSON.stringify(join(dist, 'harness/runner/worker-environment-bundled.js'))});
       const read = Object.keys(require.cache).filter((f) => /[\\/]dist[\\/](harness|cmrp|wire|reference)[\\/]/.test(f)).map((f) => f.split(/[\\/]dist[\\/]/)[1]);
       console.log(JSON.stringify({ name: s.default.name, read }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' })) as { name: string; read: string[] };
+    return JSON.parse(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' })) as { name: string; read: string[] };
+  }
+
+  test("a Jest worker gets the bundle's worker environment, without reading the bundled files", () => {
+    requireBuild();
+    const out = probe(true);
     expect(out.name).toBe('WorkerEnvironment');
-    expect(out.read.sort()).toEqual(['harness/runner/worker-bundle.js', 'harness/runner/worker-environment-bundled.js', 'harness/runner/worker-modules.js']);
+    expect(out.read.sort()).toEqual([
+      'harness/runner/jest-worker-child.js',
+      'harness/runner/worker-bundle.js',
+      'harness/runner/worker-environment-bundled.js',
+      'harness/runner/worker-modules.js',
+    ]);
   });
+
+  test('a run in band (the CLI\'s own process, the harness already loaded from its files) gets the files', () => {
+    requireBuild();
+    const out = probe(false);
+    expect(out.name).toBe('WorkerEnvironment');
+    expect(out.read).toContain('harness/runner/worker-environment.js');
+    expect(out.read).toContain('harness/suite/suite-environment.js');
+    expect(out.read).not.toContain('harness/runner/worker-modules.js');
+  });
+
 });
