@@ -2,7 +2,7 @@
 // __filename and __dirname, packages through Node), holds every module the worker's entry can reach by a
 // literal relative require, refuses a computed one it cannot follow, and is used only while it is exactly
 // the current build's output: any other state loads the files.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { dirname, join, sep } from 'node:path';
@@ -149,6 +149,15 @@ describe('a bundle that is not exactly the current build output is not used', ()
   });
 });
 
+test('a package as npm installs it (every file the same old time, as npm pack sets it) keeps its bundle fresh', () => {
+  const dist = fakeDist();
+  buildBundle(dist);
+  const packed = new Date('1985-10-26T08:15:00Z');
+  const all = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const file of all(dist)) utimesSync(file, packed, packed);
+  expect(staleReason(dist)).toBeUndefined();
+});
+
 describe('the build refuses what it cannot bundle soundly, naming the file', () => {
   test('a computed require in a reachable module', () => {
     const dist = fakeDist();
@@ -179,6 +188,14 @@ describe('the build output', () => {
     }
     // The suite files and the runner Jest loads by path stay out: Jest loads them itself.
     expect(Object.keys(manifest.modules).filter((id) => id.startsWith('suites/') || id === 'harness/runner/suite-runner.js')).toEqual([]);
+  });
+
+  test('the package carries the bundle and its manifest', () => {
+    const root = join(__dirname, '..', '..');
+    const pack = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const [info] = JSON.parse(pack) as { files: { path: string }[] }[];
+    const files = (info?.files ?? []).map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['dist/harness/runner/worker-modules.js', 'dist/harness/runner/worker-modules.json', 'dist/harness/runner/worker-environment-bundled.js']));
   });
 
   /** What a process that loads the run's test environment as Jest does reads of our files, and the class it gets. */
