@@ -227,8 +227,9 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     // by relative path, so nothing needs the map. A file the map does not know (after every build) would
     // otherwise make Jest start a farm of worker processes just to scan it, on the run's critical path.
     modulePathIgnorePatterns: ['<rootDir>/'],
-    // One sandbox per worker, not per file (worker-environment.ts).
-    testEnvironment: join(__dirname, `worker-environment${ext()}`),
+    // One sandbox per worker, not per file (worker-environment.ts), loaded from the worker bundle when
+    // the build made a fresh one (worker-environment-bundled.ts).
+    testEnvironment: join(__dirname, `worker-environment-bundled${ext()}`),
     testRunner: join(__dirname, `suite-runner${ext()}`),
     transform: {},
   };

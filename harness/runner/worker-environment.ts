@@ -8,6 +8,9 @@
 import type { EnvironmentContext, JestEnvironment, JestEnvironmentConfig } from '@jest/environment';
 import type { Context } from 'node:vm';
 import SuiteEnvironment from '../suite/suite-environment';
+import { isJestWorkerChild } from './jest-worker-child';
+
+export { isJestWorkerChild };
 
 interface Shared {
   environment: SuiteEnvironment;
@@ -20,10 +23,6 @@ let shared: Shared | undefined;
 /** jest-worker's message to a child that the run is over (CHILD_MESSAGE_END, sent as [2, forceExit]). */
 export const JEST_WORKER_END = 2;
 
-/** This process is a child jest-worker started (not a run in band, in the CLI's own process). */
-export function isJestWorkerChild(argv: readonly string[] = process.argv, send: unknown = process.send): boolean {
-  return typeof send === 'function' && /[\\/]jest-worker[\\/]build[\\/](workers[\\/])?processChild\.js$/.test(argv[1] ?? '');
-}
 
 /**
  * A worker told the run is over exits at once. jest-worker only stops listening and lets the process

@@ -9,6 +9,22 @@ export function isNullTargetHandle(handle: unknown): boolean {
   return handle === null || handle === undefined || (typeof handle === 'string' && /^0{40}$/.test(handle));
 }
 
+/**
+ * 16 random bytes from a pool filled 4 KiB at a time: a handle is issued on nearly every call, and one
+ * randomBytes call each cost the served reference more than the rest of issuing it.
+ */
+const POOL_UUIDS = 256;
+let pool = Buffer.alloc(0);
+let used = 0;
+function randomUuidBytes(): Buffer {
+  if (used + 16 > pool.length) {
+    pool = randomBytes(16 * POOL_UUIDS);
+    used = 0;
+  }
+  used += 16;
+  return pool.subarray(used - 16, used);
+}
+
 export class ContextHandleMap {
   private readonly byWire = new Map<string, string>();
   private readonly byTarget = new Map<string, string>();
@@ -24,7 +40,7 @@ export class ContextHandleMap {
     const key = String(target);
     const known = this.byTarget.get(key);
     if (known) return known;
-    const uuid = randomBytes(16);
+    const uuid = Buffer.from(randomUuidBytes());
     uuid[6] = (uuid[6] & 0x0f) | 0x40;
     uuid[8] = (uuid[8] & 0x3f) | 0x80;
     const wire = `00000000${uuid.toString('hex')}`;

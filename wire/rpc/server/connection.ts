@@ -330,8 +330,13 @@ export class RpcServerConnection<G> implements Tracked {
           const reserve = context ? this.security!.verifierOverhead : 0;
           try {
             // Protected one by one in write order: the NTLM sequence number and RC4 stream follow the wire.
-            for (const fragment of fragmentResponse({ callId: pdu.callId, contextId: pdu.contextId, stub: outcome.stub }, this.binding!.sendFrag, reserve)) {
-              this.write(context ? context.protect(fragment) : fragment);
+            // The fragments of one response leave in one system call (cork): each write wakes the client.
+            const fragments = fragmentResponse({ callId: pdu.callId, contextId: pdu.contextId, stub: outcome.stub }, this.binding!.sendFrag, reserve);
+            if (fragments.length > 1) this.socket.cork();
+            try {
+              for (const fragment of fragments) this.write(context ? context.protect(fragment) : fragment);
+            } finally {
+              if (fragments.length > 1) this.socket.uncork();
             }
           } catch (error) {
             // Half a response may have gone out: the connection is no longer in step.
