@@ -16,5 +16,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   setupFilesAfterEnv: ['<rootDir>/test/support/scale-timeouts.ts'],
   maxWorkers: '100%',
+  // The slowest files first, timed or not (test/support/sequencer.js): no core idles at the end.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   testTimeout: Math.round(60000 * scale),
 };

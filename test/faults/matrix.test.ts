@@ -11,7 +11,7 @@ import { loadCatalogue } from '../../harness/catalogue/load';
 import type { Observation } from '../../harness/recorder/observation';
 import { clausesIn, runSequence } from '../../harness/sequence/interpret';
 import { defaultPropertyTimeouts } from '../../harness/property/context';
-import { MAX_CONSECUTIVE_FAULTS, runProperty } from '../../harness/property/runner';
+import { MAX_CONSECUTIVE_FAULTS, runProperty, type PropertyResult } from '../../harness/property/runner';
 import { defaultTimeouts } from '../../harness/session/session';
 import { createTarget } from '../../harness/target/resolve';
 import { judge } from '../../harness/verdict/judge';
@@ -73,16 +73,80 @@ const ROWS: Row[] = PHASES.flatMap((phase) => FAULTS.map((fault) => ({ phase, fa
 const outcomes = new Map<string, Outcome | Error>();
 let clean: Outcome;
 
+/** The property rows: phase, fault, trigger. */
+const PROPERTY_ROWS = [
+  ['reset', 'crash', 'nth:1'],
+  ['call', 'hang', 'nth:2'],
+  ['Disconnect', 'garbage', 'nth:1'],
+  ['control', 'crash', 'nth:3'],
+  ['Connect', 'exit', 'nth:1'],
+  ['read', 'wrong-id', 'nth:1'],
+] as const;
+const PROPERTY_RUNS = 6;
 
-describe('the fault matrix (scripted sequences through a faulty adapter)', () => {
-  beforeAll(async () => {
+async function propertyRow(spec: string): Promise<PropertyResult> {
+  const target = await createTarget(spec, { timeoutMultiplier: MULTIPLIER });
+  try {
+    return await runProperty({ target, targetSpec: spec, version: 3, seed: 11, runs: PROPERTY_RUNS, maxCommands: 8, timeouts: defaultPropertyTimeouts(MULTIPLIER) });
+  } finally {
+    await target.dispose();
+  }
+}
+
+/** What starting a target whose Hello fails gave: the error, or undefined when it started. */
+async function helloRow(fault: Fault): Promise<unknown> {
+  return createTarget(faultySpec('Hello', fault), { timeoutMultiplier: MULTIPLIER }).then(
+    async (t) => {
+      await t.dispose();
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+}
+
+const helloOutcomes = new Map<Fault, Promise<unknown>>();
+const propertyOutcomes = new Map<string, Promise<PromiseSettledResult<PropertyResult>>>();
+
+function settled<T>(outcome: PromiseSettledResult<T>): T {
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
+}
+
+// Every row of the file starts here, before any test judges one. The scripted rows are independent (each
+// its own adapter and counters) and mostly wait: a few at once, after the clean run. The Hello rows (a
+// handshake that fails, two of them waiting out its timeout) and the property rows (one at a time) go
+// beside them rather than after them: together they were a third of the file's time, mostly waiting.
+beforeAll(async () => {
+  const scripted = (async () => {
     clean = await runRow(faultySpec('none', 'none'));
-    // The rows are independent (each its own adapter and counters) and mostly wait: run a few at once.
     await pooled(ROWS, 3, async (row) => {
       const key = `${row.phase} ${row.fault}`;
       outcomes.set(key, await runRow(faultySpec(row.phase, row.fault)).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
     });
-  }, 600_000);
+  })();
+  const hello = pooled(FAULTS, 2, async (fault) => {
+    const outcome = helloRow(fault);
+    helloOutcomes.set(fault, outcome);
+    return outcome;
+  });
+  const property = pooled([...PROPERTY_ROWS, ['reset', 'crash', 'always'] as const], 1, async ([phase, fault, trigger]) => {
+    const outcome = propertyRow(faultySpec(phase, fault, trigger)).then(
+      (value): PromiseSettledResult<PropertyResult> => ({ status: 'fulfilled', value }),
+      (reason: unknown): PromiseSettledResult<PropertyResult> => ({ status: 'rejected', reason }),
+    );
+    propertyOutcomes.set(`${phase} ${fault} ${trigger}`, outcome);
+    return outcome;
+  });
+  // A clean run that failed fails the scripted rows' tests (below), not the Hello and property rows'.
+  const [done] = await Promise.allSettled([scripted, hello, property]);
+  if (done.status === 'rejected') scriptedFailure = done.reason;
+}, 600_000);
+let scriptedFailure: unknown;
+
+describe('the fault matrix (scripted sequences through a faulty adapter)', () => {
+  beforeAll(() => {
+    if (scriptedFailure !== undefined) throw scriptedFailure;
+  });
 
   it('passes the reference through the proxy when nothing is wrong (the baseline of every row)', () => {
     expect(clean.exitCode).toBe(0);
@@ -117,13 +181,7 @@ describe('the fault matrix (scripted sequences through a faulty adapter)', () =>
 
 describe('the fault matrix at Hello: the run cannot start (exit 2), one line naming the cause', () => {
   it.each(FAULTS.map((f) => [f]))('%s', async (fault) => {
-    const error = await createTarget(faultySpec('Hello', fault), { timeoutMultiplier: MULTIPLIER }).then(
-      async (t) => {
-        await t.dispose();
-        return undefined;
-      },
-      (e: unknown) => e,
-    );
+    const error = await helloOutcomes.get(fault);
     expect(error).toBeInstanceOf(TargetUnreachableError);
     const message = (error as Error).message;
     expect(message).not.toContain('\n');
@@ -133,25 +191,8 @@ describe('the fault matrix at Hello: the run cannot start (exit 2), one line nam
 });
 
 describe('the fault matrix in property runs: a fault is ERROR of the clauses in flight, and the run goes on', () => {
-  const RUNS = 6;
-  const run = async (spec: string) => {
-    const target = await createTarget(spec, { timeoutMultiplier: MULTIPLIER });
-    try {
-      return await runProperty({ target, targetSpec: spec, version: 3, seed: 11, runs: RUNS, maxCommands: 8, timeouts: defaultPropertyTimeouts(MULTIPLIER) });
-    } finally {
-      await target.dispose();
-    }
-  };
-
-  it.each([
-    ['reset', 'crash', 'nth:1'],
-    ['call', 'hang', 'nth:2'],
-    ['Disconnect', 'garbage', 'nth:1'],
-    ['control', 'crash', 'nth:3'],
-    ['Connect', 'exit', 'nth:1'],
-    ['read', 'wrong-id', 'nth:1'],
-  ] as const)('%s, %s (%s): no counterexample, no harness pseudo-clause, the rest of the budget ran', async (phase, fault, trigger) => {
-    const result = await run(faultySpec(phase, fault, trigger));
+  it.each(PROPERTY_ROWS)('%s, %s (%s): no counterexample, no harness pseudo-clause, the rest of the budget ran', async (phase, fault, trigger) => {
+    const result = settled(await propertyOutcomes.get(`${phase} ${fault} ${trigger}`)!);
     expect(result.failure).toBeUndefined();
     expect(result.observations.filter((o) => o.clause === 'harness')).toEqual([]);
     const errors = result.observations.filter((o) => o.outcome === 'error');
@@ -159,14 +200,14 @@ describe('the fault matrix in property runs: a fault is ERROR of the clauses in 
     expect(errors[0].message).toMatch(/the target failed in sequence \d+ of 6 \(seed 11; the run went on with the rest of its budget\)/);
     expect(errors[0].message).toMatch(PHASE_CALL[phase]);
     expect(result.faults).toBe(1);
-    expect(result.runs).toBe(RUNS - 1);
+    expect(result.runs).toBe(PROPERTY_RUNS - 1);
     // The sequences that ran cleanly judged the server: passes alongside the fault.
     expect(result.observations.some((o) => o.outcome === 'pass')).toBe(true);
     expect(result.observations.some((o) => o.outcome === 'fail')).toBe(false);
   });
 
   it('a target that fails every sequence: the run stops after a few, and what it never reached is ERROR, not NOT-TESTED', async () => {
-    const result = await run(faultySpec('reset', 'crash', 'always'));
+    const result = settled(await propertyOutcomes.get('reset crash always')!);
     expect(result.failure).toBeUndefined();
     expect(result.faults).toBe(MAX_CONSECUTIVE_FAULTS);
     expect(result.observations.some((o) => o.outcome === 'pass')).toBe(false);

@@ -268,39 +268,70 @@ describe('a property sequence: ERROR of the selected clauses in flight, the run 
     await target.dispose();
   });
 
-  it('a fault at Disconnect while a counterexample is shrunk is reported beside the counterexample', async () => {
-    const run = (target: Target) =>
-      runProperty({ target, targetSpec: 'builtin:mutant=merge-filters', version: 3, seed: 5, runs: 20, maxCommands: 8, timeouts: defaultPropertyTimeouts(timeScale()) });
+  // The two counterexample scenarios below mostly wait (the settle time of each absence proof, scaled for
+  // a loaded machine, over a run, its shrinking and a rerun): both start together in the hook, each on a
+  // target of its own with counters of its own, and each test judges its own.
+  const propertyRun = (target: Target, replayDir?: string) =>
+    runProperty({ target, targetSpec: 'builtin:mutant=merge-filters', version: 3, seed: 5, runs: 20, maxCommands: 8, timeouts: defaultPropertyTimeouts(timeScale()), replayDir });
+
+  const shrinking = async () => {
     // merge-filters fails the model after `runs` good sequences (one session each): from the failing
     // sequence's Disconnect on, every Disconnect crashes, the shrinking's included.
-    const first = await run(createBuiltinTarget({ mutant: 'merge-filters' }));
+    const first = await propertyRun(createBuiltinTarget({ mutant: 'merge-filters' }));
     const target = faulty('Disconnect', first.runs, createBuiltinTarget({ mutant: 'merge-filters' }), true);
-    const result = await run(target);
+    try {
+      return await propertyRun(target);
+    } finally {
+      await target.dispose();
+    }
+  };
+
+  const rerunAndReplay = async () => {
+    const replayDir = mkdtempSync(join(tmpdir(), 'cmrp-replay-'));
+    // The rerun alone is the run's last session: count them on a first run that never fails.
+    const counting = faulty('Disconnect', Number.MAX_SAFE_INTEGER, createBuiltinTarget({ mutant: 'merge-filters' }));
+    await propertyRun(counting, replayDir);
+    await counting.dispose();
+    const target = faulty('Disconnect', counting.occurred - 1, createBuiltinTarget({ mutant: 'merge-filters' }));
+    const result = await propertyRun(target, replayDir);
+    await target.dispose();
+    const replayed = result.failure?.replayFile === undefined ? undefined : await replayAgainstFaulty(result.failure.replayFile);
+    return { fired: target.fired, result, replayed };
+  };
+
+  const replayAgainstFaulty = async (file: string) => {
+    const again = faulty('Disconnect', 0, createBuiltinTarget({ mutant: 'merge-filters' }));
+    try {
+      return await replayFile(file, { target: again });
+    } finally {
+      await again.dispose();
+    }
+  };
+
+  // Settled into values or errors, so neither rejects unheard while the other is awaited.
+  let counterexamples: Promise<[PromiseSettledResult<Awaited<ReturnType<typeof shrinking>>>, PromiseSettledResult<Awaited<ReturnType<typeof rerunAndReplay>>>]>;
+  beforeAll(() => {
+    counterexamples = Promise.allSettled([shrinking(), rerunAndReplay()]);
+  });
+  const settled = <T>(outcome: PromiseSettledResult<T>): T => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  };
+
+  it('a fault at Disconnect while a counterexample is shrunk is reported beside the counterexample', async () => {
+    const result = settled((await counterexamples)[0]);
     expect(result.failure).toBeDefined();
     const during = result.observations.filter((o) => o.outcome === 'error' && /while shrinking a counterexample.*Disconnect: crash/.test(o.message ?? ''));
     expect(during.length).toBeGreaterThan(0);
-    await target.dispose();
   });
 
   it('a fault at Disconnect when a counterexample is rerun alone, or replayed, is reported beside the failure', async () => {
-    const replayDir = mkdtempSync(join(tmpdir(), 'cmrp-replay-'));
-    const run = (target: Target) =>
-      runProperty({ target, targetSpec: 'builtin:mutant=merge-filters', version: 3, seed: 5, runs: 20, maxCommands: 8, timeouts: defaultPropertyTimeouts(timeScale()), replayDir });
-    // The rerun alone is the run's last session: count them on a first run that never fails.
-    const counting = faulty('Disconnect', Number.MAX_SAFE_INTEGER, createBuiltinTarget({ mutant: 'merge-filters' }));
-    await run(counting);
-    await counting.dispose();
-    const target = faulty('Disconnect', counting.occurred - 1, createBuiltinTarget({ mutant: 'merge-filters' }));
-    const result = await run(target);
-    expect(target.fired).toBe(1);
+    const { fired, result, replayed } = settled((await counterexamples)[1]);
+    expect(fired).toBe(1);
     expect(result.failure?.reproduced).toBe(true);
     expect(result.observations.filter((o) => o.outcome === 'error' && /when the shrunk counterexample was rerun alone \(seed 5\): Disconnect: crash/.test(o.message ?? '')).length).toBeGreaterThan(0);
-    await target.dispose();
-
-    const again = faulty('Disconnect', 0, createBuiltinTarget({ mutant: 'merge-filters' }));
-    const replayed = await replayFile(result.failure!.replayFile!, { target: again });
-    expect(replayed.some((o) => o.outcome === 'fail')).toBe(true);
-    expect(replayed.filter((o) => o.outcome === 'error' && /when the replay of .* ended \(seed 5\): Disconnect: crash/.test(o.message ?? '')).length).toBeGreaterThan(0);
-    await again.dispose();
+    expect(replayed).toBeDefined();
+    expect(replayed!.some((o) => o.outcome === 'fail')).toBe(true);
+    expect(replayed!.filter((o) => o.outcome === 'error' && /when the replay of .* ended \(seed 5\): Disconnect: crash/.test(o.message ?? '')).length).toBeGreaterThan(0);
   });
 });

@@ -12,6 +12,7 @@ import type { Target } from '../../../cmrp/contract';
 import { createTarget } from '../../../harness/target/resolve';
 import { outcomes, serveReference, severalNodeSequences, wireTarget } from './support';
 import { startServe } from './served-process';
+import { limited, started } from '../../support/limited';
 
 const READ_ONLY_SEQUENCES = new Set(loadAllSequences().filter((s) => s.accessLevel === 'read').map((s) => s.id));
 const READ_ONLY_REASON = 'the target cannot open a connection with read access only';
@@ -49,60 +50,119 @@ function differences(inProcess: Observation[], wire: Observation[]): string[] {
   return unexplained;
 }
 
-describe.each([3, 2] as const)('protocol version %i', (version) => {
-  it('the served reference gets the verdicts of the builtin one', async () => {
-    const inProcess = await judged(createBuiltinTarget(), version);
-    expect(inProcess.filter((o) => o.outcome === 'fail' || o.outcome === 'error')).toEqual([]);
+/**
+ * The in-process runs, once per protocol version and mutant: a scripted run against builtin gives the
+ * same outcomes each time (the comparisons below rely on that already), and three tests compare with
+ * the same version 3 run.
+ */
+const inProcessRuns = new Map<string, Promise<Observation[]>>();
+function inProcess(version: 2 | 3, mutant?: string): Promise<Observation[]> {
+  const key = `${version} ${mutant ?? ''}`;
+  let run = inProcessRuns.get(key);
+  if (!run) inProcessRuns.set(key, (run = judged(createBuiltinTarget(mutant === undefined ? {} : { mutant }), version)));
+  return run;
+}
+
+const MUTANT = 'close-keeps-handle';
+
+/** The runs over the wire, each against a server of its own. */
+const scenarios = {
+  served3: () => servedRun(3),
+  served2: () => servedRun(2),
+  async serveCommand() {
+    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--auth', 'none']);
+    let judgedRun: { controlHasReset: boolean; wire: Observation[] };
+    try {
+      const target = await createTarget(`dcerpc:127.0.0.1:${served.port}`, { auth: 'none', control: `tcp:127.0.0.1:${served.controlPort}` });
+      judgedRun = { controlHasReset: target.control?.verbs.has('Reset') === true, wire: await judged(target, 3) };
+    } catch (error) {
+      await served.stop();
+      throw error;
+    }
+    // The exit code of the stop is judged too.
+    return { ...judgedRun, stopped: await served.stop() };
+  },
+  async mutant() {
+    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--auth', 'none', '--mutant', MUTANT]);
+    try {
+      return await judged(await createTarget(`dcerpc:127.0.0.1:${served.port}`, { auth: 'none', control: `tcp:127.0.0.1:${served.controlPort}` }), 3);
+    } finally {
+      await served.stop();
+    }
+  },
+  async withoutControl() {
     const served = await serveReference();
     try {
-      const wire = await judged(await wireTarget(served), version);
-      expect(differences(inProcess, wire)).toEqual([]);
-      expect(wire.filter((o) => o.outcome === 'pass').length).toBeGreaterThan(300);
+      return await judged(await wireTarget(served, false), 3);
     } finally {
       await served.close();
     }
+  },
+};
+
+async function servedRun(version: 2 | 3): Promise<Observation[]> {
+  const served = await serveReference();
+  try {
+    return await judged(await wireTarget(served), version);
+  } finally {
+    await served.close();
+  }
+}
+
+type Scenario = keyof typeof scenarios;
+type Outcome<K extends Scenario> = Awaited<ReturnType<(typeof scenarios)[K]>>;
+const running = new Map<Scenario, Promise<unknown>>();
+
+/** A scenario's result (its error thrown into the test that judges it). */
+async function result<K extends Scenario>(name: K): Promise<Outcome<K>> {
+  const run = running.get(name);
+  if (!run) throw new Error(`scenario ${name} was not started`);
+  return (await run) as Outcome<K>;
+}
+
+// The runs over the wire spend about half their time waiting (a blocked read's ordering gap, the served
+// end's replies): every scenario starts here, three at a time, each on its own server and target, and
+// each test judges its own. The in-process runs they are compared with start beside them. A failure is
+// kept for the test that awaits it (the catch only keeps it from being reported unheard before then).
+beforeAll(async () => {
+  const gate = limited(3);
+  for (const [version, mutant] of [[3], [2], [3, MUTANT]] as const) inProcess(version, mutant).catch(() => undefined);
+  for (const name of Object.keys(scenarios) as Scenario[]) running.set(name, started(gate, scenarios[name] as () => Promise<unknown>));
+  await Promise.allSettled([...running.values()]);
+}, 300_000);
+
+describe.each([3, 2] as const)('protocol version %i', (version) => {
+  it('the served reference gets the verdicts of the builtin one', async () => {
+    const inProcessRun = await inProcess(version);
+    expect(inProcessRun.filter((o) => o.outcome === 'fail' || o.outcome === 'error')).toEqual([]);
+    const wire = await result(version === 3 ? 'served3' : 'served2');
+    expect(differences(inProcessRun, wire)).toEqual([]);
+    expect(wire.filter((o) => o.outcome === 'pass').length).toBeGreaterThan(300);
   });
 });
 
 describe('through the serve command', () => {
   it('serve --listen dcerpc: --control-listen tcp: --auth none, judged with run --target dcerpc: --auth none --control tcp:', async () => {
-    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--auth', 'none']);
-    try {
-      const target = await createTarget(`dcerpc:127.0.0.1:${served.port}`, { auth: 'none', control: `tcp:127.0.0.1:${served.controlPort}` });
-      expect(target.control?.verbs.has('Reset')).toBe(true);
-      const wire = await judged(target, 3);
-      expect(differences(await judged(createBuiltinTarget(), 3), wire)).toEqual([]);
-    } finally {
-      expect(await served.stop()).toBe(0);
-    }
+    const { controlHasReset, wire, stopped } = await result('serveCommand');
+    expect(controlHasReset).toBe(true);
+    expect(differences(await inProcess(3), wire)).toEqual([]);
+    expect(stopped).toBe(0);
   });
 
   it('a served mutant fails the clauses it fails in process', async () => {
-    const mutant = 'close-keeps-handle';
-    const served = await startServe(['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--auth', 'none', '--mutant', mutant]);
-    try {
-      const wire = await judged(await createTarget(`dcerpc:127.0.0.1:${served.port}`, { auth: 'none', control: `tcp:127.0.0.1:${served.controlPort}` }), 3);
-      const inProcess = await judged(createBuiltinTarget({ mutant }), 3);
-      const failed = wire.filter((o) => o.outcome === 'fail').map((o) => o.clause);
-      expect(failed).toContain('3.1.4.2.57/R9');
-      expect(differences(inProcess, wire)).toEqual([]);
-    } finally {
-      await served.stop();
-    }
+    const wire = await result('mutant');
+    const failed = wire.filter((o) => o.outcome === 'fail').map((o) => o.clause);
+    expect(failed).toContain('3.1.4.2.57/R9');
+    expect(differences(await inProcess(3, MUTANT), wire)).toEqual([]);
   });
 });
 
 describe('without a control adapter', () => {
   it('stimulus clauses are NOT-TESTED with the reason, the others judged as in process', async () => {
-    const served = await serveReference();
-    try {
-      const wire = await judged(await wireTarget(served, false), 3);
-      const inProcess = outcomes(await judged(createBuiltinTarget(), 3));
-      const comparable = wire.filter((o) => !READ_ONLY_SEQUENCES.has(o.test) && !WIRE_ONLY_SEQUENCES.has(o.test) && !SEVERAL_NODE_SEQUENCES.has(o.test) && !/the target has no control adapter \(needs /.test(o.message ?? ''));
-      for (const [key, got] of outcomes(comparable)) expect(`${key} ${got}`).toBe(`${key} ${inProcess.get(key)}`);
-      expect(wire.filter((o) => /no control adapter/.test(o.message ?? '')).length).toBeGreaterThan(50);
-    } finally {
-      await served.close();
-    }
+    const wire = await result('withoutControl');
+    const inProcessOutcomes = outcomes(await inProcess(3));
+    const comparable = wire.filter((o) => !READ_ONLY_SEQUENCES.has(o.test) && !WIRE_ONLY_SEQUENCES.has(o.test) && !SEVERAL_NODE_SEQUENCES.has(o.test) && !/the target has no control adapter \(needs /.test(o.message ?? ''));
+    for (const [key, got] of outcomes(comparable)) expect(`${key} ${got}`).toBe(`${key} ${inProcessOutcomes.get(key)}`);
+    expect(wire.filter((o) => /no control adapter/.test(o.message ?? '')).length).toBeGreaterThan(50);
   });
 });
