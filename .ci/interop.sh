@@ -43,7 +43,9 @@ status=$?
 # A thousand sockets want descriptors: raise the limit where the hard limit allows (the test's
 # children raise their own too).
 ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-if npx tsc -p tsconfig.build.json; then
+# The whole build (schemas, build id, the workers' bundle), not tsc alone: a bare tsc leaves the bundle
+# stale, and a later run in this tree would fall back to the files (and test/runner/worker-bundle fail).
+if npm run build --silent; then
   CMRP_INTEROP_REQUIRED=1 npx jest test/wire/rpc/hostile-load.test.ts --maxWorkers=1 --json --outputFile="$load_results"
   load_status=$?
 else
