@@ -19,7 +19,8 @@ module.exports = {
   // handshake and read timeouts), which a third worker fills on 2 cores (npm test 269 s -> 243 s in a
   // clean clone, quiet). Every bound scales with CMRP_TEST_TIMEOUT_SCALE, so the extra contention is
   // within what the tests allow (.ci/loaded-test.sh checks a busier machine still).
-  maxWorkers: '150%',
+  // (Jest reads a percentage above 100 as a plain count, so the count is made here.)
+  maxWorkers: require('node:os').availableParallelism() + 1,
   // The slowest files first, timed or not (test/support/sequencer.js): no core idles at the end.
   testSequencer: '<rootDir>/test/support/sequencer.js',
   testTimeout: Math.round(60000 * scale),
