@@ -1,6 +1,6 @@
 // A connection's context handles (2.2.1.x). A handle is valid only on the connection that created it,
 // only until it is closed, and only as the type it was created as; anything else is a bad handle.
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 import { FABRICATED_HANDLE, type Handle } from '../../cmrp/contract';
 import type { HandleFault, HandleKind } from '../rules/behaviour';
 import { NULL_HANDLE } from '../rules/codes';
@@ -20,29 +20,13 @@ export type TargetOf<K extends HandleKind> = Extract<HandleTarget, { kind: K }>;
 
 export type Resolution<K extends HandleKind> = { ok: true; target: TargetOf<K> } | { ok: false; fault: HandleFault };
 
-/**
- * 20 random bytes from a pool filled 4 KiB at a time: a handle is issued on nearly every call, and one
- * randomBytes call per handle cost a test run more than the handle table itself.
- */
-const POOL_HANDLES = 204;
-let pool = Buffer.alloc(0);
-let used = 0;
-function freshBytes(): Buffer {
-  if (used + 20 > pool.length) {
-    pool = randomBytes(20 * POOL_HANDLES);
-    used = 0;
-  }
-  used += 20;
-  return pool.subarray(used - 20, used);
-}
-
 export class HandleTable {
   private readonly entries = new Map<Handle, HandleTarget>();
 
   /** A fresh handle in the wire form (20 bytes as 40 hex digits), never NULL or the fabricated one. */
   issue(target: HandleTarget): Handle {
     let handle: Handle;
-    do handle = freshBytes().toString('hex');
+    do handle = pooledRandomBytes(20).toString('hex');
     while (handle === NULL_HANDLE || handle === FABRICATED_HANDLE || this.entries.has(handle));
     this.entries.set(handle, target);
     return handle;
