@@ -7,7 +7,7 @@
 // file, or a new build, makes a new digest and the check runs again; a check that failed is never
 // remembered. Only the build records passes (the sources have no build id of their own).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../cmrp/package-info';
@@ -62,6 +62,30 @@ function cacheDir(): string {
   return join(tmpdir(), `cmrp-notify-conformance-${user}`, 'checked');
 }
 
+/**
+ * The most passes remembered: one marker is written per build (and per change of the data), so without
+ * a bound they pile up for as long as the machine lives. The oldest go first; one that is gone only
+ * costs its build one more check.
+ */
+export const MAX_MARKERS = 32;
+
+/** Removes all but the `keep` newest markers in `cache`. */
+function prune(cache: string, keep: number): void {
+  const names = readdirSync(cache);
+  if (names.length <= keep) return;
+  const byAge = names
+    .map((name) => {
+      try {
+        return { name, at: statSync(join(cache, name)).mtimeMs };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((m): m is { name: string; at: number } => m !== undefined)
+    .sort((a, b) => b.at - a.at);
+  for (const old of byAge.slice(keep)) rmSync(join(cache, old.name), { force: true });
+}
+
 /** Runs `check` (which throws on a broken file) unless a check of the same build and bytes passed before. */
 export function checkedOnce(check: () => void, root = packageRoot(), cache = cacheDir()): void {
   const digest = dataDigest(root);
@@ -72,6 +96,7 @@ export function checkedOnce(check: () => void, root = packageRoot(), cache = cac
   try {
     mkdirSync(cache, { recursive: true });
     writeFileSync(marker, '');
+    prune(cache, MAX_MARKERS);
   } catch {
     // Nowhere to remember it: the next run checks again.
   }

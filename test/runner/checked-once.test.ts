@@ -2,7 +2,7 @@
 // added or removed data or schema file, or a new build, checks again; a failed check is never
 // remembered; the sources (no build of their own) always check. Runs the built module: the digest is
 // the build's.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBuild } from '../faults/support';
@@ -83,6 +83,25 @@ describe('the data check, once per build and bytes', () => {
     expect(() => checkedOnce(fail, root, cache)).toThrow('broken');
     expect(() => checkedOnce(fail, root, cache)).toThrow('broken');
     expect(runs).toBe(3);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('remembers at most MAX_MARKERS passes, dropping the oldest (one is written per build)', () => {
+    const { checkedOnce, dataDigest, MAX_MARKERS } = built();
+    const root = fakePackage();
+    const old = Array.from({ length: MAX_MARKERS + 3 }, (_, i) => `old-${String(i).padStart(2, '0')}`);
+    old.forEach((name, i) => {
+      writeFileSync(join(cache, name), '');
+      utimesSync(join(cache, name), 1_000_000 + i, 1_000_000 + i);
+    });
+    let runs = 0;
+    checkedOnce(() => void runs++, root, cache);
+    expect(runs).toBe(1);
+    const left = readdirSync(cache);
+    expect(left).toHaveLength(MAX_MARKERS);
+    expect(existsSync(join(cache, dataDigest(root)!))).toBe(true);
+    // The four oldest went: the newest MAX_MARKERS - 1 old ones stay beside the new pass.
+    expect(left.filter((n) => n.startsWith('old-')).sort()).toEqual(old.slice(4));
     rmSync(root, { recursive: true, force: true });
   });
 
