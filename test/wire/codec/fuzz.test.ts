@@ -5,14 +5,10 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { CLUSAPI, NdrError, type MethodCodec, type ProtocolVersion, type WireMethodName } from '../../../wire/clusapi';
 import { allVectorCases } from './vectors';
+import { slowTwice } from '../../support/hidden-loop';
 import { scaled } from '../../support/time-scale';
 
-/**
- * A decode that takes longer than this on a stub of a few hundred bytes is a bug (a hidden loop). A bound
- * against hangs, not a speed check: scaled for a loaded machine (test/support/time-scale.ts), and a slow
- * decode is timed once more before it fails, since a hidden loop is slow every time and a pause of the
- * machine (another job, a garbage collection) is not.
- */
+/** A decode slower than this on a stub of a few hundred bytes, twice, is a hidden loop (support/hidden-loop.ts). */
 const SLOW_MS = scaled(200);
 
 type Part = 'request' | 'response';
@@ -36,16 +32,8 @@ function checkHostile(codec: MethodCodec, version: ProtocolVersion, part: Part, 
     error = e;
   }
   const took = performance.now() - started;
-  if (took > SLOW_MS) {
-    const again = performance.now();
-    try {
-      decode(codec, version, part, stub);
-    } catch {
-      // Only its time matters here: what the first decode threw is judged below.
-    }
-    const retook = performance.now() - again;
-    if (retook > SLOW_MS) throw new Error(`${codec.name} v${version} ${part} took ${took.toFixed(1)} ms, then ${retook.toFixed(1)} ms, on ${stub.length} bytes`);
-  }
+  const slow = slowTwice(took, SLOW_MS, () => decode(codec, version, part, stub));
+  if (slow) throw new Error(`${codec.name} v${version} ${part} ${slow} on ${stub.length} bytes`);
   // The checks run tens of thousands of times: each is tested plainly first, and only one that does not
   // hold goes through expect (the same matcher as always, for its message). A strict deep equality
   // implies toEqual's; anything short of it is left to toEqual to judge.

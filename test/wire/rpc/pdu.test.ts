@@ -6,19 +6,17 @@ import { RpcProtocolError } from '../../../wire/rpc/errors';
 import { decodeHeader, decodePdu, encodePdu, type Pdu } from '../../../wire/rpc/pdu';
 import { authValueOffset, SEC_TRAILER_SIZE } from '../../../wire/rpc/sec-trailer';
 import { decodeUuid, encodeUuid } from '../../../wire/rpc/uuid';
+import { slowTwice } from '../../support/hidden-loop';
 import { scaled } from '../../support/time-scale';
 import { expectedDecode, pduArb, uuidArb } from './arbitraries';
 
 const CLUSAPI_V3 = { uuid: 'b97db8b2-4c63-11cf-bff6-08002be23f2f', major: 3, minor: 0 };
 
-/**
- * A decode of a small input slower than this is a hidden loop. A bound against hangs, not a speed check:
- * scaled for a loaded machine, and a slow decode is timed once more before it fails (a hidden loop is
- * slow every time; a pause of the machine is not).
- */
+/** A decode of a small input slower than this, twice, is a hidden loop (support/hidden-loop.ts). */
 const SLOW_MS = scaled(100);
 
-function decodeTimed(bytes: Buffer): { outcome: Pdu | RpcProtocolError; took: number } {
+/** Decodes, allowing only RpcProtocolError, and fails a decode that hangs on a small input. */
+function decodeHostile(bytes: Buffer): Pdu | RpcProtocolError {
   const started = performance.now();
   let outcome: Pdu | RpcProtocolError;
   try {
@@ -27,17 +25,9 @@ function decodeTimed(bytes: Buffer): { outcome: Pdu | RpcProtocolError; took: nu
     if (!(error instanceof RpcProtocolError)) throw new Error(`decodePdu threw ${String(error)} on ${bytes.toString('hex')}`);
     outcome = error;
   }
-  return { outcome, took: performance.now() - started };
-}
-
-/** Decodes, allowing only RpcProtocolError, and fails a decode that hangs on a small input. */
-function decodeHostile(bytes: Buffer): Pdu | RpcProtocolError {
-  const first = decodeTimed(bytes);
-  if (first.took > SLOW_MS) {
-    const again = decodeTimed(bytes).took;
-    if (again > SLOW_MS) throw new Error(`decodePdu took ${first.took.toFixed(1)} ms, then ${again.toFixed(1)} ms, on ${bytes.length} bytes`);
-  }
-  return first.outcome;
+  const slow = slowTwice(performance.now() - started, SLOW_MS, () => decodePdu(bytes));
+  if (slow) throw new Error(`decodePdu ${slow} on ${bytes.length} bytes`);
+  return outcome;
 }
 
 describe('UUIDs', () => {
