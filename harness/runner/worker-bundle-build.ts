@@ -77,7 +77,7 @@ function body(source: string): string {
   return source.replace(/^#!.*/, '').replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n');
 }
 
-/** Writes dist/harness/runner/worker-bundle.{js,json} for the build in `distDir` (after its build-id). */
+/** Writes dist/harness/runner/worker-modules.{js,json} for the build in `distDir` (after its build-id). */
 export function buildBundle(distDir: string): { modules: number; bytes: number } {
   const idPath = join(distDir, 'build-id');
   if (!existsSync(idPath)) throw new BundleBuildError(`${idPath}: missing (the bundle is made after the build id)`);
