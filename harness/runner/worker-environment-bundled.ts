@@ -6,10 +6,14 @@
 // harness loaded already, and one process keeps one instance of each module.
 import { join } from 'node:path';
 import { isJestWorkerChild } from './jest-worker-child';
+import { tierForShortRuns } from './tiering';
 import { BUNDLE_ENTRY, loadBundled } from './worker-bundle';
 import type * as Environment from './worker-environment';
 
 const distDir = join(__dirname, '..', '..');
+
+// Before the harness loads, as the CLI does for itself (tiering.ts): a worker lives for one short run.
+tierForShortRuns();
 
 function environment(): typeof Environment {
   const bundled = __filename.endsWith('.js') && isJestWorkerChild() ? (loadBundled(distDir, BUNDLE_ENTRY) as typeof Environment | undefined) : undefined;

@@ -1,0 +1,20 @@
+// V8's optimizing compiler (TurboFan) pays off for code that runs for seconds; a run is mostly code that
+// runs for well under one: each process (the CLI, a Jest worker, a served reference) loads the harness
+// and judges a few hundred sequences once. Profiled on a full default run, compiling hot functions
+// with TurboFan on V8's background threads cost about a third of the workers' CPU and was not paid back
+// before they exit (docs/performance.md, round 5). A larger interrupt budget makes V8 wait for about
+// four times as much interpreted and baseline work before it optimizes a function: short runs skip most of
+// that compiling, and a long one (many --runs, a served reference) still optimizes what stays hot.
+import { setFlagsFromString } from 'node:v8';
+
+/** The budget, in V8's units (bytes of bytecode executed); V8's own default is 132 KiB. */
+export const INTERRUPT_BUDGET = 600_000;
+
+/**
+ * Raises V8's interrupt budget for this process, unless Node was started with a budget of its own (the
+ * user's choice stands). Functions compiled after the call take the new budget.
+ */
+export function tierForShortRuns(execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString): void {
+  if (execArgv.some((a) => /^--interrupt[-_]budget(=|$)/.test(a))) return;
+  setFlags(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+}
