@@ -86,6 +86,30 @@ export type ControlQuery = 'ListObjects';
 
 export const CONTROL_QUERIES: readonly ControlQuery[] = ['ListObjects'];
 
+/**
+ * What a control adapter may offer besides the verbs and queries: `Batch`, several stimuli in one request
+ * (one round trip), applied in order and stopping at the first that fails (docs/adapter-protocol.md).
+ */
+export const CONTROL_BATCH = 'Batch';
+
+/** Every name a control adapter's Hello may list that this harness knows. */
+export type ControlOffer = ControlVerb | ControlQuery | typeof CONTROL_BATCH;
+
+/**
+ * Why a list of stimuli stopped: the one at `index` failed with `cause` (what apply() would have thrown for
+ * it alone); those before it were applied and settled, those after it were not applied.
+ */
+export class StimulusFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly stimulus: Stimulus,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'StimulusFailed';
+  }
+}
+
 /** One object ListObjects found: a cluster object by type and name, a key or a value by its path from the root. */
 export type ListedObject =
   | { objectType: ObjectType; name: string }
@@ -100,6 +124,14 @@ export interface ClusterControl {
    * (a pending ApiGetNotify released by ApiUnblockGetNotifyCall) without sleeping.
    */
   apply(stimulus: Stimulus): Promise<void>;
+  /**
+   * Applies `stimuli` in order, each settled before the next, as apply() one at a time would, but in as few
+   * round trips as the binding can (an adapter offering Batch: one). Stops at the first that fails and
+   * rejects with a StimulusFailed naming it; a failure that is not one stimulus's (the adapter hung or
+   * crashed with the list in flight, so what was applied is unknown) rejects as apply() would. Optional:
+   * applyStimuli() applies one at a time where a binding has no such path.
+   */
+  applyAll?(stimuli: readonly Stimulus[]): Promise<void>;
   /**
    * ListObjects, where offered: every cluster object whose name, every registry key whose last path
    * component and every value whose name starts with `prefix` (case-insensitively). A key listed stands
@@ -125,4 +157,24 @@ export interface ClusterControl {
    * The clauses of a sequence needing it are NOT-TESTED with that reason.
    */
   cannot?(stimulus: Stimulus, earlier: readonly Stimulus[]): string | undefined;
+}
+
+/**
+ * Applies `stimuli` in order through the binding's applyAll where it has one, else one apply() at a time;
+ * either way a failure of one stimulus rejects with a StimulusFailed naming it (nothing after it applied).
+ */
+export async function applyStimuli(control: ClusterControl, stimuli: readonly Stimulus[]): Promise<void> {
+  if (control.applyAll) return control.applyAll(stimuli);
+  return applyEach((s) => control.apply(s), stimuli);
+}
+
+/** One apply() per stimulus, in order, stopping at the first that fails (a StimulusFailed naming it). */
+export async function applyEach(apply: (stimulus: Stimulus) => Promise<void>, stimuli: readonly Stimulus[]): Promise<void> {
+  for (const [index, stimulus] of stimuli.entries()) {
+    try {
+      await apply(stimulus);
+    } catch (error) {
+      throw new StimulusFailed(index, stimulus, error);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 // One property run against a target: the fresh cluster fixture and connection it works on, the model
 // it judges by, the call trace, and the clause checks it made. Every call goes through a Session, so
 // it is bounded in time and traced with symbolic handle names.
-import type { ClusterControl, ControlVerb, Stimulus } from '../../cmrp/control';
+import { StimulusFailed, applyStimuli, type ClusterControl, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import type { ClauseBook, ClauseRef } from '../model/clauses';
 import { FIXTURE_KEYS, FIXTURE_OBJECTS, STATES } from '../model/fixture';
 import { objectKey } from '../model/cluster';
@@ -243,17 +243,20 @@ export class RunContext {
    */
   async setUp(access: AccessLevel): Promise<void> {
     const control = this.control;
-    if (control?.verbs.has('Reset')) await this.setupApply({ verb: 'Reset' });
+    const fixture: Stimulus[] = [];
+    if (control?.verbs.has('Reset')) fixture.push({ verb: 'Reset' });
     // The model starts in read/write; a Reset need not say anything about the server state.
-    if (control?.verbs.has('SetServerState')) await this.setupApply({ verb: 'SetServerState', state: 'read-write' });
+    if (control?.verbs.has('SetServerState')) fixture.push({ verb: 'SetServerState', state: 'read-write' });
     if (this.env.fixture) {
-      for (const o of FIXTURE_OBJECTS) await this.setupApply({ verb: 'AddObject', objectType: o.kind, name: o.name, group: o.group, node: o.node, network: o.network });
+      for (const o of FIXTURE_OBJECTS) fixture.push({ verb: 'AddObject', objectType: o.kind, name: o.name, group: o.group, node: o.node, network: o.network });
       const order: ObjectKind[] = ['node', 'netInterface', 'network', 'resource', 'group'];
       for (const kind of order) {
-        for (const o of FIXTURE_OBJECTS.filter((f) => f.kind === kind)) await this.setupApply({ verb: 'SetState', objectType: kind, name: o.name, state: STATES[kind][0] });
+        for (const o of FIXTURE_OBJECTS.filter((f) => f.kind === kind)) fixture.push({ verb: 'SetState', objectType: kind, name: o.name, state: STATES[kind][0] });
       }
-      await this.setupApply({ verb: 'RegistryCreateKey', path: FIXTURE_KEYS[FIXTURE_KEYS.length - 1] });
+      fixture.push({ verb: 'RegistryCreateKey', path: FIXTURE_KEYS[FIXTURE_KEYS.length - 1] });
     }
+    // Nothing is observed between these: they travel together (one Control.Batch where the adapter offers it).
+    if (fixture.length) await this.setupApply(fixture);
     let connection;
     try {
       connection = await this.env.target.connect({ protocolVersion: this.env.version, accessLevel: access });
@@ -278,14 +281,21 @@ export class RunContext {
     return [summary, ...this.trace.lines.slice(this.setupLines)];
   }
 
-  private async setupApply(stimulus: Stimulus): Promise<void> {
-    this.trace.add(`setup control ${JSON.stringify(stimulus)}`);
+  /** The fixture's stimuli in order; a failure names the stimulus that failed (those after it were not applied). */
+  private async setupApply(stimuli: readonly Stimulus[]): Promise<void> {
     try {
-      await this.control!.apply(stimulus);
+      await applyStimuli(this.control!, stimuli);
     } catch (error) {
-      if (error instanceof TargetError) throw new TargetFault('setup', error.message);
-      throw new HarnessProblem(`setup: the control adapter failed ${JSON.stringify(stimulus)}: ${error instanceof Error ? error.message : String(error)}`);
+      const failed = error instanceof StimulusFailed ? error : undefined;
+      // The trace shows what was applied, then the one that failed: nothing after it was sent or applied.
+      for (const s of failed ? stimuli.slice(0, failed.index + 1) : stimuli) this.trace.add(`setup control ${JSON.stringify(s)}`);
+      const cause: unknown = failed ? failed.cause : error;
+      const what = failed ? JSON.stringify(failed.stimulus) : `the fixture's ${stimuli.length} stimuli (${stimuli.map((s) => s.verb).join(', ')})`;
+      // A fault of the whole batch (the adapter hung or crashed with it in flight) is named by its label, which lists the verbs.
+      if (cause instanceof TargetError) throw new TargetFault('setup', cause.message);
+      throw new HarnessProblem(`setup: the control adapter failed ${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
+    for (const s of stimuli) this.trace.add(`setup control ${JSON.stringify(s)}`);
   }
 
   /** Opens (or reopens) the handle of a cluster object; the model records it as current. */

@@ -1,7 +1,7 @@
 // Runs one scripted sequence against a target and turns every check into an observation. A check's
 // verdict comes only from what the target answered; a sequence that cannot reach a check says why.
 import type { Observation, Outcome } from '../recorder/observation';
-import type { ControlVerb, Stimulus } from '../../cmrp/control';
+import { StimulusFailed, applyStimuli, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import { TargetError, type ClusapiConnection, type GetNotifyOut, type MethodName, type Reply, type Target } from '../../cmrp/contract';
 import { ERROR, type ProtocolVersion } from '../../cmrp/constants';
 import { PARAMETERS } from '../session/parameters';
@@ -126,11 +126,13 @@ class SequenceRun {
   /** The Reset before a sequence; an in-band one that could not restore the cluster leaves the sequence not reached. */
   private async reset(control: NonNullable<Target['control']>): Promise<void> {
     try {
-      await control.apply({ verb: 'Reset' });
-      for (const path of this.ctx.roles?.createdKeys ?? []) await control.apply({ verb: 'RegistryCreateKey', path });
+      // Nothing is observed between them: one round trip where the control offers Batch.
+      await applyStimuli(control, [{ verb: 'Reset' }, ...(this.ctx.roles?.createdKeys ?? []).map((path): Stimulus => ({ verb: 'RegistryCreateKey', path }))]);
     } catch (error) {
-      if (error instanceof StimulusRefused) throw new NotReached(error.message);
-      throw error;
+      // Thrown as apply() would have thrown it for that stimulus alone.
+      const cause = error instanceof StimulusFailed ? error.cause : error;
+      if (cause instanceof StimulusRefused) throw new NotReached(cause.message);
+      throw cause;
     }
   }
 

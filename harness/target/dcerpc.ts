@@ -6,7 +6,7 @@
 // Stimuli come from a separate control adapter, since a real cluster's failures cannot be caused
 // through the protocol.
 import { isIP } from 'node:net';
-import type { ClusterControl } from '../../cmrp/control';
+import type { ClusterControl, Stimulus } from '../../cmrp/control';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { AUTH_LEVEL_NAMES, RPC_C_AUTHN, type Credentials, type RpcAuthLevel, type RpcAuthType } from '../../wire/auth';
 import { CLUSAPI, CLUSAPI_UUID, CLUSAPI_VERSIONS } from '../../wire/clusapi';
@@ -184,12 +184,22 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
  * verb first waits until every call issued on the target's associations is on its way.
  */
 function orderedControl(control: ClusterControl, associations: ReadonlySet<RpcAssociation>): ClusterControl {
+  const quiesce = () => Promise.all([...associations].map((a) => a.quiesce(1000)));
   return {
     verbs: control.verbs,
     apply: async (stimulus) => {
-      await Promise.all([...associations].map((a) => a.quiesce(1000)));
+      await quiesce();
       return control.apply(stimulus);
     },
+    // A list applied in one go (Control.Batch) is ordered once, before it: no call is issued in between.
+    ...(control.applyAll
+      ? {
+          applyAll: async (stimuli: readonly Stimulus[]) => {
+            await quiesce();
+            return control.applyAll!(stimuli);
+          },
+        }
+      : {}),
     // A query changes nothing: nothing to order it after.
     ...(control.listObjects ? { listObjects: (prefix: string) => control.listObjects!(prefix) } : {}),
   };

@@ -1,7 +1,7 @@
 // The serving end of one adapter session: turns requests into calls on a Target and results back into
 // replies. One dispatcher per stream (a stdio session or one TCP connection) owns the connections
 // opened on it; when the stream ends, they are closed.
-import { CONTROL_VERBS, type ControlQuery, type ControlVerb, type Stimulus } from '../../cmrp/control';
+import { CONTROL_BATCH, CONTROL_VERBS, type ControlOffer, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import type { ClusapiConnection, MethodName, Target } from '../../cmrp/contract';
 import { fromWire, toWire, wireProblem } from '../../wire/adapter/codec';
 import { METHODS, isMethodName } from '../../cmrp/methods';
@@ -12,6 +12,8 @@ export class RpcError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** The error object's `data` (a Batch's failed item: `{"index": n}`). */
+    readonly data?: unknown,
   ) {
     super(message);
   }
@@ -60,7 +62,7 @@ export class Dispatcher {
         ...(capabilities.management ? { management: true } : {}),
         ...((capabilities.nodeEndpoints ?? 1) > 1 ? { nodeEndpoints: capabilities.nodeEndpoints } : {}),
       },
-      control: this.target.control ? [...CONTROL_VERBS.filter((v) => this.target.control!.verbs.has(v)), ...(this.target.control.listObjects ? ['ListObjects' as ControlQuery] : [])] : [],
+      control: this.target.control ? this.offers(this.target.control) : [],
     };
   }
 
@@ -87,12 +89,25 @@ export class Dispatcher {
     return {};
   }
 
+  /** The verbs the control offers, then its query and Batch (every control that applies stimuli can take a list). */
+  private offers(control: NonNullable<Target['control']>): ControlOffer[] {
+    return [...CONTROL_VERBS.filter((v) => control.verbs.has(v)), ...(control.listObjects ? ['ListObjects' as const] : []), CONTROL_BATCH];
+  }
+
   private async control(verb: string, params: Params): Promise<object> {
     const control = this.target.control;
     if (verb === 'ListObjects' && control?.listObjects) {
       if (typeof params.prefix !== 'string' || params.prefix === '') throw new RpcError(RPC_ERROR.INVALID_PARAMS, 'ListObjects needs a non-empty "prefix"');
       return { objects: await control.listObjects(params.prefix) };
     }
+    if (verb === CONTROL_BATCH && control) return this.batch(params);
+    await this.stimulus(verb, params);
+    return {};
+  }
+
+  /** One stimulus, as "Control.<verb>" alone or as an item of a Batch. */
+  private async stimulus(verb: string, params: Params): Promise<void> {
+    const control = this.target.control;
     if (!control || !(CONTROL_VERBS as readonly string[]).includes(verb) || !control.verbs.has(verb as ControlVerb)) {
       throw new RpcError(RPC_ERROR.METHOD_NOT_FOUND, `this adapter does not offer the control verb ${JSON.stringify(verb)}`);
     }
@@ -100,6 +115,28 @@ export class Dispatcher {
       await control.apply({ ...params, verb } as Stimulus);
     } catch (error) {
       throw new RpcError(RPC_ERROR.STIMULUS_FAILED, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /**
+   * Control.Batch: the items in order, each settled before the next (apply resolves only once settled),
+   * stopping at the first that fails, whose error is the reply's, with its index in `data`.
+   */
+  private async batch(params: Params): Promise<object> {
+    const { stimuli } = params;
+    if (!Array.isArray(stimuli)) throw new RpcError(RPC_ERROR.INVALID_PARAMS, 'Batch needs "stimuli": a list of stimuli, each with its "verb"');
+    for (const [index, item] of stimuli.entries()) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item) || typeof (item as Params).verb !== 'string') {
+        throw new RpcError(RPC_ERROR.INVALID_PARAMS, `stimuli[${index}] is not an object with a string "verb"`, { index });
+      }
+      const { verb, ...rest } = item as Params;
+      try {
+        await this.stimulus(verb as string, rest);
+      } catch (error) {
+        // The item's own answer, as it would have been alone; `data.index` says which item it was.
+        if (error instanceof RpcError) throw new RpcError(error.code, error.message, { index });
+        throw error;
+      }
     }
     return {};
   }

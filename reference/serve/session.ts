@@ -19,7 +19,7 @@ export function serveStream(input: Readable, output: Writable, target: Target, n
   const write = (message: object) => {
     if (output.writable) output.write(`${JSON.stringify(message)}\n`);
   };
-  const fail = (id: Id, code: number, message: string) => write({ jsonrpc: '2.0', id, error: { code, message } });
+  const fail = (id: Id, code: number, message: string, data?: unknown) => write({ jsonrpc: '2.0', id, error: { code, message, ...(data === undefined ? {} : { data }) } });
 
   const splitter = new LineSplitter(
     {
@@ -42,7 +42,7 @@ export function serveStream(input: Readable, output: Writable, target: Target, n
         dispatcher.handle(r.method, params as Record<string, unknown>).then(
           (result) => write({ jsonrpc: '2.0', id, result }),
           (error: unknown) => {
-            if (error instanceof RpcError) return fail(id, error.code, error.message);
+            if (error instanceof RpcError) return fail(id, error.code, error.message, error.data);
             // A bug in the served target: say so to the harness (and the log), keep serving.
             const message = error instanceof Error ? error.message : String(error);
             log(`${String(r.method)} failed: ${message}`);

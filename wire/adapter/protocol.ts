@@ -1,7 +1,7 @@
 // The fixed facts of the adapter protocol (docs/adapter-protocol.md) that both ends share: the
 // version string, the framing limit, the JSON-RPC error codes and the handshake's shape.
 import type { AccessLevel } from '../../cmrp/contract';
-import type { ControlQuery, ControlVerb } from '../../cmrp/control';
+import type { ControlOffer, Stimulus } from '../../cmrp/control';
 import type { ProtocolVersion } from '../../cmrp/constants';
 
 /** Changes only when a message changes meaning or goes away; additions keep it. */
@@ -39,10 +39,10 @@ export interface HelloResult {
   /** `nodeEndpoints`: how many nodes of the cluster a Connect may name (absent: 1). */
   capabilities: { notifyV2: boolean; accessLevels: AccessLevel[]; management?: boolean; nodeEndpoints?: number };
   /**
-   * The control verbs ("Control.<Verb>" requests) the adapter offers, and the queries (ListObjects); empty
-   * when it has no control adapter.
+   * The control verbs ("Control.<Verb>" requests) the adapter offers, the queries (ListObjects) and Batch;
+   * empty when it has no control adapter.
    */
-  control: (ControlVerb | ControlQuery)[];
+  control: ControlOffer[];
 }
 
 export interface ConnectParams {
@@ -58,3 +58,17 @@ export interface ConnectResult {
 
 /** "Control.SetState" -> "SetState". */
 export const CONTROL_PREFIX = 'Control.';
+
+/** Control.Batch: stimuli applied in order, each as its own "Control.<verb>" would take it, with its verb. */
+export interface BatchParams {
+  stimuli: Stimulus[];
+}
+
+/**
+ * The `data` of the error a Batch is answered with when one of its stimuli fails: the item's index in
+ * `stimuli`, from 0. The code and message are those the item alone would have been answered with; the
+ * items before it were applied, those after it were not.
+ */
+export interface BatchErrorData {
+  index: number;
+}

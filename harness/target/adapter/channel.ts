@@ -36,6 +36,18 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
+/** A well-framed JSON-RPC error reply: fails its own call only; keeps the code and `data` for callers that read them (Control.Batch). */
+export class ErrorReply extends TargetError {
+  constructor(
+    label: string,
+    readonly code: number,
+    readonly text: string,
+    readonly data: unknown,
+  ) {
+    super(label, 'protocol', `the adapter answered with error ${code}: ${preview(text)}`);
+  }
+}
+
 export class RpcChannel {
   private readonly pending = new Map<number, Pending>();
   /** Callers waiting for every request of a tag to be answered. */
@@ -157,8 +169,8 @@ export class RpcChannel {
     const problem = replyProblem(m);
     if (problem) return entry.reject(new TargetError(entry.label, 'malformed', `${problem}: ${preview(text)}`));
     if ('error' in m) {
-      const e = m.error as { code: number; message: string };
-      return entry.reject(new TargetError(entry.label, 'protocol', `the adapter answered with error ${e.code}: ${preview(e.message)}`));
+      const e = m.error as { code: number; message: string; data?: unknown };
+      return entry.reject(new ErrorReply(entry.label, e.code, e.message, e.data));
     }
     entry.resolve(m.result);
   }

@@ -2,22 +2,29 @@
 // the stimulus's other fields as params. The adapter answers only once the change has settled (every
 // indication it causes is queued), so the reply is the "settled" promise of the control contract.
 import { TargetError } from '../../../cmrp/contract';
-import { CONTROL_VERBS, type ClusterControl, type ControlQuery, type ControlVerb, type ListedObject, type Stimulus } from '../../../cmrp/control';
-import { CONTROL_PREFIX } from '../../../wire/adapter/protocol';
+import { CONTROL_BATCH, CONTROL_VERBS, StimulusFailed, applyEach, type ClusterControl, type ControlOffer, type ControlVerb, type ListedObject, type Stimulus } from '../../../cmrp/control';
+import { preview } from '../../../wire/adapter/codec';
+import { CONTROL_PREFIX, type BatchParams } from '../../../wire/adapter/protocol';
+import { ErrorReply } from './channel';
 import type { AdapterSupervisor } from './supervisor';
+
+const BATCH_METHOD = `${CONTROL_PREFIX}${CONTROL_BATCH}`;
 
 export class AdapterControl implements ClusterControl {
   readonly verbs: ReadonlySet<ControlVerb>;
   /** Present only when the adapter's Hello offers ListObjects. */
   readonly listObjects?: (prefix: string) => Promise<ListedObject[]>;
+  /** The adapter's Hello offers Batch: applyAll() sends one request for the whole list. */
+  readonly batches: boolean;
 
   constructor(
     private readonly supervisor: AdapterSupervisor,
-    offered: readonly (ControlVerb | ControlQuery)[],
+    offered: readonly ControlOffer[],
     private readonly timeoutMs: number,
   ) {
     this.verbs = new Set(offered.filter((v): v is ControlVerb => (CONTROL_VERBS as readonly string[]).includes(v)));
     if (offered.includes('ListObjects')) this.listObjects = (prefix) => this.list(prefix);
+    this.batches = offered.includes(CONTROL_BATCH);
   }
 
   private async list(prefix: string): Promise<ListedObject[]> {
@@ -36,6 +43,49 @@ export class AdapterControl implements ClusterControl {
     const { channel } = await this.supervisor.live(method);
     await channel.request(method, params, method, { timeoutMs: this.timeoutMs });
   }
+
+  /**
+   * One Control.Batch where the adapter offers it (one round trip instead of one per stimulus), else one
+   * request per stimulus. A batch gets the control timeout once per stimulus: each may take as long as
+   * it would alone, and the whole is still bounded.
+   */
+  async applyAll(stimuli: readonly Stimulus[]): Promise<void> {
+    if (!this.batches || stimuli.length < 2) return applyEach((s) => this.apply(s), stimuli);
+    // A verb the adapter does not offer is refused before anything is sent, as apply() refuses it alone.
+    const unoffered = stimuli.findIndex((s) => !this.verbs.has(s.verb));
+    if (unoffered >= 0) {
+      await applyEach((s) => this.apply(s), stimuli.slice(0, unoffered));
+      const s = stimuli[unoffered];
+      throw new StimulusFailed(unoffered, s, new TargetError(`${CONTROL_PREFIX}${s.verb}`, 'protocol', 'the adapter does not offer this control verb'));
+    }
+    // The label says what was in flight, should the adapter hang or crash with the batch unanswered.
+    const label = `${BATCH_METHOD} (${stimuli.length} stimuli: ${summary(stimuli)})`;
+    const { channel } = await this.supervisor.live(label);
+    const params: BatchParams = { stimuli: [...stimuli] };
+    try {
+      await channel.request(BATCH_METHOD, params, label, { timeoutMs: this.timeoutMs * stimuli.length });
+    } catch (error) {
+      if (!(error instanceof ErrorReply)) throw error;
+      const index = (error.data as { index?: unknown } | null | undefined)?.index;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= stimuli.length) {
+        throw new TargetError(label, 'malformed', `the error names no item of the batch in "data.index" (0..${stimuli.length - 1}): ${preview(error.data)} (error ${error.code}: ${preview(error.text)})`);
+      }
+      const s = stimuli[index];
+      // Said as the item alone would have been answered, with where it stood in the batch.
+      throw new StimulusFailed(index, s, new TargetError(`${CONTROL_PREFIX}${s.verb}`, 'protocol', `the adapter answered with error ${error.code}: ${preview(error.text)} (item ${index + 1} of ${stimuli.length} of a ${BATCH_METHOD}; the ones before it were applied)`));
+    }
+  }
+}
+
+/** "Reset, SetServerState, AddObject x10, SetState x10, RegistryCreateKey": the verbs in order, repeats counted. */
+export function summary(stimuli: readonly Stimulus[]): string {
+  const runs: [string, number][] = [];
+  for (const { verb } of stimuli) {
+    const last = runs[runs.length - 1];
+    if (last && last[0] === verb) last[1]++;
+    else runs.push([verb, 1]);
+  }
+  return runs.map(([verb, n]) => (n > 1 ? `${verb} x${n}` : verb)).join(', ');
 }
 
 const OBJECT_TYPES = new Set(['node', 'group', 'resource', 'resourceType', 'network', 'netInterface']);

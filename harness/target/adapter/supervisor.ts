@@ -8,7 +8,7 @@ import { RpcChannel } from './channel';
 import { preview, quoted } from '../../../wire/adapter/codec';
 import { ADAPTER_PROTOCOL, type HelloResult } from '../../../wire/adapter/protocol';
 import { lastStderrLine, type TransportFactory } from './transport';
-import { CONTROL_QUERIES, CONTROL_VERBS, type ControlQuery, type ControlVerb } from '../../../cmrp/control';
+import { CONTROL_BATCH, CONTROL_QUERIES, CONTROL_VERBS, type ControlOffer } from '../../../cmrp/control';
 import { toolVersion, TOOL_NAME } from '../../../cmrp/package-info';
 
 /** Bounds on the requests the harness itself does not time out (it does time out the MS-CMRP calls). */
@@ -168,10 +168,10 @@ export function helloProblem(result: unknown): string | undefined {
 
 /** Verbs this harness does not know are dropped (a newer adapter may offer more). */
 function normalizeHello(hello: HelloResult): HelloResult {
-  const known = new Set<string>([...CONTROL_VERBS, ...CONTROL_QUERIES]);
+  const known = new Set<string>([...CONTROL_VERBS, ...CONTROL_QUERIES, CONTROL_BATCH]);
   return {
     ...hello,
     protocolVersions: [...new Set(hello.protocolVersions)],
-    control: hello.control.filter((v): v is ControlVerb | ControlQuery => known.has(v)),
+    control: hello.control.filter((v): v is ControlOffer => known.has(v)),
   };
 }

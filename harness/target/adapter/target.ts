@@ -5,6 +5,7 @@ import { TargetError, type Capabilities, type ClusapiConnection, type ConnectOpt
 import { TargetUnreachableError } from '../../../cmrp/errors';
 import { preview } from '../../../wire/adapter/codec';
 import { createAdapterConnection } from './connection';
+import { CONTROL_BATCH } from '../../../cmrp/control';
 import { AdapterControl } from './control';
 import { MAX_LINE_BYTES, type ConnectParams, type HelloResult } from '../../../wire/adapter/protocol';
 import { AdapterSupervisor, StartFailure, adapterTimeouts, type AdapterTimeouts } from './supervisor';
@@ -49,7 +50,8 @@ export class AdapterTarget implements Target {
       ...(hello.capabilities.management ? { management: true } : {}),
       ...(hello.capabilities.nodeEndpoints !== undefined ? { nodeEndpoints: hello.capabilities.nodeEndpoints } : {}),
     };
-    if (hello.control.length) this.control = new AdapterControl(supervisor, hello.control, timeouts.controlMs);
+    // Batch alone is no control: it applies verbs, and there are none.
+    if (hello.control.some((c) => c !== CONTROL_BATCH)) this.control = new AdapterControl(supervisor, hello.control, timeouts.controlMs);
   }
 
   async connect(options: ConnectOptions): Promise<ClusapiConnection> {
