@@ -6,7 +6,7 @@ import { propertyListPayload } from '../../wire/clusapi/payload';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { CONTROL_QUERIES, CONTROL_VERBS, type ControlVerb, type Stimulus } from '../../cmrp/control';
+import { CONTROL_BATCH, CONTROL_QUERIES, CONTROL_VERBS, applyStimuli, type ControlVerb, type Stimulus } from '../../cmrp/control';
 import { loadAllSequences } from '../../harness/sequence/load';
 import { TargetError, type ClusapiConnection, type MethodName, type Target } from '../../cmrp/contract';
 import { decodeReply } from '../../harness/target/adapter/connection';
@@ -98,7 +98,23 @@ describe('the schema and the code', () => {
 
   it('knows every request and nothing else', () => {
     const requests = Object.keys(defs).filter((k) => k.startsWith('request.')).map((k) => k.slice('request.'.length));
-    expect(requests.sort()).toEqual(['Hello', 'Connect', 'Disconnect', ...METHOD_NAMES, ...CONTROL_VERBS.map((v) => `Control.${v}`), ...CONTROL_QUERIES.map((q) => `Control.${q}`)].sort());
+    expect(requests.sort()).toEqual(['Hello', 'Connect', 'Disconnect', ...METHOD_NAMES, ...CONTROL_VERBS.map((v) => `Control.${v}`), ...CONTROL_QUERIES.map((q) => `Control.${q}`), `Control.${CONTROL_BATCH}`].sort());
+  });
+
+  it('takes every stimulus, with its verb, as an item of Control.Batch: the verb\'s own params and nothing else', () => {
+    for (const verb of CONTROL_VERBS) {
+      expect([verb, validator('stimulus')(STIMULI[verb])]).toEqual([verb, undefined]);
+      const { verb: _verb, ...fields } = STIMULI[verb];
+      expect([verb, validator('stimulus')(fields)]).not.toEqual([verb, undefined]);
+      expect([verb, validator('stimulus')({ ...STIMULI[verb], extra: 1 })]).not.toEqual([verb, undefined]);
+      // Generated from params.Control.<verb>: kept the same, field for field.
+      const item = defs[`stimulus.${verb}`] as { required: string[]; properties: Record<string, unknown> };
+      const params = defs[`params.Control.${verb}`] as { required: string[]; properties: Record<string, unknown> };
+      expect(item.properties).toEqual({ verb: { const: verb }, ...params.properties });
+      expect(item.required).toEqual(['verb', ...params.required]);
+    }
+    expect(validator('params.Control.Batch')({ stimuli: Object.values(STIMULI) })).toBeUndefined();
+    expect(validator('params.Control.Batch')({ stimuli: [{ verb: 'ListObjects', prefix: 'x' }] })).toBeDefined();
   });
 
   it('names the protocol version the code speaks', () => {
@@ -294,12 +310,15 @@ describe('real traffic validates against the schema', () => {
           await runAllSequences(target, version);
           if (target.capabilities.management) await managementSession(target, version);
         }
+        // A fixture's stimuli in one go: a Control.Batch where the adapter offers it (the served reference does).
+        await applyStimuli(target.control!, [{ verb: 'Reset' }, { verb: 'AddObject', objectType: 'group', name: 'cmrp-conformance doc batch' }, { verb: 'SetState', objectType: 'group', name: 'cmrp-conformance doc batch', state: 1 }, { verb: 'Reset' }]);
       } finally {
         await target.dispose();
       }
       check(lines);
       // Every method the code sends (but the v2 ports neither adapter offers) was exercised.
       const sent = new Set(lines.filter((l) => l.from === 'harness').map((l) => (JSON.parse(l.text) as { method: string }).method));
+      expect(sent.has(`Control.${CONTROL_BATCH}`)).toBe(name === 'the served reference');
       const unsent = METHOD_NAMES.filter((m) => !METHODS[m].notifyV2 && !(METHODS[m].management && !target.capabilities.management) && !sent.has(m));
       expect(unsent).toEqual([]);
     });
