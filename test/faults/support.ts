@@ -32,7 +32,8 @@ export const PHASE_CALL: Record<Phase, RegExp> = {
   call: /ApiCreateNotify/,
   read: /ApiGetNotify/,
   control: /Control\.(SetState|AddObject|Registry\w+|SetProperty)/,
-  reset: /Control\.Reset/,
+  // A fixture's setup sends its Reset first in a Control.Batch, whose label lists the verbs.
+  reset: /Control\.Reset|Control\.Batch \(\d+ stimuli: Reset/,
   Disconnect: /Disconnect/,
 };
 
