@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AggregatedResult, TestResult } from '@jest/test-result';
-import { runCLI } from 'jest';
+import type * as Jest from 'jest';
 import type { Clause } from '../catalogue/types';
 import type { Observation } from '../recorder/observation';
 import type { ProtocolVersion } from '../../cmrp/constants';
@@ -86,6 +86,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     let jestProblem: string | undefined;
     if (built.length) {
       try {
+        // Loaded only now, after the workers were started: Jest's modules are a CLI's longest load.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runCLI } = require('jest') as typeof Jest;
         ({ results } = await runCLI(jestArgv(built.map((f) => suitePath(f.name)), workers), [suitesDir()]));
       } catch (error) {
         jestProblem = `Jest could not run the suites: ${firstLine(error instanceof Error ? error.message : String(error))}`;
@@ -229,7 +232,7 @@ function workerCount(files: number, serial: boolean): number {
   return serial ? 1 : Math.max(1, Math.min(files, availableParallelism()));
 }
 
-function jestArgv(paths: string[], workers: number): Parameters<typeof runCLI>[0] {
+function jestArgv(paths: string[], workers: number): Parameters<typeof Jest.runCLI>[0] {
   const suitesConfig = {
     rootDir: suitesDir(),
     roots: ['<rootDir>'],
