@@ -20,6 +20,7 @@ import { DEFAULT_RUNS, runProperty } from '../harness/property/runner';
 import { CLUSTER_CHANGE } from '../cmrp/constants';
 import type { ClusapiConnection, Target } from '../cmrp/contract';
 import { packageRoot } from '../cmrp/package-info';
+import { staleReason } from '../harness/runner/worker-bundle';
 import { createBuiltinTarget } from '../harness/target/builtin';
 
 const ROUNDS = 200;
@@ -226,6 +227,10 @@ function seconds(ms: number): string {
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
+  // What a user runs after `npm ci` loads the workers' harness from the build's bundle; a bench without
+  // it would price a slower path (tools/tsconfig.json compiling into dist/ after the build made it stale).
+  const stale = staleReason(join(ROOT, 'dist'));
+  if (stale) throw new Error(`the worker bundle is not fresh (${stale}): run \`npm run build\` last, as \`npm run bench\` does`);
   const dir = mkdtempSync(join(tmpdir(), 'cmrp-bench-'));
   const password = `bench-${process.pid}-${Date.now()}`;
   const served = await serveDcerpc(password);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AggregatedResult, TestResult } from '@jest/test-result';
-import { runCLI } from 'jest';
+import type * as Jest from 'jest';
 import type { Clause } from '../catalogue/types';
 import type { Observation } from '../recorder/observation';
 import type { ProtocolVersion } from '../../cmrp/constants';
@@ -13,6 +13,7 @@ import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReac
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
 import { ObservationTail } from './observation-tail';
+import { endUntakenSuiteWorkers, startSuiteWorkers } from './suite-workers';
 import { packageRoot } from '../../cmrp/package-info';
 import { isDone, readDone, unitErrors } from '../suite/accounting';
 import { PLAN_FILE, planRun, plannedClauses, shardOf, type PlannedFile } from '../suite/plan';
@@ -78,13 +79,21 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   });
   try {
     const built = files.filter((f) => existsSync(suitePath(f.name)));
+    const workers = workerCount(built.length, sharedCluster(options.target));
+    // Before Jest loads: the workers start while the CLI still does (suite-workers.ts).
+    if (workers > 1 && built.length > JEST_IN_BAND_MAX_FILES) startSuiteWorkers(workers);
     let results: AggregatedResult | undefined;
     let jestProblem: string | undefined;
     if (built.length) {
       try {
-        ({ results } = await runCLI(jestArgv(built.map((f) => suitePath(f.name)), sharedCluster(options.target)), [suitesDir()]));
+        // Loaded only now, after the workers were started: Jest's modules are a CLI's longest load.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runCLI } = require('jest') as typeof Jest;
+        ({ results } = await runCLI(jestArgv(built.map((f) => suitePath(f.name)), workers), [suitesDir()]));
       } catch (error) {
         jestProblem = `Jest could not run the suites: ${firstLine(error instanceof Error ? error.message : String(error))}`;
+      } finally {
+        await endUntakenSuiteWorkers();
       }
     }
     // In the order of readObservations (harness/recorder/sink.ts), each line parsed once.
@@ -213,7 +222,17 @@ function ext(): string {
  * Jest over the compiled suite files the plan names, and nothing else: no transform (they are plain
  * JavaScript), no crawl beyond dist/suites.
  */
-function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0] {
+/**
+ * Jest may run up to this many files in band (in the CLI's process) when its timings say they are quick;
+ * above it, with more than one worker, it always uses workers: only then are workers started early.
+ */
+const JEST_IN_BAND_MAX_FILES = 20;
+
+function workerCount(files: number, serial: boolean): number {
+  return serial ? 1 : Math.max(1, Math.min(files, availableParallelism()));
+}
+
+function jestArgv(paths: string[], workers: number): Parameters<typeof Jest.runCLI>[0] {
   const suitesConfig = {
     rootDir: suitesDir(),
     roots: ['<rootDir>'],
@@ -231,6 +250,8 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     // the build made a fresh one (worker-environment-bundled.ts).
     testEnvironment: join(__dirname, `worker-environment-bundled${ext()}`),
     testRunner: join(__dirname, `suite-runner${ext()}`),
+    // Takes the workers startSuiteWorkers started, if any; else it is Jest's own runner.
+    runner: join(__dirname, `suite-workers-runner${ext()}`),
     transform: {},
   };
   return {
@@ -239,7 +260,7 @@ function jestArgv(paths: string[], serial = false): Parameters<typeof runCLI>[0]
     config: JSON.stringify(suitesConfig),
     runTestsByPath: true,
     reporters: [join(__dirname, `progress-reporter${ext()}`)],
-    maxWorkers: serial ? 1 : Math.max(1, Math.min(paths.length, availableParallelism())),
+    maxWorkers: workers,
     silent: true,
     watchman: false,
     ci: true,

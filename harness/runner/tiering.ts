@@ -5,6 +5,7 @@
 // before they exit (docs/performance.md, round 5). A larger interrupt budget makes V8 wait for about
 // four times as much interpreted and baseline work before it optimizes a function: short runs skip most of
 // that compiling, and a long one (many --runs, a served reference) still optimizes what stays hot.
+// The project's own tests start Jest with the same budget on its command line (package.json "test").
 import { setFlagsFromString } from 'node:v8';
 
 /** The budget, in V8's units (bytes of bytecode executed); V8's own default is 132 KiB. */

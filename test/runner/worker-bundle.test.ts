@@ -214,6 +214,8 @@ describe('the build output', () => {
     expect(out.name).toBe('WorkerEnvironment');
     expect(out.read.sort()).toEqual([
       'harness/runner/jest-worker-child.js',
+      // Loaded before the bundle, so that the bundle's code compiles under the worker's tiering.
+      'harness/runner/tiering.js',
       'harness/runner/worker-bundle.js',
       'harness/runner/worker-environment-bundled.js',
       'harness/runner/worker-modules.js',

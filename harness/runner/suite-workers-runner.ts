@@ -1,0 +1,103 @@
+// Jest's `runner` for a run whose workers the CLI started early (suite-workers.ts): it hands each suite
+// file to those workers the way jest-runner does with workers of its own (one file at a time per
+// worker, each file's events passed on to Jest, the workers ended once every file has reported), so
+// Jest's scheduling, reporting and error handling are unchanged. Without started workers (or when Jest
+// runs the files in band) it is jest-runner's own runner.
+import type { Test, TestEvents } from '@jest/test-result';
+import type { Config } from '@jest/types';
+import TestRunner, { EmittingTestRunner, type TestRunnerContext, type TestRunnerOptions } from 'jest-runner';
+import type { TestWatcher } from 'jest-watcher';
+import { takeSuiteWorkers, type SuiteWorkers } from './suite-workers';
+
+type Listener = (data: never) => void | Promise<void>;
+
+export default class SuiteWorkersRunner extends EmittingTestRunner {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly jestRunner: TestRunner;
+
+  constructor(globalConfig: Config.GlobalConfig, context: TestRunnerContext) {
+    super(globalConfig, context);
+    this.jestRunner = new TestRunner(globalConfig, context);
+  }
+
+  async runTests(tests: Test[], watcher: TestWatcher, options: TestRunnerOptions): Promise<void> {
+    const workers = takeSuiteWorkers();
+    if (!workers || options.serial) {
+      await workers?.end();
+      return this.jestRunner.runTests(tests, watcher, options);
+    }
+    return this.runInWorkers(workers, tests, watcher);
+  }
+
+  on<Name extends keyof TestEvents>(eventName: Name, listener: (eventData: TestEvents[Name]) => void | Promise<void>): () => void {
+    const set = this.listeners.get(eventName) ?? new Set<Listener>();
+    this.listeners.set(eventName, set);
+    set.add(listener as Listener);
+    const off = this.jestRunner.on(eventName, listener);
+    return () => {
+      set.delete(listener as Listener);
+      off();
+    };
+  }
+
+  private async emit(eventName: string, data: unknown): Promise<void> {
+    await Promise.all([...(this.listeners.get(eventName) ?? [])].map((l) => l(data as never)));
+  }
+
+  private async runInWorkers(workers: SuiteWorkers, tests: Test[], watcher: TestWatcher): Promise<void> {
+    // jest-runner's setup data: each project's module map, for the resolver a worker makes once.
+    const resolvers = new Map<string, { config: Config.ProjectConfig; serializableModuleMap: unknown }>();
+    for (const test of tests) {
+      if (!resolvers.has(test.context.config.id)) resolvers.set(test.context.config.id, { config: test.context.config, serializableModuleMap: test.context.moduleMap.toJSON() });
+    }
+    const setup = { serializableResolvers: [...resolvers.values()] };
+    workers.getStdout()?.pipe(process.stdout);
+    workers.getStderr()?.pipe(process.stderr);
+    // Files go out one per free worker, as jest-runner sends them, so each file's start is its own.
+    let free = this._globalConfig.maxWorkers;
+    const queue: Array<() => void> = [];
+    const slot = async (): Promise<void> => {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => queue.push(resolve));
+    };
+    const release = (): void => {
+      const next = queue.shift();
+      if (next) next();
+      else free++;
+    };
+    const runOne = async (test: Test): Promise<unknown> => {
+      await slot();
+      try {
+        if (watcher.isInterrupted()) throw new Error('the run was interrupted');
+        await this.emit('test-file-start', [test]);
+        const file = {
+          config: test.context.config,
+          globalConfig: this._globalConfig,
+          path: test.path,
+          context: {
+            ...this._context,
+            changedFiles: this._context.changedFiles && [...this._context.changedFiles],
+            sourcesRelatedToTestsInChangedFiles: this._context.sourcesRelatedToTestsInChangedFiles && [...this._context.sourcesRelatedToTestsInChangedFiles],
+          },
+        };
+        const promise = workers.run({ setup, file });
+        promise.UNSTABLE_onCustomMessage?.(([event, payload]) => void this.emit(event, payload));
+        return await promise;
+      } finally {
+        release();
+      }
+    };
+    try {
+      await Promise.all(
+        tests.map((test) =>
+          runOne(test).then(
+            (result) => this.emit('test-file-success', [test, result]),
+            (error: unknown) => this.emit('test-file-failure', [test, error]),
+          ),
+        ),
+      );
+    } finally {
+      await workers.end();
+    }
+  }
+}
