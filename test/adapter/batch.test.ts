@@ -9,7 +9,7 @@ import { StimulusFailed, applyStimuli, type ClusterControl, type ControlVerb, ty
 import { clauseBook } from '../../harness/property/clause-ids';
 import { defaultPropertyTimeouts, environmentFor } from '../../harness/property/context';
 import { rerun } from '../../harness/property/runner';
-import { AdapterControl } from '../../harness/target/adapter/control';
+import { AdapterControl, BATCH_TIMEOUTS_MAX } from '../../harness/target/adapter/control';
 import { createAdapterTarget } from '../../harness/target/adapter/target';
 import type { TransportFactory } from '../../harness/target/adapter/transport';
 import { createBuiltinTarget } from '../../harness/target/builtin';
@@ -208,6 +208,10 @@ describe('an adapter offering Batch', () => {
     const error = await rejection(applyStimuli(target.control!, [{ verb: 'Reset' }, { verb: 'AddObject', objectType: 'group', name: 'g' }, { verb: 'AddObject', objectType: 'group', name: 'h' }]));
     expect(error).toBeInstanceOf(TargetError);
     expect((error as TargetError).message).toMatch(/^Control\.Batch \(3 stimuli: Reset, AddObject x2\): timeout: the adapter did not answer Control\.Batch \(3 stimuli: Reset, AddObject x2\) within 300 ms/);
+    // A fixture's 23 stimuli wait at most BATCH_TIMEOUTS_MAX control timeouts, not 23 in turn.
+    const fixture: Stimulus[] = [{ verb: 'Reset' }, ...Array.from({ length: 22 }, (_, i): Stimulus => ({ verb: 'AddObject', objectType: 'group', name: `g${i}` }))];
+    const long = await rejection(applyStimuli(target.control!, fixture));
+    expect((long as TargetError).message).toMatch(new RegExp(`within ${100 * BATCH_TIMEOUTS_MAX} ms`));
   });
 
   it('an error that names no item is the adapter breaking the protocol, not a stimulus failing', async () => {

@@ -10,6 +10,9 @@ import type { AdapterSupervisor } from './supervisor';
 
 const BATCH_METHOD = `${CONTROL_PREFIX}${CONTROL_BATCH}`;
 
+/** The most control timeouts one Control.Batch may take (docs/adapter-protocol.md, Timeouts). */
+export const BATCH_TIMEOUTS_MAX = 4;
+
 export class AdapterControl implements ClusterControl {
   readonly verbs: ReadonlySet<ControlVerb>;
   /** Present only when the adapter's Hello offers ListObjects. */
@@ -46,8 +49,9 @@ export class AdapterControl implements ClusterControl {
 
   /**
    * One Control.Batch where the adapter offers it (one round trip instead of one per stimulus), else one
-   * request per stimulus. A batch gets the control timeout once per stimulus: each may take as long as
-   * it would alone, and the whole is still bounded.
+   * request per stimulus. A batch gets the control timeout once per stimulus, up to BATCH_TIMEOUTS_MAX
+   * of them: a hung adapter costs a fixture at most that (not 23 timeouts in turn), and an adapter
+   * whose fixtures take longer should not offer Batch (it is a matter of speed only).
    */
   async applyAll(stimuli: readonly Stimulus[]): Promise<void> {
     if (!this.batches || stimuli.length < 2) return applyEach((s) => this.apply(s), stimuli);
@@ -63,7 +67,7 @@ export class AdapterControl implements ClusterControl {
     const { channel } = await this.supervisor.live(label);
     const params: BatchParams = { stimuli: [...stimuli] };
     try {
-      await channel.request(BATCH_METHOD, params, label, { timeoutMs: this.timeoutMs * stimuli.length });
+      await channel.request(BATCH_METHOD, params, label, { timeoutMs: this.timeoutMs * Math.min(stimuli.length, BATCH_TIMEOUTS_MAX) });
     } catch (error) {
       if (!(error instanceof ErrorReply)) throw error;
       const index = (error.data as { index?: unknown } | null | undefined)?.index;
