@@ -62,6 +62,8 @@ export function defaultDeps(): CliDeps {
           ms: Math.max(1000, Math.round(5000 * options.timeoutMultiplier)),
           log: (line) => rawStderr(`${line}\n`),
           fault: (message) => faults.push(message),
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          stopWork: () => (require('../runner/suite-workers') as typeof import('../runner/suite-workers')).stopSuiteWorkers(),
         },
         run,
       ).then((outcome) => ({ ...outcome, observations: [...outcome.observations, ...cleanupErrors(faults, options.protocolVersion)] }));

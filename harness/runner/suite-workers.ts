@@ -19,6 +19,8 @@ export interface SuiteWorkers {
 }
 
 const KEY = Symbol.for('cmrp-notify-conformance.suite-workers');
+/** The workers of this run until they have ended, taken or not: what an interrupted run stops. */
+let running: SuiteWorkers | undefined;
 const slot = globalThis as unknown as Record<symbol, SuiteWorkers | undefined>;
 
 /** The child's module: compiled, like everything a run executes. */
@@ -45,8 +47,22 @@ export function startSuiteWorkers(count: number): SuiteWorkers {
     maxRetries: 3,
     numWorkers: count,
   }) as unknown as SuiteWorkers;
+  const end = workers.end.bind(workers);
+  let ended: Promise<{ forceExited: boolean }> | undefined;
+  // Ended once, by whoever comes first: the runner after the last file, or an interrupted run.
+  workers.end = () => (ended ??= end().finally(() => (running = undefined)));
+  running = workers;
   offerSuiteWorkers(workers);
   return workers;
+}
+
+/**
+ * An interrupted run: its early workers end now (each exits when told, between two steps of its file;
+ * jest-worker kills one that does not within its grace), so none changes the cluster behind the
+ * cleanup. Nothing when there are none (a run in band, or Jest's own workers).
+ */
+export async function stopSuiteWorkers(): Promise<void> {
+  await running?.end();
 }
 
 /** Leaves workers for the run's runner to take (startSuiteWorkers' own; tests offer stand-ins). */

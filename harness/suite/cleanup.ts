@@ -8,6 +8,7 @@ import type { Target } from '../../cmrp/contract';
 import { OWN_PREFIX_ROOT, ownPrefix, runId } from '../profile/own';
 import { SLOW_HINT } from '../session/session';
 import { applyDeletions, deletionsOf, type Undone } from '../sequence/own-objects';
+import { haltControls } from '../target/halt';
 
 export interface Sweep extends Undone {
   /** Why nothing could be looked for (the target has no control, or its control has no ListObjects). */
@@ -39,6 +40,11 @@ export interface CleanupOptions {
    * it a run-level ERROR the reports name. Also logged.
    */
   fault?: (message: string) => void;
+  /**
+   * Stops the run's other processes (its Jest workers) before the cleanup looks for what to delete, so
+   * that none creates more behind it; suites in this process are halted through their controls.
+   */
+  stopWork?: () => Promise<void>;
   /** For tests: the signals to clean up on (default SIGINT and SIGTERM) and how the process ends. */
   signals?: NodeJS.Signals[];
   exit?: (code: number) => void;
@@ -105,7 +111,10 @@ export async function withCleanup<T>(options: CleanupOptions, body: () => Promis
     options.log(`${signal}: deleting this run's objects before ending`);
     // The process ends with the signal's code whatever happens here (no report is written after a
     // signal); a fault while closing is still said.
-    void cleanUp(`after ${signal}`)
+    // Nothing the suites still do may land after the sweep: halt this process's controls (a run in
+    // band) and the workers, and let what was already sent be answered, before looking.
+    void Promise.allSettled([haltControls(signal, control, options.ms), options.stopWork?.()])
+      .then(() => cleanUp(`after ${signal}`))
       .then(() => target?.dispose())
       .catch((error: unknown) => options.log(`cleanup after ${signal}: the target failed to close: ${messageOf(error)}`))
       .finally(() => exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));

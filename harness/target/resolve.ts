@@ -13,6 +13,7 @@ import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL } from '../../wire/auth/rpc/constants';
 import { Secret, credentials, parseAccount, type Account } from '../../wire/auth/core/credentials';
 import { withInbandStimuli } from '../stimulus/inband';
 import { defaultTimeouts } from '../session/session';
+import { haltable } from './halt';
 
 // The adapter and DCE/RPC stacks (NTLM, SPNEGO, NDR, the clusapi stubs) load on first use: a builtin run,
 // in the CLI and in every Jest worker, never needs them.
@@ -63,11 +64,24 @@ export async function createTarget(spec: string, options: TargetOptions = {}): P
   if (!(STIMULI_VALUES as readonly string[]).includes(stimuli)) throw new UsageError(`--stimuli '${stimuli}': expected one of ${STIMULI_VALUES.join(', ')}`);
   const target = await createBareTarget(spec, options);
   try {
-    return chooseStimuli(target, stimuli as (typeof STIMULI_VALUES)[number], options);
+    return withHaltableControl(chooseStimuli(target, stimuli as (typeof STIMULI_VALUES)[number], options));
   } catch (error) {
     await target.dispose();
     throw error;
   }
+}
+
+/** The target with its control (if any) refusing stimuli once an interrupted run halts them (halt.ts). */
+function withHaltableControl(target: Target): Target {
+  if (!target.control) return target;
+  const control = haltable(target.control);
+  return new Proxy(target, {
+    get(t, key) {
+      if (key === 'control') return control;
+      const value: unknown = Reflect.get(t, key, t);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+    },
+  });
 }
 
 /** --stimuli values (docs/stimuli.md). */
