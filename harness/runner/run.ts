@@ -81,7 +81,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const built = files.filter((f) => existsSync(suitePath(f.name)));
     const workers = workerCount(built.length, sharedCluster(options.target));
     // Before Jest loads: the workers start while the CLI still does (suite-workers.ts).
-    if (workers > 1 && built.length > JEST_IN_BAND_MAX_FILES) startSuiteWorkers(workers);
+    if (workers > 1 && built.length > JEST_IN_BAND_MAX_FILES) startWorkersEarly(workers);
     let results: AggregatedResult | undefined;
     let jestProblem: string | undefined;
     if (built.length) {
@@ -219,10 +219,6 @@ function ext(): string {
 }
 
 /**
- * Jest over the compiled suite files the plan names, and nothing else: no transform (they are plain
- * JavaScript), no crawl beyond dist/suites.
- */
-/**
  * Jest may run up to this many files in band (in the CLI's process) when its timings say they are quick;
  * above it, with more than one worker, it always uses workers: only then are workers started early.
  */
@@ -232,6 +228,19 @@ function workerCount(files: number, serial: boolean): number {
   return serial ? 1 : Math.max(1, Math.min(files, availableParallelism()));
 }
 
+/** Starts the run's workers early; where that fails, Jest starts its own (and meets the same problem). */
+function startWorkersEarly(count: number): void {
+  try {
+    startSuiteWorkers(count);
+  } catch {
+    // Jest's own runner then starts the workers, and reports what stops them.
+  }
+}
+
+/**
+ * Jest over the compiled suite files the plan names, and nothing else: no transform (they are plain
+ * JavaScript), no crawl beyond dist/suites.
+ */
 function jestArgv(paths: string[], workers: number): Parameters<typeof Jest.runCLI>[0] {
   const suitesConfig = {
     rootDir: suitesDir(),

@@ -18,10 +18,11 @@ export interface SuiteWorkers {
   getStderr(): NodeJS.ReadableStream | null;
 }
 
+// Where the runner, which Jest loads by path, finds the workers (as progress.ts hands over progress).
 const KEY = Symbol.for('cmrp-notify-conformance.suite-workers');
+const slot = globalThis as unknown as Record<symbol, SuiteWorkers | undefined>;
 /** The workers of this run until they have ended, taken or not: what an interrupted run stops. */
 let running: SuiteWorkers | undefined;
-const slot = globalThis as unknown as Record<symbol, SuiteWorkers | undefined>;
 
 /** The child's module: compiled, like everything a run executes. */
 function childPath(): string {
