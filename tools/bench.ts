@@ -225,6 +225,18 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
+/**
+ * `npm test` as package.json runs it (Node's flags, then Jest), less npm itself: the row prices the
+ * project's own test command, whatever flags it gives Node.
+ */
+function testCommand(): string[] {
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { test: string } }).scripts.test.split(/\s+/);
+  const jestAt = script.findIndex((w) => w === 'jest' || w.endsWith('jest/bin/jest.js'));
+  if (jestAt < 0) throw new Error(`package.json's test script does not run Jest: ${script.join(' ')}`);
+  const nodeFlags = script[0] === 'node' ? script.slice(1, jestAt) : [];
+  return [...nodeFlags, JEST, ...script.slice(jestAt + 1)];
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   // What a user runs after `npm ci` loads the workers' harness from the build's bundle; a bench without
@@ -276,7 +288,7 @@ async function main(): Promise<void> {
     const t = (key: string) => median(times.get(key)!);
     const c = (key: string) => median(cpu.get(key)!);
     const floor = await inProcess(flags.repeats);
-    if (flags.tests) times.set('tests', [timed('tests', [JEST, '--ci', '--silent'], { cwd: ROOT })]);
+    if (flags.tests) times.set('tests', [timed('tests', [...testCommand(), '--ci', '--silent'], { cwd: ROOT })]);
     const testsMs = flags.tests ? t('tests') : undefined;
 
     const row = (what: string, key: string, base: string, baseWall: number, baseCpu: number, target: string) =>
