@@ -136,9 +136,10 @@ export function unaccounted(
   protocolVersion: ProtocolVersion,
 ): Observation[] {
   const out: Observation[] = [];
+  const byPath = resultsByPath(results);
   for (const file of files) {
     const path = suitePath(file.name);
-    const ran = results?.testResults.find((r) => r.testFilePath === path);
+    const ran = byPath.get(path);
     for (const unit of file.units) {
       if (isDone(done, file.name, unit.test)) continue;
       out.push(...unitErrors(file.name, unit, protocolVersion, causeOf(path, unit.test, ran, results !== undefined, jestProblem)));
@@ -150,12 +151,17 @@ export function unaccounted(
 /** A file whose every test reported but which failed around them (its teardown): a harness error, never lost. */
 function fileErrors(files: readonly PlannedFile[], done: ReadonlySet<string>, results: AggregatedResult | undefined, protocolVersion: ProtocolVersion): Observation[] {
   const out: Observation[] = [];
+  const byPath = resultsByPath(results);
   for (const file of files) {
-    const ran = results?.testResults.find((r) => r.testFilePath === suitePath(file.name));
+    const ran = byPath.get(suitePath(file.name));
     if (!ran?.testExecError || !file.units.every((u) => isDone(done, file.name, u.test))) continue;
     out.push({ clause: 'harness', outcome: 'error', test: file.name, protocolVersion, message: `suite file ${file.name}: ${firstLine(ran.testExecError.message)}` });
   }
   return out;
+}
+
+function resultsByPath(results: Pick<AggregatedResult, 'testResults'> | undefined): Map<string, TestResult> {
+  return new Map(results?.testResults.map((r) => [r.testFilePath, r]));
 }
 
 function causeOf(path: string, test: string, ran: TestResult | undefined, jestRan: boolean, jestProblem: string | undefined): string {
