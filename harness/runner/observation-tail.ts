@@ -21,13 +21,6 @@ export class ObservationTail {
 
   constructor(private readonly dir: string) {}
 
-  /**
-   * The indices of `lines` in the final order (by line), kept as each read adds some: sorting the
-   * run's some 12k lines at the end took the CLI about 25 ms after the last file, while it idles
-   * during the run.
-   */
-  private sorted: number[] = [];
-
   /** A line did not parse: reading stops, and final() reads every file again the run's way. */
   private unreadable = false;
 
@@ -39,23 +32,7 @@ export class ObservationTail {
     } catch {
       this.unreadable = true;
     }
-    this.sortNew();
     return this.seen;
-  }
-
-  /** Merges the lines read since the last call into `sorted`. */
-  private sortNew(): void {
-    const from = this.sorted.length;
-    if (from === this.lines.length) return;
-    const byLine = (a: number, b: number) => (this.lines[a] < this.lines[b] ? -1 : this.lines[a] > this.lines[b] ? 1 : 0);
-    const added = Array.from({ length: this.lines.length - from }, (_, i) => from + i).sort(byLine);
-    const merged: number[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < this.sorted.length && j < added.length) merged.push(byLine(this.sorted[i], added[j]) <= 0 ? this.sorted[i++] : added[j++]);
-    while (i < this.sorted.length) merged.push(this.sorted[i++]);
-    while (j < added.length) merged.push(added[j++]);
-    this.sorted = merged;
   }
 
   /**
@@ -72,8 +49,8 @@ export class ObservationTail {
       this.partial.set(name, Buffer.alloc(0));
       this.add(rest.toString('utf8'));
     }
-    this.sortNew();
-    return this.sorted.map((i) => this.seen[i]);
+    const order = this.lines.map((_, i) => i).sort((a, b) => (this.lines[a] < this.lines[b] ? -1 : this.lines[a] > this.lines[b] ? 1 : 0));
+    return order.map((i) => this.seen[i]);
   }
 
   private add(line: string): void {

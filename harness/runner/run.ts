@@ -8,7 +8,7 @@ import type * as Jest from 'jest';
 import type { Clause } from '../catalogue/types';
 import type { Observation } from '../recorder/observation';
 import type { ProtocolVersion } from '../../cmrp/constants';
-import { createTarget } from '../target/resolve';
+import type * as TargetResolve from '../target/resolve';
 import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from '../run-config/config';
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
@@ -45,7 +45,6 @@ export interface RunOutcome {
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const started = Date.now();
   if (!options.selection.length) throw new UsageError('the selection matches no clause');
-  const targetDescription = await preflight(options);
   const dir = mkdtempSync(join(tmpdir(), 'cmrp-run-'));
   const config: RunConfig = {
     target: options.target,
@@ -82,6 +81,15 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const workers = workerCount(built.length, sharedCluster(options.target));
     // Before Jest loads: the workers start while the CLI still does (suite-workers.ts).
     if (workers > 1 && built.length > JEST_IN_BAND_MAX_FILES) startWorkersEarly(workers);
+    // The target must answer before anything is judged; the early workers load meanwhile, and are
+    // ended unused if it does not.
+    let targetDescription: string;
+    try {
+      targetDescription = await preflight(options);
+    } catch (error) {
+      await endUntakenSuiteWorkers();
+      throw error;
+    }
     let results: AggregatedResult | undefined;
     let jestProblem: string | undefined;
     if (built.length) {
@@ -180,6 +188,9 @@ function causeOf(path: string, test: string, ran: TestResult | undefined, jestRa
  * 2, one line naming the step): a fault in this first session is never passed over.
  */
 export async function preflight(options: Pick<RunOptions, 'target' | 'protocolVersion' | 'timeoutMultiplier'> & TargetReach): Promise<string> {
+  // Loaded here, after the early workers were started: the reference server is most of its load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createTarget } = require('../target/resolve') as typeof TargetResolve;
   const target = await createTarget(options.target, targetOptions(options));
   const failed = (step: string, error: unknown) =>
     new TargetUnreachableError(`target ${target.description}: ${step}: ${error instanceof Error ? error.message : String(error)}`);
