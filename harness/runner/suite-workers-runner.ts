@@ -53,52 +53,43 @@ export default class SuiteWorkersRunner extends EmittingTestRunner {
     const setup = { serializableResolvers: [...resolvers.values()] };
     workers.getStdout()?.pipe(process.stdout);
     workers.getStderr()?.pipe(process.stderr);
-    // Files go out one per free worker, as jest-runner sends them, so each file's start is its own.
-    let free = this._globalConfig.maxWorkers;
-    const queue: Array<() => void> = [];
-    const slot = async (): Promise<void> => {
-      if (free > 0) free--;
-      else await new Promise<void>((resolve) => queue.push(resolve));
-    };
-    const release = (): void => {
-      const next = queue.shift();
-      if (next) next();
-      else free++;
-    };
+    // Files go out one per free worker, as jest-runner sends them, so each file's start is its own: one
+    // lane per worker, each sending the next file once its last has answered (reporting it to Jest goes
+    // on beside the next file, as in jest-runner).
+    const queue = [...tests];
+    const reported: Promise<void>[] = [];
     const runOne = async (test: Test): Promise<unknown> => {
-      await slot();
-      try {
-        if (watcher.isInterrupted()) throw new Error('the run was interrupted');
-        await this.emit('test-file-start', [test]);
-        const file = {
-          config: test.context.config,
-          globalConfig: this._globalConfig,
-          path: test.path,
-          context: {
-            ...this._context,
-            changedFiles: this._context.changedFiles && [...this._context.changedFiles],
-            sourcesRelatedToTestsInChangedFiles: this._context.sourcesRelatedToTestsInChangedFiles && [...this._context.sourcesRelatedToTestsInChangedFiles],
-          },
-        };
-        const promise = workers.run({ setup, file });
-        promise.UNSTABLE_onCustomMessage?.(([event, payload]) => void this.emit(event, payload));
-        return await promise;
-      } finally {
-        release();
+      if (watcher.isInterrupted()) throw new Error('the run was interrupted');
+      await this.emit('test-file-start', [test]);
+      const file = {
+        config: test.context.config,
+        globalConfig: this._globalConfig,
+        path: test.path,
+        context: {
+          ...this._context,
+          changedFiles: this._context.changedFiles && [...this._context.changedFiles],
+          sourcesRelatedToTestsInChangedFiles: this._context.sourcesRelatedToTestsInChangedFiles && [...this._context.sourcesRelatedToTestsInChangedFiles],
+        },
+      };
+      const promise = workers.run({ setup, file });
+      promise.UNSTABLE_onCustomMessage?.(([event, payload]) => void this.emit(event, payload));
+      return promise;
+    };
+    const lane = async (): Promise<void> => {
+      for (let test = queue.shift(); test; test = queue.shift()) {
+        const done = test;
+        await runOne(done).then(
+          (result) => void reported.push(this.emit('test-file-success', [done, result])),
+          (error: unknown) => void reported.push(this.emit('test-file-failure', [done, error])),
+        );
       }
     };
     try {
-      await Promise.all(
-        tests.map((test) =>
-          runOne(test).then(
-            (result) => this.emit('test-file-success', [test, result]),
-            (error: unknown) => this.emit('test-file-failure', [test, error]),
-          ),
-        ),
-      );
+      await Promise.all(Array.from({ length: this._globalConfig.maxWorkers }, lane));
+      await Promise.all(reported);
     } finally {
       // Awaited, though every file has reported (about 30 ms): a worker the CLI does not wait for is not
-      // its child to the system any more, and its CPU time would go missing from what \`time\` or the
+      // its child to the system any more, and its CPU time would go missing from what `time` or the
       // bench counts for the run.
       await workers.end();
     }
