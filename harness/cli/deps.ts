@@ -58,7 +58,11 @@ export function defaultDeps(): CliDeps {
       const faults: string[] = [];
       return withCleanup(
         {
-          target: () => createTarget(options.target, targetOptions(options)),
+          // Each cluster of the run with its own control (the reach is otherwise the run's).
+          targets: [{ target: options.target, control: options.control }, ...(options.moreClusters ?? [])].map(({ target, control }) => () => {
+            const { control: _first, ...reach } = options;
+            return createTarget(target, targetOptions({ ...reach, ...(control !== undefined ? { control } : {}) }));
+          }),
           ms: Math.max(1000, Math.round(5000 * options.timeoutMultiplier)),
           log: (line) => rawStderr(`${line}\n`),
           fault: (message) => faults.push(message),

@@ -1,6 +1,7 @@
 // Flags shared by several commands, and their conversion to typed options.
 import * as path from 'node:path';
 import type { SelectionFlags } from '../catalogue/select';
+import type { Cluster } from '../run-config/config';
 import { UsageError } from '../../cmrp/errors';
 import { writableProblem } from '../report/atomic';
 import type { FlagSpecs, FlagValues } from './args';
@@ -25,8 +26,9 @@ export const REPORT_FLAGS: FlagSpecs = {
 export const RUN_FLAGS: FlagSpecs = {
   ...SELECTION_FLAGS,
   ...REPORT_FLAGS,
-  target: { kind: 'string', value: 'SPEC' },
-  control: { kind: 'string', value: 'SPEC' },
+  // Repeatable for dcerpc: targets: one --target (and one --control) per equivalent cluster (targetFlags).
+  target: { kind: 'list', value: 'SPEC' },
+  control: { kind: 'list', value: 'SPEC' },
   stimuli: { kind: 'string', value: 'control|inband|auto' },
   profile: { kind: 'string', value: 'FILE' },
   auth: { kind: 'string', value: 'spnego|ntlm|none' },
@@ -52,6 +54,38 @@ function shardProblem(text: string): string | undefined {
 }
 
 export const DEFAULT_REPORTS = { junit: 'reports/junit.xml', json: 'reports/results.json', markdown: 'reports/summary.md', html: 'reports/report.html' };
+
+/**
+ * --target and --control: once each, or for a `dcerpc:` run once per cluster, paired in the order given
+ * (clusters the user declares equivalent, each with its own control adapter): the first is the run's
+ * target, the others `moreClusters`. The other nodes of a cluster (--node-target) belong to one
+ * cluster, so they go with one cluster only.
+ */
+export function targetFlags(flags: FlagValues, fallback: string): { target: string; control?: string; moreClusters?: Cluster[] } {
+  const targets = (flags.target as string[] | undefined) ?? [fallback];
+  const controls = (flags.control as string[] | undefined) ?? [];
+  if (targets.length === 1) {
+    if (controls.length > 1) throw new UsageError('--control given twice: one control adapter a cluster (give --target once for each cluster)');
+    return { target: targets[0], ...(controls.length ? { control: controls[0] } : {}) };
+  }
+  const other = targets.find((t) => !t.startsWith('dcerpc:'));
+  if (other !== undefined) throw new UsageError(`--target given ${targets.length} times: several clusters are for dcerpc: targets (${other} is not)`);
+  if (controls.length && controls.length !== targets.length) {
+    throw new UsageError(`--control given ${controls.length} time(s) for ${targets.length} --target: give one for each cluster, in the same order`);
+  }
+  if (flags['node-target'] !== undefined) throw new UsageError('--node-target names nodes of one cluster: it goes with a single --target');
+  const clusters: Cluster[] = targets.map((target, i) => ({ target, ...(controls.length ? { control: controls[i] } : {}) }));
+  const twice = clusters.find((c, i) => clusters.findIndex((d) => d.target === c.target) !== i);
+  if (twice) throw new UsageError(`--target ${twice.target} given twice: each cluster once`);
+  const [first, ...moreClusters] = clusters;
+  return { ...first, moreClusters };
+}
+
+/** How a plan or dry run names the run's target, or its clusters. */
+export function targetText(target: string, moreClusters: readonly Cluster[] | undefined): string {
+  if (!moreClusters?.length) return `target ${target}`;
+  return `${1 + moreClusters.length} equivalent clusters ${[target, ...moreClusters.map((c) => c.target)].join(', ')} (one suite file at a time on each)`;
+}
 
 export function selectionFlags(flags: FlagValues): SelectionFlags {
   const out: SelectionFlags = {};

@@ -44,7 +44,9 @@ Details: docs/cli.md`,
                              own wire face on 127.0.0.1 for the checks only DCE/RPC can see;
                              builtin:inproc, in process only; builtin:mutant=NAME; builtin:wire = builtin;
                              stdio:COMMAND, tcp:HOST:PORT for adapters; dcerpc:HOST[:PORT] for a server on the wire,
-                             port from the endpoint mapper when left out)
+                             port from the endpoint mapper when left out); with dcerpc, repeatable: one
+                             --target (and one --control, in the same order) for each of several
+                             equivalent clusters, one worker and one suite file at a time on each
   --auth spnego|ntlm|none    with dcerpc: SPNEGO (NTLM inside, never Kerberos; the default), raw NTLM,
                              or no authentication at all
   --auth-level L             with dcerpc: connect, integrity or privacy (default privacy; what version

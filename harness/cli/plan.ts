@@ -15,7 +15,7 @@ import { DEFAULT_RUNS as DEFAULT_PROPERTY_RUNS } from '../property/runner';
 import { parseArgs } from './args';
 import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';
-import { RUN_FLAGS, selectionFlags } from './flags';
+import { RUN_FLAGS, selectionFlags, targetFlags, targetText } from './flags';
 import { DEFAULT_PROTOCOL_VERSION, DEFAULT_TARGET } from './run';
 
 /** A value as the plan prints it: a role or own name resolved where the run's bindings are known. */
@@ -67,7 +67,7 @@ function stepLines(steps: readonly Step[], roles: RoleBindings | undefined, inde
 export async function planCommand(argv: string[], deps: CliDeps): Promise<number> {
   const { flags } = parseArgs('plan', argv, RUN_FLAGS);
   const protocolVersion = ((flags['protocol-version'] as number | undefined) ?? DEFAULT_PROTOCOL_VERSION) as 2 | 3;
-  const target = (flags.target as string | undefined) ?? DEFAULT_TARGET;
+  const { target, moreClusters } = targetFlags(flags, DEFAULT_TARGET);
   const catalogue = loadCatalogueFor(deps);
   const selection = requireSelection(catalogue, { ...selectionFlags(flags), protocolVersion });
   const profileFile = flags.profile !== undefined ? path.resolve(deps.cwd, flags.profile as string) : undefined;
@@ -78,7 +78,7 @@ export async function planCommand(argv: string[], deps: CliDeps): Promise<number
   const files = planRun({ protocolVersion, clauseIds: selection.map((c) => c.id), runs, clausesOnly: Boolean(flags.clause) && !flags.section });
   const builtin = target === 'builtin' || target.startsWith('builtin:');
   const lines: string[] = [
-    `plan: ${selection.length} clause(s), ${files.length} suite file(s), target ${target}, protocol version ${protocolVersion}; nothing below is done by plan`,
+    `plan: ${selection.length} clause(s), ${files.length} suite file(s), ${targetText(target, moreClusters)}, protocol version ${protocolVersion}; nothing below is done by plan`,
     `roles: ${roles ? roles.source : 'bound in-band when the run starts (ApiOpen* of each candidate name): shown as @role'}`,
     `objects of the suite's own: named ${OWN_PREFIX_ROOT}<runid>-... (<runid> new for each run; shown here as ${ownPrefix()})`,
   ];

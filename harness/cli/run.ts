@@ -16,18 +16,18 @@ import { judge } from '../verdict/judge';
 import { parseArgs, type FlagValues } from './args';
 import { loadCatalogueFor, requireSelection } from './catalogue';
 import type { CliDeps } from './deps';
-import { checkReportPaths, reportPaths, RUN_FLAGS, selectionFlags } from './flags';
+import { checkReportPaths, reportPaths, RUN_FLAGS, selectionFlags, targetFlags, targetText } from './flags';
 import { holdEngineOutput, progressPrinter } from './progress';
 import { ProfileError, loadProfileFile } from '../profile/load';
 
 export const DEFAULT_TARGET = 'builtin';
 export const DEFAULT_PROTOCOL_VERSION = 3;
 
-function dryRun(selection: Clause[], catalogue: Catalogue, flags: FlagValues, target: string, protocolVersion: number, deps: CliDeps): number {
+function dryRun(selection: Clause[], catalogue: Catalogue, flags: FlagValues, targets: string, protocolVersion: number, deps: CliDeps): number {
   const bySection = new Map<string, Clause[]>();
   for (const c of selection) bySection.set(c.section, [...(bySection.get(c.section) ?? []), c]);
   const lines = [
-    `dry run: ${selection.length} clause(s) in ${bySection.size} section(s) would be judged against target ${target}, protocol version ${protocolVersion}${flags.strict ? ', strict' : ''}`,
+    `dry run: ${selection.length} clause(s) in ${bySection.size} section(s) would be judged against ${targets}, protocol version ${protocolVersion}${flags.strict ? ', strict' : ''}`,
   ];
   for (const [section, clauses] of bySection) {
     const client = clauses.filter((c) => c.party === 'client').length;
@@ -52,13 +52,13 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   const { flags } = parseArgs('run', argv, RUN_FLAGS);
   const protocolVersion = ((flags['protocol-version'] as number | undefined) ?? DEFAULT_PROTOCOL_VERSION) as 2 | 3;
   const selFlags: SelectionFlags = { ...selectionFlags(flags), protocolVersion };
-  const target = (flags.target as string | undefined) ?? DEFAULT_TARGET;
+  const { target, control, moreClusters } = targetFlags(flags, DEFAULT_TARGET);
   const strict = Boolean(flags.strict);
   const catalogue = loadCatalogueFor(deps);
   const selection = requireSelection(catalogue, selFlags);
   const baselineArg = flags.baseline as string | undefined;
   const baseline = baselineArg ? readBaseline(path.resolve(deps.cwd, baselineArg), baselineArg) : null;
-  if (flags['dry-run']) return dryRun(selection, catalogue, flags, target, protocolVersion, deps);
+  if (flags['dry-run']) return dryRun(selection, catalogue, flags, targetText(target, moreClusters), protocolVersion, deps);
 
   // A report left by an earlier run must not pass for this one's (a CI workspace that persists would
   // publish the old green JUnit if this run dies before writing).
@@ -74,7 +74,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
   const timeoutMultiplier = (flags['timeout-multiplier'] as number | undefined) ?? 1;
   const runs = flags.runs as number | undefined;
   const reach = {
-    ...(flags.control !== undefined ? { control: flags.control as string } : {}),
+    ...(control !== undefined ? { control } : {}),
     ...(flags.auth !== undefined ? { auth: flags.auth as string } : {}),
     ...(flags['auth-level'] !== undefined ? { authLevel: flags['auth-level'] as string } : {}),
     ...(flags.user !== undefined ? { user: flags.user as string } : {}),
@@ -102,6 +102,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     outcome = await deps.executeRun({
       target,
       ...reach,
+      ...(moreClusters ? { moreClusters } : {}),
       protocolVersion,
       selection,
       timeoutMultiplier,

@@ -28,8 +28,20 @@ export interface TargetReach {
   nodeTargets?: string[];
 }
 
+/** One more cluster a run may use besides its first (--target and --control given once per cluster). */
+export interface Cluster {
+  target: string;
+  control?: string;
+}
+
 export interface RunConfig extends TargetReach {
   target: string;
+  /**
+   * Clusters equivalent to the first (target and control above), for a `dcerpc:` run: a run's files may
+   * share one cluster only one at a time, so each further cluster is one more worker. A worker keeps to
+   * one cluster (its lane, laneOf below); the CLI checks and cleans every one.
+   */
+  moreClusters?: Cluster[];
   /** Where failed property runs leave replay files (default: reports/replays under the working directory). */
   replayDir?: string;
   protocolVersion: ProtocolVersion;
@@ -46,10 +58,29 @@ export interface RunConfig extends TargetReach {
 
 export const RUN_CONFIG_ENV = 'CMRP_RUN_CONFIG';
 
+/**
+ * The run's settings as this process sees them: in a worker of a run over several clusters, the target
+ * and control are the worker's own cluster's, so that nothing it judges, replays or names can reach
+ * another's.
+ */
 export function loadRunConfig(): RunConfig {
   const path = process.env[RUN_CONFIG_ENV];
   if (!path) return { target: 'builtin', protocolVersion: 3, timeoutMultiplier: 1, seed: 42 };
-  return JSON.parse(readFileSync(path, 'utf8')) as RunConfig;
+  return laneOf(JSON.parse(readFileSync(path, 'utf8')) as RunConfig, process.env.JEST_WORKER_ID);
+}
+
+/**
+ * The cluster of Jest's worker `workerId` (1, 2, ...; absent in band: the first). The runner starts one
+ * worker per cluster at most, and a worker runs one file at a time, so no two files share a cluster at once.
+ */
+export function laneOf(config: RunConfig, workerId: string | undefined): RunConfig {
+  const { moreClusters, ...rest } = config;
+  if (!moreClusters?.length) return rest;
+  const clusters: Cluster[] = [{ target: config.target, ...(config.control !== undefined ? { control: config.control } : {}) }, ...moreClusters];
+  const id = Number(workerId);
+  const lane = clusters[Number.isInteger(id) && id >= 1 ? (id - 1) % clusters.length : 0];
+  const { control: _first, ...reach } = rest;
+  return { ...reach, target: lane.target, ...(lane.control !== undefined ? { control: lane.control } : {}) };
 }
 
 /** The reach fields of any object that has them (and nothing else: no password can come along). */

@@ -7,9 +7,10 @@ import type { AggregatedResult, TestResult } from '@jest/test-result';
 import type * as Jest from 'jest';
 import type { Clause } from '../catalogue/types';
 import type { Observation } from '../recorder/observation';
+import type { Target } from '../../cmrp/contract';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import type * as TargetResolve from '../target/resolve';
-import { RUN_CONFIG_ENV, reachOf, targetOptions, type RunConfig, type TargetReach } from '../run-config/config';
+import { RUN_CONFIG_ENV, reachOf, targetOptions, type Cluster, type RunConfig, type TargetReach } from '../run-config/config';
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
 import { ObservationTail } from './observation-tail';
@@ -20,6 +21,8 @@ import { PLAN_FILE, planRun, plannedClauses, shardOf, type PlannedFile } from '.
 
 export interface RunOptions extends TargetReach {
   target: string;
+  /** Clusters equivalent to the first, for a `dcerpc:` run: one more worker each (RunConfig). */
+  moreClusters?: Cluster[];
   protocolVersion: ProtocolVersion;
   selection: Clause[];
   timeoutMultiplier: number;
@@ -49,6 +52,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const config: RunConfig = {
     target: options.target,
     ...reachOf(options),
+    ...(options.moreClusters?.length ? { moreClusters: options.moreClusters } : {}),
     replayDir: options.replayDir,
     protocolVersion: options.protocolVersion,
     clauseIds: options.selection.map((c) => c.id),
@@ -78,14 +82,14 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   });
   try {
     const built = files.filter((f) => existsSync(suitePath(f.name)));
-    const workers = workerCount(built.length, sharedCluster(options.target));
+    const workers = workerCount(built.length, sharedCluster(options.target) ? 1 + (options.moreClusters?.length ?? 0) : undefined);
     // Before Jest loads: the workers start while the CLI still does (suite-workers.ts).
     if (workers > 1 && built.length > JEST_IN_BAND_MAX_FILES) startWorkersEarly(workers);
     // The target must answer before anything is judged; the early workers load meanwhile, and are
     // ended unused if it does not.
     let targetDescription: string;
     try {
-      targetDescription = await preflight(options);
+      targetDescription = await preflightClusters(options);
     } catch (error) {
       await endUntakenSuiteWorkers();
       throw error;
@@ -184,10 +188,34 @@ function causeOf(path: string, test: string, ran: TestResult | undefined, jestRa
   return `the test did not run (${assertion.status})`;
 }
 /**
+ * Every cluster of the run answers, and they are equivalent: each offers what the first does (protocol
+ * versions, version 2 ports, access levels, nodes...), or a clause would be judged on one cluster and
+ * NOT-TESTED on another depending on which worker ran it. Either refuses the run (exit 2, one line).
+ */
+async function preflightClusters(options: RunOptions): Promise<string> {
+  if (!options.moreClusters?.length) return (await preflight(options)).description;
+  const clusters = [{ target: options.target, control: options.control }, ...options.moreClusters];
+  const checked = await Promise.all(clusters.map(({ target, control }) => {
+    const { control: _first, ...reach } = options;
+    return preflight({ ...reach, target, ...(control !== undefined ? { control } : {}) });
+  }));
+  const problem = inequivalence(checked);
+  if (problem) throw new UsageError(problem);
+  return `${checked.length} equivalent clusters: ${checked.map((c) => c.description).join('; ')}`;
+}
+
+/** Where a cluster offers other than the first does, what a refusal says; else undefined. */
+export function inequivalence(checked: readonly Pick<Target, 'description' | 'capabilities'>[]): string | undefined {
+  const first = JSON.stringify(checked[0].capabilities);
+  const other = checked.find((c) => JSON.stringify(c.capabilities) !== first);
+  return other && `the clusters are not equivalent: ${other.description} offers ${JSON.stringify(other.capabilities)}, ${checked[0].description} offers ${first}`;
+}
+
+/**
  * A target that cannot be created, connected to, or closed ends the run before anything is judged (exit
  * 2, one line naming the step): a fault in this first session is never passed over.
  */
-export async function preflight(options: Pick<RunOptions, 'target' | 'protocolVersion' | 'timeoutMultiplier'> & TargetReach): Promise<string> {
+export async function preflight(options: Pick<RunOptions, 'target' | 'protocolVersion' | 'timeoutMultiplier'> & TargetReach): Promise<Pick<Target, 'description' | 'capabilities'>> {
   // Loaded here, after the early workers were started: the reference server is most of its load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createTarget } = require('../target/resolve') as typeof TargetResolve;
@@ -219,7 +247,7 @@ export async function preflight(options: Pick<RunOptions, 'target' | 'protocolVe
   } catch (error) {
     throw failed('the target failed to close after the first session', error);
   }
-  return target.description;
+  return { description: target.description, capabilities: target.capabilities };
 }
 
 /**
@@ -241,8 +269,9 @@ function ext(): string {
  */
 const JEST_IN_BAND_MAX_FILES = 20;
 
-function workerCount(files: number, serial: boolean): number {
-  return serial ? 1 : Math.max(1, Math.min(files, availableParallelism()));
+/** One worker per core; where the files share clusters, one per cluster (`clusters`), each a lane. */
+function workerCount(files: number, clusters: number | undefined): number {
+  return Math.max(1, Math.min(files, clusters ?? availableParallelism()));
 }
 
 /** Starts the run's workers early; where that fails, Jest starts its own (and meets the same problem). */

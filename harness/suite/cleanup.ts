@@ -28,8 +28,11 @@ export async function sweep(control: ClusterControl | undefined, prefix: string,
 }
 
 export interface CleanupOptions {
-  /** Creates the run's own connection to the target (the CLI's, apart from the suites' workers). */
-  target: () => Promise<Target>;
+  /**
+   * Create the run's own connections to its clusters (the CLI's, apart from the suites' workers): one,
+   * or one per equivalent cluster of a `dcerpc:` run. Each is swept on its own.
+   */
+  targets: (() => Promise<Target>)[];
   /** Each control call's limit. */
   ms: number;
   /** Where the cleanup says what it did: one line per event. */
@@ -58,53 +61,74 @@ function summary(what: string, s: Sweep): string | undefined {
   return parts.join('; ');
 }
 
+/** One cluster's cleanup session: its target, or why it could not be started. */
+interface Swept {
+  target?: Target;
+  startFailure?: string;
+  /** How its lines and faults name it: empty for a run of one cluster. */
+  label: string;
+}
+
 /**
- * Runs `body` between a sweep of earlier runs' leftovers and a sweep of this run's objects. The second
- * sweep also runs when `body` throws and, once, on SIGINT or SIGTERM (the process then ends with 128 +
- * the signal's number, as a shell reports it). A target that cannot be reached for cleanup does not stop
- * the run (the run's preflight says whether it is reachable at all); but once reached, a target that
- * fails in the cleanup's session is a fault of the run, logged and handed to `options.fault`.
+ * Runs `body` between a sweep of earlier runs' leftovers and a sweep of this run's objects, on every
+ * cluster. The second sweep also runs when `body` throws and, once, on SIGINT or SIGTERM (the process
+ * then ends with 128 + the signal's number, as a shell reports it). A target that cannot be reached for
+ * cleanup does not stop the run (the run's preflight says whether it is reachable at all); but once
+ * reached, a target that fails in the cleanup's session is a fault of the run, logged and handed to
+ * `options.fault`.
  */
 export async function withCleanup<T>(options: CleanupOptions, body: () => Promise<T>): Promise<T> {
   // Fixed before any worker starts: they inherit it (CMRP_RUN_ID) and name this run's objects with it.
   const prefix = ownPrefix(runId());
-  const fault = (when: string, what: string) => {
-    const message = `the target failed in the cleanup session ${when}: ${what}`;
+  const fault = (cluster: Swept, when: string, what: string) => {
+    const message = `the target${cluster.label} failed in the cleanup session ${when}: ${what}`;
     options.log(`cleanup: ${message}`);
     options.fault?.(message);
   };
-  let target: Target | undefined;
-  let startFailure: string | undefined;
-  try {
-    target = await options.target();
-  } catch (error) {
-    // Unreachable or misconfigured: the run's own check of the target (the preflight) says so in its one
-    // line (exit 2), and this is not said; a target the run then reaches failed here: a fault of the run.
-    startFailure = `the target could not be started: ${messageOf(error)}`;
-  }
-  const control = target?.control;
-  try {
-    const before = await sweep(control, OWN_PREFIX_ROOT, options.ms);
-    // Without a control nothing can be created; a control without ListObjects is worth a word.
-    if (before.skipped && control) options.log(`cleanup: objects of the suite's own (${OWN_PREFIX_ROOT}...) cannot be looked for: ${before.skipped}; only what each sequence creates is deleted after it`);
-    const line = summary('cleanup before the run (leftovers of an earlier run)', before);
-    if (line) options.log(line);
-    if (before.faults.length) fault('before the run (deleting leftovers of earlier runs)', before.faults[0]);
-  } catch (error) {
-    fault('before the run (looking for leftovers of earlier runs)', messageOf(error));
-  }
+  const clusters: Swept[] = await Promise.all(
+    options.targets.map(async (create, i) => {
+      const label = options.targets.length > 1 ? ` of cluster ${i + 1}` : '';
+      try {
+        return { target: await create(), label };
+      } catch (error) {
+        // Unreachable or misconfigured: the run's own check of the target (the preflight) says so in its
+        // one line (exit 2), and this is not said; a target the run then reaches failed here: a fault of the run.
+        return { startFailure: `the target could not be started: ${messageOf(error)}`, label };
+      }
+    }),
+  );
+  await Promise.all(
+    clusters.map(async (cluster) => {
+      const control = cluster.target?.control;
+      try {
+        const before = await sweep(control, OWN_PREFIX_ROOT, options.ms);
+        // Without a control nothing can be created; a control without ListObjects is worth a word.
+        if (before.skipped && control) options.log(`cleanup${cluster.label}: objects of the suite's own (${OWN_PREFIX_ROOT}...) cannot be looked for: ${before.skipped}; only what each sequence creates is deleted after it`);
+        const line = summary(`cleanup${cluster.label} before the run (leftovers of an earlier run)`, before);
+        if (line) options.log(line);
+        if (before.faults.length) fault(cluster, 'before the run (deleting leftovers of earlier runs)', before.faults[0]);
+      } catch (error) {
+        fault(cluster, 'before the run (looking for leftovers of earlier runs)', messageOf(error));
+      }
+    }),
+  );
   let cleaned: Promise<void> | undefined;
   const cleanUp = (when: string): Promise<void> =>
     (cleaned ??= (async () => {
-      try {
-        const after = await sweep(control, prefix, options.ms);
-        const line = summary(`cleanup ${when}`, after);
-        if (line) options.log(line);
-        if (after.faults.length) fault(`${when} (deleting this run's objects)`, after.faults[0]);
-      } catch (error) {
-        fault(`${when} (looking for this run's objects)`, messageOf(error));
-      }
+      await Promise.all(
+        clusters.map(async (cluster) => {
+          try {
+            const after = await sweep(cluster.target?.control, prefix, options.ms);
+            const line = summary(`cleanup${cluster.label} ${when}`, after);
+            if (line) options.log(line);
+            if (after.faults.length) fault(cluster, `${when} (deleting this run's objects)`, after.faults[0]);
+          } catch (error) {
+            fault(cluster, `${when} (looking for this run's objects)`, messageOf(error));
+          }
+        }),
+      );
     })());
+  const disposeAll = () => Promise.all(clusters.map((c) => c.target?.dispose()));
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const onSignal = (signal: NodeJS.Signals) => {
@@ -113,9 +137,10 @@ export async function withCleanup<T>(options: CleanupOptions, body: () => Promis
     // signal); a fault while closing is still said.
     // Nothing the suites still do may land after the sweep: halt this process's controls (a run in
     // band) and the workers, and let what was already sent be answered, before looking.
-    void Promise.allSettled([haltControls(signal, control, options.ms), options.stopWork?.()])
+    const own = clusters.map((c) => c.target?.control).filter((c) => c !== undefined);
+    void Promise.allSettled([haltControls(signal, own, options.ms), options.stopWork?.()])
       .then(() => cleanUp(`after ${signal}`))
-      .then(() => target?.dispose())
+      .then(disposeAll)
       .catch((error: unknown) => options.log(`cleanup after ${signal}: the target failed to close: ${messageOf(error)}`))
       .finally(() => exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
   };
@@ -126,13 +151,17 @@ export async function withCleanup<T>(options: CleanupOptions, body: () => Promis
   } finally {
     await cleanUp('after the run');
     for (const s of signals) process.off(s, onSignal);
-    try {
-      await target?.dispose();
-    } catch (error) {
-      fault('after the run', `the target failed to close: ${messageOf(error)}`);
-    }
+    await Promise.all(
+      clusters.map(async (cluster) => {
+        try {
+          await cluster.target?.dispose();
+        } catch (error) {
+          fault(cluster, 'after the run', `the target failed to close: ${messageOf(error)}`);
+        }
+      }),
+    );
   }
-  if (startFailure) fault('before the run (looking for leftovers of earlier runs)', startFailure);
+  for (const cluster of clusters) if (cluster.startFailure) fault(cluster, 'before the run (looking for leftovers of earlier runs)', cluster.startFailure);
   return result;
 }
 

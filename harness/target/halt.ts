@@ -9,10 +9,10 @@ let halted: string | undefined;
 const exempt = new WeakSet<object>();
 const inFlight = new Set<Promise<unknown>>();
 
-/** The run is ending: every haltable control but `except` refuses from now on. Settles once the stimuli
- * already sent have been answered, or after `ms`. */
-export async function haltControls(reason: string, except: ClusterControl | undefined, ms: number): Promise<void> {
-  if (except) exempt.add(except);
+/** The run is ending: every haltable control but those in `except` (the cleanup's own) refuses from now
+ * on. Settles once the stimuli already sent have been answered, or after `ms`. */
+export async function haltControls(reason: string, except: readonly ClusterControl[], ms: number): Promise<void> {
+  for (const control of except) exempt.add(control);
   halted = reason;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.allSettled([...inFlight]), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);

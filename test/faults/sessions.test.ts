@@ -111,7 +111,7 @@ describe('the cleanup session (leftovers of earlier runs, then this run\'s objec
     await seed?.(target);
     const faults: string[] = [];
     const log: string[] = [];
-    const result = await withCleanup({ target: async () => target, ms: scaled(5000), log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => 'the run');
+    const result = await withCleanup({ targets: [async () => target], ms: scaled(5000), log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => 'the run');
     return { faults, log, result };
   }
   const leftover = async (t: Target) => t.control!.apply({ verb: 'AddObject', objectType: 'group', name: `${OWN_PREFIX_ROOT}old001-stray group` });
@@ -155,7 +155,7 @@ describe('the cleanup session (leftovers of earlier runs, then this run\'s objec
     };
     const faults: string[] = [];
     const log: string[] = [];
-    await withCleanup({ target: async () => refusing, ms: scaled(5000), log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => undefined);
+    await withCleanup({ targets: [async () => refusing], ms: scaled(5000), log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => undefined);
     expect(faults).toEqual([]);
     expect(log.join('\n')).toMatch(/could not delete 1: group 'cmrp-conf-old001-stray group'/);
   });
@@ -163,7 +163,7 @@ describe('the cleanup session (leftovers of earlier runs, then this run\'s objec
   it('a target that cannot be started for the cleanup is left to the preflight when the run does not start', async () => {
     const faults: string[] = [];
     const log: string[] = [];
-    const body = withCleanup({ target: () => Promise.reject(new Error('no handshake')), ms: 1000, log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, () =>
+    const body = withCleanup({ targets: [() => Promise.reject(new Error('no handshake'))], ms: 1000, log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, () =>
       Promise.reject(new TargetUnreachableError('target x: cannot connect')),
     );
     await expect(body).rejects.toThrow('cannot connect');
@@ -171,7 +171,7 @@ describe('the cleanup session (leftovers of earlier runs, then this run\'s objec
     expect(faults).toEqual([]);
     expect(log).toEqual([]);
     // When the run does start, the cleanup's failed start is a fault of the run.
-    await withCleanup({ target: () => Promise.reject(new Error('no handshake')), ms: 1000, log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => undefined);
+    await withCleanup({ targets: [() => Promise.reject(new Error('no handshake'))], ms: 1000, log: (l) => log.push(l), fault: (m) => faults.push(m), signals: [] }, async () => undefined);
     expect(faults).toEqual(['the target failed in the cleanup session before the run (looking for leftovers of earlier runs): the target could not be started: no handshake']);
   });
 });

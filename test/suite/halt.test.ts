@@ -23,7 +23,7 @@ test('once halted, a suite control refuses; the cleanup control still acts', asy
   const suite = haltable(recording());
   const cleanup = haltable(recording());
   await suite.apply(add);
-  await haltControls('SIGTERM', cleanup, 1000);
+  await haltControls('SIGTERM', [cleanup], 1000);
   await expect(suite.apply(add)).rejects.toThrow(/^Control\.AddObject: not sent, the run is ending \(SIGTERM\)/);
   await cleanup.apply({ verb: 'DeleteObject', objectType: 'group', name: 'cmrp-conf-x' });
   expect((cleanup as unknown as { applied: string[] }).applied).toEqual(['DeleteObject']);
@@ -34,7 +34,7 @@ test('the halt settles only once the stimuli already sent are answered', async (
   const inner = recording(50);
   const suite = haltable(inner);
   const sent = suite.apply(add);
-  await haltControls('SIGINT', undefined, 5000);
+  await haltControls('SIGINT', [], 5000);
   expect(inner.applied).toEqual(['AddObject']);
   await sent;
 });
@@ -43,6 +43,6 @@ test('a stimulus that never settles holds the halt no longer than its bound', as
   const suite = haltable({ verbs: new Set(['AddObject']), apply: () => new Promise<void>(() => undefined) });
   void suite.apply(add);
   const start = Date.now();
-  await haltControls('SIGTERM', undefined, 50);
+  await haltControls('SIGTERM', [], 50);
   expect(Date.now() - start).toBeLessThan(2000);
 });
