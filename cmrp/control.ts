@@ -82,9 +82,9 @@ export const CONTROL_VERBS: readonly ControlVerb[] = [
  * and values whose names start with a prefix. Offered like a verb (an adapter's Hello lists it); it is
  * how a run finds what an earlier, killed run left behind.
  */
-export type ControlQuery = 'ListObjects';
+export type ControlQuery = 'ListObjects' | 'ReadsHeld';
 
-export const CONTROL_QUERIES: readonly ControlQuery[] = ['ListObjects'];
+export const CONTROL_QUERIES: readonly ControlQuery[] = ['ListObjects', 'ReadsHeld'];
 
 /**
  * What a control adapter may offer besides the verbs and queries: `Batch`, several stimuli in one request
@@ -138,6 +138,13 @@ export interface ClusterControl {
    * for its subtree: what is below it is not listed again.
    */
   listObjects?(prefix: string): Promise<ListedObject[]>;
+  /**
+   * ReadsHeld, where offered (a control inside the server: the served reference's): how many ApiGetNotify
+   * and ApiGetNotifyV2 calls the server has received on the port whose context handle the client holds as
+   * `hNotify` (40 hex digits, as on the wire) and not yet answered. It proves that the server has read a
+   * blocked read before the call meant to release it, instead of giving the request time to arrive.
+   */
+  readsHeld?(hNotify: string): Promise<number>;
   /**
    * Set (to the reason) by a binding that cannot keep the settled rule: the in-band stimuli of
    * harness/stimulus/, made through MS-CMRP's own management methods, which do not say that an event is

@@ -253,9 +253,10 @@ async function serveDcerpcCommand(
   let adapter: AdapterServer | undefined;
   const security = account ? new ClusterSecurity() : undefined;
   const identity = referenceIdentity(served.cluster);
+  const heldReads = new (wireServer().HeldReads)();
   const listeners = new NodeListeners(nodes, (node, port) =>
     wireServer().serveDcerpc(target, {
-      port, node, identity: { ...identity, nodeName: node }, log, limits,
+      port, node, identity: { ...identity, nodeName: node }, log, limits, heldReads,
       ...(account ? { account } : {}), ...(readAccount ? { readAccount } : {}), ...(wireMutant ? { wireMutant } : {}), ...(security ? { security } : {}),
     }),
   );
@@ -273,7 +274,7 @@ async function serveDcerpcCommand(
     log(account ? `accepting NTLM and SPNEGO(NTLM) for ${dcerpcTarget().accountName(account)}${readAccount ? ` (All) and ${dcerpcTarget().accountName(readAccount)} (Read)` : ''}${wireMutant ? ` (wire mutant ${wireMutant})` : ''}` : 'authenticating nobody (--auth none)');
     if (control) {
       try {
-        adapter = await serveAdapter(control, servedClusterTarget(target, listeners, security), { name: `${name} (control)`, log });
+        adapter = await serveAdapter(control, servedClusterTarget(target, listeners, security, heldReads), { name: `${name} (control)`, log });
       } catch (error) {
         await wire.close();
         throw bindProblem(error, '--control-listen', controlListen!);

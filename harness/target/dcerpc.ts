@@ -10,7 +10,7 @@ import type { ClusterControl, Stimulus } from '../../cmrp/control';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import { AUTH_LEVEL_NAMES, RPC_C_AUTHN, type Credentials, type RpcAuthLevel, type RpcAuthType } from '../../wire/auth';
 import { CLUSAPI, CLUSAPI_UUID, CLUSAPI_VERSIONS } from '../../wire/clusapi';
-import { RpcAssociation, context } from '../../wire/rpc/client/association';
+import { RpcAssociation, context, type SentRequest } from '../../wire/rpc/client/association';
 import { RpcClientConnection, type ClientSecurity, type ConnectionLimits, type Endpoint } from '../../wire/rpc/client/connection';
 import { eptMap } from '../../wire/rpc/client/epm';
 import { clientSecurityFactory } from '../../wire/rpc/client/security';
@@ -136,6 +136,7 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
   const open = new Set<ClusapiConnection>();
   const associations = new Set<RpcAssociation>();
   const { readAuth } = options;
+  const received = options.control?.readsHeld ? readsReceived(options.control.readsHeld.bind(options.control)) : undefined;
   if (readAuth && !options.auth) throw new TargetError('connect', 'protocol', 'a Read account goes with an authenticated run');
   return {
     description: `${spec} (ncacn_ip_tcp ${host}:${endpoint.port}, ${options.auth ? describeAuth(options.auth) : 'unauthenticated'}${readAuth ? `; Read access as ${accountName(readAuth.credentials)}` : ''})`,
@@ -153,7 +154,7 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
       const at = connectOptions.node === undefined ? endpoint : await nodes.endpointOf(connectOptions.node, version);
       let association: RpcAssociation;
       try {
-        association = await RpcAssociation.open(at, clusapiSyntax(version), { ...limits, ...securityFor(auth, at.host) });
+        association = await RpcAssociation.open(at, clusapiSyntax(version), { ...limits, ...securityFor(auth, at.host), ...(received ? { received } : {}) });
       } catch (error) {
         const failure = asTargetError(`bind clusapi ${version}.0${level === 'read' ? ` as the Read account ${accountName(readAuth!.credentials)}` : ''}`, error);
         // A refused logon of the second account: say where its password comes from (never the password).
@@ -202,6 +203,26 @@ function orderedControl(control: ClusterControl, associations: ReadonlySet<RpcAs
       : {}),
     // A query changes nothing: nothing to order it after.
     ...(control.listObjects ? { listObjects: (prefix: string) => control.listObjects!(prefix) } : {}),
+    ...(control.readsHeld ? { readsHeld: (hNotify: string) => control.readsHeld!(hNotify) } : {}),
+  };
+}
+
+/** The opnums of the reads a server holds until an event, an unblock or a close (any protocol version). */
+const READ_OPNUMS: ReadonlySet<number> = new Set([CLUSAPI.ApiGetNotify.opnum, CLUSAPI.ApiGetNotifyV2.opnum]);
+
+/**
+ * The association's proof that the server has read its unanswered requests, from a control that counts
+ * the reads it holds (ReadsHeld): the latest request is a read, and the server holds as many reads on
+ * its port (the context handle, the stub's first 20 bytes) as the association has sent there and not
+ * seen answered. Any other request, or fewer held, proves nothing: the ordering gap is waited then.
+ */
+function readsReceived(readsHeld: (hNotify: string) => Promise<number>): (unanswered: readonly SentRequest[]) => Promise<boolean> {
+  const port = (r: SentRequest) => (READ_OPNUMS.has(r.opnum) && r.stub.length >= 20 ? r.stub.subarray(0, 20).toString('hex') : undefined);
+  return async (unanswered) => {
+    const hNotify = unanswered.length ? port(unanswered[unanswered.length - 1]) : undefined;
+    if (hNotify === undefined) return false;
+    const sent = unanswered.filter((r) => port(r) === hNotify).length;
+    return (await readsHeld(hNotify)) >= sent;
   };
 }
 

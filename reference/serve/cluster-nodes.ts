@@ -8,6 +8,7 @@ import { CONTROL_VERBS, type ClusterControl, type ControlVerb, type Stimulus } f
 import type { Target } from '../../cmrp/contract';
 import type { RpcListener } from '../../wire/rpc/server/listener';
 import type { ClusterSecurity } from './cluster-security';
+import type { HeldReads } from './dcerpc';
 
 /** One node's endpoint: its name as the cluster spells it, its port (fixed once first bound). */
 interface NodeEndpoint {
@@ -77,7 +78,7 @@ export class NodeListeners {
  * loss reaching the endpoints, and SetClusterSecurity (when accounts are served) reaching the
  * descriptor. A verb the cluster refuses (an unknown node) changes no endpoint.
  */
-export function servedClusterTarget(target: Target, nodes: NodeListeners, security: ClusterSecurity | undefined): Target {
+export function servedClusterTarget(target: Target, nodes: NodeListeners, security: ClusterSecurity | undefined, heldReads?: HeldReads): Target {
   const control = target.control;
   if (!control) return target;
   const verbs = new Set<ControlVerb>(CONTROL_VERBS.filter((v) => control.verbs.has(v) || (v === 'SetClusterSecurity' && security !== undefined)));
@@ -100,6 +101,8 @@ export function servedClusterTarget(target: Target, nodes: NodeListeners, securi
     },
     // The query that finds what a run created of its own (changes nothing).
     ...(control.listObjects ? { listObjects: (prefix: string) => control.listObjects!(prefix) } : {}),
+    // The reads the endpoints hold: what a client asks before it releases one by another connection.
+    ...(heldReads ? { readsHeld: async (hNotify: string) => heldReads.count(hNotify) } : {}),
   };
   return {
     description: target.description,

@@ -47,7 +47,38 @@ export interface DcerpcServeOptions {
   node?: string;
   /** The cluster security descriptor every endpoint consults on every call; absent: All for `account`, Read for `readAccount`. */
   security?: ClusterSecurity;
+  /** Where the reads this endpoint holds are counted, for the control's ReadsHeld (one for all of a cluster's endpoints). */
+  heldReads?: HeldReads;
 }
+
+/**
+ * The ApiGetNotify and ApiGetNotifyV2 calls the server has read and not yet answered, by the port's wire
+ * context handle: what the control query ReadsHeld tells a client about to release one of them (a
+ * request on another connection is read in no particular order unless the first was read already).
+ */
+export class HeldReads {
+  private readonly held = new Map<string, number>();
+
+  count(hNotify: string): number {
+    return this.held.get(hNotify.toLowerCase()) ?? 0;
+  }
+
+  /** Counts the read on `hNotify` from now until `answered` settles. */
+  async during<T>(hNotify: string, answered: Promise<T>): Promise<T> {
+    const key = hNotify.toLowerCase();
+    this.held.set(key, this.count(key) + 1);
+    try {
+      return await answered;
+    } finally {
+      const left = this.count(key) - 1;
+      if (left > 0) this.held.set(key, left);
+      else this.held.delete(key);
+    }
+  }
+}
+
+/** The methods whose calls HeldReads counts. */
+const READS: ReadonlySet<string> = new Set(['ApiGetNotify', 'ApiGetNotifyV2']);
 
 /** RPC_X_SS_IN_NULL_CONTEXT: a NULL context handle passed where the IDL requires a live one. */
 const RPC_X_SS_IN_NULL_CONTEXT = 0x000006ef;
@@ -111,7 +142,7 @@ export async function serveDcerpc(target: Target, options: DcerpcServeOptions): 
         return Promise.resolve({ fault: FAULT.rpc_s_access_denied, end: options.wireMutant !== 'keep-refused-connection' });
       }
       const level = options.wireMutant === 'read-account-all' ? 'full' : grant;
-      return serveCall(group, info, stub, options.identity, level);
+      return serveCall(group, info, stub, options.identity, level, options.heldReads);
     },
   };
   if (options.readAccount && !options.account) throw new Error('a Read account is served only beside the full account');
@@ -165,7 +196,7 @@ function grantOf(info: CallInfo, options: DcerpcServeOptions): Grant {
   return options.security.grant(account);
 }
 
-async function serveCall(group: ServedGroup, info: CallInfo, stub: Buffer, identity: ServedIdentity, accessLevel: AccessLevel): Promise<ServerCallOutcome> {
+async function serveCall(group: ServedGroup, info: CallInfo, stub: Buffer, identity: ServedIdentity, accessLevel: AccessLevel, heldReads?: HeldReads): Promise<ServerCallOutcome> {
   const version = info.syntax.major as ProtocolVersion;
   const codec = byOpnum(info.opnum, version);
   if (!codec) return { fault: FAULT.nca_s_op_rng_error };
@@ -192,7 +223,8 @@ async function serveCall(group: ServedGroup, info: CallInfo, stub: Buffer, ident
     });
   }
   if (!isMethodName(codec.name)) return { fault: FAULT.nca_s_op_rng_error };
-  return callTarget(group.session(version, accessLevel), codec.name, codec, version, args);
+  const served = callTarget(group.session(version, accessLevel), codec.name, codec, version, args);
+  return heldReads && READS.has(codec.name) && typeof args[0] === 'string' ? heldReads.during(args[0], served) : served;
 }
 
 async function callTarget(session: Session, method: MethodName, codec: MethodCodec, version: ProtocolVersion, args: unknown[]): Promise<ServerCallOutcome> {

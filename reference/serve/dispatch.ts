@@ -89,9 +89,14 @@ export class Dispatcher {
     return {};
   }
 
-  /** The verbs the control offers, then its query and Batch (every control that applies stimuli can take a list). */
+  /** The verbs the control offers, then its queries and Batch (every control that applies stimuli can take a list). */
   private offers(control: NonNullable<Target['control']>): ControlOffer[] {
-    return [...CONTROL_VERBS.filter((v) => control.verbs.has(v)), ...(control.listObjects ? ['ListObjects' as const] : []), CONTROL_BATCH];
+    return [
+      ...CONTROL_VERBS.filter((v) => control.verbs.has(v)),
+      ...(control.listObjects ? ['ListObjects' as const] : []),
+      ...(control.readsHeld ? ['ReadsHeld' as const] : []),
+      CONTROL_BATCH,
+    ];
   }
 
   private async control(verb: string, params: Params): Promise<object> {
@@ -99,6 +104,10 @@ export class Dispatcher {
     if (verb === 'ListObjects' && control?.listObjects) {
       if (typeof params.prefix !== 'string' || params.prefix === '') throw new RpcError(RPC_ERROR.INVALID_PARAMS, 'ListObjects needs a non-empty "prefix"');
       return { objects: await control.listObjects(params.prefix) };
+    }
+    if (verb === 'ReadsHeld' && control?.readsHeld) {
+      if (typeof params.hNotify !== 'string' || !/^[0-9a-f]{40}$/i.test(params.hNotify)) throw new RpcError(RPC_ERROR.INVALID_PARAMS, 'ReadsHeld needs "hNotify": the context handle as 40 hex digits');
+      return { held: await control.readsHeld(params.hNotify) };
     }
     if (verb === CONTROL_BATCH && control) return this.batch(params);
     await this.stimulus(verb, params);

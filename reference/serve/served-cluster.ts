@@ -11,7 +11,7 @@ import { DEFAULT_CLUSTER } from '../model/initial';
 import type { WireMutantName } from '../mutants/wire';
 import { NodeListeners, servedClusterTarget } from './cluster-nodes';
 import { ClusterSecurity } from './cluster-security';
-import { serveDcerpc } from './dcerpc';
+import { HeldReads, serveDcerpc } from './dcerpc';
 import { serveEndpointMapper } from './epm';
 import { CLUSAPI_UUID } from '../../wire/clusapi';
 import type { RpcListener } from '../../wire/rpc/server/listener';
@@ -44,6 +44,7 @@ export async function serveCluster(target: Target, options: ServedClusterOptions
   const cluster = options.cluster ?? DEFAULT_CLUSTER;
   const identity = referenceIdentity(cluster);
   const security = new ClusterSecurity();
+  const heldReads = new HeldReads();
   const listeners = new NodeListeners(
     cluster.nodes.map((n) => ({ node: n.name, port: 0 })),
     (node, port) =>
@@ -54,6 +55,7 @@ export async function serveCluster(target: Target, options: ServedClusterOptions
         account: options.account,
         readAccount: options.readAccount,
         security,
+        heldReads,
         ...(options.wireMutant ? { wireMutant: options.wireMutant } : {}),
         ...(options.log ? { log: options.log } : {}),
         ...(options.limits ? { limits: options.limits } : {}),
@@ -73,7 +75,7 @@ export async function serveCluster(target: Target, options: ServedClusterOptions
   return {
     endpoints,
     ...(mapper ? { epmPort: mapper.address.port } : {}),
-    served: servedClusterTarget(target, listeners, security),
+    served: servedClusterTarget(target, listeners, security, heldReads),
     close: async () => {
       await Promise.all([listeners.close(), mapper?.close()]);
     },

@@ -17,6 +17,8 @@ export class AdapterControl implements ClusterControl {
   readonly verbs: ReadonlySet<ControlVerb>;
   /** Present only when the adapter's Hello offers ListObjects. */
   readonly listObjects?: (prefix: string) => Promise<ListedObject[]>;
+  /** Present only when the adapter's Hello offers ReadsHeld. */
+  readonly readsHeld?: (hNotify: string) => Promise<number>;
   /** The adapter's Hello offers Batch: applyAll() sends one request for the whole list. */
   readonly batches: boolean;
 
@@ -27,6 +29,7 @@ export class AdapterControl implements ClusterControl {
   ) {
     this.verbs = new Set(offered.filter((v): v is ControlVerb => (CONTROL_VERBS as readonly string[]).includes(v)));
     if (offered.includes('ListObjects')) this.listObjects = (prefix) => this.list(prefix);
+    if (offered.includes('ReadsHeld')) this.readsHeld = (hNotify) => this.held(hNotify);
     this.batches = offered.includes(CONTROL_BATCH);
   }
 
@@ -36,6 +39,14 @@ export class AdapterControl implements ClusterControl {
     const result = (await channel.request(method, { prefix }, method, { timeoutMs: this.timeoutMs })) as { objects?: unknown };
     if (!Array.isArray(result?.objects) || !result.objects.every(isListed)) throw new TargetError(method, 'protocol', 'the result is not {"objects": [...]} of listed objects');
     return result.objects;
+  }
+
+  private async held(hNotify: string): Promise<number> {
+    const method = `${CONTROL_PREFIX}ReadsHeld`;
+    const { channel } = await this.supervisor.live(method);
+    const result = (await channel.request(method, { hNotify }, method, { timeoutMs: this.timeoutMs })) as { held?: unknown };
+    if (!Number.isInteger(result?.held) || (result.held as number) < 0) throw new TargetError(method, 'protocol', 'the result is not {"held": n} with n a whole number >= 0');
+    return result.held as number;
   }
 
   async apply(stimulus: Stimulus): Promise<void> {

@@ -20,6 +20,18 @@ export interface AssociationOptions extends ConnectionLimits {
    * request has left and then this long more (default 5 ms), so the server reads the two in order.
    */
   orderingGapMs?: number;
+  /**
+   * Proof, where the caller has one, that the server has read the requests still unanswered (most recent
+   * last): true lets the next call go out on another connection at once; false (it cannot tell, or not
+   * yet) leaves the ordering gap to be waited. Bounded by the gap's own cap; a failure counts as false.
+   */
+  received?: (unanswered: readonly SentRequest[]) => Promise<boolean>;
+}
+
+/** A request of the association that went out and has no reply (or fault) yet. */
+export interface SentRequest {
+  opnum: number;
+  stub: Buffer;
 }
 
 /** How long a request on one connection is given to reach the server before the next one on another. */
@@ -42,6 +54,8 @@ export class RpcAssociation {
   /** The number of the latest request, and whether its reply (or fault) came back. */
   private lastRequest = 0;
   private lastAnswered = true;
+  /** The requests sent and not answered yet, oldest first: what `received` is asked about. */
+  private readonly unanswered = new Set<SentRequest>();
 
   private constructor(
     readonly endpoint: Endpoint,
@@ -100,7 +114,10 @@ export class RpcAssociation {
       void connection.flushed.then(() => (this.lastFlushAt = Date.now()));
       const request = ++this.lastRequest;
       this.lastAnswered = false;
+      const pendingRequest: SentRequest = { opnum, stub };
+      this.unanswered.add(pendingRequest);
       const answered = () => {
+        this.unanswered.delete(pendingRequest);
         if (request === this.lastRequest) this.lastAnswered = true;
       };
       outcome.then(answered, answered);
@@ -127,14 +144,26 @@ export class RpcAssociation {
    * already). A request the server has answered needs no gap: the reply proves the server read it (and,
    * as it was sent only after the gap behind the one before, every earlier request too). Most calls are
    * answered before the next is made, so only a call made while another is still out (a blocked read)
-   * waits.
+   * waits, and not even that where the caller can prove the server has read it (`received`).
    */
   private async afterLastRequest(capMs: number): Promise<void> {
     const last = this.lastUsed;
     if (!last?.alive || this.lastAnswered) return;
     await within(Promise.race([last.flushed, last.closed]), capMs);
+    if (this.options.received && (await this.proven(capMs))) return;
     const wait = (this.lastFlushAt ?? 0) + (this.options.orderingGapMs ?? DEFAULT_ORDERING_GAP_MS) - Date.now();
     if (wait > 0) await delay(wait);
+  }
+
+  private async proven(capMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([this.options.received!([...this.unanswered]), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), capMs)))]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Closes every connection: the server runs down the group's context handles. */
