@@ -119,6 +119,14 @@ export class HarnessProblem extends Error {
   }
 }
 
+/**
+ * What RunContext.handle() gives for a fixture handle the model holds but the server has not returned
+ * yet: the calls that take handles open it (ApiOpen*) first, and put its wire value in its place.
+ */
+class Unopened {
+  constructor(readonly id: string) {}
+}
+
 export interface ExecutedStep {
   text: string;
   /** The step as data, with every choice the run made pinned (the BlockedRead order). */
@@ -136,6 +144,8 @@ export class RunContext {
   /** Trace lines of the setup (fixture, connection, handles): failure reports summarise them. */
   setupLines = 0;
   private readonly wire = new Map<string, Handle>();
+  /** Fixture handles the model holds that are opened on the wire when a call first passes them. */
+  private readonly unopened = new Map<string, { kind: Exclude<HandleKind, 'notify'>; target: string }>();
   private counter = 0;
 
   constructor(
@@ -159,9 +169,10 @@ export class RunContext {
     return ++this.counter;
   }
 
-  /** The wire handle behind a model handle id. */
+  /** The wire handle behind a model handle id (for a fixture handle not opened yet, what stands for it until a call opens it). */
   handle(id: string): Handle {
     if (id === FABRICATED) return FABRICATED_HANDLE;
+    if (this.unopened.has(id)) return new Unopened(id) as unknown as Handle;
     const h = this.wire.get(id);
     if (h === undefined) throw new Error(`no wire handle for ${id}`);
     return h;
@@ -175,16 +186,48 @@ export class RunContext {
 
   /** Calls a method that must complete; a hang or crash of the target is an ERROR for `refs`. */
   async call(method: MethodName, args: unknown[], refs: ClauseRef[]): Promise<Observed> {
+    const ready = await this.ready(args);
     try {
-      return toObserved(await this.session.call(method, args));
+      return toObserved(await this.session.call(method, ready));
     } catch (error) {
       if (error instanceof TargetError) throw new TargetFault(error.call, error.message, refs);
       throw error;
     }
   }
 
+  /** Starts a call without waiting for it: its handles must be opened already (ready()). */
   start(method: MethodName, args: unknown[]): PendingCall {
+    if (args.some((a) => a instanceof Unopened)) throw new HarnessProblem(`${method}: a handle it takes was not opened (ready() first)`);
     return this.session.start(method, args);
+  }
+
+  /**
+   * `args` with each fixture handle not opened yet opened now, in order. Opening changes nothing the
+   * model judges: no event follows an ApiOpen*, and the fixture's objects and keys are never deleted.
+   */
+  async ready(args: unknown[]): Promise<unknown[]> {
+    if (!args.some((a) => a instanceof Unopened)) return args;
+    const out: unknown[] = [];
+    for (const a of args) out.push(a instanceof Unopened ? await this.openDeferred(a.id) : a);
+    return out;
+  }
+
+  private async openDeferred(id: string): Promise<Handle> {
+    const deferred = this.unopened.get(id);
+    if (!deferred) return this.handle(id);
+    this.unopened.delete(id);
+    const handle = await this.openOnWire(deferred.kind, deferred.target, id);
+    if (typeof handle !== 'string') throw new HarnessProblem(`setup: no ${handleParam(deferred.kind)} came back for ${deferred.target}`);
+    this.bind(id, handle);
+    return handle;
+  }
+
+  /**
+   * Opens every fixture handle not opened yet: before the server goes read-only, where it only SHOULD
+   * accept an ApiOpen* (a server that refuses must not turn a later first use into a harness problem).
+   */
+  async openAll(): Promise<void> {
+    for (const id of [...this.unopened.keys()]) await this.openDeferred(id);
   }
 
   async settle(pending: PendingCall, ms: number, refs: ClauseRef[]): Promise<Observed> {
@@ -225,6 +268,7 @@ export class RunContext {
   }
 
   async apply(stimulus: Stimulus): Promise<void> {
+    if (stimulus.verb === 'SetServerState' && stimulus.state === 'read-only') await this.openAll();
     this.trace.add(`control ${JSON.stringify(stimulus)}`);
     try {
       await this.control!.apply(stimulus);
@@ -265,19 +309,25 @@ export class RunContext {
     }
     this.session = new Session(connection, this.trace, this.env.timeouts);
     if (this.model.deniedEverything) return;
-    await this.open('cluster', 'cluster');
-    if (this.env.fixture) for (const o of FIXTURE_OBJECTS) await this.open(o.kind, objectKey(o.kind, o.name));
-    await this.openKey('');
-    if (this.env.fixture) for (const path of FIXTURE_KEYS.slice(1)) await this.openKey(path);
+    // The model holds a handle to the cluster and to each of the run's objects and keys from here on; each
+    // is opened on the wire when a call first takes it (ready()), and most sequences take few of them.
+    this.defer('cluster', 'cluster');
+    if (this.env.fixture) for (const o of FIXTURE_OBJECTS) this.defer(o.kind, objectKey(o.kind, o.name));
+    this.defer('key', 'key:');
+    if (this.env.fixture) for (const path of FIXTURE_KEYS.slice(1)) this.defer('key', `key:${path}`);
     this.setupLines = this.trace.lines.length;
+  }
+
+  private defer(kind: Exclude<HandleKind, 'notify'>, target: string): void {
+    this.unopened.set(this.model.addHandle(kind, target), { kind, target });
   }
 
   /** The call trace from the first step on, the setup summed up in one line. */
   stepTrace(): string[] {
     const handles = this.model.handles.all().filter((h) => h.kind !== 'notify').length;
     const summary = this.env.fixture
-      ? `(setup: Reset; the run's ${FIXTURE_OBJECTS.length} objects and ${FIXTURE_KEYS.length - 1} keys created and set to known states; ${handles} handle(s) opened)`
-      : `(setup: ${handles} handle(s) opened)`;
+      ? `(setup: Reset; the run's ${FIXTURE_OBJECTS.length} objects and ${FIXTURE_KEYS.length - 1} keys created and set to known states; ${handles} handle(s), each opened on its first use)`
+      : `(setup: ${handles} handle(s), each opened on its first use)`;
     return [summary, ...this.trace.lines.slice(this.setupLines)];
   }
 
@@ -298,23 +348,23 @@ export class RunContext {
     for (const s of stimuli) this.trace.add(`setup control ${JSON.stringify(s)}`);
   }
 
-  /** Opens (or reopens) the handle of a cluster object; the model records it as current. */
-  async open(kind: Exclude<HandleKind, 'key' | 'notify'>, target: string): Promise<string> {
-    const name = target.includes(':') ? FIXTURE_OBJECTS.find((o) => objectKey(o.kind, o.name) === target)!.name : '';
-    const method = `ApiOpen${kind === 'netInterface' ? 'NetInterface' : kind[0].toUpperCase() + kind.slice(1)}` as MethodName;
-    const reply = await this.setupCall(method, kind === 'cluster' ? [] : [name]);
-    return this.keep(kind, target, reply[handleParam(kind)]);
+  /** Opens (or reopens) the handle of the cluster, an object ('kind:name') or a key ('key:path'); the model records it as current. */
+  async open(kind: Exclude<HandleKind, 'notify'>, target: string): Promise<string> {
+    return this.keep(kind, target, await this.openOnWire(kind, target));
   }
 
-  async openKey(path: string): Promise<string> {
-    if (path === '') {
-      const reply = await this.setupCall('ApiGetRootKey', [KEY_READ]);
-      return this.keep('key', 'key:', reply.hKey);
+  /** The ApiOpen* (ApiGetRootKey, ApiOpenKey) that returns a handle to `target`; `name` is the handle's name, where the model gave it one already. */
+  private async openOnWire(kind: Exclude<HandleKind, 'notify'>, target: string, name?: string): Promise<unknown> {
+    if (kind === 'key') {
+      const path = target.slice('key:'.length);
+      if (path === '') return (await this.setupCall('ApiGetRootKey', [KEY_READ], name)).hKey;
+      const root = this.model.currentHandle('key:');
+      if (!root) throw new HarnessProblem('no live root key handle to open a subkey from');
+      return (await this.setupCall('ApiOpenKey', [this.handle(root), path, KEY_READ], name)).phKey;
     }
-    const root = this.model.currentHandle('key:');
-    if (!root) throw new HarnessProblem('no live root key handle to open a subkey from');
-    const reply = await this.setupCall('ApiOpenKey', [this.handle(root), path, KEY_READ]);
-    return this.keep('key', `key:${path}`, reply.phKey);
+    const object = target.includes(':') ? FIXTURE_OBJECTS.find((o) => objectKey(o.kind, o.name) === target)!.name : '';
+    const method = `ApiOpen${kind === 'netInterface' ? 'NetInterface' : kind[0].toUpperCase() + kind.slice(1)}` as MethodName;
+    return (await this.setupCall(method, kind === 'cluster' ? [] : [object], name))[handleParam(kind)];
   }
 
   private keep(kind: HandleKind, target: string, handle: unknown): string {
@@ -325,11 +375,16 @@ export class RunContext {
     return id;
   }
 
-  /** A call the run needs to succeed that no clause of ours is about (Open*, Close* of objects). */
-  async setupCall(method: MethodName, args: unknown[]): Promise<Record<string, unknown>> {
+  /**
+   * A call the run needs to succeed that no clause of ours is about (Open*, Close* of objects). `name`:
+   * what the trace calls the handle it returns (the model named it before it was opened).
+   */
+  async setupCall(method: MethodName, args: unknown[], name?: string): Promise<Record<string, unknown>> {
     let reply: Reply<Record<string, unknown>>;
+    const ready = await this.ready(args);
+    if (name) this.trace.reserve(name);
     try {
-      reply = await this.session.call(method, args);
+      reply = await this.session.call(method, ready);
     } catch (error) {
       if (error instanceof TargetError) throw new TargetFault('setup', error.message);
       throw new HarnessProblem(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);

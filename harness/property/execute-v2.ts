@@ -53,7 +53,8 @@ export async function runStepV2(ctx: RunContext, step: StepV2): Promise<void> {
     case 'BadHandleV2': {
       const r = badV2Handles(ctx.env, m, step)!;
       if (step.call === 'ApiGetNotifyV2') {
-        const o = await ctx.settle(ctx.start('ApiGetNotifyV2', [ctx.handle(r.notifyId)]), ctx.env.timeouts.readMs, [GET2.badNotify]);
+        // The wrong-type handle may be a fixture handle not opened yet.
+        const o = await ctx.settle(ctx.start('ApiGetNotifyV2', await ctx.ready([ctx.handle(r.notifyId)])), ctx.env.timeouts.readMs, [GET2.badNotify]);
         return ctx.judge(m.badCall(o, [{ id: r.notifyId, expected: 'notify', refs: [GET2.badNotify] }], V2_SECTIONS.get) ?? unexpectedlyGood(r.notifyId));
       }
       const targeted = r.objectKind === 'group';

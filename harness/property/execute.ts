@@ -255,7 +255,8 @@ async function badHandle(ctx: RunContext, step: Extract<Step, { op: 'BadHandle' 
       return ctx.judge(m.judgeUnblock(r.notifyId, o));
     }
     case 'ApiGetNotify': {
-      const args = ctx.env.version === 2 ? [h(r.notifyId), ctx.env.timeouts.probeMs] : [h(r.notifyId)];
+      // The wrong-type handle may be a fixture handle not opened yet.
+      const args = await ctx.ready(ctx.env.version === 2 ? [h(r.notifyId), ctx.env.timeouts.probeMs] : [h(r.notifyId)]);
       const o = await ctx.settle(ctx.start('ApiGetNotify', args), ctx.env.timeouts.readMs, [GET.badNotify]);
       return ctx.judge(m.badCall(o, [{ id: r.notifyId, expected: 'notify', refs: [GET.badNotify] }], 'x.66')!);
     }
@@ -297,6 +298,5 @@ async function closeObjectHandle(ctx: RunContext, kind: 'cluster' | 'key' | Obje
   if (!id) throw new HarnessProblem(`no live handle for ${target}`);
   await ctx.setupCall(CLOSE_METHOD[kind], [ctx.handle(id)]);
   m.handleClosed(id);
-  if (kind === 'key') await ctx.openKey(target.slice('key:'.length));
-  else await ctx.open(kind, target);
+  await ctx.open(kind, target);
 }

@@ -10,17 +10,34 @@ export class Trace {
   readonly lines: string[] = [];
   private readonly names = new Map<Handle, string>();
   private readonly counts = new Map<string, number>();
+  private readonly used = new Set<string>();
+  private readonly reserved = new Map<string, string>();
 
   /** Gives a handle its symbolic name the first time it is seen, from the parameter it came in. */
   name(handle: Handle, kind: string): string {
     let name = this.names.get(handle);
     if (!name) {
-      const n = (this.counts.get(kind) ?? 0) + 1;
-      this.counts.set(kind, n);
-      name = `${kind}#${n}`;
+      name = this.reserved.get(kind);
+      if (name) this.reserved.delete(kind);
+      else {
+        // Past any name reserve() gave out of turn.
+        let n = this.counts.get(kind) ?? 0;
+        do name = `${kind}#${++n}`;
+        while (this.used.has(name));
+        this.counts.set(kind, n);
+      }
       this.names.set(handle, name);
+      this.used.add(name);
     }
     return name;
+  }
+
+  /**
+   * The next new handle of the kind `name` is of (its part before '#') gets `name`: a handle the run
+   * named before the server returned it (a fixture handle opened on its first use).
+   */
+  reserve(name: string): void {
+    this.reserved.set(name.slice(0, name.indexOf('#')), name);
   }
 
   known(handle: Handle): string | undefined {
