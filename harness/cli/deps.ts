@@ -52,17 +52,14 @@ export function defaultDeps(): CliDeps {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createTarget } = require('../target/resolve') as typeof import('../target/resolve');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { targetOptions } = require('../run-config/config') as typeof import('../run-config/config');
+      const { clustersOf, onCluster, targetOptions } = require('../run-config/config') as typeof import('../run-config/config');
       // A fault of the target in the cleanup's session is one of the run: no clause is in flight there,
       // so it is a run-level ERROR (the harness entry of the reports), never only a line on stderr.
       const faults: string[] = [];
       return withCleanup(
         {
           // Each cluster of the run with its own control (the reach is otherwise the run's).
-          targets: [{ target: options.target, control: options.control }, ...(options.moreClusters ?? [])].map(({ target, control }) => () => {
-            const { control: _first, ...reach } = options;
-            return createTarget(target, targetOptions({ ...reach, ...(control !== undefined ? { control } : {}) }));
-          }),
+          targets: clustersOf(options).map((cluster) => () => createTarget(cluster.target, targetOptions(onCluster(options, cluster)))),
           ms: Math.max(1000, Math.round(5000 * options.timeoutMultiplier)),
           log: (line) => rawStderr(`${line}\n`),
           fault: (message) => faults.push(message),

@@ -76,11 +76,20 @@ export function loadRunConfig(): RunConfig {
 export function laneOf(config: RunConfig, workerId: string | undefined): RunConfig {
   const { moreClusters, ...rest } = config;
   if (!moreClusters?.length) return rest;
-  const clusters: Cluster[] = [{ target: config.target, ...(config.control !== undefined ? { control: config.control } : {}) }, ...moreClusters];
+  const clusters = clustersOf(config);
   const id = Number(workerId);
-  const lane = clusters[Number.isInteger(id) && id >= 1 ? (id - 1) % clusters.length : 0];
-  const { control: _first, ...reach } = rest;
-  return { ...reach, target: lane.target, ...(lane.control !== undefined ? { control: lane.control } : {}) };
+  return onCluster(rest, clusters[Number.isInteger(id) && id >= 1 ? (id - 1) % clusters.length : 0]);
+}
+
+/** Every cluster of a run: the first (its target and control), then the others. */
+export function clustersOf(config: Cluster & { moreClusters?: Cluster[] }): Cluster[] {
+  return [{ target: config.target, ...(config.control !== undefined ? { control: config.control } : {}) }, ...(config.moreClusters ?? [])];
+}
+
+/** `config` with the target and control of `cluster` (and no other's control). */
+export function onCluster<T extends Cluster>(config: T, cluster: Cluster): T {
+  const { control: _other, ...rest } = config;
+  return { ...rest, target: cluster.target, ...(cluster.control !== undefined ? { control: cluster.control } : {}) } as T;
 }
 
 /** The reach fields of any object that has them (and nothing else: no password can come along). */

@@ -10,7 +10,7 @@ import type { Observation } from '../recorder/observation';
 import type { Target } from '../../cmrp/contract';
 import type { ProtocolVersion } from '../../cmrp/constants';
 import type * as TargetResolve from '../target/resolve';
-import { RUN_CONFIG_ENV, reachOf, targetOptions, type Cluster, type RunConfig, type TargetReach } from '../run-config/config';
+import { RUN_CONFIG_ENV, clustersOf, onCluster, reachOf, targetOptions, type Cluster, type RunConfig, type TargetReach } from '../run-config/config';
 import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
 import { ObservationTail } from './observation-tail';
@@ -194,11 +194,7 @@ function causeOf(path: string, test: string, ran: TestResult | undefined, jestRa
  */
 async function preflightClusters(options: RunOptions): Promise<string> {
   if (!options.moreClusters?.length) return (await preflight(options)).description;
-  const clusters = [{ target: options.target, control: options.control }, ...options.moreClusters];
-  const checked = await Promise.all(clusters.map(({ target, control }) => {
-    const { control: _first, ...reach } = options;
-    return preflight({ ...reach, target, ...(control !== undefined ? { control } : {}) });
-  }));
+  const checked = await Promise.all(clustersOf(options).map((cluster) => preflight(onCluster(options, cluster))));
   const problem = inequivalence(checked);
   if (problem) throw new UsageError(problem);
   return `${checked.length} equivalent clusters: ${checked.map((c) => c.description).join('; ')}`;
