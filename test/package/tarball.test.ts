@@ -58,8 +58,11 @@ describe('the npm package, installed from its tarball into an empty folder', () 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('ships the CLI, its data and schemas, and nothing of the project’s own tests and tools', () => {
-    for (const needed of ['bin/cmrp-notify-conformance.js', 'dist/harness/cli/main.js', 'vectors/catalogue.schema.json', 'docs/results.schema.json', 'docs/cli.md', 'README.md', 'package.json']) {
+  it('ships the CLI, its data and schemas, the worker bundle, and nothing of the project’s own tests and tools', () => {
+    // The worker bundle and its manifest too (harness/runner/worker-bundle.ts): without them a run's Jest
+    // workers load dist/ module by module.
+    const bundle = ['dist/harness/runner/worker-modules.js', 'dist/harness/runner/worker-modules.json', 'dist/harness/runner/worker-environment-bundled.js'];
+    for (const needed of ['bin/cmrp-notify-conformance.js', 'dist/harness/cli/main.js', 'vectors/catalogue.schema.json', 'docs/results.schema.json', 'docs/cli.md', 'README.md', 'package.json', ...bundle]) {
       expect(files).toContain(needed);
     }
     expect(files.some((f) => f.startsWith('vectors/catalogue/') && f.endsWith('.json'))).toBe(true);
