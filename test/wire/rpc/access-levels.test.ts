@@ -24,7 +24,6 @@ const ENV = { CMRP_PASSWORD: PASSWORD, CMRP_READ_PASSWORD: READ_PASSWORD };
 const SERVE_ARGS = ['--listen', 'dcerpc:127.0.0.1:0', '--control-listen', 'tcp:127.0.0.1:0', '--user', USER, '--read-user', READER];
 
 interface Results {
-  targetDescription: string;
   clauses: { id: string; verdict: string; message?: string }[];
 }
 
