@@ -5,7 +5,8 @@
 // files a few kilobytes. So a fresh run would start them last and end on one busy core.
 //
 // This keeps Jest's timings where it has them and, for a file without, uses the weight below: about how
-// many seconds the file takes alone on a quiet 2-core machine (measured 2026-12-05, rounded). A file
+// many seconds the file takes alone on a 2-core machine (measured 2026-12-06 beside a benchmark, rounded;
+// test/wire/codec/crosscheck.test.ts kept from 2026-12-05: it needs tshark, which that machine lacked). A file
 // neither timed nor listed counts as UNKNOWN_S, so it still goes before the quick files Jest knows.
 // Only the order changes: every file runs. A listed file that no longer exists stops the run, naming it.
 const { existsSync } = require('node:fs');
@@ -14,31 +15,38 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Seconds alone, for the files of ten seconds or more (and the one-line proof files). */
+/** Seconds alone, for the files of eight seconds or more (and the one-line proof files). */
 const WEIGHTS_S = {
-  'test/e2e/cli.test.ts': 60,
-  'test/faults/matrix.test.ts': 49,
-  'test/faults/cli.test.ts': 48,
-  'test/adapter/served-reference.test.ts': 42,
+  'test/e2e/cli.test.ts': 48,
+  'test/faults/matrix.test.ts': 43,
   'test/package/tarball.test.ts': 40,
-  'test/property/mutants.test.ts': 21,
+  'test/faults/cli.test.ts': 34,
+  'test/variants/variants-v3.test.ts': 24,
+  'test/suite/power-v2.test.ts': 20,
   'test/wire/rpc/secrets-run.test.ts': 20,
-  'test/suite/cleanup.test.ts': 18,
-  'test/e2e/other-names-dcerpc.test.ts': 18,
-  'test/wire/rpc/hostile-client.test.ts': 17,
+  'test/adapter/faults.test.ts': 18,
+  'test/suite/power-v3.test.ts': 17,
+  'test/profile/inband.test.ts': 17,
+  'test/faults/sessions.test.ts': 16,
+  'test/property/mutants.test.ts': 16,
   'test/wire/codec/crosscheck.test.ts': 15,
-  'test/variants/variants-v2.test.ts': 15,
-  'test/variants/variants-v3.test.ts': 15,
-  'test/adapter/faults.test.ts': 15,
-  'test/wire/rpc/cli.test.ts': 14,
-  'test/profile/inband.test.ts': 14,
-  'test/faults/sessions.test.ts': 14,
-  'test/wire/rpc/parity.test.ts': 13,
-  'test/adapter/protocol-doc.test.ts': 13,
-  'test/wire/rpc/auth-parity.test.ts': 11,
-  'test/wire/rpc/access-levels.test.ts': 11,
-  'test/suite/power-v2.test.ts': 9,
-  'test/suite/power-v3.test.ts': 9,
+  'test/wire/rpc/builtin-wire.test.ts': 14,
+  'test/wire/rpc/hostile-auth.test.ts': 14,
+  'test/profile/inband-mutant.test.ts': 14,
+  'test/wire/rpc/nodes-and-security.test.ts': 14,
+  'test/adapter/python-example.test.ts': 13,
+  'test/e2e/other-names-dcerpc.test.ts': 13,
+  'test/wire/rpc/auth-parity.test.ts': 12,
+  'test/adapter/protocol-doc.test.ts': 11,
+  'test/wire/rpc/cli.test.ts': 11,
+  'test/property/reference.test.ts': 11,
+  'test/property/python.test.ts': 11,
+  'test/variants/variants-v2.test.ts': 10,
+  'test/wire/rpc/hostile-client.test.ts': 10,
+  'test/wire/rpc/access-levels.test.ts': 10,
+  'test/wire/rpc/parity.test.ts': 9,
+  'test/adapter/served-reference.test.ts': 9,
+  'test/session/hangs.test.ts': 8,
 };
 
 /** A file neither Jest nor the list has timed: a guess above the typical file (about 1 s). */

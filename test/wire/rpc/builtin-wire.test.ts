@@ -1,8 +1,8 @@
 // `builtin` (the default; `builtin:wire` its older name): the builtin reference judged with its own wire
-// face. Through the command line, a full run leaves at most 75 server clauses NOT-TESTED in version 3 and
-// 40 in version 2 (issue 16's bound, a regression guard), and every clause only a binding with an RPC
-// runtime can judge (the rpcRuntime sequences' and the transport checks', 2.1/R1 through the face's
-// endpoint mapper) is PASS in both versions where `builtin:inproc` leaves it NOT-TESTED; each wire mutant of
+// face. Through the command line, every clause only a binding with an RPC runtime can judge (the
+// rpcRuntime sequences' and the transport checks', 2.1/R1 through the face's endpoint mapper) is
+// NOT-TESTED under `builtin:inproc` (test/e2e/cli.test.ts holds the full default run to issue 16's bound
+// of NOT-TESTED server clauses, and these clauses to PASS, in both versions); each wire mutant of
 // the face is caught by its own clause; every variant gets no FAIL over the face; the spec's forms and
 // refusals; the face's passwords appear in nothing it reports; and a file with no rpcRuntime sequence
 // serves no face.
@@ -19,7 +19,6 @@ import { defaultTimeouts } from '../../../harness/session/session';
 import { bindRoles } from '../../../harness/profile/resolve';
 import { runTransportChecks } from '../../../harness/suite/transport-security';
 import { faceClauses } from '../../support/wire-face';
-import { DYNAMIC_ENDPOINTS } from '../../../harness/suite/transport-checks';
 import { FACE_MUTANTS, isBuiltinWire, parseBuiltinSpec } from '../../../harness/target/builtin-spec';
 import { startWireFace } from '../../../harness/target/builtin-wire';
 import { createTarget } from '../../../harness/target/resolve';
@@ -29,7 +28,6 @@ import { eptMap } from '../../../wire/rpc/client/epm';
 import { clusapiSyntax } from '../../../harness/target/dcerpc';
 import { UsageError } from '../../../cmrp/errors';
 import type { Observation } from '../../../harness/recorder/observation';
-import { notPassed } from './support';
 import { scaled } from '../../support/time-scale';
 import { packageRoot } from '../../../cmrp/package-info';
 import { ClauseBook } from '../../../harness/model/clauses';
@@ -39,12 +37,9 @@ import { VARIANT_DEFINITIONS } from '../../../reference/variants';
 const BIN = join(packageRoot(), 'bin', 'cmrp-notify-conformance.js');
 
 interface Results {
-  clauses: { id: string; party: string; verdict: string; message?: string }[];
+  clauses: { id: string; verdict: string; message?: string }[];
   targetDescription: string;
 }
-
-/** Issue 16's bound on the server clauses a full `builtin` run may leave NOT-TESTED, per protocol version. */
-const NOT_TESTED_BOUND = { 3: 75, 2: 40 } as const;
 
 describe('builtin through the command line', () => {
   let dir: string;
@@ -53,10 +48,10 @@ describe('builtin through the command line', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** A run against `target`; undefined: no --target at all, the default. */
-  const run = (label: string, target: string | undefined, args: string[]): { status: number | null; results: Results; stderr: string } => {
+  /** A run against `target`. */
+  const run = (label: string, target: string, args: string[]): { status: number | null; results: Results; stderr: string } => {
     const json = join(dir, `${label}.json`);
-    const result = spawnSync(process.execPath, [BIN, 'run', ...(target === undefined ? [] : ['--target', target]), ...args, '--json', json, '--junit', join(dir, `${label}.xml`), '--markdown', join(dir, `${label}.md`), '--html', join(dir, `${label}.html`)], {
+    const result = spawnSync(process.execPath, [BIN, 'run', '--target', target, ...args, '--json', json, '--junit', join(dir, `${label}.xml`), '--markdown', join(dir, `${label}.md`), '--html', join(dir, `${label}.html`)], {
       cwd: dir,
       encoding: 'utf8',
       timeout: scaled(300_000),
@@ -69,21 +64,15 @@ describe('builtin through the command line', () => {
   };
   const select = (ids: string[]) => ids.flatMap((id) => ['--clause', id]);
 
-  it.each([3, 2] as const)('protocol version %s: a full run leaves at most the bound of server clauses NOT-TESTED, every clause of the wire face PASS (builtin:inproc leaves them NOT-TESTED)', (version) => {
+  // The full default run's own checks (at most issue 16's bound NOT-TESTED, every face clause PASS) are in
+  // test/e2e/cli.test.ts, which makes that run for its exit code and reports anyway.
+  it.each([3, 2] as const)('protocol version %s: builtin:inproc leaves every clause of the wire face NOT-TESTED (exit 2: nothing judged)', (version) => {
     const ids = faceClauses(version);
-    expect(ids).toEqual(expect.arrayContaining(version === 3 ? [DYNAMIC_ENDPOINTS, '2.1/R14', '2.1/R24', '2.2.1.6/R1', '3.1.3/R4', '3.1.4.2.66/R16', '3.1.4.2.137/R18'] : ['2.1/R2', '2.1/R23', '2.2.1.1/R1', '3.1.3/R4']));
-    // The whole catalogue, as a user's default run: the default target is builtin, named by nobody.
-    const full = run(`full-v${version}`, undefined, ['--protocol-version', String(version)]);
-    const serverNotTested = full.results.clauses.filter((c) => c.party === 'server' && c.verdict === 'NOT-TESTED');
-    expect(serverNotTested.length).toBeLessThanOrEqual(NOT_TESTED_BOUND[version]);
-    expect(notPassed(full.results, ids)).toEqual([]);
-    expect(full.results.clauses.filter((c) => c.verdict === 'FAIL' || c.verdict === 'ERROR')).toEqual([]);
-    expect(full.status).toBe(0);
-    expect(full.results.targetDescription).toBe('builtin with its wire face');
+    expect(ids.length).toBeGreaterThan(0);
     const inProcess = run(`inproc-v${version}`, 'builtin:inproc', ['--protocol-version', String(version), ...select(ids)]);
     expect(inProcess.results.clauses.filter((c) => ids.includes(c.id)).map((c) => c.verdict)).toEqual(ids.map(() => 'NOT-TESTED'));
     expect(inProcess.status).toBe(2);
-  }, scaled(600_000));
+  }, scaled(300_000));
 
   // Each wire mutant of the face beside a clause it leaves alone: caught by its own clause, nothing else.
   it.each([

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accessLevelClauses, generalClauses } from './access-clauses';
 import { startServe, type ServedProcess } from './served-process';
 
 const CLI = join(__dirname, 'fixtures/cli.js');
@@ -87,14 +88,20 @@ describe('a whole authenticated run writes the password nowhere', () => {
   // Every suite file and the property run, each with the password; the property's budget is cut to a few
   // sequences (--runs 4): it decides nothing this test looks at (its power is test/property's), and 200
   // sequences over dcerpc: were most of these runs' time.
-  it('the whole suite at packet privacy against the served reference: conformant, in both protocol versions', () => {
-    for (const version of ['3', '2']) {
-      const run = cli(`run v${version}`, ['run', ...target(reference), '--protocol-version', version, '--runs', '4', '--json', `reports/v${version}.json`, '--junit', `reports/v${version}.xml`, '--markdown', `reports/v${version}.md`]);
+  it('the whole suite at packet privacy against the served reference: conformant, every access-level clause PASS, in both protocol versions', () => {
+    for (const version of [3, 2] as const) {
+      const run = cli(`run v${version}`, ['run', ...target(reference), '--protocol-version', String(version), '--runs', '4', '--json', `reports/v${version}.json`, '--junit', `reports/v${version}.xml`, '--markdown', `reports/v${version}.md`]);
       expect(run.stdout).toContain('CONFORMANT (exit 0)');
       expect(run.status).toBe(0);
-      const results = JSON.parse(readFileSync(join(dir, `reports/v${version}.json`), 'utf8')) as { clauses: { id: string; verdict: string }[] };
+      const results = JSON.parse(readFileSync(join(dir, `reports/v${version}.json`), 'utf8')) as { targetDescription: string; clauses: { id: string; verdict: string; message?: string }[] };
       expect(results.clauses.filter((c) => c.verdict === 'FAIL' || c.verdict === 'ERROR')).toEqual([]);
       expect(results.clauses.find((c) => c.id === '3.1.3/R4')?.verdict).toBe('PASS');
+      // The runs open Read connections as READER: every access-level clause is judged, and PASS (the rest
+      // of the access-level tests are test/wire/rpc/access-levels.test.ts's).
+      expect(results.targetDescription).toContain(`SPNEGO(NTLM) at packet privacy as ${USER}; Read access as ${READER}`);
+      const ids = [...accessLevelClauses(version), ...generalClauses(version)];
+      expect(results.clauses.filter((c) => ids.includes(c.id) && c.verdict !== 'PASS').map((c) => `${c.id} ${c.verdict}: ${c.message}`)).toEqual([]);
+      expect(Object.fromEntries(ids.map((id) => [id, results.clauses.find((c) => c.id === id)?.verdict]))).toEqual(Object.fromEntries(ids.map((id) => [id, 'PASS'])));
     }
   }, 300_000);
 
