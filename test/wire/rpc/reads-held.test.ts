@@ -1,7 +1,7 @@
 // ReadsHeld: the served reference counts, per port, the reads it has received and not answered; its
 // control adapter offers that count as a query; and a dcerpc target whose control offers it asks before
 // it releases a blocked read by another connection (the proof that replaces the ordering gap), falling
-// back to the gap where the answer proves nothing or does not come.
+// back to the gap where the answer proves nothing, fails, or does not come before the gap has passed.
 import { REFERENCE_IDENTITY } from '../../../harness/cli/serve';
 import { createBuiltinTarget } from '../../../harness/target/builtin';
 import { createDcerpcTarget } from '../../../harness/target/dcerpc';
@@ -34,12 +34,14 @@ async function targetWith(answer: (hNotify: string) => Promise<number>): Promise
     verbs: base.verbs,
     apply: (s) => base.apply(s),
     readsHeld: async (hNotify) => {
+      const entry: [string, number | string] = [hNotify, 'no answer'];
+      asked.push(entry);
       try {
         const held = await answer(hNotify);
-        asked.push([hNotify, held]);
+        entry[1] = held;
         return held;
       } catch (error) {
-        asked.push([hNotify, (error as Error).message]);
+        entry[1] = (error as Error).message;
         throw error;
       }
     },
@@ -75,6 +77,8 @@ test('a read the server holds is counted on its port until it is answered; the t
 test.each([
   ['answers fewer reads than were sent', async () => 0, 0],
   ['fails', async () => Promise.reject(new Error('the control is gone')), 'the control is gone'],
+  // Were the call to wait for the answer, it would hang until its own timeout (120 s).
+  ['never answers', () => new Promise<number>(() => undefined), 'no answer'],
 ])('where ReadsHeld %s, the ordering gap orders the calls as before', async (_, answer, answered) => {
   const { target, asked } = await targetWith(answer);
   const connection = await target.connect({ protocolVersion: 3 });

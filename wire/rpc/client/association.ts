@@ -23,7 +23,7 @@ export interface AssociationOptions extends ConnectionLimits {
   /**
    * Proof, where the caller has one, that the server has read the requests still unanswered (most recent
    * last): true lets the next call go out on another connection at once; false (it cannot tell, or not
-   * yet) leaves the ordering gap to be waited. Bounded by the gap's own cap; a failure counts as false.
+   * yet), a failure, or no answer before the ordering gap has passed leaves the gap to be waited out.
    */
   received?: (unanswered: readonly SentRequest[]) => Promise<boolean>;
 }
@@ -150,20 +150,22 @@ export class RpcAssociation {
     const last = this.lastUsed;
     if (!last?.alive || this.lastAnswered) return;
     await within(Promise.race([last.flushed, last.closed]), capMs);
-    if (this.options.received && (await this.proven(capMs))) return;
     const wait = (this.lastFlushAt ?? 0) + (this.options.orderingGapMs ?? DEFAULT_ORDERING_GAP_MS) - Date.now();
-    if (wait > 0) await delay(wait);
-  }
-
-  private async proven(capMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([this.options.received!([...this.unanswered]), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), capMs)))]);
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    if (wait <= 0) return;
+    const { received } = this.options;
+    if (!received) return delay(wait);
+    // The proof or the end of the gap, whichever comes first: never later than without a proof.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      received([...this.unanswered]).then(
+        (proven) => {
+          if (!proven) return;
+          clearTimeout(timer);
+          resolve();
+        },
+        () => undefined,
+      );
+    });
   }
 
   /** Closes every connection: the server runs down the group's context handles. */
