@@ -48,6 +48,8 @@ export interface DcerpcTargetOptions {
    * three authenticated handshakes) are skipped. A server the user names is always probed.
    */
   known?: { protocolVersions: ProtocolVersion[]; notifyV2: boolean };
+  /** The ordering gap of every association (wire/rpc/client/association.ts; default 5 ms): tests set it. */
+  orderingGapMs?: number;
 }
 
 export interface DcerpcAuth {
@@ -154,7 +156,7 @@ export async function createDcerpcTarget(spec: string, { host, port }: DcerpcAdd
       const at = connectOptions.node === undefined ? endpoint : await nodes.endpointOf(connectOptions.node, version);
       let association: RpcAssociation;
       try {
-        association = await RpcAssociation.open(at, clusapiSyntax(version), { ...limits, ...securityFor(auth, at.host), ...(received ? { received } : {}) });
+        association = await RpcAssociation.open(at, clusapiSyntax(version), { ...limits, ...securityFor(auth, at.host), ...(received ? { received } : {}), ...(options.orderingGapMs !== undefined ? { orderingGapMs: options.orderingGapMs } : {}) });
       } catch (error) {
         const failure = asTargetError(`bind clusapi ${version}.0${level === 'read' ? ` as the Read account ${accountName(readAuth!.credentials)}` : ''}`, error);
         // A refused logon of the second account: say where its password comes from (never the password).

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 /** The dcerpc target with the reference's control, its ReadsHeld answering `answer`; records each port asked about and the answer. */
-async function targetWith(answer: (hNotify: string) => Promise<number>): Promise<{ target: Target; asked: [string, number | string][] }> {
+async function targetWith(answer: (hNotify: string) => Promise<number>, orderingGapMs: number): Promise<{ target: Target; asked: [string, number | string][] }> {
   const base = reference.control!;
   const asked: [string, number | string][] = [];
   const control: ClusterControl = {
@@ -46,7 +46,7 @@ async function targetWith(answer: (hNotify: string) => Promise<number>): Promise
       }
     },
   };
-  const target = await createDcerpcTarget(`dcerpc:127.0.0.1:${listener.address.port}`, { host: '127.0.0.1', port: listener.address.port }, { control });
+  const target = await createDcerpcTarget(`dcerpc:127.0.0.1:${listener.address.port}`, { host: '127.0.0.1', port: listener.address.port }, { control, orderingGapMs });
   return { target, asked };
 }
 
@@ -60,7 +60,8 @@ async function blockedThenReleased(connection: ClusapiConnection): Promise<{ hNo
 }
 
 test('a read the server holds is counted on its port until it is answered; the target asks before releasing it', async () => {
-  const { target, asked } = await targetWith(async (hNotify) => heldReads.count(hNotify));
+  // A gap no test waits out: the unblock can only have gone at once, on the proof.
+  const { target, asked } = await targetWith(async (hNotify) => heldReads.count(hNotify), 3_600_000);
   const connection = await target.connect({ protocolVersion: 3 });
   try {
     const { hNotify, released } = await blockedThenReleased(connection);
@@ -80,7 +81,8 @@ test.each([
   // Were the call to wait for the answer, it would hang until its own timeout (120 s).
   ['never answers', () => new Promise<number>(() => undefined), 'no answer'],
 ])('where ReadsHeld %s, the ordering gap orders the calls as before', async (_, answer, answered) => {
-  const { target, asked } = await targetWith(answer);
+  // A gap long enough that the query goes out before it ends, short enough to be waited out here.
+  const { target, asked } = await targetWith(answer, 300);
   const connection = await target.connect({ protocolVersion: 3 });
   try {
     const { hNotify, released } = await blockedThenReleased(connection);
