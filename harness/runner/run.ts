@@ -193,8 +193,8 @@ function causeOf(path: string, test: string, ran: TestResult | undefined, jestRa
  * NOT-TESTED on another depending on which worker ran it. Either refuses the run (exit 2, one line).
  */
 async function preflightClusters(options: RunOptions): Promise<string> {
-  if (!options.moreClusters?.length) return (await preflight(options)).description;
   const checked = await Promise.all(clustersOf(options).map((cluster) => preflight(onCluster(options, cluster))));
+  if (checked.length === 1) return checked[0].description;
   const problem = inequivalence(checked);
   if (problem) throw new UsageError(problem);
   return `${checked.length} equivalent clusters: ${checked.map((c) => c.description).join('; ')}`;

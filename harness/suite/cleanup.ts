@@ -97,37 +97,28 @@ export async function withCleanup<T>(options: CleanupOptions, body: () => Promis
       }
     }),
   );
-  await Promise.all(
-    clusters.map(async (cluster) => {
-      const control = cluster.target?.control;
-      try {
-        const before = await sweep(control, OWN_PREFIX_ROOT, options.ms);
-        // Without a control nothing can be created; a control without ListObjects is worth a word.
-        if (before.skipped && control) options.log(`cleanup${cluster.label}: objects of the suite's own (${OWN_PREFIX_ROOT}...) cannot be looked for: ${before.skipped}; only what each sequence creates is deleted after it`);
-        const line = summary(`cleanup${cluster.label} before the run (leftovers of an earlier run)`, before);
-        if (line) options.log(line);
-        if (before.faults.length) fault(cluster, 'before the run (deleting leftovers of earlier runs)', before.faults[0]);
-      } catch (error) {
-        fault(cluster, 'before the run (looking for leftovers of earlier runs)', messageOf(error));
-      }
-    }),
-  );
+  /** One sweep of every cluster for `prefix`: what it deleted is logged, a fault of the target is one of the run. */
+  const sweepAll = (prefix: string, when: string, what: string) =>
+    Promise.all(
+      clusters.map(async (cluster) => {
+        const control = cluster.target?.control;
+        // The sweep for every run's prefix is the one for what earlier runs left.
+        const leftovers = prefix === OWN_PREFIX_ROOT;
+        try {
+          const swept = await sweep(control, prefix, options.ms);
+          // Without a control nothing can be created; a control without ListObjects is worth a word.
+          if (swept.skipped && control && leftovers) options.log(`cleanup${cluster.label}: objects of the suite's own (${OWN_PREFIX_ROOT}...) cannot be looked for: ${swept.skipped}; only what each sequence creates is deleted after it`);
+          const line = summary(`cleanup${cluster.label} ${when}${leftovers ? ' (leftovers of an earlier run)' : ''}`, swept);
+          if (line) options.log(line);
+          if (swept.faults.length) fault(cluster, `${when} (deleting ${what})`, swept.faults[0]);
+        } catch (error) {
+          fault(cluster, `${when} (looking for ${what})`, messageOf(error));
+        }
+      }),
+    );
+  await sweepAll(OWN_PREFIX_ROOT, 'before the run', 'leftovers of earlier runs');
   let cleaned: Promise<void> | undefined;
-  const cleanUp = (when: string): Promise<void> =>
-    (cleaned ??= (async () => {
-      await Promise.all(
-        clusters.map(async (cluster) => {
-          try {
-            const after = await sweep(cluster.target?.control, prefix, options.ms);
-            const line = summary(`cleanup${cluster.label} ${when}`, after);
-            if (line) options.log(line);
-            if (after.faults.length) fault(cluster, `${when} (deleting this run's objects)`, after.faults[0]);
-          } catch (error) {
-            fault(cluster, `${when} (looking for this run's objects)`, messageOf(error));
-          }
-        }),
-      );
-    })());
+  const cleanUp = (when: string): Promise<void> => (cleaned ??= sweepAll(prefix, when, "this run's objects").then(() => undefined));
   const disposeAll = () => Promise.all(clusters.map((c) => c.target?.dispose()));
   const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
   const exit = options.exit ?? ((code: number) => process.exit(code));

@@ -39,7 +39,7 @@ export interface HelloResult {
   /** `nodeEndpoints`: how many nodes of the cluster a Connect may name (absent: 1). */
   capabilities: { notifyV2: boolean; accessLevels: AccessLevel[]; management?: boolean; nodeEndpoints?: number };
   /**
-   * The control verbs ("Control.<Verb>" requests) the adapter offers, the queries (ListObjects) and Batch;
+   * The control verbs ("Control.<Verb>" requests) the adapter offers, the queries (ListObjects, ReadsHeld) and Batch;
    * empty when it has no control adapter.
    */
   control: ControlOffer[];

@@ -2,9 +2,9 @@
 // the stimulus's other fields as params. The adapter answers only once the change has settled (every
 // indication it causes is queued), so the reply is the "settled" promise of the control contract.
 import { TargetError } from '../../../cmrp/contract';
-import { CONTROL_BATCH, CONTROL_VERBS, StimulusFailed, applyEach, type ClusterControl, type ControlOffer, type ControlVerb, type ListedObject, type Stimulus } from '../../../cmrp/control';
+import { CONTROL_BATCH, CONTROL_VERBS, StimulusFailed, applyEach, type ClusterControl, type ControlOffer, type ControlQuery, type ControlVerb, type ListedObject, type Stimulus } from '../../../cmrp/control';
 import { preview } from '../../../wire/adapter/codec';
-import { CONTROL_PREFIX, type BatchParams } from '../../../wire/adapter/protocol';
+import { CONTROL_PREFIX, type BatchErrorData, type BatchParams } from '../../../wire/adapter/protocol';
 import { ErrorReply } from './channel';
 import type { AdapterSupervisor } from './supervisor';
 
@@ -34,19 +34,22 @@ export class AdapterControl implements ClusterControl {
   }
 
   private async list(prefix: string): Promise<ListedObject[]> {
-    const method = `${CONTROL_PREFIX}ListObjects`;
-    const { channel } = await this.supervisor.live(method);
-    const result = (await channel.request(method, { prefix }, method, { timeoutMs: this.timeoutMs })) as { objects?: unknown };
-    if (!Array.isArray(result?.objects) || !result.objects.every(isListed)) throw new TargetError(method, 'protocol', 'the result is not {"objects": [...]} of listed objects');
+    const result = (await this.query('ListObjects', { prefix }, 'the result is not {"objects": [...]} of listed objects', (r) => Array.isArray(r.objects) && r.objects.every(isListed))) as { objects: ListedObject[] };
     return result.objects;
   }
 
   private async held(hNotify: string): Promise<number> {
-    const method = `${CONTROL_PREFIX}ReadsHeld`;
+    const result = (await this.query('ReadsHeld', { hNotify }, 'the result is not {"held": n} with n a whole number >= 0', (r) => Number.isInteger(r.held) && (r.held as number) >= 0)) as { held: number };
+    return result.held;
+  }
+
+  /** A query ("Control.<name>"): changes nothing; its result must pass `valid`, else `invalid` says what is wrong. */
+  private async query(name: ControlQuery, params: object, invalid: string, valid: (result: Record<string, unknown>) => boolean): Promise<unknown> {
+    const method = `${CONTROL_PREFIX}${name}`;
     const { channel } = await this.supervisor.live(method);
-    const result = (await channel.request(method, { hNotify }, method, { timeoutMs: this.timeoutMs })) as { held?: unknown };
-    if (!Number.isInteger(result?.held) || (result.held as number) < 0) throw new TargetError(method, 'protocol', 'the result is not {"held": n} with n a whole number >= 0');
-    return result.held as number;
+    const result = (await channel.request(method, params, method, { timeoutMs: this.timeoutMs })) as Record<string, unknown> | null;
+    if (typeof result !== 'object' || result === null || !valid(result)) throw new TargetError(method, 'protocol', invalid);
+    return result;
   }
 
   async apply(stimulus: Stimulus): Promise<void> {
@@ -81,7 +84,7 @@ export class AdapterControl implements ClusterControl {
       await channel.request(BATCH_METHOD, params, label, { timeoutMs: this.timeoutMs * Math.min(stimuli.length, BATCH_TIMEOUTS_MAX) });
     } catch (error) {
       if (!(error instanceof ErrorReply)) throw error;
-      const index = (error.data as { index?: unknown } | null | undefined)?.index;
+      const index: unknown = (error.data as Partial<BatchErrorData> | null | undefined)?.index;
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= stimuli.length) {
         throw new TargetError(label, 'malformed', `the error names no item of the batch in "data.index" (0..${stimuli.length - 1}): ${preview(error.data)} (error ${error.code}: ${preview(error.text)})`);
       }
