@@ -41,15 +41,20 @@ export function staticBindings(targetSpec: string, profile?: string): RoleBindin
 }
 
 export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
-  const bindings = await bindRolesOnly(options);
+  return allowProperties(options.target, await bindRolesOnly(options));
+}
+
+/** Gives `target`'s in-band stimuli the property policy of `bindings`; returns the bindings. */
+export function allowProperties(target: Target, bindings: RoleBindings): RoleBindings {
   // In-band stimuli set properties only where the bindings allow it (./properties.ts). Duck-typed: this
   // folder does not import harness/stimulus, which imports it.
-  const control = options.target.control as { allowProperties?: (policy: PropertyPolicy) => void } | undefined;
+  const control = target.control as { allowProperties?: (policy: PropertyPolicy) => void } | undefined;
   control?.allowProperties?.(propertyPolicy(bindings));
   return bindings;
 }
 
-async function bindRolesOnly(options: BindOptions): Promise<RoleBindings> {
+/** The bindings alone, without giving any target their property policy (see allowProperties). */
+export async function bindRolesOnly(options: BindOptions): Promise<RoleBindings> {
   if (options.profile !== undefined) {
     const profile = loadProfileFile(options.profile);
     return verifiedProfile(options, profile.roles, new Set(profile.disposable ?? []), profile.properties ?? {});

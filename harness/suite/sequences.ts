@@ -18,7 +18,30 @@ import type { Sequence } from '../sequence/types';
 import { runUnit } from './accounting';
 import { plannedSequences, sequenceFilePath } from './plan';
 import type { RoleBindings } from '../profile/bindings';
-import { bindRoles } from '../profile/resolve';
+import { allowProperties, bindRolesOnly, type BindOptions } from '../profile/resolve';
+
+/**
+ * Role bindings are made once per worker process, not once per suite file: this module is loaded once
+ * per worker (harness/suite/suite-environment.ts), and what the bindings depend on is the same for every
+ * file of the run (the target, the profile, the protocol version). The first file binds them from the
+ * initial cluster; every scripted sequence then starts from that cluster again (a Reset, or the in-band
+ * stimuli undoing their own changes), so discovering it anew for each file (a Reset, a connection and
+ * some fifty calls over the wire) could only find the same names. A binding that failed is not kept:
+ * the next file tries again, and the clauses of each file that could not bind are ERROR on their own.
+ * The bindings' property policy belongs to each file's target, so bindRoles gives it to every one.
+ */
+const boundRoles = new Map<string, Promise<RoleBindings>>();
+
+export function workerRoles(options: BindOptions): Promise<RoleBindings> {
+  const key = JSON.stringify([options.targetSpec, options.profile ?? null, options.protocolVersion]);
+  let bound = boundRoles.get(key);
+  if (!bound) {
+    bound = bindRolesOnly(options);
+    boundRoles.set(key, bound);
+    bound.catch(() => boundRoles.delete(key));
+  }
+  return bound.then((bindings) => allowProperties(options.target, bindings));
+}
 
 /** Declares the Jest tests of vectors/sequences/<name>.json. */
 export function sequenceSuite(name: string, { describe, test, afterAll }: JestApi): void {
@@ -46,11 +69,11 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
     return face;
   };
   const targetOf = async (sequence: Sequence): Promise<Target> => (sequence.rpcRuntime && isBuiltinWire(config.target) ? (await theFace()).target : theTarget());
-  // The server's names for the sequences' roles, bound once per file (docs/profiles.md); both faces of
-  // builtin serve one cluster file's names.
+  // The server's names for the sequences' roles (docs/profiles.md); both faces of builtin serve one
+  // cluster file's names.
   let roles: Promise<RoleBindings> | undefined;
   const theRoles = async (made: Target): Promise<RoleBindings> => {
-    roles ??= bindRoles({ targetSpec: config.target, profile: config.profile, target: made, protocolVersion: config.protocolVersion, callMs: timeouts.callMs });
+    roles ??= workerRoles({ targetSpec: config.target, profile: config.profile, target: made, protocolVersion: config.protocolVersion, callMs: timeouts.callMs });
     return roles;
   };
 
