@@ -11,7 +11,7 @@ import { defaultPropertyTimeouts, type PropertyTimeouts } from '../property/cont
 import { DEFAULT_RUNS, runProperty, type FailureReport } from '../property/runner';
 import { runHangs } from '../session/hangs';
 import type { Target } from '../../cmrp/contract';
-import { createTarget } from '../target/resolve';
+import { fileTarget } from './worker-state';
 import { runUnit } from './accounting';
 import { PROPERTY_TEST_NAME, planRun, plannedByRunner, propertyFileName, propertyShare } from './plan';
 
@@ -50,7 +50,7 @@ export function propertySuite(part: number, { describe, test, afterAll }: JestAp
           slowHint: 'a slow target needs a larger --timeout-multiplier, or a smaller --runs',
           work: async () => {
             try {
-              target = await createTarget(config.target, targetOptions(config));
+              target = await fileTarget(config);
             } catch (error) {
               throw new Error(`the target could not be started: ${error instanceof Error ? error.message : String(error)}`);
             }

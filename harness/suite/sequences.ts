@@ -4,13 +4,12 @@
 // on its clauses itself, and the runner makes ERROR of any test that never reported.
 import type { JestApi } from './jest-api';
 import type { Observation } from '../recorder/observation';
-import { loadRunConfig, replayCommand, targetOptions } from '../run-config/config';
+import { loadRunConfig, replayCommand } from '../run-config/config';
 import { runSequence } from '../sequence/interpret';
 import { loadSequenceFile } from '../sequence/load';
 import { defaultTimeouts } from '../session/session';
 import { runHangs } from '../session/hangs';
 import type { Target } from '../../cmrp/contract';
-import { createTarget } from '../target/resolve';
 import { isBuiltinWire } from '../target/builtin-spec';
 import type * as BuiltinWire from '../target/builtin-wire';
 import type { WireFace } from '../target/builtin-wire';
@@ -18,30 +17,7 @@ import type { Sequence } from '../sequence/types';
 import { runUnit } from './accounting';
 import { plannedSequences, sequenceFilePath } from './plan';
 import type { RoleBindings } from '../profile/bindings';
-import { allowProperties, bindRolesOnly, type BindOptions } from '../profile/resolve';
-
-/**
- * Role bindings are made once per worker process, not once per suite file: this module is loaded once
- * per worker (harness/suite/suite-environment.ts), and what the bindings depend on is the same for every
- * file of the run (the target, the profile, the protocol version). The first file binds them from the
- * initial cluster; every scripted sequence then starts from that cluster again (a Reset, or the in-band
- * stimuli undoing their own changes), so discovering it anew for each file (a Reset, a connection and
- * some fifty calls over the wire) could only find the same names. A binding that failed is not kept:
- * the next file tries again, and the clauses of each file that could not bind are ERROR on their own.
- * The bindings' property policy belongs to each file's target, so bindRoles gives it to every one.
- */
-const boundRoles = new Map<string, Promise<RoleBindings>>();
-
-export function workerRoles(options: BindOptions): Promise<RoleBindings> {
-  const key = JSON.stringify([options.targetSpec, options.profile ?? null, options.protocolVersion]);
-  let bound = boundRoles.get(key);
-  if (!bound) {
-    bound = bindRolesOnly(options);
-    boundRoles.set(key, bound);
-    bound.catch(() => boundRoles.delete(key));
-  }
-  return bound.then((bindings) => allowProperties(options.target, bindings));
-}
+import { fileTarget, workerRoles } from './worker-state';
 
 /** Declares the Jest tests of vectors/sequences/<name>.json. */
 export function sequenceSuite(name: string, { describe, test, afterAll }: JestApi): void {
@@ -52,7 +28,7 @@ export function sequenceSuite(name: string, { describe, test, afterAll }: JestAp
   // Made by the first test that needs it, so a target that cannot start is an ERROR of that test's clauses.
   let target: Promise<Target> | undefined;
   const theTarget = (): Promise<Target> => {
-    target ??= createTarget(config.target, targetOptions(config)).catch((error: unknown) => {
+    target ??= fileTarget(config).catch((error: unknown) => {
       throw new Error(`the target could not be started: ${error instanceof Error ? error.message : String(error)}`);
     });
     return target;

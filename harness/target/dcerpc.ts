@@ -43,9 +43,10 @@ export interface DcerpcTargetOptions {
   /** The endpoints of the cluster's other nodes (--node-target): connections to a named node go there. */
   nodeEndpoints?: DcerpcAddress[];
   /**
-   * What the server binds and serves when the suite serves it itself (builtin's wire face, whose
-   * reference declares both): the start-up probes (the versions bound, the account, version 2 ports:
-   * three authenticated handshakes) are skipped. A server the user names is always probed.
+   * What the server binds and serves, when the suite knows it already: it serves the server itself
+   * (builtin's wire face, whose reference declares both), or an earlier target of the same run probed
+   * it (harness/suite/worker-state.ts). The start-up probes (the versions bound, the account, version 2
+   * ports: three authenticated handshakes) are skipped.
    */
   known?: { protocolVersions: ProtocolVersion[]; notifyV2: boolean };
   /** The ordering gap of every association (wire/rpc/client/association.ts; default 5 ms): tests set it. */

@@ -7,6 +7,7 @@ import { createBuiltinTarget } from './builtin';
 import { BUILTIN_FORMS, inProcessOptions, parseBuiltinSpec } from './builtin-spec';
 import { loadClusterFile } from '../../reference';
 import { TargetError, type Target } from '../../cmrp/contract';
+import type { ProtocolVersion } from '../../cmrp/constants';
 import type * as DcerpcTargets from './dcerpc';
 import type { DcerpcAddress, DcerpcAuth } from './dcerpc';
 import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL } from '../../wire/auth/rpc/constants';
@@ -57,6 +58,8 @@ export interface TargetOptions {
   stimuli?: string;
   /** --node-target dcerpc:HOST[:PORT] (repeatable): the endpoints of the cluster's other nodes. */
   nodeTargets?: string[];
+  /** What an earlier target of the same dcerpc spec found by its start-up probes: they are skipped. */
+  known?: { protocolVersions: ProtocolVersion[]; notifyV2: boolean };
 }
 
 export async function createTarget(spec: string, options: TargetOptions = {}): Promise<Target> {
@@ -233,6 +236,7 @@ async function createWireTarget(spec: string, options: TargetOptions): Promise<T
       ...(auth ? { auth } : {}),
       ...(readAuth ? { readAuth } : {}),
       ...(nodeEndpoints.length ? { nodeEndpoints } : {}),
+      ...(options.known ? { known: options.known } : {}),
       ...(controlTarget ? { control: controlTarget.control, disposeControl: () => controlTarget.dispose() } : {}),
     });
   } catch (error) {
