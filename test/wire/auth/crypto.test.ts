@@ -1,7 +1,7 @@
 // MD4, RC4 and HMAC-MD5 against their RFCs' published test vectors.
 import { md4 } from '../../../wire/auth/crypto/md4';
 import { Rc4, rc4k } from '../../../wire/auth/crypto/rc4';
-import { hmacMd5 } from '../../../wire/auth/crypto/hmac-md5';
+import { HmacMd5Key, hmacMd5 } from '../../../wire/auth/crypto/hmac-md5';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -86,6 +86,11 @@ describe('HMAC-MD5 (RFC 2202 section 2)', () => {
   ];
   it.each(cases)('test case %s', (_n, key, data, mac) => {
     expect(hmacMd5(key, data).toString('hex')).toBe(mac);
+  });
+  it.each(cases)('test case %s with the key made once (HmacMd5Key), twice in a row', (_n, key, data, mac) => {
+    const k = new HmacMd5Key(key);
+    expect(k.mac(data).toString('hex')).toBe(mac);
+    expect(k.mac(data.subarray(0, 3), data.subarray(3)).toString('hex')).toBe(mac);
   });
   it('takes the message in parts as ConcatenationOf does', () => {
     expect(hmacMd5(Buffer.from('Jefe'), Buffer.from('what do ya '), Buffer.from('want for nothing?')).toString('hex')).toBe(

@@ -4,7 +4,7 @@
 // signature made or checked, so both ends must sign and verify PDUs in the same order.
 import { timingSafeEqual } from 'node:crypto';
 import { Rc4 } from '../crypto/rc4';
-import { hmacMd5 } from '../crypto/hmac-md5';
+import { HmacMd5Key } from '../crypto/hmac-md5';
 import { AuthError, malformed } from '../core/errors';
 import { u32le } from '../core/bytes';
 import { NTLMSSP, hasFlag } from './flags';
@@ -13,7 +13,8 @@ import { type Mode, sealKey, signKey } from './keys';
 export const SIGNATURE_LENGTH = 16;
 
 interface Direction {
-  readonly signKey: Buffer;
+  /** SigningKey, ready to MAC every message of the direction. */
+  readonly signKey: HmacMd5Key;
   readonly sealKey: Buffer;
   handle: Rc4;
   seq: number;
@@ -21,7 +22,7 @@ interface Direction {
 
 function direction(flags: number, exportedSessionKey: Buffer, mode: Mode): Direction {
   const seal = sealKey(flags, exportedSessionKey, mode);
-  return { signKey: signKey(exportedSessionKey, mode), sealKey: seal, handle: new Rc4(seal), seq: 0 };
+  return { signKey: new HmacMd5Key(signKey(exportedSessionKey, mode)), sealKey: seal, handle: new Rc4(seal), seq: 0 };
 }
 
 export class NtlmSession {
@@ -53,7 +54,7 @@ export class NtlmSession {
 
   /** Checksum of MAC() in 3.4.4.2: HMAC_MD5(SigningKey, SeqNum || Message)[0..7], RC4'd under key exchange. */
   private checksum(d: Direction, seq: number, message: Buffer): Buffer {
-    const c = hmacMd5(d.signKey, u32le(seq), message).subarray(0, 8);
+    const c = d.signKey.mac(u32le(seq), message).subarray(0, 8);
     return this.keyExchange ? d.handle.update(c) : Buffer.from(c);
   }
 
