@@ -119,6 +119,21 @@ export class HarnessProblem extends Error {
   }
 }
 
+/** A setup call the server answered, but not with ERROR_SUCCESS (a status or a fault). */
+class SetupRefused extends HarnessProblem {}
+
+/**
+ * The server refused to open a fixture handle in the read-only server state, where each ApiOpen* (and
+ * ApiGetRootKey) only SHOULD be accepted. Not a verdict: the sequence ends where it is (what it judged so
+ * far stands), and the run's later sequences open every handle before the server goes read-only.
+ */
+export class OpenRefusedInReadOnly extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OpenRefusedInReadOnly';
+  }
+}
+
 /**
  * What RunContext.handle() gives for a fixture handle the model holds but the server has not returned
  * yet: the calls that take handles open it (ApiOpen*) first, and put its wire value in its place.
@@ -153,6 +168,12 @@ export class RunContext {
     readonly model: NotifyModel,
     /** Orders racers: fast-check's scheduler in property runs, the recorded order in replays. */
     readonly interleave: (labels: string[]) => Promise<number[]>,
+    /**
+     * Opens every fixture handle not opened yet before the server goes read-only: where the server was seen
+     * to refuse an open there, and in reruns, which must not end early. Otherwise each is opened on its
+     * first use, read-only or not (most sequences use few of them).
+     */
+    private readonly openAllBeforeReadOnly = false,
   ) {}
 
   get control(): ClusterControl | undefined {
@@ -216,16 +237,19 @@ export class RunContext {
     const deferred = this.unopened.get(id);
     if (!deferred) return this.handle(id);
     this.unopened.delete(id);
-    const handle = await this.openOnWire(deferred.kind, deferred.target, id);
+    let handle: unknown;
+    try {
+      handle = await this.openOnWire(deferred.kind, deferred.target, id);
+    } catch (error) {
+      if (error instanceof SetupRefused && this.model.serverState === 'read-only') throw new OpenRefusedInReadOnly(`in the read-only server state, ${error.message}`);
+      throw error;
+    }
     if (typeof handle !== 'string') throw new HarnessProblem(`setup: no ${handleParam(deferred.kind)} came back for ${deferred.target}`);
     this.bind(id, handle);
     return handle;
   }
 
-  /**
-   * Opens every fixture handle not opened yet: before the server goes read-only, where it only SHOULD
-   * accept an ApiOpen* (a server that refuses must not turn a later first use into a harness problem).
-   */
+  /** Opens every fixture handle not opened yet (see openAllBeforeReadOnly). */
   async openAll(): Promise<void> {
     for (const id of [...this.unopened.keys()]) await this.openDeferred(id);
   }
@@ -268,7 +292,7 @@ export class RunContext {
   }
 
   async apply(stimulus: Stimulus): Promise<void> {
-    if (stimulus.verb === 'SetServerState' && stimulus.state === 'read-only') await this.openAll();
+    if (stimulus.verb === 'SetServerState' && stimulus.state === 'read-only' && this.openAllBeforeReadOnly) await this.openAll();
     this.trace.add(`control ${JSON.stringify(stimulus)}`);
     try {
       await this.control!.apply(stimulus);
@@ -390,7 +414,7 @@ export class RunContext {
       throw new HarnessProblem(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (reply.fault !== undefined || reply.status !== ERROR.SUCCESS) {
-      throw new HarnessProblem(`${method} did not succeed (${reply.fault !== undefined ? `fault ${reply.fault}` : `status ${reply.status}`})`);
+      throw new SetupRefused(`${method} did not succeed (${reply.fault !== undefined ? `fault ${reply.fault}` : `status ${reply.status}`})`);
     }
     return reply as Record<string, unknown>;
   }

@@ -17,7 +17,7 @@ import { ONLY_BY_METHOD, ONLY_THROUGH } from '../model/refs';
 import { claimedClauseIds, clauseBook, propertyClauseIds, v2ClauseIds } from './clause-ids';
 import { HARNESS_ID } from '../verdict/types';
 import { commandArbitraries } from './arbitraries';
-import { HarnessProblem, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
+import { HarnessProblem, OpenRefusedInReadOnly, PropertyFailure, RunContext, TargetFault, environmentFor, targetFaultOf, type ExecutedStep, type PropertyEnvironment, type PropertyTimeouts } from './context';
 import { runStep } from './execute';
 import { applies, hasPortsV2 } from './resolve-v2';
 import type { Step } from './steps';
@@ -114,6 +114,8 @@ export interface ReplayFile {
  */
 export interface Known {
   reconnectShortfall?: boolean;
+  /** The server refused to open a handle in the read-only server state: open them all before it goes there. */
+  openAllBeforeReadOnly?: boolean;
 }
 
 /** One sequence on a fresh fixture: setup, then each applicable step, stopping at the first failure. */
@@ -123,7 +125,7 @@ export class SequenceRun {
   constructor(env: PropertyEnvironment, readonly access: AccessLevel, interleave: (labels: string[]) => Promise<number[]>, known: Known = {}) {
     const initialStates = new Map<string, number>();
     if (env.fixture) for (const o of FIXTURE_OBJECTS) initialStates.set(objectKey(o.kind, o.name), STATES[o.kind][0]);
-    this.ctx = new RunContext(env, new NotifyModel({ version: env.version, access, initialStates, reconnectShortfall: known.reconnectShortfall }), interleave);
+    this.ctx = new RunContext(env, new NotifyModel({ version: env.version, access, initialStates, reconnectShortfall: known.reconnectShortfall }), interleave, known.openAllBeforeReadOnly);
   }
 
   /** Runs the setup; fast-check (or the replay loop) then runs the steps. */
@@ -164,7 +166,8 @@ export class SequenceRun {
  * failure when there is no other; beside another, it is `closeFault`, for the caller to report too.
  */
 export async function rerun(env: PropertyEnvironment, access: AccessLevel, steps: readonly Step[], known: Known = {}): Promise<{ run: SequenceRun; failure?: PropertyFailure; closeFault?: TargetFault }> {
-  const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i), known);
+  // A rerun must run every step it is given: no handle is left to open in the read-only state.
+  const run = new SequenceRun(env, access, async (labels) => labels.map((_, i) => i), { ...known, openAllBeforeReadOnly: true });
   let failure: PropertyFailure | undefined;
   let closeFault: TargetFault | undefined;
   try {
@@ -226,10 +229,13 @@ export async function runProperty(options: PropertyRunOptions): Promise<Property
       await run.prelude();
       await fc.asyncModelRun(async () => ({ model: run.ctx.model, real: run.ctx }), cmds);
     } catch (error) {
-      const failure = SequenceRun.failureOf(error);
+      const failure = error instanceof OpenRefusedInReadOnly ? undefined : SequenceRun.failureOf(error);
+      // An open refused in read-only (it is only a SHOULD there) ends the sequence where it is: what it
+      // judged stands, and the later sequences open every handle before the server goes read-only.
+      if (!failure) known.openAllBeforeReadOnly = true;
       // A fault of the target (not a disagreement with the model) is no counterexample to shrink: it is
       // ERROR of the clauses in flight, and the run goes on.
-      if (isTargetFault(failure)) fault = failure;
+      else if (isTargetFault(failure)) fault = failure;
       else {
         // Every failing run overwrites this: the last one is the shrunk counterexample.
         last = { run, failure };

@@ -73,6 +73,8 @@ export interface Behaviour extends V2Behaviour {
   acceptChangeAt(level: AccessLevel): boolean;
   /** 3.1.1, 3.1.4.x: whether a method that changes the cluster is carried out in the read-only protocol server state. */
   acceptChangeInReadOnly: boolean;
+  /** ApiOpenCluster, ApiOpen<Object>, ApiGetRootKey, ApiOpenKey: each SHOULD be accepted in the read-only protocol server state. */
+  acceptOpenInReadOnly: boolean;
   /** 2.1, 3.1.3: every call is checked against the cluster security descriptor as it is now. */
   honoursClusterSecurity: boolean;
   /** 3.1.4.1, 3.1.4.2: each node keeps its own protocol server state (SHOULD): SetNodeServerState sets one node's only. */
@@ -205,6 +207,7 @@ export const REFERENCE_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({
   acceptAccess: (_method: MethodName, level: AccessLevel, version: ProtocolVersion) => level === 'full' || version === 3,
   acceptChangeAt: (level: AccessLevel) => level === 'full',
   acceptChangeInReadOnly: false,
+  acceptOpenInReadOnly: true,
   honoursClusterSecurity: true,
   serverStatePerNode: true,
   inactiveNode: { servesReads: true, changeRefusal: ERROR.CLUSTER_NODE_NOT_READY },

@@ -9,6 +9,9 @@ import type { NotificationPort } from '../notify/port';
 import type { ServerCore, ServerState } from './core';
 import { HandleTable, type TargetOf } from './handles';
 
+/** The methods that return a handle to an object or key: each only SHOULD be accepted in read-only. */
+const OPEN_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['ApiOpenCluster', 'ApiOpenNode', 'ApiOpenGroup', 'ApiOpenResource', 'ApiOpenNetwork', 'ApiOpenNetInterface', 'ApiGetRootKey', 'ApiOpenKey']);
+
 /**
  * A call that will not go ahead: its status. ERROR_SUCCESS here means a mutant accepted a bad handle
  * and the call succeeds without doing anything.
@@ -74,7 +77,8 @@ export class ConnectionState {
   /**
    * The checks before any method runs: the caller's access level (3.1.3 validates permission first,
    * 3.1.4.1/3.1.4.2 give the levels), then the 3.1.1 protocol server state. Only notification methods
-   * can be refused in read-only: the other methods of the contract do not modify the cluster.
+   * can be refused in read-only (and the opens, which only SHOULD be accepted there): the other methods
+   * of the contract do not modify the cluster.
    */
   gate(method: MethodName): Refusal | undefined {
     const { behaviour } = this.core;
@@ -89,6 +93,7 @@ export class ConnectionState {
     if (serverState === 'read-only' && isNotifyMethod(method) && !behaviour.acceptInReadOnly(method, this.version)) {
       return { refused: SERVER_ERROR.SHARING_PAUSED };
     }
+    if (serverState === 'read-only' && OPEN_METHODS.has(method) && !behaviour.acceptOpenInReadOnly) return { refused: SERVER_ERROR.SHARING_PAUSED };
     return undefined;
   }
 

@@ -193,6 +193,15 @@ export const VARIANT_DEFINITIONS: readonly VariantDefinition[] = [
     override: { acceptInReadOnly: (method, version) => method !== 'ApiUnblockGetNotifyCall' && REFERENCE_BEHAVIOUR.acceptInReadOnly(method, version) },
   },
   {
+    name: 'read-only-refuses-open',
+    description:
+      'In the read-only server state ApiOpenCluster, ApiOpen<Object>, ApiGetRootKey and ApiOpenKey fail with ERROR_SHARING_PAUSED: each method only SHOULD be accepted there (none of those sentences is a clause of the notification catalogue).',
+    readings: [],
+    nonStrict: [],
+    versions: BOTH,
+    override: { acceptOpenInReadOnly: false },
+  },
+  {
     name: 'v2-no-unblock',
     description: 'A protocol version 2 server without ApiUnblockGetNotifyCall: the call fails with RPC_S_PROCNUM_OUT_OF_RANGE.',
     readings: [{ section: '3.1.4.1.107', title: 'pending ApiGetNotify calls completed' }],
