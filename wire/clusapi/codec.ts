@@ -163,16 +163,24 @@ function readField(r: NdrReader, f: Field, into: Record<string, unknown>): void 
 
 /** Makes one MethodCodec from a definition. */
 export function makeCodec(def: MethodDef): MethodCodec {
-  const shapeOf = (version: ProtocolVersion, part: string): Shape => {
-    if (!def.versions.includes(version)) throw new NdrError(`${def.name} ${part}`, 0, `not in protocol version ${version}`);
-    return def.shape(version);
+  // A method's shape depends only on the version: made once per version, not at every call.
+  const shapes = new Map<ProtocolVersion, Shape & { replyFields: Field[]; names: readonly string[]; replyNames: readonly string[] }>();
+  const shapeOf = (version: ProtocolVersion, part: string) => {
+    let shape = shapes.get(version);
+    if (!shape) {
+      if (!def.versions.includes(version)) throw new NdrError(`${def.name} ${part}`, 0, `not in protocol version ${version}`);
+      const made = def.shape(version);
+      shape = { ...made, replyFields: [...made.outs, made.ret], names: argNames(made), replyNames: replyNames(made) };
+      shapes.set(version, shape);
+    }
+    return shape;
   };
   return {
     name: def.name,
     opnum: def.opnum,
     versions: def.versions,
-    argNames: (v) => argNames(shapeOf(v, 'arguments')),
-    replyNames: (v) => replyNames(shapeOf(v, 'reply')),
+    argNames: (v) => shapeOf(v, 'arguments').names,
+    replyNames: (v) => shapeOf(v, 'reply').replyNames,
 
     encodeRequest(version, args) {
       const shape = shapeOf(version, 'request');
@@ -190,13 +198,13 @@ export function makeCodec(def: MethodDef): MethodCodec {
       const r = new NdrReader(stub, `${def.name} request`);
       const into: Record<string, unknown> = {};
       for (const f of shape.ins) readField(r, f, into);
-      return argNames(shape).map((n) => into[n]);
+      return shape.names.map((n) => into[n]);
     },
 
     encodeResponse(version, reply) {
       const shape = shapeOf(version, 'response');
       const w = new NdrWriter(`${def.name} response`);
-      for (const f of [...shape.outs, shape.ret]) {
+      for (const f of shape.replyFields) {
         const value = reply[f.name];
         writeField(w, f, value === undefined ? missing(f) : value, f.kind === 'notifications' ? reply.dwNumNotifications : f.kind === 'outBuffer' ? reply.nOutBufferSize : f.kind === 'securityDescriptorBuffer' ? reply.cbInSecurityDescriptor : undefined);
       }
@@ -207,7 +215,7 @@ export function makeCodec(def: MethodDef): MethodCodec {
       const shape = shapeOf(version, 'response');
       const r = new NdrReader(stub, `${def.name} response`);
       const into: Record<string, unknown> = {};
-      for (const f of [...shape.outs, shape.ret]) {
+      for (const f of shape.replyFields) {
         if (f.kind === 'securityDescriptorBuffer') {
           const { bytes, cbIn } = readDescriptorAnswer(r, f.name);
           into[f.name] = bytes;

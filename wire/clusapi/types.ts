@@ -50,9 +50,9 @@ export interface MethodCodec {
   /** Server: the reply record to a response stub. */
   encodeResponse(version: ProtocolVersion, reply: ReplyRecord): Buffer;
   /** The names of the positional arguments, as encodeRequest takes and decodeRequest returns them. */
-  argNames(version: ProtocolVersion): string[];
+  argNames(version: ProtocolVersion): readonly string[];
   /** The reply record's field names in wire order (the return value last). */
-  replyNames(version: ProtocolVersion): string[];
+  replyNames(version: ProtocolVersion): readonly string[];
 }
 
 /** One NOTIFICATION_RPC ([MS-CMRP] 2.2.3.24) as ApiGetNotifyV2 returns it: the contract's own form. */
