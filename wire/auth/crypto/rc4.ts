@@ -31,7 +31,8 @@ export class Rc4 {
 
   /** XORs data with the next data.length bytes of key stream (encrypts and decrypts alike). */
   update(data: Buffer): Buffer {
-    const out = Buffer.alloc(data.length);
+    // Every byte is written below: no zero-fill needed (and small ones come from Node's pool).
+    const out = Buffer.allocUnsafe(data.length);
     const s = this.s;
     let i = this.i;
     let j = this.j;

@@ -44,12 +44,13 @@ export function protectPdu(session: NtlmSession, pdu: Buffer, p: VerifierParams)
   const trailer = encodeSecTrailer({ authType: p.authType, authLevel: p.authLevel, authPadLength: pad, authContextId: p.contextId }, h.littleEndian);
   const out = Buffer.concat([pdu.subarray(0, start), paddedBody, trailer, Buffer.alloc(NTLM_VERIFIER_LENGTH)]);
   patchLengths(out, h, out.length, NTLM_VERIFIER_LENGTH);
+  // sign() and seal() read `signed` before they return, and `out` changes only after: no copy needed.
   const signed = out.subarray(0, out.length - NTLM_VERIFIER_LENGTH);
   let signature: Buffer;
   if (p.authLevel === RPC_C_AUTHN_LEVEL.PKT_INTEGRITY) {
-    signature = session.sign(Buffer.from(signed));
+    signature = session.sign(signed);
   } else if (p.authLevel === RPC_C_AUTHN_LEVEL.PKT_PRIVACY) {
-    const r = session.seal(paddedBody, Buffer.from(signed));
+    const r = session.seal(paddedBody, signed);
     r.sealed.copy(out, start);
     signature = r.signature;
   } else {
@@ -102,8 +103,9 @@ export function unprotectPdu(session: NtlmSession, pdu: Buffer, p: VerifierParam
     return strip(body, bodyEnd);
   }
   if (p.authLevel === RPC_C_AUTHN_LEVEL.PKT_PRIVACY) {
+    // unseal() decrypts into a buffer of its own: the PDU is left as it came.
     const plain = session.unseal(
-      Buffer.from(body),
+      body,
       v.authValue,
       (clear) => Buffer.concat([pdu.subarray(0, start), clear, pdu.subarray(v.trailerOffset, signedEnd)]),
       `${where} verifier`,
