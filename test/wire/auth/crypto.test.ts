@@ -1,7 +1,9 @@
 // MD4, RC4 and HMAC-MD5 against their RFCs' published test vectors.
 import { md4 } from '../../../wire/auth/crypto/md4';
 import { Rc4, rc4k } from '../../../wire/auth/crypto/rc4';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { HmacMd5Key, hmacMd5 } from '../../../wire/auth/crypto/hmac-md5';
+import { Md5 } from '../../../wire/auth/crypto/md5';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -66,6 +68,35 @@ describe('RC4 (RFC 6229 section 2)', () => {
     const copy = h.clone();
     expect(Buffer.concat([first, h.update(Buffer.alloc(44))])).toEqual(whole);
     expect(copy.update(Buffer.alloc(44))).toEqual(whole.subarray(20));
+  });
+});
+
+describe('MD5 (RFC 1321 appendix A.5)', () => {
+  it.each([
+    ['', 'd41d8cd98f00b204e9800998ecf8427e'],
+    ['a', '0cc175b9c0f1b6a831c399e269772661'],
+    ['abc', '900150983cd24fb0d6963f7d28e17f72'],
+    ['message digest', 'f96b697d7cb7938d525a2f31aaf161d0'],
+    ['abcdefghijklmnopqrstuvwxyz', 'c3fcd3d76192e4007dfb496cca67e13b'],
+    ['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 'd174ab98d277d9f5a5611c2c9f419d9f'],
+    ['1234567890'.repeat(8), '57edf4a22be3c955ac49da2e2107b67a'],
+  ])('MD5("%s")', (text, digest) => {
+    expect(new Md5().update(Buffer.from(text)).digest().toString('hex')).toBe(digest);
+  });
+  it("agrees with Node's MD5 and HMAC-MD5 on every length around the block edges, in parts, and after resuming a state", () => {
+    const wrong: number[] = [];
+    for (let n = 0; n < 200; n++) {
+      const data = randomBytes(n);
+      const cut = n >> 1;
+      const part = new Md5().update(data.subarray(0, cut));
+      const resumed = new Md5().update(Buffer.from('something else')).resume(part).update(data.subarray(cut)).digest();
+      const key = randomBytes(n % 90);
+      const mac = new HmacMd5Key(key);
+      mac.mac(randomBytes(7));
+      if (!resumed.equals(createHash('md5').update(data).digest())) wrong.push(n);
+      if (!mac.mac(data.subarray(0, cut), data.subarray(cut)).equals(createHmac('md5', key).update(data).digest())) wrong.push(-n);
+    }
+    expect(wrong).toEqual([]);
   });
 });
 
