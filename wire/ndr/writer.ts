@@ -8,7 +8,9 @@ const FIRST_REFERENT = 0x00020000;
 const HANDLE_HEX = /^[0-9a-fA-F]{40}$/;
 
 export class NdrWriter {
-  private buf = Buffer.alloc(64);
+  // Every byte up to len is written (padding included, see align), so the buffer need not start zeroed;
+  // most stubs fit the first one.
+  private buf = Buffer.allocUnsafe(256);
   private len = 0;
   private nextReferent = FIRST_REFERENT;
 
@@ -29,7 +31,7 @@ export class NdrWriter {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
-    const next = Buffer.alloc(size);
+    const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
@@ -80,7 +82,7 @@ export class NdrWriter {
     this.align(4);
     this.reserve(CONTEXT_HANDLE_SIZE);
     if (value === null) this.buf.fill(0, this.len, this.len + CONTEXT_HANDLE_SIZE);
-    else Buffer.from(value, 'hex').copy(this.buf, this.len);
+    else this.buf.write(value, this.len, 'hex');
     this.len += CONTEXT_HANDLE_SIZE;
   }
 

@@ -103,7 +103,7 @@ export interface Header {
 
 export function decodeHeader(bytes: Buffer): Header {
   if (bytes.length < HEADER_SIZE) throw new RpcProtocolError(`a PDU header needs ${HEADER_SIZE} bytes, got ${bytes.length}`);
-  const drep = Buffer.from(bytes.subarray(4, 8));
+  const drep = bytes.subarray(4, 8);
   // Integer representation in the high nibble of drep[0]: 1 = little-endian, 0 = big-endian.
   const little = drep[0] >> 4 === 1;
   return {

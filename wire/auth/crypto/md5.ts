@@ -71,7 +71,7 @@ export class Md5 {
   /** Takes `other`'s state (a key's padded state, say) in place of this one's: no allocation. */
   resume(other: Md5): this {
     this.h.set(other.h);
-    if (other.used) this.pending.set(other.pending.subarray(0, other.used));
+    for (let i = 0; i < other.used; i++) this.pending[i] = other.pending[i];
     this.used = other.used;
     this.length = other.length;
     return this;
@@ -83,7 +83,8 @@ export class Md5 {
     let i = 0;
     if (this.used > 0) {
       i = Math.min(64 - this.used, n);
-      this.pending.set(data.subarray(0, i), this.used);
+      // Byte by byte: these are at most 63 bytes, and a subarray view would cost more than copying them.
+      for (let k = 0; k < i; k++) this.pending[this.used + k] = data[k];
       this.used += i;
       if (this.used < 64) return this;
       compress(this.h, this.pending, 0);
@@ -91,7 +92,7 @@ export class Md5 {
     }
     for (; i + 64 <= n; i += 64) compress(this.h, data, i);
     if (i < n) {
-      this.pending.set(data.subarray(i), 0);
+      for (let k = i; k < n; k++) this.pending[k - i] = data[k];
       this.used = n - i;
     }
     return this;
