@@ -217,6 +217,9 @@ export function applicable(env: PropertyEnvironment, m: NotifyModel, step: Step)
     case 'BadHandle':
       return resolveBad(env, m, step) !== undefined;
     case 'CloseObjectHandle':
+      // Its reopen is an ApiOpen*, which a server in the read-only state only SHOULD accept (a refusal
+      // would leave the run without the handle): what it is for (2.2.2.7 R38) is judged in read/write.
+      if (m.serverState === 'read-only') return false;
       if (step.target === 'cluster') return m.currentHandle('cluster') !== undefined;
       if (step.target === 'key') return m.currentHandle(`key:${keyPath(env, step.index)}`) !== undefined && (keyPath(env, step.index) === '' || m.currentHandle('key:') !== undefined);
       return env.fixture && m.currentHandle(objectTarget(step.target, step.index).target) !== undefined;

@@ -55,6 +55,23 @@ test('a rerun opens every handle before read-only, so it runs every step it is g
   });
 });
 
+test('no handle is closed and reopened in the read-only state: the reopen is an ApiOpen* there too', async () => {
+  await withTarget('builtin:variant=read-only-refuses-open', async (target) => {
+    const env = environmentFor(target, 'builtin:variant=read-only-refuses-open', 2, TEST_TIMEOUTS, clauseBook());
+    const steps: Step[] = [
+      { op: 'CreateNotify' },
+      { op: 'CloseObjectHandle', target: 'group', index: 0 },
+      { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: true } },
+      { op: 'CloseObjectHandle', target: 'cluster', index: 0 },
+      { op: 'Stimulus', stimulus: { verb: 'SetServerState', readOnly: false } },
+      { op: 'CloseObjectHandle', target: 'cluster', index: 0 },
+    ];
+    const { run, failure } = await rerun(env, 'full', steps);
+    expect(failure?.message).toBeUndefined();
+    expect(run.ctx.executed.map((s) => s.data.op)).toEqual(['CreateNotify', 'CloseObjectHandle', 'Stimulus', 'Stimulus', 'CloseObjectHandle']);
+  });
+});
+
 test('the property against that server: no failure, no problem', async () => {
   const result = await property('builtin:variant=read-only-refuses-open', 3, { runs: 40 });
   expect(result.failure).toBeUndefined();
