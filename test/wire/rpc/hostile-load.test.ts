@@ -7,8 +7,9 @@
 //
 // Runs only inside the loopback-only namespace of .ci/interop.sh (a thousand sockets and 127.0.0.x
 // source addresses are not for a shared machine), from the build (`node bin/... serve` and `run`, as a
-// user runs them; interop.sh builds first). Bounded: the load stops by itself after LOAD_MS, the run is
-// killed after RUN_TIMEOUT_MS, the file gives up after FILE_TIMEOUT_MS.
+// user runs them; interop.sh builds first). Bounded: the load stops by itself after LOAD_MS (and goes on
+// after the run for at most PROOF_MS), the run is killed after RUN_TIMEOUT_MS, the file gives up after
+// FILE_TIMEOUT_MS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -32,6 +33,8 @@ const RSS_BOUND_MB = 256;
  */
 const TIMEOUT_MULTIPLIER = 3;
 const LOAD_MS = 15 * 60_000;
+/** How long the load may go on after the run, until it has shown its strength (see loadShown). */
+const PROOF_MS = 60_000;
 const RUN_TIMEOUT_MS = 12 * 60_000;
 const FILE_TIMEOUT_MS = 16 * 60_000;
 /** Descriptors for a thousand sockets and then some, in the server and in the load generator. */
@@ -83,6 +86,18 @@ function rssMb(pid: number): number | undefined {
 
 const redact = (text: string) => text.split(PASSWORD).join('[password]');
 
+/** The load generator's latest report (a JSON line every half second, and one when it stops). */
+function loadSoFar(attacker: Child): Record<string, number> {
+  const lines = attacker.stdout().split('\n').filter((l) => l.startsWith('{'));
+  return lines.length ? (JSON.parse(lines[lines.length - 1]) as Record<string, number>) : {};
+}
+
+/**
+ * The load was real: every fragment connection was cut off by the server at least once in all, and far
+ * more fragment bytes were sent than the server may hold for unfinished calls (32 MiB in all).
+ */
+const loadShown = (load: Record<string, number>) => load.fragmentClosedByServer >= FRAGMENTS.count && load.fragmentBytesSent > 32 * 1024 * 1024 && load.idleClosedByServer > 0;
+
 const title = `a conformance run passes while ${IDLE.count} idle and ${FRAGMENTS.count} endless-fragment connections press on the served reference, its RSS under ${RSS_BOUND_MB} MB`;
 const reason = !IN_NAMESPACE ? 'runs only inside the loopback-only namespace of .ci/interop.sh' : !existsSync(join(ROOT, 'dist/harness/cli/main.js')) ? 'needs the build (npm run build)' : undefined;
 
@@ -124,11 +139,15 @@ if (reason && process.env.CMRP_INTEROP_REQUIRED === '1') {
         const code = await run.exited;
         clearTimeout(killer);
         const runSeconds = Math.round((Date.now() - started) / 1000);
+        // A quick run can end before the load has shown its strength: the load then goes on (the RSS
+        // still sampled) until it has, or PROOF_MS have passed.
+        const proofEnd = Date.now() + PROOF_MS;
+        while (!loadShown(loadSoFar(attacker)) && Date.now() < proofEnd && attacker.child.exitCode === null) await new Promise((r) => setTimeout(r, 250));
 
         attacker.child.kill('SIGTERM');
         await attacker.exited;
         clearInterval(sampler);
-        const load = JSON.parse(attacker.stdout().trim().split('\n').pop() ?? '{}') as Record<string, number>;
+        const load = loadSoFar(attacker);
         const summary = `run exit ${code} after ${runSeconds} s; served RSS ${idleRss.toFixed(0)} MB idle, ${peakRss.toFixed(0)} MB at most; load ${JSON.stringify(load)}`;
         process.stdout.write(`hostile load: ${summary}\n`);
 
