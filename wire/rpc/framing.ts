@@ -62,6 +62,12 @@ export class PduFramer {
 
   private take(n: number): Buffer {
     const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLength);
+    // A chunk that is exactly one PDU (the common case) is that PDU: no copy, and nothing else pinned.
+    if (all.length === n) {
+      this.pending = [];
+      this.pendingLength = 0;
+      return all;
+    }
     const out = Buffer.from(all.subarray(0, n));
     const rest = all.subarray(n);
     this.pending = rest.length ? [rest] : [];

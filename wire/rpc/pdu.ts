@@ -95,7 +95,8 @@ export interface Header {
   rpcVersionMinor: number;
   ptype: number;
   flags: number;
-  drep: Buffer;
+  /** The four data representation octets in their wire order, as one number (0x10000000: little-endian NDR, ASCII, IEEE). */
+  drep: number;
   fragLength: number;
   authLength: number;
   callId: number;
@@ -103,9 +104,9 @@ export interface Header {
 
 export function decodeHeader(bytes: Buffer): Header {
   if (bytes.length < HEADER_SIZE) throw new RpcProtocolError(`a PDU header needs ${HEADER_SIZE} bytes, got ${bytes.length}`);
-  const drep = bytes.subarray(4, 8);
+  const drep = bytes.readUInt32BE(4);
   // Integer representation in the high nibble of drep[0]: 1 = little-endian, 0 = big-endian.
-  const little = drep[0] >> 4 === 1;
+  const little = bytes[4] >> 4 === 1;
   return {
     rpcVersion: bytes[0],
     rpcVersionMinor: bytes[1],
@@ -123,7 +124,7 @@ export function headerProblem(h: Header): string | undefined {
   if (h.rpcVersion !== RPC_VERSION || (h.rpcVersionMinor !== 0 && h.rpcVersionMinor !== 1)) {
     return `rpc_vers ${h.rpcVersion}.${h.rpcVersionMinor} (expected 5.0 or 5.1)`;
   }
-  if (h.drep[0] >> 4 !== 1) return `data representation ${h.drep.toString('hex')} is not little-endian NDR`;
+  if (h.drep >>> 28 !== 1) return `data representation ${h.drep.toString(16).padStart(8, '0')} is not little-endian NDR`;
   if (h.fragLength < HEADER_SIZE) return `frag_length ${h.fragLength} is shorter than the header`;
   if (h.authLength > h.fragLength - HEADER_SIZE) return `auth_length ${h.authLength} exceeds frag_length ${h.fragLength}`;
   return undefined;
