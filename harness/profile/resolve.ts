@@ -40,6 +40,10 @@ export function staticBindings(targetSpec: string, profile?: string): RoleBindin
   return cluster ? RoleBindings.of(profileFromCluster(cluster), `the builtin target's cluster ${cluster.name}`, 'all') : undefined;
 }
 
+/**
+ * One binding, its property policy given to `options.target`. A run binds once per worker and gives each
+ * file's target the policy (harness/suite/worker-state.ts); this is the one-off form.
+ */
 export async function bindRoles(options: BindOptions): Promise<RoleBindings> {
   return allowProperties(options.target, await bindRolesOnly(options));
 }

@@ -65,8 +65,8 @@ export interface InbandOptions {
   /** The resource type of resources it creates (the profile's resourceType role); default "Generic Service". */
   resourceType?: string;
   /**
-   * Which properties of which objects SetProperty may set (./property-policy.ts); bindRoles sets it from
-   * the run's role bindings. Default: only objects of the suite's own.
+   * Which properties of which objects SetProperty may set (./property-policy.ts); allowProperties
+   * (harness/profile/resolve.ts) sets it from the run's role bindings. Default: only objects of the suite's own.
    */
   properties?: PropertyPolicy;
 }
