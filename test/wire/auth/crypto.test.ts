@@ -4,6 +4,7 @@ import { Rc4, rc4k } from '../../../wire/auth/crypto/rc4';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { HmacMd5Key, hmacMd5 } from '../../../wire/auth/crypto/hmac-md5';
 import { Md5 } from '../../../wire/auth/crypto/md5';
+import { randomBytesPooled } from '../../../wire/auth/crypto/random';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -127,5 +128,31 @@ describe('HMAC-MD5 (RFC 2202 section 2)', () => {
     expect(hmacMd5(Buffer.from('Jefe'), Buffer.from('what do ya '), Buffer.from('want for nothing?')).toString('hex')).toBe(
       '750c783e6ab0b503eaa86e310a5db738',
     );
+  });
+});
+
+describe('random bytes from the pool (NTLM challenges and session keys)', () => {
+  it('hands out the length asked for, fresh and never twice, across refills and past the pool size', () => {
+    const seen = new Set<string>();
+    // 16-byte values across several 4 KiB refills: a repeat would be a pool handing bytes out twice.
+    for (let i = 0; i < 2000; i++) {
+      const value = randomBytesPooled(16);
+      expect(value.length).toBe(16);
+      seen.add(value.toString('hex'));
+    }
+    expect(seen.size).toBe(2000);
+    expect(randomBytesPooled(8).length).toBe(8);
+    const big = randomBytesPooled(10_000);
+    expect(big.length).toBe(10_000);
+    expect(big.equals(Buffer.alloc(10_000))).toBe(false);
+  });
+
+  it('gives each caller a copy of its own', () => {
+    const a = randomBytesPooled(16);
+    const b = randomBytesPooled(16);
+    const bAsHandedOut = Buffer.from(b);
+    a.fill(0);
+    expect(b.equals(bAsHandedOut)).toBe(true);
+    expect(randomBytesPooled(16).equals(Buffer.alloc(16))).toBe(false);
   });
 });

@@ -52,6 +52,10 @@ describe('SPNEGO tokens', () => {
     expect(encodeOid(OID.NTLMSSP).toString('hex')).toBe('060a2b0601040182370202' + '0a');
     expect(encodeOid(OID.SPNEGO).toString('hex')).toBe('06062b0601050502');
     for (const oid of [OID.NTLMSSP, OID.SPNEGO, '1.2.840.113554.1.2.2', '2.999.1']) expect(decodeOid(encodeOid(oid).subarray(2), 'test')).toBe(oid);
+    // Encoded once and kept (der.ts): the second time gives the same bytes, and a bad OID still throws.
+    expect(encodeOid(OID.NTLMSSP).toString('hex')).toBe('060a2b0601040182370202' + '0a');
+    expect(() => encodeOid('1')).toThrow(RangeError);
+    expect(() => encodeOid('1')).toThrow(RangeError);
   });
 
   it('round-trips NegTokenInit and NegTokenResp, long lengths included', () => {

@@ -293,3 +293,21 @@ async function tap(target: number, seen: (direction: 'in' | 'out', ptype: string
 function scripted(on: (pdu: Buffer, reply: (b: Buffer) => void) => void): Promise<{ port: number; close(): Promise<void> }> {
   return scriptedServer((socket) => socket.on('data', (c: Buffer) => on(c, (b) => socket.write(b))));
 }
+
+describe('closing', () => {
+  // The Error of a routine close is made only when a call needs it (client/connection.ts): calls made
+  // after the close still fail with it, as a transport error saying who closed.
+  it("a call after the client's own close fails as closed, and the server's later close changes nothing", async () => {
+    const connection = await RpcClientConnection.open(endpoint(server), LIMITS);
+    await connection.bind(1, [context(ECHO)], 0);
+    expect((await connection.call(2, 0, 0, Buffer.from('before'), 3000)).stub.toString()).toBe('before');
+    connection.close();
+    await connection.closed;
+    expect(connection.alive).toBe(false);
+    const after = await connection.call(3, 0, 0, Buffer.from('after'), 3000).catch((e: unknown) => e);
+    expect(after).toBeInstanceOf(RpcTransportError);
+    expect(after).toMatchObject({ kind: 'closed', message: 'the client closed the connection' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await connection.call(4, 0, 0, Buffer.from('later'), 3000).catch((e: unknown) => e)).toBe(after);
+  });
+});

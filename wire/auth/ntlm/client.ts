@@ -1,7 +1,7 @@
 // The NTLM client ([MS-NLMP] 3.1.5.1): NEGOTIATE_MESSAGE out, CHALLENGE_MESSAGE in,
 // AUTHENTICATE_MESSAGE out, NTLMv2 only and with extended session security. The result is an
 // NtlmSession for signing and sealing.
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../crypto/random';
 import type { Credentials } from '../core/credentials';
 import { AuthError } from '../core/errors';
 import { hmacMd5 } from '../crypto/hmac-md5';
@@ -50,7 +50,7 @@ export class NtlmClient {
   private readonly now: () => number;
 
   constructor(private readonly opts: NtlmClientOptions) {
-    this.random = opts.random ?? randomBytes;
+    this.random = opts.random ?? randomBytesPooled;
     this.now = opts.now ?? Date.now;
   }
 

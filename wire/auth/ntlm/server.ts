@@ -2,7 +2,8 @@
 // AUTHENTICATE_MESSAGE in and checked against the one account this server is given (a local
 // account: DOMAIN\NAME and its password). NTLMv2 with extended session security only; anything
 // weaker is refused as the spec allows ("not strong enough for the server security policy").
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { randomBytesPooled } from '../crypto/random';
 import type { Credentials } from '../core/credentials';
 import { AuthError } from '../core/errors';
 import { hmacMd5 } from '../crypto/hmac-md5';
@@ -85,7 +86,7 @@ export class NtlmServer {
   private readonly now: () => number;
 
   constructor(private readonly opts: NtlmServerOptions) {
-    this.random = opts.random ?? randomBytes;
+    this.random = opts.random ?? randomBytesPooled;
     this.now = opts.now ?? Date.now;
   }
 

@@ -96,7 +96,20 @@ export function tlv(tag: number, ...contents: Buffer[]): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(value.length), value]);
 }
 
+/** Encoded OIDs by dotted form: a handshake encodes the same few mechanism OIDs every time. */
+const encodedOids = new Map<string, Buffer>();
+
+/** The OBJECT IDENTIFIER element of `dotted` (shared: callers copy it into their token, never write it). */
 export function encodeOid(dotted: string): Buffer {
+  let encoded = encodedOids.get(dotted);
+  if (!encoded) {
+    encoded = encodeOidOnce(dotted);
+    if (encodedOids.size < 64) encodedOids.set(dotted, encoded);
+  }
+  return encoded;
+}
+
+function encodeOidOnce(dotted: string): Buffer {
   const arcs = dotted.split('.').map(Number);
   if (arcs.length < 2 || arcs.some((a) => !Number.isSafeInteger(a) || a < 0)) throw new RangeError(`bad OID ${dotted}`);
   const bytes: number[] = [];

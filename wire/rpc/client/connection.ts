@@ -67,10 +67,13 @@ interface PendingExchange {
   reassembly?: Reassembly;
 }
 
+/** The one buffer every client socket of the process reads into (see open()). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 export class RpcClientConnection {
   private readonly framer: PduFramer;
   private pending?: PendingExchange;
-  private closedError?: Error;
+  private closedError?: Error | (() => Error);
   /** The server's max_recv_frag from the bind_ack: requests are cut to fit it. */
   private sendFrag = MUST_RECV_FRAG_SIZE;
   private readonly maxXmitFrag: number;
@@ -92,18 +95,24 @@ export class RpcClientConnection {
     this.maxStub = limits.maxStub ?? DEFAULT_MAX_STUB;
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
     this.framer = new PduFramer({ pdu: (bytes) => this.onPdu(bytes), error: (e) => this.fail(e) }, this.maxRecvFrag);
-    socket.on('data', (chunk: Buffer) => this.framer.push(chunk));
-    socket.on('error', (e) => this.fail(new RpcTransportError('closed', `the connection to ${describe(endpoint)} failed: ${e.message}`)));
+    socket.on('error', (e) => this.fail(() => new RpcTransportError('closed', `the connection to ${describe(endpoint)} failed: ${e.message}`)));
     socket.on('close', () => {
       const cut = this.framer.buffered ? ` in the middle of a PDU (${this.framer.buffered} byte(s) of it received)` : '';
-      this.fail(new RpcTransportError('closed', `the server closed the connection${cut}`));
+      this.fail(() => new RpcTransportError('closed', `the server closed the connection${cut}`));
     });
   }
 
   /** Opens the TCP connection; refused or silent past the deadline is an RpcTransportError('unreachable'). */
   static open(endpoint: Endpoint, limits: ConnectionLimits): Promise<RpcClientConnection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: endpoint.host, port: endpoint.port });
+      // Reads land in one buffer the process shares and are copied out at once (the framer keeps them):
+      // no 64 KiB allocation and no stream machinery per read, on a path every call takes.
+      let connection: RpcClientConnection | undefined;
+      const received = (n: number, buf: Uint8Array): boolean => {
+        connection?.framer.push(Buffer.from(buf.subarray(0, n)));
+        return true;
+      };
+      const socket = connect({ host: endpoint.host, port: endpoint.port, onread: { buffer: READ_BUFFER, callback: received } });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new RpcTransportError('unreachable', `no TCP connection to ${describe(endpoint)} within ${limits.connectTimeoutMs} ms`));
@@ -116,7 +125,7 @@ export class RpcClientConnection {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         socket.setNoDelay(true);
-        resolve(new RpcClientConnection(socket, endpoint, limits));
+        resolve((connection = new RpcClientConnection(socket, endpoint, limits)));
       });
     });
   }
@@ -210,7 +219,7 @@ export class RpcClientConnection {
   }
 
   private exchange(expect: 'bind' | 'call', callId: number, pdus: Buffer[], timeoutMs: number, what: string): Promise<Pdu | CallOutcome> {
-    if (this.closedError) return Promise.reject(this.closedError);
+    if (this.closedError) return Promise.reject(this.closedReason());
     if (this.pending) return Promise.reject(new Error('RpcClientConnection: one exchange at a time'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -277,23 +286,32 @@ export class RpcClientConnection {
     pending.resolve(value);
   }
 
-  /** Ends the connection for good: the exchange in flight (if any) fails with `error`. */
-  private fail(error: Error): void {
-    if (!this.closedError) {
-      this.closedError = error;
-      this.socket.destroy();
-      this.markClosed();
-    }
+  /**
+   * Ends the connection for good: the exchange in flight (if any) fails with `error`. A routine end
+   * (our close, the server's) passes a function: the Error, and its stack, is made only if a call
+   * is there to fail with it.
+   */
+  private fail(error: Error | (() => Error)): void {
+    if (this.closedError) return;
+    this.closedError = error;
+    this.socket.destroy();
+    this.markClosed();
     const pending = this.pending;
     if (pending) {
       this.pending = undefined;
       clearTimeout(pending.timer);
-      pending.reject(error);
+      pending.reject(this.closedReason());
     }
   }
 
+  /** Why the connection ended, as the Error calls fail with. */
+  private closedReason(): Error {
+    if (typeof this.closedError === 'function') this.closedError = this.closedError();
+    return this.closedError!;
+  }
+
   close(): void {
-    this.fail(new RpcTransportError('closed', 'the client closed the connection'));
+    this.fail(() => new RpcTransportError('closed', 'the client closed the connection'));
   }
 }
 
