@@ -43,48 +43,72 @@ export class FieldReader extends BoundedReader {
   }
 }
 
+/**
+ * Writes fields into one buffer that grows as needed: a PDU is encoded without an allocation per
+ * field. Every byte up to `offset` is written (padding as zeros), so nothing of the buffer's earlier
+ * contents can leave in a PDU.
+ */
 export class FieldWriter {
-  private readonly parts: Buffer[] = [];
+  private buf: Buffer;
   private length = 0;
+
+  constructor(initialBytes = 128) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
 
   get offset(): number {
     return this.length;
   }
 
-  private push(b: Buffer): this {
-    this.parts.push(b);
-    this.length += b.length;
+  /** Claims `n` bytes at the end; returns where they start. */
+  private claim(n: number): number {
+    const at = this.length;
+    if (at + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, at + n));
+      this.buf.copy(grown, 0, 0, at);
+      this.buf = grown;
+    }
+    this.length = at + n;
+    return at;
+  }
+
+  // Each claims first, then reads this.buf: a claim may replace the buffer with a bigger one.
+  u8(v: number): this {
+    const at = this.claim(1);
+    this.buf[at] = v & 0xff;
     return this;
   }
-  u8(v: number): this {
-    const b = Buffer.alloc(1);
-    b.writeUInt8(v & 0xff);
-    return this.push(b);
-  }
   u16(v: number): this {
-    const b = Buffer.alloc(2);
-    b.writeUInt16LE(v & 0xffff);
-    return this.push(b);
+    const at = this.claim(2);
+    this.buf.writeUInt16LE(v & 0xffff, at);
+    return this;
   }
   u32(v: number): this {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v >>> 0);
-    return this.push(b);
+    const at = this.claim(4);
+    this.buf.writeUInt32LE(v >>> 0, at);
+    return this;
   }
   raw(b: Buffer): this {
-    return this.push(b);
+    const at = this.claim(b.length);
+    b.copy(this.buf, at);
+    return this;
+  }
+  zeros(n: number): this {
+    const at = this.claim(n);
+    this.buf.fill(0, at, at + n);
+    return this;
   }
   uuid(text: string): this {
-    return this.push(encodeUuid(text));
+    return this.raw(encodeUuid(text));
   }
   syntax(s: SyntaxId): this {
     return this.uuid(s.uuid).u16(s.major).u16(s.minor);
   }
   align(n: number): this {
-    const pad = (n - (this.length % n)) % n;
-    return pad ? this.push(Buffer.alloc(pad)) : this;
+    return this.zeros((n - (this.length % n)) % n);
   }
+  /** What was written (a view of the writer's buffer: the writer is not used after). */
   done(): Buffer {
-    return Buffer.concat(this.parts, this.length);
+    return this.buf.subarray(0, this.length);
   }
 }

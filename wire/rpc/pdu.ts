@@ -131,28 +131,32 @@ export function headerProblem(h: Header): string | undefined {
 }
 
 export function encodePdu(pdu: Pdu): Buffer {
-  const body = new FieldWriter();
-  encodeBody(pdu, body);
-  const bodyBytes = body.done();
+  // Header, body and verifier in one buffer: the header's lengths are filled in last.
+  const w = new FieldWriter(HEADER_SIZE + 64 + ('stub' in pdu ? pdu.stub.length : 0) + (pdu.auth ? pdu.auth.authValue.length + 16 : 0));
+  w.zeros(HEADER_SIZE);
+  encodeBody(pdu, w);
+  const bodyLength = w.offset - HEADER_SIZE;
   const auth = pdu.auth;
-  const verifier = auth
-    ? encodeAuthVerifier(
+  if (auth) {
+    w.raw(
+      encodeAuthVerifier(
         { alignTo: 'alignTo' in auth ? auth.alignTo : undefined, authType: auth.authType, authLevel: auth.authLevel, authContextId: auth.authContextId, authValue: auth.authValue },
-        HEADER_SIZE + bodyBytes.length,
-      )
-    : Buffer.alloc(0);
-  const fragLength = HEADER_SIZE + bodyBytes.length + verifier.length;
+        HEADER_SIZE + bodyLength,
+      ),
+    );
+  }
+  const fragLength = w.offset;
   if (fragLength > 0xffff) throw new RangeError(`a ${ptypeName(PTYPE[pdu.type])} PDU of ${fragLength} bytes does not fit frag_length`);
-  const header = Buffer.alloc(HEADER_SIZE);
-  header.writeUInt8(RPC_VERSION, 0);
-  header.writeUInt8(RPC_VERSION_MINOR, 1);
-  header.writeUInt8(PTYPE[pdu.type], 2);
-  header.writeUInt8((pdu.flags ?? UNFRAGMENTED) & 0xff, 3);
-  DREP_LITTLE_ENDIAN.copy(header, 4);
-  header.writeUInt16LE(fragLength, 8);
-  header.writeUInt16LE(auth ? auth.authValue.length : 0, 10);
-  header.writeUInt32LE(pdu.callId >>> 0, 12);
-  return Buffer.concat([header, bodyBytes, verifier]);
+  const out = w.done();
+  out.writeUInt8(RPC_VERSION, 0);
+  out.writeUInt8(RPC_VERSION_MINOR, 1);
+  out.writeUInt8(PTYPE[pdu.type], 2);
+  out.writeUInt8((pdu.flags ?? UNFRAGMENTED) & 0xff, 3);
+  DREP_LITTLE_ENDIAN.copy(out, 4);
+  out.writeUInt16LE(fragLength, 8);
+  out.writeUInt16LE(auth ? auth.authValue.length : 0, 10);
+  out.writeUInt32LE(pdu.callId >>> 0, 12);
+  return out;
 }
 
 function encodeBody(pdu: Pdu, w: FieldWriter): void {
@@ -202,9 +206,9 @@ function encodeBody(pdu: Pdu, w: FieldWriter): void {
   }
 }
 
+/** Pads to a multiple of `n` from the start of the PDU (the writer holds the header too). */
 function alignFromPdu(w: FieldWriter, n: number): void {
-  const pad = (n - ((HEADER_SIZE + w.offset) % n)) % n;
-  if (pad) w.raw(Buffer.alloc(pad));
+  w.align(n);
 }
 
 /**

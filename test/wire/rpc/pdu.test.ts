@@ -6,6 +6,7 @@ import { RpcProtocolError } from '../../../wire/rpc/errors';
 import { decodeHeader, decodePdu, encodePdu, type Pdu } from '../../../wire/rpc/pdu';
 import { authValueOffset, SEC_TRAILER_SIZE } from '../../../wire/rpc/sec-trailer';
 import { decodeUuid, encodeUuid } from '../../../wire/rpc/uuid';
+import { FieldWriter } from '../../../wire/rpc/bytes';
 import { slowTwice } from '../../support/hidden-loop';
 import { scaled } from '../../support/time-scale';
 import { expectedDecode, pduArb, uuidArb } from './arbitraries';
@@ -169,5 +170,25 @@ describe('hostile bytes', () => {
     expect(() => decodePdu(authTooLong)).toThrow(/auth_length 60 exceeds frag_length 72/);
     authTooLong.writeUInt16LE(50, 10);
     expect(() => decodePdu(authTooLong)).toThrow(/auth_length 50 leaves no room for the sec_trailer/);
+  });
+});
+
+describe('the field writer', () => {
+  // It writes into one buffer that it replaces with a bigger one as it fills: every field must land in
+  // the buffer it ends up with, whatever size it started at.
+  it.each([1, 2, 3, 7, 64])('gives the same bytes starting from %i byte(s) of room', (initial) => {
+    const w = new FieldWriter(initial)
+      .u8(0x1ff)
+      .u16(0x1_2345)
+      .u32(-1)
+      .raw(Buffer.from('abc'))
+      .align(8)
+      .zeros(3)
+      .uuid('8a885d04-1ceb-11c9-9fe8-08002b104860')
+      .syntax({ uuid: 'b97db8b2-4c63-11cf-bff6-08002be23f2f', major: 3, minor: 0 });
+    expect(w.offset).toBe(55);
+    expect(w.done().toString('hex')).toBe(
+      'ff' + '4523' + 'ffffffff' + '616263' + '000000000000' + '000000' + '045d888aeb1cc9119fe808002b104860' + 'b2b87db9634ccf11bff608002be23f2f' + '0300' + '0000',
+    );
   });
 });
