@@ -1,4 +1,4 @@
-import { INTERRUPT_BUDGET, tierForShortRuns } from '../../harness/runner/tiering';
+import { INTERRUPT_BUDGET, tierFor, tierForShortRuns } from '../../harness/runner/tiering';
 
 describe('tierForShortRuns (harness/runner/tiering.ts)', () => {
   test('raises the interrupt budget above V8 own default', () => {
@@ -20,3 +20,30 @@ describe('tierForShortRuns (harness/runner/tiering.ts)', () => {
     expect(set).toHaveLength(1);
   });
 });
+
+describe('tierFor: the budget by command', () => {
+  const flagsFor = (argv: string[]): string[] => {
+    const set: string[] = [];
+    tierFor(argv, [], (f) => set.push(f));
+    return set;
+  };
+
+  test.each([
+    [['run', '--seed', '1']],
+    [['serve', '--listen', 'stdio']],
+    [['serve', '--listen=stdio', '--mutant', 'x']],
+    [['serve', '--', '--listen', 'tcp:127.0.0.1:0']],
+    [['list']],
+  ])('short runs get the raised budget: %j', (argv) => {
+    expect(flagsFor(argv)).toEqual([`--interrupt-budget=${INTERRUPT_BUDGET}`]);
+  });
+
+  test.each([
+    [['serve', '--listen', 'tcp:127.0.0.1:0']],
+    [['serve', '--listen', 'dcerpc:127.0.0.1:0', '--user', 'CLUSTER\\bench']],
+    [['serve', '--listen=dcerpc:127.0.0.1:5000', '--node', 'A', '--listen', 'dcerpc:127.0.0.1:5001', '--node', 'B']],
+  ])("a server listening on a port keeps V8's own: %j", (argv) => {
+    expect(flagsFor(argv)).toEqual([]);
+  });
+});
+
