@@ -125,6 +125,7 @@ export async function runCommand(argv: string[], deps: CliDeps): Promise<number>
     target,
     targetDescription: outcome.targetDescription,
     control: reach.control,
+    ...(moreClusters ? { moreClusters } : {}),
     protocolVersion,
     seed,
     runs,

@@ -168,6 +168,7 @@ export function buildJUnit(results: RunResults): string {
   const properties = [
     ['target', results.target],
     ['targetDescription', results.targetDescription],
+    ...(results.moreClusters ?? []).map((c, i) => [`target${i + 2}`, c.control === null ? c.target : `${c.target} (control ${c.control})`]),
     ['protocolVersion', String(results.protocolVersion)],
     ['seed', String(results.seed)],
     ['strict', String(results.strict)],

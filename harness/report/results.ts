@@ -41,6 +41,8 @@ export interface RunResults {
   target: string;
   targetDescription: string;
   control: string | null;
+  /** The further clusters of a run given several (--target/--control pairs after the first); absent with one. */
+  moreClusters?: { target: string; control: string | null }[];
   protocolVersion: 2 | 3;
   seed: number;
   runs: number | null;
@@ -80,6 +82,7 @@ export interface RunFacts {
   target: string;
   targetDescription: string;
   control?: string;
+  moreClusters?: readonly { target: string; control?: string }[];
   protocolVersion: 2 | 3;
   seed: number;
   runs?: number;
@@ -103,6 +106,7 @@ export function assembleResults(facts: RunFacts): RunResults {
     target: facts.target,
     targetDescription: facts.targetDescription,
     control: facts.control ?? null,
+    ...(facts.moreClusters?.length ? { moreClusters: facts.moreClusters.map((c) => ({ target: c.target, control: c.control ?? null })) } : {}),
     protocolVersion: facts.protocolVersion,
     seed: facts.seed,
     runs: facts.runs ?? null,

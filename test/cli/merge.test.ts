@@ -157,3 +157,43 @@ describe('merge: a sharded run is merged whole or not at all', () => {
     expect(r.stderr).toContain('give every shard the same --seed');
   });
 });
+
+describe('a run over several clusters', () => {
+  // The first cluster is `target` and `control`, as in a run of one; the others were missing from the
+  // results (only the description named them). They are recorded in order, and a merge keeps them.
+  const clusters = [1, 2, 3].flatMap((n) => ['--target', `dcerpc:127.0.0.1:100${n}`, '--control', `tcp:127.0.0.1:200${n}`]);
+
+  it('names every cluster in results.json and JUnit, and a merge of its shards keeps them', async () => {
+    const dir = tempDir();
+    await shard(dir, 'a.json', [...clusters, '--auth', 'none', '--seed', '5', '--shard', '1/2'], FIRST_HALF);
+    await shard(dir, 'b.json', [...clusters, '--auth', 'none', '--seed', '5', '--shard', '2/2'], SECOND_HALF);
+    const a = JSON.parse(fs.readFileSync(path.join(dir, 'a.json'), 'utf8')) as RunResults;
+    expect(resultsValidator()(a)).toBe(true);
+    expect(a).toMatchObject({ target: 'dcerpc:127.0.0.1:1001', control: 'tcp:127.0.0.1:2001' });
+    const more = [
+      { target: 'dcerpc:127.0.0.1:1002', control: 'tcp:127.0.0.1:2002' },
+      { target: 'dcerpc:127.0.0.1:1003', control: 'tcp:127.0.0.1:2003' },
+    ];
+    expect(a.moreClusters).toEqual(more);
+    const junit = fs.readFileSync(path.join(dir, 'a.json.xml'), 'utf8');
+    expect(junit).toContain('<property name="target2" value="dcerpc:127.0.0.1:1002 (control tcp:127.0.0.1:2002)"');
+    expect(junit).toContain('<property name="target3" value="dcerpc:127.0.0.1:1003 (control tcp:127.0.0.1:2003)"');
+    const r = await runCli(['merge', 'a.json', 'b.json', '--json', 'm.json'], { dir });
+    expect(r.stderr).toBe('');
+    const merged = JSON.parse(fs.readFileSync(path.join(dir, 'm.json'), 'utf8')) as RunResults;
+    expect(resultsValidator()(merged)).toBe(true);
+    expect(merged.moreClusters).toEqual(more);
+  });
+
+  it('has no moreClusters with one cluster, and null controls where a cluster has none', async () => {
+    const dir = tempDir();
+    await shard(dir, 'one.json', ['--target', 'dcerpc:127.0.0.1:1001', '--auth', 'none'], FIRST_HALF);
+    const one = JSON.parse(fs.readFileSync(path.join(dir, 'one.json'), 'utf8')) as RunResults;
+    expect(one).not.toHaveProperty('moreClusters');
+    await shard(dir, 'two.json', ['--target', 'dcerpc:127.0.0.1:1001', '--target', 'dcerpc:127.0.0.1:1002', '--auth', 'none'], FIRST_HALF);
+    const two = JSON.parse(fs.readFileSync(path.join(dir, 'two.json'), 'utf8')) as RunResults;
+    expect(resultsValidator()(two)).toBe(true);
+    expect(two).toMatchObject({ control: null, moreClusters: [{ target: 'dcerpc:127.0.0.1:1002', control: null }] });
+    expect(fs.readFileSync(path.join(dir, 'two.json.xml'), 'utf8')).toContain('<property name="target2" value="dcerpc:127.0.0.1:1002"');
+  });
+});
