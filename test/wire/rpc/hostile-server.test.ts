@@ -12,8 +12,21 @@ import { decodePdu, encodePdu, type Pdu } from '../../../wire/rpc/pdu';
 import { scriptedServer } from './support';
 import { timeScale } from '../../support/time-scale';
 
-/** Connect in 100 ms, calls cut off after 1.2 s: a silent server costs the test little. */
-const FAST = { timeoutMultiplier: 0.01 };
+/**
+ * A bind answered within 50 ms and calls cut off after 1.2 s, each times the machine's time scale: a
+ * silent server costs the test little, and a loaded machine's slow bind is not taken for silence (at an
+ * unscaled 50 ms, the setup's binds timed out now and then under a full `npm test`).
+ */
+const FAST = { timeoutMultiplier: 0.01 * timeScale() };
+const BIND_LIMIT_MS = 5000 * FAST.timeoutMultiplier;
+const CALL_CEILING_MS = 120_000 * FAST.timeoutMultiplier;
+/**
+ * A timeout message's figure: what was left of the call's deadline (the ceiling or a little under it).
+ * That it was this ceiling and not a longer one, QUICKLY_MS checks.
+ */
+const CEILING_TEXT = String.raw`\d+(\.\d+)? ms`;
+/** How soon a misbehaviour must be reported: before the call ceiling has passed by much. */
+const QUICKLY_MS = CALL_CEILING_MS + 1800 * timeScale();
 
 type Misbehaviour = (socket: Socket, request: Pdu & { type: 'request' }) => void;
 
@@ -56,7 +69,7 @@ const response = (callId: number, stub: Buffer, flags = PFC.FIRST_FRAG | PFC.LAS
 
 type Call = (c: ClusapiConnection) => Promise<unknown>;
 
-async function expectTargetError(misbehave: Misbehaviour, fault: TargetError['fault'], message: RegExp, withinMs = 3000, call: [string, Call] = ['ApiOpenCluster', (c) => c.ApiOpenCluster()]): Promise<void> {
+async function expectTargetError(misbehave: Misbehaviour, fault: TargetError['fault'], message: RegExp, withinMs = QUICKLY_MS, call: [string, Call] = ['ApiOpenCluster', (c) => c.ApiOpenCluster()]): Promise<void> {
   const server = await misbehaving(misbehave);
   let target: Target | undefined;
   try {
@@ -93,7 +106,7 @@ describe('a server that misbehaves mid-call', () => {
       /the server closed the connection in the middle of a PDU \(30 byte\(s\) of it received\)/,
     ));
 
-  it('cuts a PDU short and goes silent', () => expectTargetError((s, r) => s.write(response(r.callId, okStub()).subarray(0, 30)), 'timeout', /no answer to the request opnum 0 \(call_id \d+\) within 1\d{3} ms/));
+  it('cuts a PDU short and goes silent', () => expectTargetError((s, r) => s.write(response(r.callId, okStub()).subarray(0, 30)), 'timeout', new RegExp(`no answer to the request opnum 0 \\(call_id \\d+\\) within ${CEILING_TEXT}`)));
 
   it('claims a frag_length longer than what it sends, then closes', () =>
     expectTargetError(
@@ -131,7 +144,7 @@ describe('a server that misbehaves mid-call', () => {
 
   it('closes mid-call', () => expectTargetError((s) => s.end(), 'crash', /^ApiOpenCluster: crash: the server closed the connection$/));
 
-  it('never answers', () => expectTargetError(() => undefined, 'timeout', /within 1\d{3} ms/));
+  it('never answers', () => expectTargetError(() => undefined, 'timeout', new RegExp(`within ${CEILING_TEXT}`)));
 
   it('answers a stub that is not the method NDR', () => expectTargetError((s, r) => s.write(response(r.callId, Buffer.from('0102', 'hex'))), 'malformed', /ApiOpenCluster response: malformed NDR at offset 0/));
 
@@ -141,14 +154,14 @@ describe('a server that misbehaves mid-call', () => {
     lie.writeUInt32LE(0x20000, 4);
     lie.writeUInt32LE(0x7fffffff, 8);
     lie.writeUInt32LE(0x7fffffff, 16);
-    return expectTargetError((s, r) => s.write(response(r.callId, lie)), 'malformed', /ApiGetGroupState response: malformed NDR/, 3000, ['ApiGetGroupState', (c) => c.ApiGetGroupState(FABRICATED_HANDLE)]);
+    return expectTargetError((s, r) => s.write(response(r.callId, lie)), 'malformed', /ApiGetGroupState response: malformed NDR/, QUICKLY_MS, ['ApiGetGroupState', (c) => c.ApiGetGroupState(FABRICATED_HANDLE)]);
   });
 
   it('answers a string pointer whose referent is not there', () => {
     // ApiGetNotify v3: key, filter, sequence, then Name's referent; a pointer to nothing follows.
     const stub = Buffer.alloc(16);
     stub.writeUInt32LE(0x20000, 12);
-    return expectTargetError((s, r) => s.write(response(r.callId, stub)), 'malformed', /ApiGetNotify response: malformed NDR/, 3000, ['ApiGetNotify', (c) => c.ApiGetNotify(FABRICATED_HANDLE)]);
+    return expectTargetError((s, r) => s.write(response(r.callId, stub)), 'malformed', /ApiGetNotify response: malformed NDR/, QUICKLY_MS, ['ApiGetNotify', (c) => c.ApiGetNotify(FABRICATED_HANDLE)]);
   });
 
   it('sends shutdown instead of an answer', () => expectTargetError((s) => s.write(encodePdu({ type: 'shutdown', callId: 0 })), 'crash', /the server sent shutdown/));
@@ -172,7 +185,7 @@ describe('a server that misbehaves mid-call', () => {
 });
 
 describe('a server that misbehaves at bind', () => {
-  // Only the silent listener waits out the bind's timeout (50 ms at FAST); a server that answers at once
+  // Only the silent listener waits out the bind's timeout (BIND_LIMIT_MS at FAST); a server that answers at once
   // gets the machine's time scale, so that a loaded machine's late answer is not taken for silence.
   async function bindError(script: (socket: Socket) => void, options = { timeoutMultiplier: timeScale() }): Promise<unknown> {
     const server = await scriptedServer(script);
@@ -195,7 +208,7 @@ describe('a server that misbehaves at bind', () => {
   });
 
   it('a silent listener', async () => {
-    expect(await bindError(() => undefined, FAST)).toMatchObject({ call: 'bind', fault: 'timeout', message: expect.stringMatching(/no answer to the bind \(call_id 1\) within 50 ms/) });
+    expect(await bindError(() => undefined, FAST)).toMatchObject({ call: 'bind', fault: 'timeout', message: expect.stringMatching(new RegExp(`no answer to the bind \\(call_id 1\\) within ${BIND_LIMIT_MS} ms`)) });
   });
 
   it('garbage at bind', async () => {
