@@ -63,7 +63,10 @@ interface PendingExchange {
   callId: number;
   resolve(pdu: Pdu | CallOutcome): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  /** When the exchange times out (Date.now() terms), and the figure its message gives. */
+  deadline: number;
+  timeoutMs: number;
+  what: string;
   reassembly?: Reassembly;
 }
 
@@ -84,6 +87,15 @@ export class RpcClientConnection {
   readonly closed: Promise<void>;
   private markClosed!: () => void;
   private lastWrite: Promise<void> = Promise.resolve();
+  /**
+   * The timer that ends an exchange at its deadline. It is not cleared when an answer comes: the next
+   * exchange's deadline is almost always later, and when it fires before it, it sets itself again for
+   * what is left. So a call costs no timer of its own (creating and clearing one a call, each with a
+   * duration of its own, made Node rebuild its timer lists every time). Unreferenced while no exchange
+   * is pending, so an idle connection never keeps the process alive.
+   */
+  private watchdog?: NodeJS.Timeout;
+  private watchdogAt = 0;
 
   private constructor(
     private readonly socket: Socket,
@@ -222,10 +234,9 @@ export class RpcClientConnection {
     if (this.closedError) return Promise.reject(this.closedReason());
     if (this.pending) return Promise.reject(new Error('RpcClientConnection: one exchange at a time'));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(new RpcTransportError('timeout', `no answer to the ${what} (call_id ${callId}) within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending = { expect, callId, resolve, reject, timer, ...(expect === 'call' ? { reassembly: new Reassembly(this.maxStub) } : {}) };
+      const deadline = Date.now() + timeoutMs;
+      this.pending = { expect, callId, resolve, reject, deadline, timeoutMs, what, ...(expect === 'call' ? { reassembly: new Reassembly(this.maxStub) } : {}) };
+      this.watch(deadline);
       // The fragments of one request leave in one system call: on loopback each write wakes the server.
       if (pdus.length > 1) this.socket.cork();
       for (const pdu of pdus) this.write(pdu);
@@ -282,8 +293,27 @@ export class RpcClientConnection {
   private settle(value: Pdu | CallOutcome): void {
     const pending = this.pending!;
     this.pending = undefined;
-    clearTimeout(pending.timer);
+    this.watchdog?.unref();
     pending.resolve(value);
+  }
+
+  /** Makes sure the watchdog fires by `deadline`, and keeps the process alive while an exchange waits. */
+  private watch(deadline: number): void {
+    if (this.watchdog && this.watchdogAt <= deadline) {
+      this.watchdog.ref();
+      return;
+    }
+    clearTimeout(this.watchdog);
+    this.watchdogAt = deadline;
+    this.watchdog = setTimeout(() => this.onWatchdog(), Math.max(1, deadline - Date.now()));
+  }
+
+  private onWatchdog(): void {
+    this.watchdog = undefined;
+    const pending = this.pending;
+    if (!pending) return;
+    if (Date.now() < pending.deadline) return this.watch(pending.deadline);
+    this.fail(new RpcTransportError('timeout', `no answer to the ${pending.what} (call_id ${pending.callId}) within ${pending.timeoutMs} ms`));
   }
 
   /**
@@ -296,10 +326,11 @@ export class RpcClientConnection {
     this.closedError = error;
     this.socket.destroy();
     this.markClosed();
+    clearTimeout(this.watchdog);
+    this.watchdog = undefined;
     const pending = this.pending;
     if (pending) {
       this.pending = undefined;
-      clearTimeout(pending.timer);
       pending.reject(this.closedReason());
     }
   }
