@@ -120,8 +120,10 @@ export class RpcClientConnection {
       // Reads land in one buffer the process shares and are copied out at once (the framer keeps them):
       // no 64 KiB allocation and no stream machinery per read, on a path every call takes.
       let connection: RpcClientConnection | undefined;
-      const received = (n: number, buf: Uint8Array): boolean => {
-        connection?.framer.push(Buffer.from(buf.subarray(0, n)));
+      const received = (n: number): boolean => {
+        const chunk = Buffer.allocUnsafe(n);
+        READ_BUFFER.copy(chunk, 0, 0, n);
+        connection?.framer.push(chunk);
         return true;
       };
       const socket = connect({ host: endpoint.host, port: endpoint.port, onread: { buffer: READ_BUFFER, callback: received } });
