@@ -83,8 +83,13 @@ export function buildBundle(distDir: string): { modules: number; bytes: number }
   if (!existsSync(idPath)) throw new BundleBuildError(`${idPath}: missing (the bundle is made after the build id)`);
   const sources = closure(distDir);
   const parts = ['"use strict";\n// Made by `npm run build` (harness/runner/worker-bundle-build.ts) from the files beside it; never edit.\nmodule.exports = {\n'];
+  const startLines: Record<string, number> = {};
+  let lines = 3;
   for (const [id, source] of sources) {
-    parts.push(`${JSON.stringify(id)}: function (exports, require, module, __filename, __dirname) {\n${body(source)}\n},\n`);
+    const part = `${JSON.stringify(id)}: function (exports, require, module, __filename, __dirname) {\n${body(source)}\n},\n`;
+    startLines[id] = lines + 1;
+    lines += part.split('\n').length - 1;
+    parts.push(part);
   }
   parts.push('};\n');
   const text = parts.join('');
@@ -93,6 +98,7 @@ export function buildBundle(distDir: string): { modules: number; bytes: number }
     buildId: readFileSync(idPath, 'utf8'),
     bundleSize: Buffer.byteLength(text),
     modules: Object.fromEntries([...sources.keys()].map((id) => [id, statSync(join(distDir, id)).size])),
+    startLines,
   };
   const dir = bundleDir(distDir);
   // Bundle first, manifest last, each whole: a build stopped midway leaves no manifest that fits.

@@ -19,6 +19,8 @@ export interface BundleManifest {
   bundleSize: number;
   /** Each bundled module (path under dist/, "/"-separated) and its size in bytes when bundled. */
   modules: Record<string, number>;
+  /** The line of the bundle that opens each module (its file's line N is the bundle's start + N). */
+  startLines: Record<string, number>;
 }
 
 export const BUNDLE_FILE = 'worker-modules.js';
@@ -39,18 +41,21 @@ export function resolveBundled(modules: ReadonlySet<string>, from: string, reque
   return undefined;
 }
 
+function numbers(value: unknown): value is Record<string, number> {
+  return typeof value === 'object' && value !== null && Object.values(value).every((n) => typeof n === 'number');
+}
+
 function isManifest(value: unknown): value is BundleManifest {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   const keys = Object.keys(m).sort().join(',');
   return (
-    keys === 'buildId,bundleSize,format,modules' &&
+    keys === 'buildId,bundleSize,format,modules,startLines' &&
     m.format === 1 &&
     typeof m.buildId === 'string' &&
     typeof m.bundleSize === 'number' &&
-    typeof m.modules === 'object' &&
-    m.modules !== null &&
-    Object.values(m.modules).every((size) => typeof size === 'number')
+    numbers(m.modules) &&
+    numbers(m.startLines)
   );
 }
 
@@ -145,4 +150,35 @@ export function loadBundled(distDir: string, id: string): unknown {
   const bodies = require(join(bundleDir(distDir), BUNDLE_FILE)) as Record<string, ModuleBody>;
   if (!Object.prototype.hasOwnProperty.call(bodies, id)) return undefined;
   return instantiate(distDir, bodies)(id);
+}
+
+/**
+ * `text` (a stack a worker wrote) with each position in the bundle, `.../worker-modules.js:LINE:COLUMN`,
+ * turned back into the compiled file it was copied from, `dist/<module>:LINE:COLUMN`, as a worker that
+ * loaded the files would have written it: each file follows its module's opening line byte for byte (the
+ * manifest says where each opens), so a line maps by subtraction. Text without such a position, or a
+ * bundle whose manifest cannot be read, is returned as it is.
+ */
+export function unbundledPositions(text: string, distDir: string): string {
+  if (!text.includes(BUNDLE_FILE)) return text;
+  const dir = bundleDir(distDir);
+  let starts: [string, number][];
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as unknown;
+    if (!isManifest(manifest)) return text;
+    starts = Object.entries(manifest.startLines).sort((a, b) => a[1] - b[1]);
+  } catch {
+    return text;
+  }
+  const bundlePath = join(dir, BUNDLE_FILE);
+  return text.replace(/(\(?)(\S*worker-modules\.js):(\d+):(\d+)/g, (whole, paren: string, file: string, line: string, column: string) => {
+    if (file !== bundlePath) return whole;
+    const n = Number(line);
+    let at: [string, number] | undefined;
+    for (const start of starts) {
+      if (start[1] >= n) break;
+      at = start;
+    }
+    return at ? `${paren}${join(distDir, at[0])}:${n - at[1]}:${column}` : whole;
+  });
 }

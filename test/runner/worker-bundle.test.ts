@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join, sep } from 'node:path';
 import { requireBuild } from '../faults/support';
 import { BundleBuildError, buildBundle, closure } from '../../harness/runner/worker-bundle-build';
-import { BUNDLE_ENTRY, BUNDLE_FILE, MANIFEST_FILE, bundleDir, loadBundled, resolveBundled, staleReason } from '../../harness/runner/worker-bundle';
+import { BUNDLE_ENTRY, BUNDLE_FILE, MANIFEST_FILE, bundleDir, loadBundled, resolveBundled, staleReason, unbundledPositions } from '../../harness/runner/worker-bundle';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -104,6 +104,34 @@ test('a module that throws is not kept half-made: the next require runs it again
   const entry = loadBundled(dist, BUNDLE_ENTRY) as { get: () => boolean };
   expect(() => entry.get()).toThrow('first time');
   expect(entry.get()).toBe(true);
+});
+
+test("a stack from the bundle reads as the files' own: each position goes back to the module's file and line", () => {
+  const dist = fakeDist();
+  // Line 4 of its file throws; a line of the shared module looks like the opening of thrower's and must not
+  // be taken for it (the manifest says where each module opens).
+  write(dist, 'harness/runner/thrower.js', '"use strict";\n// line 2\nexports.boom = function boom() {\n  throw new Error("boom");\n};\n');
+  write(dist, 'harness/shared.js', '"use strict";\nconst s = `\n"harness/runner/thrower.js": function (exports, require, module, __filename, __dirname) {\n`;\nexports.count = 1;\n');
+  write(dist, BUNDLE_ENTRY, '"use strict";\nrequire("../shared");\nexports.run = () => require("./thrower").boom();\n');
+  // A build id written after the files, as a build leaves it.
+  writeFileSync(join(dist, 'build-id'), 'build-2');
+  buildBundle(dist);
+  const entry = loadBundled(dist, BUNDLE_ENTRY) as { run: () => void };
+  let stack = '';
+  try {
+    entry.run();
+  } catch (error) {
+    stack = (error as Error).stack ?? '';
+  }
+  const bundlePath = join(bundleDir(dist), BUNDLE_FILE);
+  expect(stack).toContain(`${bundlePath}:`);
+  const mapped = unbundledPositions(stack, dist);
+  expect(mapped).not.toContain(BUNDLE_FILE);
+  expect(mapped).toMatch(new RegExp(`at (Object\\.)?boom \\(${join(dist, 'harness/runner/thrower.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+\\)`));
+  expect(mapped).toContain(`${join(dist, BUNDLE_ENTRY)}:3:`);
+  // Text without a bundle position, or another file's, stays as it is.
+  expect(unbundledPositions('no stack here', dist)).toBe('no stack here');
+  expect(unbundledPositions('at x (/elsewhere/worker-modules.js:5:1)', dist)).toBe('at x (/elsewhere/worker-modules.js:5:1)');
 });
 
 test('resolveBundled serves only relative requests that name a bundled module', () => {
