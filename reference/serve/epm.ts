@@ -51,7 +51,7 @@ export async function serveEndpointMapper(port: number, endpoints: readonly Mapp
           const tower = encodeTower(hit.syntax, hit.port, LOOPBACK);
           w.u32(0x20000).u32(tower.length).u32(tower.length).raw(tower).align(4);
         }
-        return { stub: w.u32(hit ? 0 : EPT_S_NOT_REGISTERED).done() };
+        return { stub: w.u32(hit ? 0 : EPT_S_NOT_REGISTERED).written() };
       },
     },
     { host: LOOPBACK, port, log },

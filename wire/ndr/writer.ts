@@ -3,70 +3,51 @@
 // Microsoft's stubs number them, so our stubs look like a Windows peer's in a capture.
 import { NdrError } from './errors';
 import { CONTEXT_HANDLE_SIZE } from './reader';
+import { ByteWriter } from '../bytes/writer';
 
 const FIRST_REFERENT = 0x00020000;
 const HANDLE_HEX = /^[0-9a-fA-F]{40}$/;
 
-export class NdrWriter {
-  // Every byte up to len is written (padding included, see align), so the buffer need not start zeroed;
-  // most stubs fit the first one.
-  private buf = Buffer.allocUnsafe(256);
-  private len = 0;
+export class NdrWriter extends ByteWriter {
   private nextReferent = FIRST_REFERENT;
 
   constructor(
     /** Names the call in errors: "ApiGetNotify request". */
     readonly where: string,
-  ) {}
-
-  get offset(): number {
-    return this.len;
+  ) {
+    // Most stubs fit the first buffer.
+    super(256);
   }
 
   fail(detail: string): never {
-    throw new NdrError(this.where, this.len, detail);
-  }
-
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+    throw new NdrError(this.where, this.offset, detail);
   }
 
   /** Zero padding up to the next n-byte boundary of the stub. */
   align(n: 2 | 4 | 8): void {
-    const pad = (n - (this.len % n)) % n;
-    this.reserve(pad);
-    this.buf.fill(0, this.len, this.len + pad);
-    this.len += pad;
+    this.pad(n);
   }
 
   u16(value: unknown, what = 'unsigned short'): void {
     const v = this.integer(value, 0xffff, what);
     this.align(2);
-    this.reserve(2);
-    this.buf.writeUInt16LE(v, this.len);
-    this.len += 2;
+    const at = this.claim(2);
+    this.buf.writeUInt16LE(v, at);
   }
 
   u32(value: unknown, what = 'unsigned long'): void {
     const v = this.integer(value, 0xffffffff, what);
     this.align(4);
-    this.reserve(4);
-    this.buf.writeUInt32LE(v, this.len);
-    this.len += 4;
+    const at = this.claim(4);
+    this.buf.writeUInt32LE(v, at);
   }
 
   i64(value: unknown, what = 'hyper'): void {
     if (typeof value !== 'bigint') this.fail(`${what}: expected a bigint, got ${typeof value}`);
     if (value < -(1n << 63n) || value >= 1n << 64n) this.fail(`${what}: ${value} does not fit 64 bits`);
     this.align(8);
-    this.reserve(8);
-    this.buf.writeBigUInt64LE(BigInt.asUintN(64, value), this.len);
-    this.len += 8;
+    const at = this.claim(8);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, value), at);
   }
 
   /** BOOL: a 32-bit long, TRUE written as 1. */
@@ -80,10 +61,9 @@ export class NdrWriter {
       this.fail(`${what}: expected 40 hex digits or null, got ${JSON.stringify(value)}`);
     }
     this.align(4);
-    this.reserve(CONTEXT_HANDLE_SIZE);
-    if (value === null) this.buf.fill(0, this.len, this.len + CONTEXT_HANDLE_SIZE);
-    else this.buf.write(value, this.len, 'hex');
-    this.len += CONTEXT_HANDLE_SIZE;
+    if (value === null) return this.zeros(CONTEXT_HANDLE_SIZE);
+    const at = this.claim(CONTEXT_HANDLE_SIZE);
+    this.buf.write(value, at, 'hex');
   }
 
   /** A unique pointer's referent id: 0 for NULL, a fresh id otherwise. Returns whether non-NULL. */
@@ -121,13 +101,11 @@ export class NdrWriter {
   }
 
   bytes(value: Buffer): void {
-    this.reserve(value.length);
-    value.copy(this.buf, this.len);
-    this.len += value.length;
+    this.put(value);
   }
 
   toBuffer(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.len));
+    return Buffer.from(this.written());
   }
 
   private integer(value: unknown, max: number, what: string): number {

@@ -2,6 +2,7 @@
 // first (wire/bytes/reader.ts), so a truncated or lying PDU becomes an RpcProtocolError naming the
 // field, never a RangeError or a read past the end.
 import { BoundedReader } from '../bytes/reader';
+import { ByteWriter } from '../bytes/writer';
 import { RpcProtocolError } from './errors';
 import { decodeUuid, encodeUuid } from './uuid';
 import type { SyntaxId } from './constants';
@@ -43,36 +44,12 @@ export class FieldReader extends BoundedReader {
   }
 }
 
-/**
- * Writes fields into one buffer that grows as needed: a PDU is encoded without an allocation per
- * field. Every byte up to `offset` is written (padding as zeros), so nothing of the buffer's earlier
- * contents can leave in a PDU.
- */
-export class FieldWriter {
-  private buf: Buffer;
-  private length = 0;
-
+/** PDU fields, packed (C706 12.6: each already falls on its natural boundary, or the PDU pads it). */
+export class FieldWriter extends ByteWriter {
   constructor(initialBytes = 128) {
-    this.buf = Buffer.allocUnsafe(initialBytes);
+    super(initialBytes);
   }
 
-  get offset(): number {
-    return this.length;
-  }
-
-  /** Claims `n` bytes at the end; returns where they start. */
-  private claim(n: number): number {
-    const at = this.length;
-    if (at + n > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, at + n));
-      this.buf.copy(grown, 0, 0, at);
-      this.buf = grown;
-    }
-    this.length = at + n;
-    return at;
-  }
-
-  // Each claims first, then reads this.buf: a claim may replace the buffer with a bigger one.
   u8(v: number): this {
     const at = this.claim(1);
     this.buf[at] = v & 0xff;
@@ -89,13 +66,12 @@ export class FieldWriter {
     return this;
   }
   raw(b: Buffer): this {
-    const at = this.claim(b.length);
-    b.copy(this.buf, at);
+    this.put(b);
     return this;
   }
-  zeros(n: number): this {
-    const at = this.claim(n);
-    this.buf.fill(0, at, at + n);
+  /** `n` zero bytes: a placeholder filled in later, or reserved fields. */
+  skip(n: number): this {
+    this.zeros(n);
     return this;
   }
   uuid(text: string): this {
@@ -105,10 +81,7 @@ export class FieldWriter {
     return this.uuid(s.uuid).u16(s.major).u16(s.minor);
   }
   align(n: number): this {
-    return this.zeros((n - (this.length % n)) % n);
-  }
-  /** What was written (a view of the writer's buffer: the writer is not used after). */
-  done(): Buffer {
-    return this.buf.subarray(0, this.length);
+    this.pad(n);
+    return this;
   }
 }

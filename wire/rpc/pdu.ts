@@ -133,7 +133,7 @@ export function headerProblem(h: Header): string | undefined {
 export function encodePdu(pdu: Pdu): Buffer {
   // Header, body and verifier in one buffer: the header's lengths are filled in last.
   const w = new FieldWriter(HEADER_SIZE + 64 + ('stub' in pdu ? pdu.stub.length : 0) + (pdu.auth ? pdu.auth.authValue.length + 16 : 0));
-  w.zeros(HEADER_SIZE);
+  w.skip(HEADER_SIZE);
   encodeBody(pdu, w);
   const bodyLength = w.offset - HEADER_SIZE;
   const auth = pdu.auth;
@@ -147,7 +147,7 @@ export function encodePdu(pdu: Pdu): Buffer {
   }
   const fragLength = w.offset;
   if (fragLength > 0xffff) throw new RangeError(`a ${ptypeName(PTYPE[pdu.type])} PDU of ${fragLength} bytes does not fit frag_length`);
-  const out = w.done();
+  const out = w.written();
   out.writeUInt8(RPC_VERSION, 0);
   out.writeUInt8(RPC_VERSION_MINOR, 1);
   out.writeUInt8(PTYPE[pdu.type], 2);

@@ -39,7 +39,7 @@ async function endpointMapper(known: { syntax: SyntaxId; port: number } | undefi
           const answer = encodeTower(known.syntax, known.port, '127.0.0.1');
           w.u32(0x20000).u32(answer.length).u32(answer.length).raw(answer).align(4);
         }
-        return { stub: w.u32(hit ? 0 : EPT_S_NOT_REGISTERED).done() };
+        return { stub: w.u32(hit ? 0 : EPT_S_NOT_REGISTERED).written() };
       },
     },
     { host: '127.0.0.1', port: 0 },

@@ -183,11 +183,11 @@ describe('the field writer', () => {
       .u32(-1)
       .raw(Buffer.from('abc'))
       .align(8)
-      .zeros(3)
+      .skip(3)
       .uuid('8a885d04-1ceb-11c9-9fe8-08002b104860')
       .syntax({ uuid: 'b97db8b2-4c63-11cf-bff6-08002be23f2f', major: 3, minor: 0 });
     expect(w.offset).toBe(55);
-    expect(w.done().toString('hex')).toBe(
+    expect(w.written().toString('hex')).toBe(
       'ff' + '4523' + 'ffffffff' + '616263' + '000000000000' + '000000' + '045d888aeb1cc9119fe808002b104860' + 'b2b87db9634ccf11bff608002be23f2f' + '0300' + '0000',
     );
   });

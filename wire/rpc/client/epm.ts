@@ -27,7 +27,7 @@ export function encodeTower(syntax: SyntaxId, port = 0, ip = '0.0.0.0'): Buffer 
   ];
   const w = new FieldWriter().u16(floors.length);
   for (const [lhs, rhs] of floors) w.u16(lhs.length).raw(lhs).u16(rhs.length).raw(rhs);
-  return w.done();
+  return w.written();
 }
 
 export interface Tower {
@@ -64,7 +64,7 @@ export function encodeEptMapRequest(syntax: SyntaxId): Buffer {
   w.u32(tower.length).u32(tower.length).raw(tower).align(4); // twr_t: max_count, tower_length, octets
   w.raw(Buffer.alloc(20)); // entry_handle: NULL context handle
   w.u32(MAX_TOWERS);
-  return w.done();
+  return w.written();
 }
 
 /** The ports of the towers in an ept_map response; throws for a non-zero status or a malformed stub. */
