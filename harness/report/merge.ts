@@ -194,7 +194,7 @@ export function mergeShards(shards: Shard[], options: MergeOptions): RunResults 
     target: first.target,
     targetDescription: first.targetDescription,
     control: first.control ?? undefined,
-    ...(first.moreClusters ? { moreClusters: first.moreClusters.map((c) => ({ target: c.target, ...(c.control === null ? {} : { control: c.control }) })) } : {}),
+    ...(first.moreClusters ? { moreClusters: first.moreClusters } : {}),
     protocolVersion: first.protocolVersion,
     seed: first.seed,
     runs: first.runs ?? undefined,

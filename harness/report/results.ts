@@ -82,7 +82,8 @@ export interface RunFacts {
   target: string;
   targetDescription: string;
   control?: string;
-  moreClusters?: readonly { target: string; control?: string }[];
+  /** A run's clusters after the first (its control: absent or null when it has none). */
+  moreClusters?: readonly { target: string; control?: string | null }[];
   protocolVersion: 2 | 3;
   seed: number;
   runs?: number;

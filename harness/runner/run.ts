@@ -15,7 +15,7 @@ import { TargetUnreachableError, UsageError } from '../../cmrp/errors';
 import { onProgress, type Progress } from './progress';
 import { ObservationTail } from './observation-tail';
 import { endUntakenSuiteWorkers, startSuiteWorkers } from './suite-workers';
-import { BUNDLE_FILE, unbundledPositions } from './worker-bundle';
+import { unbundler } from './worker-bundle';
 import { packageRoot } from '../../cmrp/package-info';
 import { isDone, readDone, unitErrors } from '../suite/accounting';
 import { PLAN_FILE, planRun, plannedClauses, shardOf, type PlannedFile } from '../suite/plan';
@@ -113,7 +113,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const observations = tail.final();
     // A worker that ran from the bundle wrote stacks (harness errors) with the bundle's positions: the
     // report gives the compiled files' instead, which a reader can open.
-    for (const o of observations) if (o.message?.includes(BUNDLE_FILE)) o.message = unbundledPositions(o.message, join(__dirname, '..', '..'));
+    const unbundle = unbundler(join(__dirname, '..', '..'));
+    for (const o of observations) if (o.message) o.message = unbundle(o.message);
     const done = readDone(dir);
     observations.push(...unaccounted(files, done, results, jestProblem, options.protocolVersion));
     observations.push(...fileErrors(files, done, results, options.protocolVersion));

@@ -153,32 +153,38 @@ export function loadBundled(distDir: string, id: string): unknown {
 }
 
 /**
- * `text` (a stack a worker wrote) with each position in the bundle, `.../worker-modules.js:LINE:COLUMN`,
- * turned back into the compiled file it was copied from, `dist/<module>:LINE:COLUMN`, as a worker that
- * loaded the files would have written it: each file follows its module's opening line byte for byte (the
- * manifest says where each opens), so a line maps by subtraction. Text without such a position, or a
- * bundle whose manifest cannot be read, is returned as it is.
+ * A mapper of the texts workers wrote (a harness error's stack): each position in the bundle,
+ * `.../worker-modules.js:LINE:COLUMN`, becomes the compiled file it was copied from,
+ * `dist/<module>:LINE:COLUMN`, as a worker that loaded the files would have written it. Each file follows
+ * its module's opening line byte for byte (the manifest says where each opens), so a line maps by
+ * subtraction. The manifest is read once, when a text first names the bundle; without it (or with one that
+ * cannot be read) texts are left as they are.
  */
-export function unbundledPositions(text: string, distDir: string): string {
-  if (!text.includes(BUNDLE_FILE)) return text;
+export function unbundler(distDir: string): (text: string) => string {
   const dir = bundleDir(distDir);
-  let starts: [string, number][];
+  const bundlePath = join(dir, BUNDLE_FILE);
+  let starts: [string, number][] | undefined;
+  return (text) => {
+    if (!text.includes(BUNDLE_FILE)) return text;
+    starts ??= moduleStarts(dir);
+    if (!starts.length) return text;
+    return text.replace(/(\(?)(\S*worker-modules\.js):(\d+):(\d+)/g, (whole, paren: string, file: string, line: string, column: string) => {
+      if (file !== bundlePath) return whole;
+      const n = Number(line);
+      // The last module to open before the line (they are in the bundle's order).
+      let at: [string, number] | undefined;
+      for (const start of starts!) if (start[1] < n) at = start;
+      return at ? `${paren}${join(distDir, at[0])}:${n - at[1]}:${column}` : whole;
+    });
+  };
+}
+
+/** Each bundled module with the bundle line that opens it, in the bundle's order; none if the manifest is unreadable. */
+function moduleStarts(dir: string): [string, number][] {
   try {
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as unknown;
-    if (!isManifest(manifest)) return text;
-    starts = Object.entries(manifest.startLines).sort((a, b) => a[1] - b[1]);
+    return isManifest(manifest) ? Object.entries(manifest.startLines).sort((a, b) => a[1] - b[1]) : [];
   } catch {
-    return text;
+    return [];
   }
-  const bundlePath = join(dir, BUNDLE_FILE);
-  return text.replace(/(\(?)(\S*worker-modules\.js):(\d+):(\d+)/g, (whole, paren: string, file: string, line: string, column: string) => {
-    if (file !== bundlePath) return whole;
-    const n = Number(line);
-    let at: [string, number] | undefined;
-    for (const start of starts) {
-      if (start[1] >= n) break;
-      at = start;
-    }
-    return at ? `${paren}${join(distDir, at[0])}:${n - at[1]}:${column}` : whole;
-  });
 }

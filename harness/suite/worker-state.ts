@@ -3,15 +3,15 @@
 // only on the target, the profile and the protocol version is learned by the first file that needs it
 // and reused by the others: over the wire each such probe is a handful of authenticated connections and
 // calls, and the later files could only learn the same again.
-import type { ProtocolVersion } from '../../cmrp/constants';
 import type { Target } from '../../cmrp/contract';
 import type { RoleBindings } from '../profile/bindings';
 import { allowProperties, bindRolesOnly, type BindOptions } from '../profile/resolve';
 import { targetOptions, type RunConfig } from '../run-config/config';
 import { createTarget } from '../target/resolve';
+import type { KnownServer } from '../target/dcerpc';
 
 /** What a dcerpc target's start-up probes found (the versions it binds, its version 2 ports), by target spec. */
-const probed = new Map<string, { protocolVersions: ProtocolVersion[]; notifyV2: boolean }>();
+const probed = new Map<string, KnownServer>();
 
 /**
  * A suite file's own target. The first file's target probes the server (a dcerpc target: the versions

@@ -48,9 +48,15 @@ export interface DcerpcTargetOptions {
    * it (harness/suite/worker-state.ts). The start-up probes (the versions bound, the account, version 2
    * ports: three authenticated handshakes) are skipped.
    */
-  known?: { protocolVersions: ProtocolVersion[]; notifyV2: boolean };
+  known?: KnownServer;
   /** The ordering gap of every association (wire/rpc/client/association.ts; default 5 ms): tests set it. */
   orderingGapMs?: number;
+}
+
+/** What a dcerpc target's start-up probes find: the versions the server binds, and its version 2 ports. */
+export interface KnownServer {
+  protocolVersions: ProtocolVersion[];
+  notifyV2: boolean;
 }
 
 export interface DcerpcAuth {

@@ -7,9 +7,8 @@ import { createBuiltinTarget } from './builtin';
 import { BUILTIN_FORMS, inProcessOptions, parseBuiltinSpec } from './builtin-spec';
 import { loadClusterFile } from '../../reference';
 import { TargetError, type Target } from '../../cmrp/contract';
-import type { ProtocolVersion } from '../../cmrp/constants';
 import type * as DcerpcTargets from './dcerpc';
-import type { DcerpcAddress, DcerpcAuth } from './dcerpc';
+import type { DcerpcAddress, DcerpcAuth, KnownServer } from './dcerpc';
 import { RPC_C_AUTHN, RPC_C_AUTHN_LEVEL } from '../../wire/auth/rpc/constants';
 import { Secret, credentials, parseAccount, type Account } from '../../wire/auth/core/credentials';
 import { withInbandStimuli } from '../stimulus/inband';
@@ -59,7 +58,7 @@ export interface TargetOptions {
   /** --node-target dcerpc:HOST[:PORT] (repeatable): the endpoints of the cluster's other nodes. */
   nodeTargets?: string[];
   /** What an earlier target of the same dcerpc spec found by its start-up probes: they are skipped. */
-  known?: { protocolVersions: ProtocolVersion[]; notifyV2: boolean };
+  known?: KnownServer;
 }
 
 export async function createTarget(spec: string, options: TargetOptions = {}): Promise<Target> {

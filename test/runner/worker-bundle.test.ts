@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join, sep } from 'node:path';
 import { requireBuild } from '../faults/support';
 import { BundleBuildError, buildBundle, closure } from '../../harness/runner/worker-bundle-build';
-import { BUNDLE_ENTRY, BUNDLE_FILE, MANIFEST_FILE, bundleDir, loadBundled, resolveBundled, staleReason, unbundledPositions } from '../../harness/runner/worker-bundle';
+import { BUNDLE_ENTRY, BUNDLE_FILE, MANIFEST_FILE, bundleDir, loadBundled, resolveBundled, staleReason, unbundler } from '../../harness/runner/worker-bundle';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -125,13 +125,14 @@ test("a stack from the bundle reads as the files' own: each position goes back t
   }
   const bundlePath = join(bundleDir(dist), BUNDLE_FILE);
   expect(stack).toContain(`${bundlePath}:`);
-  const mapped = unbundledPositions(stack, dist);
+  const unbundle = unbundler(dist);
+  const mapped = unbundle(stack);
   expect(mapped).not.toContain(BUNDLE_FILE);
   expect(mapped).toMatch(new RegExp(`at (Object\\.)?boom \\(${join(dist, 'harness/runner/thrower.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+\\)`));
   expect(mapped).toContain(`${join(dist, BUNDLE_ENTRY)}:3:`);
   // Text without a bundle position, or another file's, stays as it is.
-  expect(unbundledPositions('no stack here', dist)).toBe('no stack here');
-  expect(unbundledPositions('at x (/elsewhere/worker-modules.js:5:1)', dist)).toBe('at x (/elsewhere/worker-modules.js:5:1)');
+  expect(unbundle('no stack here')).toBe('no stack here');
+  expect(unbundle('at x (/elsewhere/worker-modules.js:5:1)')).toBe('at x (/elsewhere/worker-modules.js:5:1)');
 });
 
 test('resolveBundled serves only relative requests that name a bundled module', () => {
